@@ -1,0 +1,83 @@
+//! Input checks shared by every entry point: shapes, emptiness and finiteness.
+
+use ndarray::ArrayView2;
+
+use crate::{Error, Float, Result};
+
+/// Fails with [`Error::NoExamples`] when `a` has no columns.
+pub(crate) fn not_empty<F>(argument: &'static str, a: ArrayView2<F>) -> Result<()> {
+    if a.ncols() == 0 {
+        return Err(Error::NoExamples { argument });
+    }
+    Ok(())
+}
+
+/// Fails with [`Error::NonFinite`] at the first NaN or infinite entry of `a`.
+pub(crate) fn finite<F: Float>(argument: &'static str, a: ArrayView2<F>) -> Result<()> {
+    match a.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        Some(((row, column), value)) => Err(Error::NonFinite {
+            argument,
+            row,
+            column,
+            value: value.as_f64(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Fails with [`Error::Shape`] unless `got` has `rows` rows and, when given, `cols` columns.
+///
+/// `context` names the matrix ("layer 2: W[2] is (4, 5) so A[1]"); the expected shape is
+/// written in the course's notation, with `m` for a free number of examples.
+pub(crate) fn shape(
+    context: impl FnOnce() -> String,
+    got: (usize, usize),
+    rows: usize,
+    cols: Option<usize>,
+) -> Result<()> {
+    let fits = |(r, c): (usize, usize)| r == rows && cols.is_none_or(|n| c == n);
+    if fits(got) {
+        return Ok(());
+    }
+    let expected = match cols {
+        Some(n) => format!("({rows}, {n})"),
+        None => format!("({rows}, m)"),
+    };
+    Err(Error::Shape {
+        context: context(),
+        expected,
+        got,
+        transposed_fits: fits((got.1, got.0)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array2, array};
+
+    #[test]
+    fn shape_error_quotes_both_shapes_and_hints_at_the_transpose() {
+        let err = shape(|| "X".to_string(), (3, 5), 5, None).unwrap_err();
+        assert_eq!(
+            err.to_string().split(" (its").next().unwrap(),
+            "X must be (5, m), got (3, 5)"
+        );
+        assert!(matches!(err, Error::Shape { transposed_fits: true, .. }));
+        let err = shape(|| "X".to_string(), (3, 4), 5, None).unwrap_err();
+        assert!(matches!(err, Error::Shape { transposed_fits: false, .. }));
+    }
+
+    #[test]
+    fn finite_names_the_first_bad_entry() {
+        let a = array![[1.0, f64::NAN], [f64::INFINITY, 0.0]];
+        let err = finite("X", a.view()).unwrap_err();
+        assert!(matches!(err, Error::NonFinite { row: 0, column: 1, .. }));
+    }
+
+    #[test]
+    fn not_empty_rejects_zero_columns() {
+        let a = Array2::<f64>::zeros((3, 0));
+        assert!(matches!(not_empty("X", a.view()), Err(Error::NoExamples { argument: "X" })));
+    }
+}

@@ -1,0 +1,68 @@
+//! The [`Float`] trait: the one bound that makes every algorithm in ndnet work for both `f32`
+//! and `f64`.
+//!
+//! ```
+//! use ndnet::Float;
+//!
+//! fn half<F: Float>(x: F) -> F {
+//!     x * F::from_f64(0.5)
+//! }
+//! assert_eq!(half(3.0_f32), 1.5);
+//! assert_eq!(half(3.0_f64), 1.5);
+//! ```
+
+use std::fmt::{Debug, Display};
+use std::iter::Sum;
+
+use ndarray::{LinalgScalar, ScalarOperand};
+
+/// A floating-point element type ndnet computes in: implemented for `f32` and `f64`.
+///
+/// It gathers what the layers need (arithmetic, `exp`, `ln`, `tanh`, matrix products through
+/// [`ndarray::LinalgScalar`]) and two lossless-enough conversions used for hyperparameters,
+/// which are always given as `f64`.
+///
+/// ```
+/// use ndnet::Float;
+/// assert_eq!(<f32 as Float>::from_f64(0.25), 0.25_f32);
+/// assert_eq!(2.5_f32.as_f64(), 2.5);
+/// ```
+pub trait Float:
+    num_traits::Float
+    + LinalgScalar
+    + ScalarOperand
+    + Debug
+    + Display
+    + Default
+    + Sum
+    + Send
+    + Sync
+    + 'static
+{
+    /// Converts an `f64` (a hyperparameter or a constant) into this type, rounding to nearest.
+    fn from_f64(value: f64) -> Self;
+    /// Converts this value into an `f64` exactly.
+    fn as_f64(self) -> f64;
+    /// The name of the type, `"f32"` or `"f64"`, for messages and saved models.
+    const NAME: &'static str;
+}
+
+impl Float for f32 {
+    fn from_f64(value: f64) -> Self {
+        value as f32
+    }
+    fn as_f64(self) -> f64 {
+        f64::from(self)
+    }
+    const NAME: &'static str = "f32";
+}
+
+impl Float for f64 {
+    fn from_f64(value: f64) -> Self {
+        value
+    }
+    fn as_f64(self) -> f64 {
+        self
+    }
+    const NAME: &'static str = "f64";
+}
