@@ -146,6 +146,8 @@ fn location(line: Option<u64>, column: Option<&str>) -> String {
     }
 }
 
+// The loaders (behind cargo features) build these; without them they are unused.
+#[allow(dead_code)]
 impl Error {
     /// Builds an [`Error::Format`] for `path` with an optional line and column.
     pub(crate) fn format(

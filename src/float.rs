@@ -31,6 +31,10 @@ pub trait Float:
     num_traits::Float
     + LinalgScalar
     + ScalarOperand
+    + std::ops::AddAssign
+    + std::ops::SubAssign
+    + std::ops::MulAssign
+    + std::ops::DivAssign
     + Debug
     + Display
     + Default

@@ -3,12 +3,51 @@
 //! Dense neural networks in pure Rust on [`ndarray`], in the notation of the first course of
 //! the deep-learning curriculum: X is (n_x, m) with one example per column, Y is (1, m),
 //! W[l] is (n[l], n[l−1]), b[l] is (n[l], 1), Z[l] = W[l] A[l−1] + b[l], A[l] = g[l](Z[l]).
+//!
+//! ```
+//! use ndnet::{data, Activation, GradientDescent, Initializer, Network, TrainConfig};
+//! use rand::SeedableRng;
+//!
+//! let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+//! let (x, y) = data::planar_flower::<f64, _>(400, &mut rng);
+//! let mut net = Network::new(&[2, 4, 1], Activation::Tanh, Activation::Sigmoid,
+//!                            Initializer::randn_scaled(), &mut rng)?;
+//! net.fit(&x, &y, &mut GradientDescent::new(1.2)?, &TrainConfig::new(5000))?;
+//! assert!(net.accuracy(&x, &y)? > 0.85);
+//! # Ok::<(), ndnet::Error>(())
+//! ```
+//!
+//! See [`guide`] for every formula of the course next to the call that computes it.
 #![warn(missing_docs)]
 
+mod activation;
 mod check;
+mod cost;
 pub mod data;
 mod error;
 mod float;
+mod gradcheck;
+pub mod graph;
+pub mod guide;
+mod init;
+mod layer;
+pub mod looped;
+mod network;
+mod optimizer;
+mod train;
 
+pub use activation::{Activation, CustomActivation};
+pub use cost::{Cost, binary_cross_entropy_with_logits};
 pub use error::{Error, Result};
 pub use float::Float;
+pub use gradcheck::{GradientCheck, gradient_check};
+pub use init::Initializer;
+pub use layer::Dense;
+pub use network::Network;
+pub use optimizer::{GradientDescent, Optimizer, ParamId, ParamKind};
+pub use train::{History, Record, TrainConfig};
+
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -55,3 +55,6 @@ pub fn to_rows<F: Clone>(columns: ArrayView2<F>) -> Array2<F> {
 pub fn labels_row<F: Clone>(labels: ArrayView1<F>) -> Array2<F> {
     labels.to_owned().insert_axis(ndarray::Axis(0))
 }
+
+mod generate;
+pub use generate::{circles, parity, planar_flower, xor};

@@ -1,0 +1,121 @@
+//! Small data sets the crate makes itself: the course's planar flower, concentric circles,
+//! XOR and n-bit parity. All in the course's layout, X (n_x, m) and Y (1, m).
+//!
+//! ```
+//! use rand::SeedableRng;
+//! let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+//! let (x, y) = ndnet::data::planar_flower::<f64, _>(400, &mut rng);
+//! assert_eq!((x.dim(), y.dim()), ((2, 400), (1, 400)));
+//! ```
+
+use std::f64::consts::PI;
+
+use ndarray::Array2;
+use rand::Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::Float;
+
+/// The course's planar "flower": `m` points (m/2 per class j ∈ {0, 1}) on the petals of
+/// r = 4 sin 4t, which logistic regression cannot separate.
+///
+/// ```text
+/// t = linspace(3.12 j, 3.12 (j + 1), m/2) + 0.2 N(0, 1)
+/// r = 4 sin(4t) + 0.2 N(0, 1)
+/// x = (r sin t, r cos t),  y = j
+/// ```
+///
+/// # Shapes
+/// X is (2, m), Y is (1, m); an odd `m` is rounded down to an even number.
+///
+/// ```
+/// use rand::SeedableRng;
+/// let (x, y) = ndnet::data::planar_flower::<f32, _>(10, &mut rand::rngs::StdRng::seed_from_u64(0));
+/// assert_eq!(y.sum(), 5.0);
+/// ```
+pub fn planar_flower<F: Float, R: Rng + ?Sized>(m: usize, rng: &mut R) -> (Array2<F>, Array2<F>) {
+    let per_class = m / 2;
+    let mut x = Array2::zeros((2, 2 * per_class));
+    let mut y = Array2::zeros((1, 2 * per_class));
+    for j in 0..2 {
+        let (start, end) = (3.12 * j as f64, 3.12 * (j + 1) as f64);
+        let thetas: Vec<f64> = (0..per_class)
+            .map(|i| start + (end - start) * i as f64 / (per_class.max(2) - 1) as f64 + 0.2 * normal(rng))
+            .collect();
+        for (i, t) in thetas.into_iter().enumerate() {
+            let r = 4.0 * (4.0 * t).sin() + 0.2 * normal(rng);
+            let col = j * per_class + i;
+            x[[0, col]] = F::from_f64(r * t.sin());
+            x[[1, col]] = F::from_f64(r * t.cos());
+            y[[0, col]] = F::from_f64(j as f64);
+        }
+    }
+    (x, y)
+}
+
+/// Two noisy concentric circles (as scikit-learn's `make_circles`): the outer one (radius 1)
+/// is class 0, the inner one (radius `factor`) class 1.
+///
+/// # Shapes
+/// X is (2, m), Y is (1, m).
+///
+/// ```
+/// use rand::SeedableRng;
+/// let (x, y) = ndnet::data::circles::<f64, _>(300, 0.05, 0.5, &mut rand::rngs::StdRng::seed_from_u64(0));
+/// assert_eq!((x.ncols(), y.sum()), (300, 150.0));
+/// ```
+pub fn circles<F: Float, R: Rng + ?Sized>(m: usize, noise: f64, factor: f64, rng: &mut R) -> (Array2<F>, Array2<F>) {
+    let outer = m - m / 2;
+    let mut x = Array2::zeros((2, m));
+    let mut y = Array2::zeros((1, m));
+    for i in 0..m {
+        let (k, count, radius, label) = if i < outer {
+            (i, outer, 1.0, 0.0)
+        } else {
+            (i - outer, m / 2, factor, 1.0)
+        };
+        let angle = 2.0 * PI * k as f64 / count as f64;
+        x[[0, i]] = F::from_f64(radius * angle.cos() + noise * normal(rng));
+        x[[1, i]] = F::from_f64(radius * angle.sin() + noise * normal(rng));
+        y[[0, i]] = F::from_f64(label);
+    }
+    (x, y)
+}
+
+/// The four XOR points: X = [[0, 0, 1, 1], [0, 1, 0, 1]], Y = [[0, 1, 1, 0]].
+///
+/// # Shapes
+/// X is (2, 4), Y is (1, 4).
+///
+/// ```
+/// let (x, y) = ndnet::data::xor::<f64>();
+/// assert_eq!(y, ndarray::array![[0.0, 1.0, 1.0, 0.0]]);
+/// ```
+pub fn xor<F: Float>() -> (Array2<F>, Array2<F>) {
+    parity(2)
+}
+
+/// All 2ⁿ inputs of n bits and their parity (XOR of the bits); column k holds k's bits, most
+/// significant first.
+///
+/// # Shapes
+/// X is (n, 2ⁿ), Y is (1, 2ⁿ).
+///
+/// ```
+/// let (x, y) = ndnet::data::parity::<f32>(3);
+/// assert_eq!(x.column(5).to_vec(), vec![1.0, 0.0, 1.0]);
+/// assert_eq!(y[[0, 5]], 0.0);
+/// assert_eq!(y[[0, 7]], 1.0);
+/// ```
+pub fn parity<F: Float>(n_bits: usize) -> (Array2<F>, Array2<F>) {
+    let m = 1_usize << n_bits;
+    let x = Array2::from_shape_fn((n_bits, m), |(bit, k)| {
+        F::from_f64(((k >> (n_bits - 1 - bit)) & 1) as f64)
+    });
+    let y = Array2::from_shape_fn((1, m), |(_, k)| F::from_f64((k.count_ones() % 2) as f64));
+    (x, y)
+}
+
+fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    StandardNormal.sample(rng)
+}

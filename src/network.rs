@@ -1,0 +1,538 @@
+//! The network: a stack of dense layers L deep, with its cost.
+//!
+//! ```text
+//! model forward   A[0] = X;  for l = 1..L:  Z[l] = W[l] A[l−1] + b[l],  A[l] = g[l](Z[l])
+//! model backward  dZ[L] = A[L] − Y   (sigmoid + cross-entropy; otherwise dA[L] ⊙ g′(Z[L]))
+//!                 for l = L..1:  dW[l], db[l], dA[l−1] from dZ[l]
+//! ```
+//!
+//! The course's deep cat network, [12288, 20, 7, 5, 1] with ReLU hidden units and a sigmoid
+//! output, on a small stand-in for the data:
+//!
+//! ```
+//! use ndarray::Array2;
+//! use ndnet::{Activation, Initializer, Network};
+//! use rand::SeedableRng;
+//!
+//! let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+//! let net = Network::<f64>::new(
+//!     &[12288, 20, 7, 5, 1],
+//!     Activation::Relu,
+//!     Activation::Sigmoid,
+//!     Initializer::RandnOverSqrtFanIn,
+//!     &mut rng,
+//! )?;
+//! assert_eq!(net.layer_sizes(), vec![12288, 20, 7, 5, 1]);
+//! let x = Array2::<f64>::zeros((12288, 3)); // three all-black pictures, one per column
+//! assert_eq!(net.predict(&x, 0.5)?.dim(), (1, 3));
+//! # Ok::<(), ndnet::Error>(())
+//! ```
+
+use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2, Zip};
+use rand::Rng;
+
+use crate::cost::cross_entropy_from_logits;
+use crate::optimizer::{ParamId, ParamKind};
+use crate::{Activation, Cost, Dense, Error, Float, Initializer, Optimizer, Result, check};
+
+/// A fully connected network: layers 1..=L and the cost J it is trained on.
+#[derive(Clone, Debug)]
+pub struct Network<F: Float> {
+    layers: Vec<Dense<F>>,
+    cost: Cost,
+}
+
+impl<F: Float> Network<F> {
+    /// A network from layer sizes [n[0] = n_x, n[1], …, n[L]], one activation for every hidden
+    /// layer and one for the output, weights drawn by `init` (biases zero), cross-entropy cost.
+    ///
+    /// # Errors
+    /// [`Error::Architecture`] for fewer than two sizes or a size of 0.
+    ///
+    /// ```
+    /// use ndnet::{Activation, Initializer, Network};
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let net = Network::<f32>::new(&[2, 4, 1], Activation::Tanh, Activation::Sigmoid,
+    ///                               Initializer::Xavier, &mut rng).unwrap();
+    /// assert_eq!(net.depth(), 2);
+    /// assert!(Network::<f32>::new(&[2], Activation::Tanh, Activation::Sigmoid,
+    ///                             Initializer::Xavier, &mut rng).is_err());
+    /// ```
+    pub fn new<R: Rng + ?Sized>(
+        layer_sizes: &[usize],
+        hidden: Activation,
+        output: Activation,
+        init: Initializer,
+        rng: &mut R,
+    ) -> Result<Self> {
+        if layer_sizes.len() < 2 {
+            return Err(Error::Architecture(format!(
+                "layer sizes {layer_sizes:?} need n_x and at least one layer"
+            )));
+        }
+        let depth = layer_sizes.len() - 1;
+        let layers: Vec<(usize, Activation)> = layer_sizes[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| (n, if i + 1 == depth { output } else { hidden }))
+            .collect();
+        Self::from_layers(layer_sizes[0], &layers, init, rng)
+    }
+
+    /// A network with an activation of its own for each layer: `layers` lists (n[l], g[l]).
+    ///
+    /// # Errors
+    /// [`Error::Architecture`] for an empty list or a size of 0.
+    ///
+    /// ```
+    /// use ndnet::{Activation, Initializer, Network};
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let net = Network::<f64>::from_layers(
+    ///     3,
+    ///     &[(8, Activation::Relu), (4, Activation::leaky_relu()), (1, Activation::Linear)],
+    ///     Initializer::He,
+    ///     &mut rng,
+    /// ).unwrap().with_cost(ndnet::Cost::MeanSquaredError);
+    /// assert_eq!(net.layer_sizes(), vec![3, 8, 4, 1]);
+    /// ```
+    pub fn from_layers<R: Rng + ?Sized>(
+        n_x: usize,
+        layers: &[(usize, Activation)],
+        init: Initializer,
+        rng: &mut R,
+    ) -> Result<Self> {
+        if layers.is_empty() {
+            return Err(Error::Architecture("the layer list is empty".into()));
+        }
+        let mut built = Vec::with_capacity(layers.len());
+        let mut n_prev = n_x;
+        for (i, &(n, activation)) in layers.iter().enumerate() {
+            let layer = Dense::new(n_prev, n, activation, init, rng).map_err(|_| {
+                Error::Architecture(format!(
+                    "layer {}: {n} units fed by {n_prev} inputs; every size must be at least 1",
+                    i + 1
+                ))
+            })?;
+            built.push(layer);
+            n_prev = n;
+        }
+        Ok(Self::from_dense(built))
+    }
+
+    /// Logistic regression ŷ = σ(wᵀx + b) on `n_x` features: one sigmoid unit, zero-initialised
+    /// (as the course does; a single layer has no symmetry to break), cross-entropy cost.
+    ///
+    /// # Errors
+    /// [`Error::Architecture`] if `n_x` is 0.
+    ///
+    /// ```
+    /// let net = ndnet::Network::<f64>::logistic_regression(12288).unwrap();
+    /// assert_eq!(net.layer(1).unwrap().w().dim(), (1, 12288)); // W = wᵀ
+    /// ```
+    pub fn logistic_regression(n_x: usize) -> Result<Self> {
+        if n_x == 0 {
+            return Err(Error::Architecture("logistic regression needs n_x ≥ 1 features".into()));
+        }
+        Self::from_parameters(
+            vec![(Array2::zeros((1, n_x)), Array2::zeros((1, 1)))],
+            &[Activation::Sigmoid],
+        )
+    }
+
+    /// A network with given parameters: `parameters[l − 1]` is (W[l], b[l]), `activations[l − 1]` is g[l].
+    ///
+    /// # Errors
+    /// [`Error::Architecture`] for an empty list or a count mismatch, [`Error::Shape`] when
+    /// W[l] does not take A[l−1] or b[l] is not (n[l], 1), [`Error::NonFinite`] for NaN or inf.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{Activation, Network};
+    /// // w = [[1], [2]], b = 2 from the course: W = wᵀ.
+    /// let net = Network::from_parameters(vec![(array![[1.0, 2.0]], array![[2.0]])], &[Activation::Sigmoid]).unwrap();
+    /// assert_eq!(net.layer_sizes(), vec![2, 1]);
+    /// ```
+    pub fn from_parameters(parameters: Vec<(Array2<F>, Array2<F>)>, activations: &[Activation]) -> Result<Self> {
+        if parameters.is_empty() || parameters.len() != activations.len() {
+            return Err(Error::Architecture(format!(
+                "{} parameter pairs and {} activations: need the same number, at least one",
+                parameters.len(),
+                activations.len()
+            )));
+        }
+        let mut layers: Vec<Dense<F>> = Vec::with_capacity(parameters.len());
+        for (i, ((w, b), &activation)) in parameters.into_iter().zip(activations).enumerate() {
+            let l = i + 1;
+            if let Some(prev) = layers.last() {
+                check::shape(
+                    || format!("layer {l}: after layer {} of {} units, W[{l}]", l - 1, prev.units()),
+                    w.dim(),
+                    w.nrows(),
+                    Some(prev.units()),
+                )?;
+            }
+            layers.push(Dense::from_parameters(w, b, activation).map_err(|e| match e {
+                Error::Architecture(msg) => Error::Architecture(format!("layer {l}: {msg}")),
+                other => other,
+            })?);
+        }
+        Ok(Self::from_dense(layers))
+    }
+
+    fn from_dense(mut layers: Vec<Dense<F>>) -> Self {
+        for (i, layer) in layers.iter_mut().enumerate() {
+            layer.l = i + 1;
+        }
+        Network {
+            layers,
+            cost: Cost::default(),
+        }
+    }
+
+    /// The same network trained on `cost` instead (cross-entropy by default).
+    ///
+    /// ```
+    /// use ndnet::{Cost, Network};
+    /// let net = Network::<f64>::logistic_regression(3).unwrap().with_cost(Cost::MeanSquaredError);
+    /// assert_eq!(net.cost_function(), Cost::MeanSquaredError);
+    /// ```
+    pub fn with_cost(mut self, cost: Cost) -> Self {
+        self.cost = cost;
+        self
+    }
+
+    /// The cost J this network is trained on.
+    pub fn cost_function(&self) -> Cost {
+        self.cost
+    }
+
+    /// L, the number of layers with parameters (the input layer does not count).
+    pub fn depth(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// [n[0], n[1], …, n[L]].
+    pub fn layer_sizes(&self) -> Vec<usize> {
+        std::iter::once(self.layers[0].inputs())
+            .chain(self.layers.iter().map(Dense::units))
+            .collect()
+    }
+
+    /// Layer l, counted from 1 as in the course; `None` outside 1..=L.
+    pub fn layer(&self, l: usize) -> Option<&Dense<F>> {
+        l.checked_sub(1).and_then(|i| self.layers.get(i))
+    }
+
+    /// Layer l, mutable, counted from 1.
+    pub fn layer_mut(&mut self, l: usize) -> Option<&mut Dense<F>> {
+        l.checked_sub(1).and_then(|i| self.layers.get_mut(i))
+    }
+
+    /// All layers, `layers()[l − 1]` being layer l.
+    pub fn layers(&self) -> &[Dense<F>] {
+        &self.layers
+    }
+
+    /// The number of parameters Σ n[l] (n[l−1] + 1).
+    pub fn parameter_count(&self) -> usize {
+        self.layers.iter().map(|l| l.units() * (l.inputs() + 1)).sum()
+    }
+
+    fn output(&self) -> &Dense<F> {
+        self.layers
+            .last()
+            .expect("a network always has at least one layer (checked when built)")
+    }
+
+    /// Whether backpropagation starts from dZ[L] = A[L] − Y (sigmoid output, cross-entropy).
+    fn uses_sigmoid_cross_entropy(&self) -> bool {
+        self.cost == Cost::BinaryCrossEntropy && self.output().activation() == Activation::Sigmoid
+    }
+
+    /// Checks X: n_x rows, at least one column, all finite.
+    pub(crate) fn check_x(&self, x: ArrayView2<F>) -> Result<()> {
+        self.layers[0].check_input(x)?;
+        check::finite("X", x)
+    }
+
+    /// Checks Y against X's m and the cost's label range.
+    pub(crate) fn check_y(&self, y: ArrayView2<F>, m: usize) -> Result<()> {
+        let n_out = self.output().units();
+        check::shape(
+            || format!("with {m} examples in X and {n_out} output units, Y"),
+            y.dim(),
+            n_out,
+            Some(m),
+        )?;
+        self.cost.check_labels(y)
+    }
+
+    /// Model forward: computes and caches Z[l], A[l] for every layer, returns A[L] (ŷ).
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m); the result is (n[L], m).
+    ///
+    /// # Errors
+    /// [`Error::Shape`] if X does not have n_x rows (with a hint when X is transposed),
+    /// [`Error::NoExamples`] if m = 0, [`Error::NonFinite`] for NaN or inf in X.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// let mut net = ndnet::Network::<f64>::logistic_regression(2).unwrap();
+    /// let a = net.forward(&array![[1.0, 2.0], [3.0, 4.0]]).unwrap();
+    /// assert_eq!(a, array![[0.5, 0.5]]); // zero weights: σ(0)
+    /// ```
+    pub fn forward<S: Data<Elem = F>>(&mut self, x: &ArrayBase<S, Ix2>) -> Result<ArrayView2<'_, F>> {
+        self.check_x(x.view())?;
+        self.forward_unchecked(x.view());
+        Ok(self.output().a())
+    }
+
+    pub(crate) fn forward_unchecked(&mut self, x: ArrayView2<F>) {
+        let (first, rest) = self
+            .layers
+            .split_first_mut()
+            .expect("a network always has at least one layer");
+        first.forward_unchecked(x);
+        let mut prev = first;
+        for layer in rest {
+            layer.forward_unchecked(prev.a());
+            prev = layer;
+        }
+    }
+
+    /// Model backward after [`Network::forward`] on the same X: fills dZ[l], dW[l], db[l] of
+    /// every layer (read them with [`Dense::dw`], [`Dense::db`]).
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m) and `y` is (n[L], m), as in the forward pass.
+    ///
+    /// # Errors
+    /// [`Error::Shape`] if X or Y do not fit or the last forward pass had another m,
+    /// [`Error::LabelOutOfRange`] / [`Error::NonFinite`] for bad labels.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// let mut net = ndnet::Network::<f64>::logistic_regression(1).unwrap();
+    /// let (x, y) = (array![[1.0, 3.0]], array![[1.0, 0.0]]);
+    /// net.forward(&x).unwrap();
+    /// net.backward(&x, &y).unwrap();
+    /// // dZ = A − Y = [−0.5, 0.5]; dW = (1/2)(−0.5·1 + 0.5·3) = 0.5; db = 0
+    /// assert_eq!(net.layer(1).unwrap().dw(), array![[0.5]]);
+    /// assert_eq!(net.layer(1).unwrap().db(), array![[0.0]]);
+    /// ```
+    pub fn backward<S, T>(&mut self, x: &ArrayBase<S, Ix2>, y: &ArrayBase<T, Ix2>) -> Result<()>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = F>,
+    {
+        self.check_x(x.view())?;
+        let m = x.ncols();
+        if self.output().a().ncols() != m {
+            return Err(Error::InvalidArgument {
+                argument: "X",
+                message: format!(
+                    "backward needs the forward pass on the same X first (the last forward pass had m = {}, X has m = {m})",
+                    self.output().a().ncols()
+                ),
+            });
+        }
+        self.check_y(y.view(), m)?;
+        self.backward_unchecked(x.view(), y.view());
+        Ok(())
+    }
+
+    pub(crate) fn backward_unchecked(&mut self, x: ArrayView2<F>, y: ArrayView2<F>) {
+        let last = self.layers.len() - 1;
+        let sigmoid_cross_entropy = self.uses_sigmoid_cross_entropy();
+        {
+            let output = &mut self.layers[last];
+            if sigmoid_cross_entropy {
+                output.set_dz_to_a_minus_y(y);
+            } else {
+                let mut da = Array2::zeros(output.a().dim());
+                self.cost.derivative_into(output.a(), y, da.view_mut());
+                output.set_dz_from_da(da.view());
+            }
+        }
+        for l in (0..=last).rev() {
+            let (before, rest) = self.layers.split_at_mut(l);
+            let (layer, after) = rest.split_first_mut().expect("l is a valid layer index");
+            if let Some(next) = after.first() {
+                layer.set_dz_from_da(next.da_prev_view());
+            }
+            let a_prev = before.last().map_or(x, |prev| prev.a());
+            // dA[0] (the gradient with respect to X) is never needed: skip its product.
+            layer.backward_from_dz(a_prev, l > 0);
+        }
+    }
+
+    /// Update parameters: one step of `optimizer` on every W[l] and b[l] with the gradients of the
+    /// last [`Network::backward`].
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::GradientDescent;
+    /// let mut net = ndnet::Network::<f64>::logistic_regression(1).unwrap();
+    /// let (x, y) = (array![[1.0, 3.0]], array![[1.0, 0.0]]);
+    /// net.forward(&x).unwrap();
+    /// net.backward(&x, &y).unwrap();
+    /// net.update(&mut GradientDescent::new(0.1).unwrap());
+    /// assert_eq!(net.layer(1).unwrap().w(), array![[-0.05]]);
+    /// ```
+    pub fn update<O: Optimizer<F> + ?Sized>(&mut self, optimizer: &mut O) {
+        optimizer.begin_step();
+        for (i, layer) in self.layers.iter_mut().enumerate() {
+            let [(w, dw), (b, db)] = layer.params_and_grads();
+            optimizer.update(
+                ParamId {
+                    layer: i + 1,
+                    kind: ParamKind::Weights,
+                },
+                w,
+                dw,
+            );
+            optimizer.update(
+                ParamId {
+                    layer: i + 1,
+                    kind: ParamKind::Bias,
+                },
+                b,
+                db,
+            );
+        }
+    }
+
+    /// The cost J of the last forward pass against Y, without checks (the training loop's).
+    pub(crate) fn cached_cost(&self, y: ArrayView2<F>) -> F {
+        let output = self.output();
+        if self.uses_sigmoid_cross_entropy() {
+            cross_entropy_from_logits(output.z(), y)
+        } else {
+            self.cost.compute_unchecked(output.a(), y)
+        }
+    }
+
+    /// Compute cost: J on (X, Y) with the current parameters (a forward pass that caches nothing).
+    ///
+    /// With a sigmoid output and cross-entropy it is computed from Z[L], so it is finite for any
+    /// Z (see [`crate::binary_cross_entropy_with_logits`]).
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m), `y` is (n[L], m).
+    ///
+    /// # Errors
+    /// As [`Network::forward`] and [`Network::backward`].
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// let net = ndnet::Network::<f64>::logistic_regression(2).unwrap();
+    /// let j = net.cost(&array![[1.0], [2.0]], &array![[1.0]]).unwrap();
+    /// approx::assert_abs_diff_eq!(j, 2.0_f64.ln(), epsilon = 1e-15); // −log σ(0)
+    /// ```
+    pub fn cost<S, T>(&self, x: &ArrayBase<S, Ix2>, y: &ArrayBase<T, Ix2>) -> Result<F>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = F>,
+    {
+        self.check_x(x.view())?;
+        self.check_y(y.view(), x.ncols())?;
+        let (z, a) = self.output_z_and_a(x.view())?;
+        Ok(if self.uses_sigmoid_cross_entropy() {
+            cross_entropy_from_logits(z.view(), y.view())
+        } else {
+            self.cost.compute_unchecked(a.view(), y.view())
+        })
+    }
+
+    /// Z[L] and A[L] without caching.
+    fn output_z_and_a(&self, x: ArrayView2<F>) -> Result<(Array2<F>, Array2<F>)> {
+        let (output, hidden) = self
+            .layers
+            .split_last()
+            .expect("a network always has at least one layer");
+        let mut a_prev: Option<Array2<F>> = None;
+        for layer in hidden {
+            a_prev = Some(layer.predict(a_prev.as_ref().map_or(x, |a| a.view()))?);
+        }
+        let z = output.linear(a_prev.as_ref().map_or(x, |a| a.view()))?;
+        let a = z.mapv(|v| output.activation().g(v));
+        Ok((z, a))
+    }
+
+    /// ŷ = A[L] for X, without caching (takes `&self`, so a trained network can be shared
+    /// between threads).
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m); the result is (n[L], m).
+    ///
+    /// # Errors
+    /// As [`Network::forward`].
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// let net = ndnet::Network::<f64>::logistic_regression(2).unwrap();
+    /// assert_eq!(net.predict_proba(&array![[1.0], [2.0]]).unwrap(), array![[0.5]]);
+    /// ```
+    pub fn predict_proba<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
+        self.check_x(x.view())?;
+        Ok(self.output_z_and_a(x.view())?.1)
+    }
+
+    /// Predict: 1 where ŷ > `threshold`, else 0 (the course uses 0.5).
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m); the result is (n[L], m).
+    ///
+    /// # Errors
+    /// As [`Network::forward`]; [`Error::InvalidHyperparameter`] for a threshold that is not finite.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{Activation, Network};
+    /// let net = Network::from_parameters(vec![(array![[1.0]], array![[0.0]])], &[Activation::Sigmoid]).unwrap();
+    /// assert_eq!(net.predict(&array![[-2.0, 3.0]], 0.5).unwrap(), array![[0.0, 1.0]]);
+    /// ```
+    pub fn predict<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>, threshold: f64) -> Result<Array2<F>> {
+        if !threshold.is_finite() {
+            return Err(Error::InvalidHyperparameter {
+                name: "threshold",
+                value: threshold,
+                reason: "must be finite",
+            });
+        }
+        let t = F::from_f64(threshold);
+        Ok(self
+            .predict_proba(x)?
+            .mapv(|p| if p > t { F::one() } else { F::zero() }))
+    }
+
+    /// Accuracy: the fraction of examples whose prediction at threshold 0.5 equals Y.
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m), `y` is (n[L], m).
+    ///
+    /// # Errors
+    /// As [`Network::cost`].
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{Activation, Network};
+    /// let net = Network::from_parameters(vec![(array![[1.0]], array![[0.0]])], &[Activation::Sigmoid]).unwrap();
+    /// assert_eq!(net.accuracy(&array![[-2.0, 3.0]], &array![[0.0, 0.0]]).unwrap(), 0.5);
+    /// ```
+    pub fn accuracy<S, T>(&self, x: &ArrayBase<S, Ix2>, y: &ArrayBase<T, Ix2>) -> Result<f64>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = F>,
+    {
+        self.check_y(y.view(), x.ncols())?;
+        let predictions = self.predict(x, 0.5)?;
+        let correct = Zip::from(&predictions)
+            .and(y)
+            .fold(0_usize, |n, &p, &y| n + usize::from(p == y));
+        Ok(correct as f64 / predictions.len() as f64)
+    }
+}

@@ -1,0 +1,130 @@
+//! Optimizers: how parameters θ move given their gradients dθ.
+//!
+//! The [`Optimizer`] trait sees one parameter at a time, with a stable [`ParamId`], so an
+//! optimizer with state per parameter (momentum's v, Adam's v and s) keeps that state itself,
+//! and a network of any depth or a mini-batch loop drives it the same way.
+//!
+//! ```text
+//! gradient descent   θ := θ − α dθ
+//! ```
+//!
+//! ```
+//! use ndarray::array;
+//! use ndnet::{GradientDescent, Optimizer, ParamId, ParamKind};
+//!
+//! let mut gd = GradientDescent::new(0.1).unwrap();
+//! let mut w = array![[1.0, 2.0]];
+//! gd.update(ParamId { layer: 1, kind: ParamKind::Weights }, w.view_mut(), array![[10.0, -10.0]].view());
+//! assert_eq!(w, array![[0.0, 3.0]]);
+//! ```
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+use crate::{Error, Float, Result};
+
+/// Which parameter of which layer an update is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ParamId {
+    /// The layer's number l, from 1.
+    pub layer: usize,
+    /// W[l] or b[l].
+    pub kind: ParamKind,
+}
+
+/// W[l] or b[l].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamKind {
+    /// The weights W[l].
+    Weights,
+    /// The biases b[l].
+    Bias,
+}
+
+impl ParamId {
+    /// A dense index 0, 1, 2, … (W[1], b[1], W[2], …) for optimizers that keep state in a `Vec`.
+    ///
+    /// ```
+    /// use ndnet::{ParamId, ParamKind};
+    /// assert_eq!(ParamId { layer: 2, kind: ParamKind::Bias }.index(), 3);
+    /// ```
+    pub fn index(&self) -> usize {
+        2 * (self.layer - 1) + usize::from(self.kind == ParamKind::Bias)
+    }
+}
+
+/// An update rule for parameters, with its own per-parameter state.
+///
+/// A training step calls [`Optimizer::begin_step`] once, then [`Optimizer::update`] for every
+/// parameter of every layer.
+pub trait Optimizer<F: Float> {
+    /// Called once per step before the updates (Adam counts steps here).
+    fn begin_step(&mut self) {}
+
+    /// Moves `theta` given its gradient `grad`.
+    ///
+    /// # Shapes
+    /// `theta` and `grad` have the same shape.
+    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>);
+
+    /// The learning rate α.
+    fn learning_rate(&self) -> f64;
+
+    /// Sets the learning rate α (for decay schedules).
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperparameter`] unless α is finite and positive.
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()>;
+}
+
+/// Checks that a learning rate is finite and positive.
+pub(crate) fn check_learning_rate(learning_rate: f64) -> Result<()> {
+    if learning_rate.is_finite() && learning_rate > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidHyperparameter {
+            name: "learning_rate",
+            value: learning_rate,
+            reason: "must be finite and greater than 0",
+        })
+    }
+}
+
+/// Plain gradient descent, θ := θ − α dθ.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradientDescent {
+    learning_rate: f64,
+}
+
+impl GradientDescent {
+    /// Gradient descent with learning rate α.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperparameter`] unless α is finite and positive.
+    ///
+    /// ```
+    /// use ndnet::GradientDescent;
+    /// assert!(GradientDescent::new(0.0075).is_ok());
+    /// assert!(GradientDescent::new(0.0).is_err());
+    /// assert!(GradientDescent::new(f64::NAN).is_err());
+    /// ```
+    pub fn new(learning_rate: f64) -> Result<Self> {
+        check_learning_rate(learning_rate)?;
+        Ok(GradientDescent { learning_rate })
+    }
+}
+
+impl<F: Float> Optimizer<F> for GradientDescent {
+    fn update(&mut self, _id: ParamId, mut theta: ArrayViewMut2<F>, grad: ArrayView2<F>) {
+        theta.scaled_add(-F::from_f64(self.learning_rate), &grad);
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+        check_learning_rate(learning_rate)?;
+        self.learning_rate = learning_rate;
+        Ok(())
+    }
+}

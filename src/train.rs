@@ -1,0 +1,229 @@
+//! The training loop: forward, cost, backward, update, `iterations` times.
+//!
+//! Hyperparameters live in [`TrainConfig`] (checked once before training); the learning rate
+//! belongs to the optimizer; the returned [`History`] holds the cost every `record_every`
+//! iterations. The library prints nothing: pass a callback to watch progress.
+//!
+//! ```
+//! use ndnet::{data, Activation, GradientDescent, Initializer, Network, TrainConfig};
+//! use rand::SeedableRng;
+//!
+//! let (x, y) = data::xor::<f64>();
+//! let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+//! let mut net = Network::new(&[2, 4, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
+//! let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, &TrainConfig::new(3000))?;
+//! assert!(history.last_cost().unwrap() < history.first_cost().unwrap());
+//! assert_eq!(net.accuracy(&x, &y)?, 1.0);
+//! # Ok::<(), ndnet::Error>(())
+//! ```
+
+use ndarray::{ArrayBase, Data, Ix2};
+
+use crate::{Error, Float, Network, Optimizer, Result};
+
+/// How long to train and how often to record the cost. Build with [`TrainConfig::new`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TrainConfig {
+    /// Number of gradient steps (the course's `num_iterations`).
+    pub iterations: usize,
+    /// Record the cost every this many iterations (and at the last one). Default 100.
+    pub record_every: usize,
+}
+
+impl TrainConfig {
+    /// `iterations` steps, cost recorded every 100 (as the course prints it).
+    ///
+    /// ```
+    /// let config = ndnet::TrainConfig::new(2500);
+    /// assert_eq!((config.iterations, config.record_every), (2500, 100));
+    /// ```
+    pub fn new(iterations: usize) -> Self {
+        TrainConfig {
+            iterations,
+            record_every: 100,
+        }
+    }
+
+    /// The same configuration recording the cost every `k` iterations.
+    ///
+    /// ```
+    /// assert_eq!(ndnet::TrainConfig::new(10).record_every(1).record_every, 1);
+    /// ```
+    pub fn record_every(mut self, k: usize) -> Self {
+        self.record_every = k;
+        self
+    }
+
+    /// Checks the values: at least one iteration, `record_every` at least 1.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperparameter`] naming the bad field.
+    ///
+    /// ```
+    /// assert!(ndnet::TrainConfig::new(0).validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        if self.iterations == 0 {
+            return Err(Error::InvalidHyperparameter {
+                name: "iterations",
+                value: 0.0,
+                reason: "must be at least 1",
+            });
+        }
+        if self.record_every == 0 {
+            return Err(Error::InvalidHyperparameter {
+                name: "record_every",
+                value: 0.0,
+                reason: "must be at least 1",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The cost at one recorded iteration, computed in that iteration's forward pass (before its update).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Record {
+    /// The iteration, from 0.
+    pub iteration: usize,
+    /// The cost J.
+    pub cost: f64,
+}
+
+/// What [`Network::fit`] returns: the recorded costs, in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// One record every `record_every` iterations, plus the last iteration.
+    pub records: Vec<Record>,
+}
+
+impl History {
+    /// The first recorded cost (iteration 0).
+    pub fn first_cost(&self) -> Option<f64> {
+        self.records.first().map(|r| r.cost)
+    }
+
+    /// The last recorded cost.
+    pub fn last_cost(&self) -> Option<f64> {
+        self.records.last().map(|r| r.cost)
+    }
+
+    /// (iteration, cost) pairs, e.g. for a plot.
+    pub fn costs(&self) -> Vec<(usize, f64)> {
+        self.records.iter().map(|r| (r.iteration, r.cost)).collect()
+    }
+}
+
+impl<F: Float> Network<F> {
+    /// Trains on (X, Y) with `optimizer` for `config.iterations` steps of batch gradient descent.
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m), `y` is (n[L], m).
+    ///
+    /// # Errors
+    /// Input errors as [`Network::cost`] (checked once, before the first step);
+    /// [`Error::InvalidHyperparameter`] from the config; [`Error::Diverged`] when the cost or a
+    /// gradient becomes NaN or infinite — the parameters are then those of the last finite step.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{GradientDescent, Network, TrainConfig};
+    /// let (x, y) = (array![[-2.0, -1.0, 1.0, 2.0]], array![[0.0, 0.0, 1.0, 1.0]]);
+    /// let mut net = Network::<f64>::logistic_regression(1)?;
+    /// let history = net.fit(&x, &y, &mut GradientDescent::new(1.0)?, &TrainConfig::new(100).record_every(10))?;
+    /// assert_eq!(history.records.len(), 11); // 0, 10, …, 90 and 99
+    /// assert_eq!(net.accuracy(&x, &y)?, 1.0);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn fit<S, T, O>(
+        &mut self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix2>,
+        optimizer: &mut O,
+        config: &TrainConfig,
+    ) -> Result<History>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = F>,
+        O: Optimizer<F> + ?Sized,
+    {
+        self.fit_with_callback(x, y, optimizer, config, |_| {})
+    }
+
+    /// As [`Network::fit`], calling `callback` with every record as it is made.
+    ///
+    /// # Errors
+    /// As [`Network::fit`].
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{GradientDescent, Network, TrainConfig};
+    /// let (x, y) = (array![[-1.0, 1.0]], array![[0.0, 1.0]]);
+    /// let mut net = Network::<f32>::logistic_regression(1)?;
+    /// let mut seen = Vec::new();
+    /// net.fit_with_callback(&x, &y, &mut GradientDescent::new(0.1)?, &TrainConfig::new(3).record_every(1),
+    ///                       |record| seen.push(record.iteration))?;
+    /// assert_eq!(seen, vec![0, 1, 2]);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn fit_with_callback<S, T, O>(
+        &mut self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix2>,
+        optimizer: &mut O,
+        config: &TrainConfig,
+        mut callback: impl FnMut(&Record),
+    ) -> Result<History>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = F>,
+        O: Optimizer<F> + ?Sized,
+    {
+        config.validate()?;
+        let (x, y) = (x.view(), y.view());
+        self.check_x(x)?;
+        self.check_y(y, x.ncols())?;
+        let mut history = History::default();
+        let mut last_finite_cost = None;
+        for iteration in 0..config.iterations {
+            self.forward_unchecked(x);
+            let cost = self.cached_cost(y).as_f64();
+            if !cost.is_finite() {
+                return Err(Error::Diverged {
+                    iteration,
+                    what: format!("the cost is {cost}"),
+                    last_finite_cost,
+                });
+            }
+            last_finite_cost = Some(cost);
+            if iteration % config.record_every == 0 || iteration + 1 == config.iterations {
+                let record = Record { iteration, cost };
+                callback(&record);
+                history.records.push(record);
+            }
+            self.backward_unchecked(x, y);
+            if let Some(what) = self.first_non_finite_gradient() {
+                return Err(Error::Diverged {
+                    iteration,
+                    what,
+                    last_finite_cost,
+                });
+            }
+            self.update(optimizer);
+        }
+        Ok(history)
+    }
+
+    /// Names the first dW[l] or db[l] holding NaN or inf, if any.
+    fn first_non_finite_gradient(&self) -> Option<String> {
+        self.layers().iter().enumerate().find_map(|(i, layer)| {
+            let bad = |g: ndarray::ArrayView2<F>| g.iter().copied().find(|v| !v.is_finite());
+            match (bad(layer.dw()), bad(layer.db())) {
+                (Some(v), _) => Some(format!("dW[{}] holds {v}", i + 1)),
+                (None, Some(v)) => Some(format!("db[{}] holds {v}", i + 1)),
+                (None, None) => None,
+            }
+        })
+    }
+}

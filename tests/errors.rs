@@ -1,0 +1,265 @@
+//! Every bad input of the issue gives the error that names it, never a panic.
+
+use ndarray::{Array2, array};
+use ndnet::{Activation, Cost, Error, GradientDescent, Initializer, Network, TrainConfig};
+use rand::SeedableRng;
+
+fn net() -> Network<f64> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    Network::new(
+        &[5, 4, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap()
+}
+
+#[test]
+fn mismatched_x_names_the_layer_and_hints_at_the_transpose() {
+    let x = Array2::<f64>::zeros((209, 5));
+    let err = net().predict_proba(&x).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("layer 1: W[1] is (4, 5) so A[0] must be (5, m), got (209, 5)"),
+        "{message}"
+    );
+    assert!(message.contains("transpose"), "{message}");
+    assert!(matches!(
+        err,
+        Error::Shape {
+            transposed_fits: true,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn mismatched_hidden_layer_in_the_course_words() {
+    // Layer 2 of a [5, 4, 1] net takes A[1] of 4 rows; feeding it 5 rows is the course's message.
+    let layer = net().layer(2).unwrap().clone();
+    let err = layer.predict(Array2::<f64>::zeros((5, 209)).view()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "layer 2: W[2] is (1, 4) so A[1] must be (4, m), got (5, 209)"
+    );
+}
+
+#[test]
+fn mismatched_y() {
+    let x = Array2::<f64>::zeros((5, 3));
+    let err = net().cost(&x, &array![[1.0, 0.0]]).unwrap_err();
+    assert!(matches!(err, Error::Shape { got: (1, 2), .. }), "{err}");
+    assert!(err.to_string().contains("must be (1, 3)"), "{err}");
+}
+
+#[test]
+fn no_examples() {
+    let x = Array2::<f64>::zeros((5, 0));
+    assert!(matches!(
+        net().predict(&x, 0.5),
+        Err(Error::NoExamples { argument: "X" })
+    ));
+    let y = Array2::<f64>::zeros((1, 0));
+    let mut net = net();
+    assert!(matches!(
+        net.fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(1)),
+        Err(Error::NoExamples { .. })
+    ));
+}
+
+#[test]
+fn nan_or_inf_in_x() {
+    let mut x = Array2::<f64>::zeros((5, 3));
+    x[[2, 1]] = f64::NAN;
+    let err = net().predict(&x, 0.5).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NonFinite {
+                argument: "X",
+                row: 2,
+                column: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    x[[2, 1]] = f64::NEG_INFINITY;
+    assert!(matches!(
+        net().cost(&x, &array![[0.0, 1.0, 0.0]]),
+        Err(Error::NonFinite { argument: "X", .. })
+    ));
+}
+
+#[test]
+fn nan_or_inf_in_y() {
+    let x = Array2::<f64>::zeros((5, 3));
+    let err = net().cost(&x, &array![[0.0, f64::INFINITY, 0.0]]).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NonFinite {
+                argument: "Y",
+                column: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn labels_outside_zero_one_for_cross_entropy() {
+    let x = Array2::<f64>::zeros((5, 3));
+    let y = array![[0.0, 1.0, 2.0]];
+    let err = net().cost(&x, &y).unwrap_err();
+    assert!(
+        matches!(err, Error::LabelOutOfRange { column: 2, value, .. } if value == 2.0),
+        "{err}"
+    );
+    let mut training = net();
+    assert!(matches!(
+        training.fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(1)),
+        Err(Error::LabelOutOfRange { .. })
+    ));
+    // Mean squared error takes any finite target.
+    assert!(net().with_cost(Cost::MeanSquaredError).cost(&x, &y).is_ok());
+}
+
+#[test]
+fn non_positive_or_non_finite_learning_rate() {
+    for lr in [0.0, -0.1, f64::NAN, f64::INFINITY] {
+        let err = GradientDescent::new(lr).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidHyperparameter {
+                    name: "learning_rate",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_layer_of_zero_units() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let err = Network::<f64>::new(
+        &[5, 0, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Architecture(ref m) if m.contains("layer 1: 0 units")),
+        "{err}"
+    );
+    assert!(
+        Network::<f64>::new(
+            &[0, 3, 1],
+            Activation::Relu,
+            Activation::Sigmoid,
+            Initializer::He,
+            &mut rng
+        )
+        .is_err()
+    );
+    assert!(Network::<f64>::logistic_regression(0).is_err());
+}
+
+#[test]
+fn an_empty_layer_list() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    assert!(matches!(
+        Network::<f64>::from_layers(3, &[], Initializer::He, &mut rng),
+        Err(Error::Architecture(_))
+    ));
+    assert!(matches!(
+        Network::<f64>::new(&[3], Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng),
+        Err(Error::Architecture(_))
+    ));
+    assert!(matches!(
+        Network::<f64>::from_parameters(vec![], &[]),
+        Err(Error::Architecture(_))
+    ));
+}
+
+#[test]
+fn parameters_that_do_not_chain() {
+    let err = Network::from_parameters(
+        vec![
+            (Array2::<f64>::zeros((4, 3)), Array2::zeros((4, 1))),
+            (Array2::zeros((1, 5)), Array2::zeros((1, 1))),
+        ],
+        &[Activation::Relu, Activation::Sigmoid],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "layer 2: after layer 1 of 4 units, W[2] must be (1, 4), got (1, 5)"
+    );
+}
+
+#[test]
+fn backward_without_forward_on_the_same_x() {
+    let mut net = net();
+    let x = Array2::<f64>::zeros((5, 3));
+    net.forward(&x).unwrap();
+    let x2 = Array2::<f64>::zeros((5, 4));
+    assert!(matches!(
+        net.backward(&x2, &array![[0.0, 1.0, 0.0, 1.0]]),
+        Err(Error::InvalidArgument { argument: "X", .. })
+    ));
+}
+
+#[test]
+fn zero_iterations_and_bad_threshold() {
+    let mut net = net();
+    let x = Array2::<f64>::zeros((5, 3));
+    let y = array![[0.0, 1.0, 0.0]];
+    let err = net
+        .fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(0))
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidHyperparameter { name: "iterations", .. }));
+    assert!(matches!(
+        net.predict(&x, f64::NAN),
+        Err(Error::InvalidHyperparameter { name: "threshold", .. })
+    ));
+}
+
+#[test]
+fn divergence_stops_training_with_the_iteration() {
+    // A huge learning rate on a linear regression blows up within a few dozen steps.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let x = Array2::from_shape_fn((1, 20), |(_, i)| i as f64);
+    let y = x.mapv(|v| 3.0 * v);
+    let mut net = Network::from_layers(1, &[(1, Activation::Linear)], Initializer::He, &mut rng)
+        .unwrap()
+        .with_cost(Cost::MeanSquaredError);
+    let err = net
+        .fit(
+            &x,
+            &y,
+            &mut GradientDescent::new(10.0).unwrap(),
+            &TrainConfig::new(10_000),
+        )
+        .unwrap_err();
+    match err {
+        Error::Diverged {
+            iteration,
+            last_finite_cost,
+            ..
+        } => {
+            assert!(iteration > 0 && iteration < 10_000);
+            assert!(last_finite_cost.unwrap().is_finite());
+        }
+        other => panic!("expected Diverged, got {other}"),
+    }
+    assert!(net.layer(1).unwrap().w().iter().all(|v| v.is_finite()));
+}
