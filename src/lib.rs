@@ -9,6 +9,7 @@ mod check;
 pub mod data;
 mod error;
 mod float;
+pub mod numpy_random;
 
 pub use error::{Error, Result};
 pub use float::Float;
