@@ -10,6 +10,8 @@ pub mod data;
 mod error;
 mod float;
 pub mod numpy_random;
+#[cfg(feature = "plot")]
+pub mod plot;
 
 pub use error::{Error, Result};
 pub use float::Float;
