@@ -50,7 +50,7 @@ pub fn course_initialize_parameters<F: Float>(
         .collect())
 }
 
-/// The course's L-layer initialiser: `W[l] = randn(n[l], n[l−1]) / sqrt(n[l−1])`, b[l] = 0.
+/// The course's L-layer initialiser: `W[l] = randn(n[l], n[l−1]) / sqrt(n[l−1])`, `b[l] = 0`.
 ///
 /// Exactly the course's `initialize_parameters_deep(layer_dims)` in the "deep cat" assignment:
 /// `np.random.seed(seed)`, then for l = 1..L the weights divided by `np.sqrt(layer_dims[l-1])`.
@@ -59,7 +59,7 @@ pub fn course_initialize_parameters<F: Float>(
 /// Returns one `(W[l], b[l])` per layer l = 1..L.
 ///
 /// # Shapes
-/// W[l] is (layer_dims[l], layer_dims[l−1]), b[l] is (layer_dims[l], 1).
+/// `W[l]` is (`layer_dims[l]`, `layer_dims[l−1]`), `b[l]` is (`layer_dims[l]`, 1).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `layer_dims` has fewer than 2 entries or holds a 0.
