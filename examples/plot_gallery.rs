@@ -61,9 +61,6 @@ fn main() -> ndnet::Result<()> {
         })
         .collect();
     ndnet::plot::plot_image_grid(dir.join("images.png"), &images, 3)?;
-    println!(
-        "wrote cost.png, boundary.png and images.png to {}",
-        dir.display()
-    );
+    println!("wrote cost.png, boundary.png and images.png to {}", dir.display());
     Ok(())
 }

@@ -39,11 +39,7 @@ fn odd_counts_carry_the_cached_gaussian_to_the_next_call() {
     assert_eq!(a.dim(), (3, 1));
     assert_eq!(
         flat(&a),
-        [
-            1.6243453636632417,
-            -0.61175641365007538,
-            -0.5281717522634557
-        ]
+        [1.6243453636632417, -0.61175641365007538, -0.5281717522634557]
     );
     assert_eq!(flat(&b), [-1.0729686221561705, 0.86540762932467852]);
 }
@@ -70,11 +66,7 @@ fn largest_seed_matches_numpy() {
     let w = NumpyRandomState::new(u32::MAX).randn::<f64>(3, 1);
     assert_eq!(
         flat(&w),
-        [
-            0.64840867423065274,
-            0.66932353063381611,
-            -1.0805437227474493
-        ]
+        [0.64840867423065274, 0.66932353063381611, -1.0805437227474493]
     );
 }
 
@@ -82,10 +74,7 @@ fn largest_seed_matches_numpy() {
 fn thousandth_values_match_numpy() {
     // np.random.seed(2); a = np.random.randn(1001); a[999], a[1000]
     let w = NumpyRandomState::new(2).randn::<f64>(1, 1001);
-    assert_eq!(
-        (w[[0, 999]], w[[0, 1000]]),
-        (0.1967852699696977, 0.19774991367911982)
-    );
+    assert_eq!((w[[0, 999]], w[[0, 1000]]), (0.1967852699696977, 0.19774991367911982));
     // np.random.seed(2); np.random.rand(1001)[1000]
     let u = NumpyRandomState::new(2).rand::<f64>(1001, 1);
     assert_eq!(u[[1000, 0]], 0.62184259422872534);
@@ -106,10 +95,7 @@ fn rand_matches_numpy() {
     );
     // np.random.seed(3); np.random.rand(3)
     let u = NumpyRandomState::new(3).rand::<f64>(1, 3);
-    assert_eq!(
-        flat(&u),
-        [0.5507979025745755, 0.70814782261810483, 0.29090473891294433]
-    );
+    assert_eq!(flat(&u), [0.5507979025745755, 0.70814782261810483, 0.29090473891294433]);
 }
 
 #[test]
@@ -124,15 +110,9 @@ fn uniform_draws_skip_the_cached_gaussian() {
 #[test]
 fn permutation_matches_numpy() {
     // np.random.seed(1); np.random.permutation(10)
-    assert_eq!(
-        NumpyRandomState::new(1).permutation(10),
-        [2, 9, 6, 4, 0, 3, 1, 7, 8, 5]
-    );
+    assert_eq!(NumpyRandomState::new(1).permutation(10), [2, 9, 6, 4, 0, 3, 1, 7, 8, 5]);
     // np.random.seed(3); np.random.permutation(7)
-    assert_eq!(
-        NumpyRandomState::new(3).permutation(7),
-        [4, 6, 5, 3, 1, 0, 2]
-    );
+    assert_eq!(NumpyRandomState::new(3).permutation(7), [4, 6, 5, 3, 1, 0, 2]);
     // np.random.seed(0); np.random.permutation(209)[:10]
     let p = NumpyRandomState::new(0).permutation(209);
     assert_eq!(p[..10], [12, 80, 33, 5, 187, 83, 116, 122, 90, 154]);

@@ -64,12 +64,7 @@ where
     check::shape(|| "X of the points to plot".into(), x.dim(), 2, None)?;
     check::not_empty("X", x)?;
     let m = x.ncols();
-    check::shape(
-        || format!("Y for X with m = {m} examples"),
-        y.dim(),
-        1,
-        Some(m),
-    )?;
+    check::shape(|| format!("Y for X with m = {m} examples"), y.dim(), 1, Some(m))?;
     check::finite("X", x)?;
     check::finite("Y", y)?;
 
@@ -105,24 +100,16 @@ where
             .build_cartesian_2d(x1.clone(), x2.clone())
             .map_err(|e| err(&e))?;
         for (c, colour) in REGION.into_iter().enumerate() {
-            let cells = predicted
-                .iter()
-                .enumerate()
-                .filter(|&(_, &v)| class(v) == c);
+            let cells = predicted.iter().enumerate().filter(|&(_, &v)| class(v) == c);
             let rects = cells.map(|(k, _)| {
-                let (a, b) = (
-                    x1.start + (k / GRID) as f64 * s1,
-                    x2.start + (k % GRID) as f64 * s2,
-                );
+                let (a, b) = (x1.start + (k / GRID) as f64 * s1, x2.start + (k % GRID) as f64 * s2);
                 Rectangle::new([(a, b), (a + s1, b + s2)], colour.filled())
             });
             chart
                 .draw_series(rects)
                 .map_err(|e| err(&e))?
                 .label(format!("predicted {c}"))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled())
-                });
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled()));
         }
         chart
             .configure_mesh()
@@ -134,11 +121,7 @@ where
             .draw()
             .map_err(|e| err(&e))?;
         for (c, colour) in POINT.into_iter().enumerate() {
-            let points = x
-                .columns()
-                .into_iter()
-                .zip(y.iter())
-                .filter(|(_, l)| class(**l) == c);
+            let points = x.columns().into_iter().zip(y.iter()).filter(|(_, l)| class(**l) == c);
             let dots = points.map(|(p, _)| (p[0].as_f64(), p[1].as_f64()));
             chart
                 .draw_series(dots.map(|p| Circle::new(p, 4, colour.filled())))
@@ -159,9 +142,7 @@ where
 
 /// The values' range widened by 10 % on each side (±0.5 around a single value).
 fn axis_range(values: impl Iterator<Item = f64>) -> Range<f64> {
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let margin = if hi > lo { 0.1 * (hi - lo) } else { 0.5 };
     lo - margin..hi + margin
 }
@@ -176,9 +157,7 @@ mod tests {
     /// Class 1 inside the unit circle.
     fn in_circle(grid: ArrayView2<f64>) -> Result<Array2<f64>> {
         let r2 = grid.map_axis(Axis(0), |p| p[0] * p[0] + p[1] * p[1]);
-        Ok(r2
-            .mapv(|v| f64::from(u8::from(v < 1.0)))
-            .insert_axis(Axis(0)))
+        Ok(r2.mapv(|v| f64::from(u8::from(v < 1.0))).insert_axis(Axis(0)))
     }
 
     #[test]
@@ -213,11 +192,7 @@ mod tests {
         assert!(matches!(err, Err(Error::Shape { .. })));
         let long_y = array![[0.0, 1.0, 1.0]];
         let err = plot_decision_boundary(&path, x.view(), long_y.view(), in_circle, "t");
-        assert!(
-            err.unwrap_err()
-                .to_string()
-                .contains("Y for X with m = 2 examples")
-        );
+        assert!(err.unwrap_err().to_string().contains("Y for X with m = 2 examples"));
         let wrong = |g: ArrayView2<f64>| Ok(Array2::zeros((2, g.ncols())));
         let err = plot_decision_boundary(&path, x.view(), y.view(), wrong, "t").unwrap_err();
         assert!(err.to_string().contains("the output of predict"), "{err}");

@@ -37,21 +37,16 @@ pub fn plot_cost(path: impl AsRef<Path>, history: &[(usize, f64)], title: &str) 
     if let Some(i) = history.iter().position(|(_, c)| !c.is_finite()) {
         return Err(Error::InvalidArgument {
             argument: "history",
-            message: format!(
-                "history[{i}] has cost {} at iteration {}",
-                history[i].1, history[i].0
-            ),
+            message: format!("history[{i}] has cost {} at iteration {}", history[i].1, history[i].0),
         });
     }
-    let (first, last) = history.iter().fold((usize::MAX, 0), |(lo, hi), &(it, _)| {
-        (lo.min(it), hi.max(it))
-    });
+    let (first, last) = history
+        .iter()
+        .fold((usize::MAX, 0), |(lo, hi), &(it, _)| (lo.min(it), hi.max(it)));
     let last = last.max(first + 1);
     let (lo, hi) = history
         .iter()
-        .fold((0.0f64, f64::MIN), |(lo, hi), &(_, c)| {
-            (lo.min(c), hi.max(c))
-        });
+        .fold((0.0f64, f64::MIN), |(lo, hi), &(_, c)| (lo.min(c), hi.max(c)));
     let pad = if hi > lo { 0.05 * (hi - lo) } else { 1.0 };
     let y_range = if lo < 0.0 { lo - pad } else { 0.0 }..hi + pad;
 
@@ -74,10 +69,7 @@ pub fn plot_cost(path: impl AsRef<Path>, history: &[(usize, f64)], title: &str) 
             .draw()
             .map_err(|e| err(&e))?;
         chart
-            .draw_series(LineSeries::new(
-                history.iter().copied(),
-                BLUE.stroke_width(2),
-            ))
+            .draw_series(LineSeries::new(history.iter().copied(), BLUE.stroke_width(2)))
             .map_err(|e| err(&e))?
             .label("cost")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLUE.stroke_width(2)));
@@ -139,8 +131,7 @@ mod tests {
         assert!(err.to_string().starts_with("history: is empty"), "{err}");
         let err = plot_cost(&path, &[(0, 0.5), (100, f64::NAN)], "t").unwrap_err();
         assert!(
-            err.to_string()
-                .contains("history[1] has cost NaN at iteration 100"),
+            err.to_string().contains("history[1] has cost NaN at iteration 100"),
             "{err}"
         );
         assert!(!path.exists());

@@ -45,11 +45,7 @@ const MAX_PIXELS: usize = 32_000_000;
 /// ndnet::plot::plot_image_grid(&path, &images, 2).unwrap();
 /// # std::fs::remove_file(&path).unwrap();
 /// ```
-pub fn plot_image_grid(
-    path: impl AsRef<Path>,
-    images: &[(Array3<u8>, String)],
-    columns: usize,
-) -> Result<()> {
+pub fn plot_image_grid(path: impl AsRef<Path>, images: &[(Array3<u8>, String)], columns: usize) -> Result<()> {
     let path = path.as_ref();
     let invalid = |message: String| Error::InvalidArgument {
         argument: "images",
@@ -154,9 +150,7 @@ mod tests {
     #[test]
     fn grey_images_are_accepted() {
         let path = temp_png("grid_grey");
-        let digits: Vec<_> = (0..4)
-            .map(|k| (gradient(28, 28, 1), format!("label {k}")))
-            .collect();
+        let digits: Vec<_> = (0..4).map(|k| (gradient(28, 28, 1), format!("label {k}"))).collect();
         plot_image_grid(&path, &digits, 10).unwrap();
         // 28 px scaled by 4 = 112 px; cells 150 + 16 wide, 112 + 16 + 22 high; 4 columns used.
         assert_eq!(read_png(&path).0, 4 * 166);
@@ -180,10 +174,7 @@ mod tests {
                 .to_string()
                 .starts_with("columns")
         );
-        let bad = vec![
-            (gradient(2, 2, 3), String::new()),
-            (gradient(2, 2, 4), String::new()),
-        ];
+        let bad = vec![(gradient(2, 2, 3), String::new()), (gradient(2, 2, 4), String::new())];
         let err = plot_image_grid(&path, &bad, 2).unwrap_err();
         assert!(err.to_string().contains("image 1 is (2, 2, 4)"), "{err}");
         let huge = vec![(Array3::zeros((20_000, 20_000, 1)), String::new())];

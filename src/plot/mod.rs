@@ -49,10 +49,7 @@ fn font(size: u32) -> TextStyle<'static> {
 
 /// The error for anything that goes wrong while drawing the picture for `path`.
 fn drawing_error(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::io(
-        path,
-        std::io::Error::other(format!("drawing the chart failed: {e}")),
-    )
+    Error::io(path, std::io::Error::other(format!("drawing the chart failed: {e}")))
 }
 
 /// Draws a `width` × `height` picture with `draw` and writes it to `path` as an RGB PNG.
@@ -91,8 +88,7 @@ pub(crate) mod test_support {
 
     /// Reads an RGB PNG: (width, height, pixels).
     pub(crate) fn read_png(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
-        let decoder =
-            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
         let mut reader = decoder.read_info().unwrap();
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut buf).unwrap();
@@ -130,8 +126,7 @@ mod tests {
         let err = render_png(path, (10, 10), |_| Ok(())).unwrap_err();
         assert!(matches!(err, Error::Io { .. }), "{err:?}");
         assert!(
-            err.to_string()
-                .starts_with("/nonexistent-folder/ndnet/plot.png"),
+            err.to_string().starts_with("/nonexistent-folder/ndnet/plot.png"),
             "{err}"
         );
     }
