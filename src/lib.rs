@@ -33,7 +33,10 @@ mod init;
 mod layer;
 pub mod looped;
 mod network;
+pub mod numpy_random;
 mod optimizer;
+#[cfg(feature = "plot")]
+pub mod plot;
 mod train;
 
 pub use activation::{Activation, CustomActivation};
