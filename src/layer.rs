@@ -331,6 +331,36 @@ impl<F: Float> Dense<F> {
     }
 }
 
+/// Mutable access to every matrix of a layer at once, for fused training loops.
+pub(crate) struct DenseParts<'a, F> {
+    pub w: &'a mut Array2<F>,
+    pub b: &'a mut Array2<F>,
+    pub z: &'a mut Array2<F>,
+    pub a: &'a mut Array2<F>,
+    pub dz: &'a mut Array2<F>,
+    pub dw: &'a mut Array2<F>,
+    pub db: &'a mut Array2<F>,
+}
+
+impl<F: Float> Dense<F> {
+    /// Every matrix of the layer, with the cache buffers sized for `m` examples.
+    pub(crate) fn parts_mut(&mut self, m: usize) -> DenseParts<'_, F> {
+        let shape = (self.units(), m);
+        for buffer in [&mut self.z, &mut self.a, &mut self.dz] {
+            resize(buffer, shape);
+        }
+        DenseParts {
+            w: &mut self.w,
+            b: &mut self.b,
+            z: &mut self.z,
+            a: &mut self.a,
+            dz: &mut self.dz,
+            dw: &mut self.dw,
+            db: &mut self.db,
+        }
+    }
+}
+
 /// Z = W A_prev + b, written into `z` (numpy's order: the product, then the bias).
 fn linear_forward_into<F: Float>(w: &Array2<F>, b: &Array2<F>, a_prev: ArrayView2<F>, z: &mut Array2<F>) {
     general_mat_mul(F::one(), w, &a_prev, F::zero(), z);

@@ -74,6 +74,14 @@ pub trait Optimizer<F: Float> {
     /// # Errors
     /// [`Error::InvalidHyperparameter`] unless α is finite and positive.
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()>;
+
+    /// `Some(α)` if every update of this optimizer is exactly θ := θ − α dθ with no state.
+    ///
+    /// The trainer may then fuse the update into its pass over X (logistic regression reads X
+    /// once per iteration instead of twice). The default, `None`, is always correct.
+    fn plain_gradient_descent_rate(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// Checks that a learning rate is finite and positive.
@@ -126,5 +134,9 @@ impl<F: Float> Optimizer<F> for GradientDescent {
         check_learning_rate(learning_rate)?;
         self.learning_rate = learning_rate;
         Ok(())
+    }
+
+    fn plain_gradient_descent_rate(&self) -> Option<f64> {
+        Some(self.learning_rate)
     }
 }

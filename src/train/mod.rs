@@ -17,9 +17,11 @@
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
-use ndarray::{ArrayBase, Data, Ix2};
+use ndarray::{ArrayBase, ArrayView2, Data, Ix2};
 
 use crate::{Error, Float, Network, Optimizer, Result};
+
+mod logistic_fast;
 
 /// How long to train and how often to record the cost. Build with [`TrainConfig::new`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -185,34 +187,90 @@ impl<F: Float> Network<F> {
         self.check_x(x)?;
         self.check_y(y, x.ncols())?;
         let mut history = History::default();
-        let mut last_finite_cost = None;
-        for iteration in 0..config.iterations {
-            self.forward_unchecked(x);
-            let cost = self.cached_cost(y).as_f64();
-            if !cost.is_finite() {
-                return Err(Error::Diverged {
-                    iteration,
-                    what: format!("the cost is {cost}"),
-                    last_finite_cost,
-                });
-            }
-            last_finite_cost = Some(cost);
+        let mut record = |iteration: usize, cost: f64| {
             if iteration % config.record_every == 0 || iteration + 1 == config.iterations {
                 let record = Record { iteration, cost };
                 callback(&record);
                 history.records.push(record);
             }
-            self.backward_unchecked(x, y);
-            if let Some(what) = self.first_non_finite_gradient() {
-                return Err(Error::Diverged {
-                    iteration,
-                    what,
-                    last_finite_cost,
-                });
+        };
+        if let Some(alpha) = logistic_fast::applies(self, x, &*optimizer) {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            logistic_fast::fit(self, x, y, alpha, config.iterations, threads, &mut record)?;
+        } else {
+            let mut last_finite_cost = None;
+            for iteration in 0..config.iterations {
+                let cost = self.step_unchecked(x, y, optimizer, iteration, last_finite_cost)?;
+                last_finite_cost = Some(cost);
+                record(iteration, cost);
             }
-            self.update(optimizer);
         }
         Ok(history)
+    }
+
+    /// One step of batch gradient descent on (X, Y): forward, cost, backward, update.
+    /// Returns the cost of the forward pass (before the update).
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m), `y` is (n[L], m).
+    ///
+    /// # Errors
+    /// Input errors as [`Network::cost`]; [`Error::Diverged`] (with iteration 0) when the cost or
+    /// a gradient is NaN or infinite, in which case the parameters are left unchanged.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{GradientDescent, Network};
+    /// let mut net = Network::<f64>::logistic_regression(1)?;
+    /// let cost = net.train_step(&array![[1.0, -1.0]], &array![[1.0, 0.0]], &mut GradientDescent::new(0.5)?)?;
+    /// assert_eq!(cost, std::f64::consts::LN_2);
+    /// assert!(net.layer(1).unwrap().w()[[0, 0]] > 0.0);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn train_step<S, T, O>(
+        &mut self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix2>,
+        optimizer: &mut O,
+    ) -> Result<f64>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = F>,
+        O: Optimizer<F> + ?Sized,
+    {
+        let (x, y) = (x.view(), y.view());
+        self.check_x(x)?;
+        self.check_y(y, x.ncols())?;
+        self.step_unchecked(x, y, optimizer, 0, None)
+    }
+
+    fn step_unchecked<O: Optimizer<F> + ?Sized>(
+        &mut self,
+        x: ArrayView2<F>,
+        y: ArrayView2<F>,
+        optimizer: &mut O,
+        iteration: usize,
+        last_finite_cost: Option<f64>,
+    ) -> Result<f64> {
+        self.forward_unchecked(x);
+        let cost = self.cached_cost(y).as_f64();
+        if !cost.is_finite() {
+            return Err(Error::Diverged {
+                iteration,
+                what: format!("the cost is {cost}"),
+                last_finite_cost,
+            });
+        }
+        self.backward_unchecked(x, y);
+        if let Some(what) = self.first_non_finite_gradient() {
+            return Err(Error::Diverged {
+                iteration,
+                what,
+                last_finite_cost: Some(cost),
+            });
+        }
+        self.update(optimizer);
+        Ok(cost)
     }
 
     /// Names the first dW[l] or db[l] holding NaN or inf, if any.
