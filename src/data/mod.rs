@@ -12,6 +12,31 @@
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
+mod image_dataset;
+pub use image_dataset::ImageDataset;
+
+#[cfg(feature = "hdf5")]
+mod cat;
+#[cfg(feature = "hdf5")]
+mod h5_images;
+#[cfg(feature = "hdf5")]
+pub use cat::{CatSplit, load_cat_h5, load_catvnoncat};
+#[cfg(feature = "hdf5")]
+pub use h5_images::load_h5_images;
+
+#[cfg(feature = "image")]
+mod images;
+#[cfg(feature = "image")]
+pub use images::{load_image, load_image_folder};
+
+mod labels;
+pub use labels::{class_row, one_hot, one_vs_rest};
+
+#[cfg(feature = "mnist")]
+mod mnist;
+#[cfg(feature = "mnist")]
+pub use mnist::{Mnist, load_mnist, read_idx_images, read_idx_labels};
+
 /// Converts a row-per-example matrix (m, n_x) into ndnet's column-per-example X (n_x, m).
 ///
 /// The result is a new matrix in standard (row-major) layout, so matrix products on it are fast.
