@@ -116,7 +116,7 @@ fn check_size((h, w): (usize, usize)) -> Result<(usize, usize)> {
     if !fits(h) || !fits(w) {
         return Err(Error::InvalidArgument {
             argument: "size",
-            message: format!("image size (h, w) = ({h}, {w}) must be positive"),
+            message: format!("image size (h, w) = ({h}, {w}) must be positive and below 2^32"),
         });
     }
     Ok((h, w))

@@ -9,6 +9,17 @@
 //! let x = ndnet::data::from_rows(rows.view());
 //! assert_eq!(x.dim(), (2, 3)); // (n_x, m)
 //! ```
+//!
+//! File loaders, each behind a cargo feature (all pure Rust; see the items below when enabled):
+//!
+//! | feature | loads | into |
+//! | --- | --- | --- |
+//! | `hdf5` | the course's `train_catvnoncat.h5` / `test_catvnoncat.h5` (`load_catvnoncat`), any uint8 image HDF5 file (`load_h5_images`) | [`ImageDataset`] |
+//! | `mnist` | MNIST's IDX files, gzip or plain (`load_mnist`) | `Mnist` |
+//! | `image` | a PNG/JPEG picture (`load_image`), a folder with one sub-folder per class (`load_image_folder`) | a column (h·w·3, 1), [`ImageDataset`] |
+//!
+//! Labels of many classes become binary or one-hot label matrices with [`one_vs_rest`] and
+//! [`one_hot`].
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
@@ -32,6 +43,8 @@ pub use images::{load_image, load_image_folder};
 mod labels;
 pub use labels::{class_row, one_hot, one_vs_rest};
 
+#[cfg(feature = "mnist")]
+mod idx;
 #[cfg(feature = "mnist")]
 mod mnist;
 #[cfg(feature = "mnist")]
