@@ -110,6 +110,7 @@ mod tests {
     fn train_split_flattens_like_the_course() {
         let train = load_cat_h5::<f64>(FIXTURE, CatSplit::Train).unwrap();
         assert_eq!(train.x.dim(), (12, 3));
+        assert!(train.x.is_standard_layout());
         assert_eq!(train.image_shape, (2, 2, 3));
         assert_eq!(train.classes, vec!["non-cat", "cat"]);
         assert_eq!(train.y, ndarray::array![[1.0, 0.0, 1.0]]);

@@ -20,6 +20,9 @@ use crate::{Error, Float, Result};
 /// Refuse datasets claiming more elements than this, before anything is allocated.
 const MAX_ELEMENTS: u64 = 1 << 31;
 
+/// Without class names, labels must be below this (classes are named "0", "1", …).
+const MAX_CLASSES: i64 = 1 << 16;
+
 /// Loads uint8 images (m, h, w, c) or (m, h, w) and integer labels (m,) from an HDF5 file.
 ///
 /// X is the images flattened row-major, one per column, divided by 255. Class names come from
@@ -64,10 +67,7 @@ pub fn load_h5_images<F: Float>(
     let n_x = image_shape.0 * image_shape.1 * image_shape.2;
     let rows = Array2::from_shape_vec((m, n_x), bytes)
         .map_err(|e| bad(x_name, format!("holds the wrong number of values: {e}")))?;
-    let scale: Vec<F> = (0..=255u8)
-        .map(|v| F::from_f64(f64::from(v) / 255.0))
-        .collect();
-    let x = rows.t().mapv(|v| scale[usize::from(v)]);
+    let x = super::image_dataset::pixels_to_x(rows.view());
 
     let y_set = open(y_name)?;
     let labels = read_labels(&y_set).map_err(|msg| bad(y_name, msg))?;
@@ -80,8 +80,12 @@ pub fn load_h5_images<F: Float>(
             .read_strings()
             .map_err(|e| bad(name, format!("not a list of class names: {e}")))?,
         None => {
-            let k = labels.iter().copied().max().unwrap_or(0).max(1) + 1;
-            (0..k).map(|c| c.to_string()).collect()
+            let max = labels.iter().copied().max().unwrap_or(0);
+            if max >= MAX_CLASSES {
+                let msg = format!("label {max} is too large for a class index");
+                return Err(bad(y_name, msg));
+            }
+            (0..max.max(1) + 1).map(|c| c.to_string()).collect()
         }
     };
     if let Some((i, label)) = labels
@@ -196,6 +200,20 @@ mod tests {
         let data = load_h5_images::<f64>(FIXTURE, "train_set_x", "y_int32", None).unwrap();
         assert_eq!(data.y, ndarray::array![[1.0, 1.0, 0.0]]);
         assert_eq!(data.classes, vec!["0", "1"]);
+    }
+
+    #[test]
+    fn grey_images_of_rank_three_get_one_channel() {
+        // grey_x is (3, 2, 2) uint8 with 20·k at flat index k: image i, pixel j is 20·(4i + j).
+        let data = load_h5_images::<f32>(FIXTURE, "grey_x", "train_set_y", Some("list_classes"));
+        let data = data.unwrap();
+        assert_eq!(data.image_shape, (2, 2, 1));
+        assert_eq!(data.x.dim(), (4, 3));
+        assert_eq!(data.x[[3, 2]], 220.0 / 255.0);
+        let text = load_h5_images::<f32>(FIXTURE, "grey_x", "y_huge", None)
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("label 1099511627776 is too large"), "{text}");
     }
 
     #[test]

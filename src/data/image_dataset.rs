@@ -204,6 +204,16 @@ impl<F: Float> ImageDataset<F> {
     }
 }
 
+/// Byte images, one per row (m, n_x), into X (n_x, m) divided by 255, in standard layout.
+#[cfg(any(feature = "hdf5", feature = "mnist", feature = "image"))]
+pub(crate) fn pixels_to_x<F: Float>(rows: ndarray::ArrayView2<u8>) -> Array2<F> {
+    let scale: Vec<F> = (0..=255u8)
+        .map(|v| F::from_f64(f64::from(v) / 255.0))
+        .collect();
+    // from_rows gives a standard-layout (n_x, m) copy, and mapv keeps that layout.
+    super::from_rows(rows).mapv(|v| scale[usize::from(v)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +247,14 @@ mod tests {
         }
         assert!(data.image(2).is_err());
         assert!(data.label(2).is_err());
+    }
+
+    #[cfg(any(feature = "hdf5", feature = "mnist", feature = "image"))]
+    #[test]
+    fn pixels_become_standard_layout_columns() {
+        let rows = array![[0u8, 51, 255], [102, 204, 0]]; // two images of 3 bytes
+        let x = pixels_to_x::<f64>(rows.view());
+        assert_eq!(x, array![[0.0, 0.4], [0.2, 0.8], [1.0, 0.0]]); // 51/255 = 0.2 exactly
+        assert!(x.is_standard_layout());
     }
 }

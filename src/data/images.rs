@@ -38,11 +38,9 @@ const EXTENSIONS: [&str; 3] = ["png", "jpg", "jpeg"];
 pub fn load_image<F: Float>(path: impl AsRef<Path>, size: (usize, usize)) -> Result<Array2<F>> {
     let (h, w) = check_size(size)?;
     let values = read_rgb(path.as_ref(), h, w)?;
-    let scale = scale_table::<F>();
-    let n_x = values.len();
-    Ok(Array2::from_shape_fn((n_x, 1), |(i, _)| {
-        scale[usize::from(values[i])]
-    }))
+    let row = Array2::from_shape_vec((1, values.len()), values)
+        .expect("a vector of n values fits (1, n)");
+    Ok(super::image_dataset::pixels_to_x(row.view()))
 }
 
 /// Loads a folder with one sub-folder per class into an [`ImageDataset`].
@@ -103,10 +101,9 @@ pub fn load_image_folder<F: Float>(
         );
     }
     let n_x = h * w * 3;
-    let scale = scale_table::<F>();
     let rows = Array2::from_shape_vec((labels.len(), n_x), bytes)
         .expect("each image adds exactly h·w·3 values");
-    let x = rows.t().mapv(|v| scale[usize::from(v)]);
+    let x = super::image_dataset::pixels_to_x(rows.view());
     let y = super::class_row(&labels);
     ImageDataset::new(x, y, classes, (h, w, 3))
 }
@@ -120,13 +117,6 @@ fn check_size((h, w): (usize, usize)) -> Result<(usize, usize)> {
         });
     }
     Ok((h, w))
-}
-
-/// `table[v] = v / 255` for every byte value v.
-fn scale_table<F: Float>() -> Vec<F> {
-    (0..=255u8)
-        .map(|v| F::from_f64(f64::from(v) / 255.0))
-        .collect()
 }
 
 fn is_image(path: &Path) -> bool {
@@ -239,6 +229,7 @@ mod tests {
         assert_eq!(data.y, ndarray::array![[0.0, 0.0, 1.0]]);
         assert_eq!(data.x.dim(), (12, 3));
         assert_eq!(data.image_shape, (2, 2, 3));
+        assert!(data.x.is_standard_layout());
         // cat/1.png is grey 60; resizing a flat image keeps it.
         assert!(data.x.column(1).iter().all(|&v| v == 60.0 / 255.0));
         std::fs::create_dir(dir.join("empty")).unwrap();

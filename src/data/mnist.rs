@@ -97,10 +97,7 @@ pub fn read_idx_images<F: Float>(path: impl AsRef<Path>) -> Result<(Array2<F>, (
     let (n, rows, cols) = (dims[0], dims[1], dims[2]);
     let pixels = Array2::from_shape_vec((n, rows * cols), bytes)
         .expect("read_idx returns exactly n·rows·cols bytes");
-    let scale: Vec<F> = (0..=255u8)
-        .map(|v| F::from_f64(f64::from(v) / 255.0))
-        .collect();
-    let x = pixels.t().mapv(|v| scale[usize::from(v)]);
+    let x = super::image_dataset::pixels_to_x(pixels.view());
     Ok((x, (rows, cols)))
 }
 
@@ -140,6 +137,7 @@ mod tests {
         .unwrap();
         assert_eq!(plain, zipped);
         assert_eq!(plain.x.dim(), (6, 3));
+        assert!(plain.x.is_standard_layout());
         assert_eq!(plain.image_shape, (2, 3));
         assert_eq!(plain.labels, vec![7, 0, 7]);
         for ((f, i), v) in plain.x.indexed_iter() {
