@@ -1,9 +1,8 @@
-//! Loaders for PNG/JPEG images and for folders of them, one sub-folder per class (feature
-//! `image`).
+//! Loader for one PNG or JPEG picture (feature `image`).
 //!
-//! Each image is converted to RGB, resized to (h, w) with a triangle (bilinear) filter and
-//! flattened like the course's cat data: one column of h·w·3 values in [0, 1], feature index
-//! (row · w + col) · 3 + channel. So a network trained on `train_catvnoncat.h5` can be asked
+//! The image is turned upright by its EXIF orientation, converted to RGB, resized to (h, w)
+//! with a triangle (bilinear) filter and flattened like the course's cat data: one column of
+//! h·w·3 values in [0, 1], feature index (row · w + col) · 3 + channel. So a network trained on `train_catvnoncat.h5` can be asked
 //! about your own picture, as in the course's last exercise.
 //!
 //! ```no_run
@@ -11,16 +10,13 @@
 //! assert_eq!(x.dim(), (12288, 1));
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use image::ImageDecoder;
 use image::imageops::FilterType;
 use ndarray::Array2;
 
-use super::ImageDataset;
 use crate::{Error, Float, Result};
-
-/// File extensions read as images (compared case-insensitively).
-const EXTENSIONS: [&str; 3] = ["png", "jpg", "jpeg"];
 
 /// Loads one PNG or JPEG image as a column (h·w·3, 1) of RGB values in [0, 1], resized to (h, w).
 ///
@@ -43,72 +39,7 @@ pub fn load_image<F: Float>(path: impl AsRef<Path>, size: (usize, usize)) -> Res
     Ok(super::image_dataset::pixels_to_x(row.view()))
 }
 
-/// Loads a folder with one sub-folder per class into an [`ImageDataset`].
-///
-/// Class names are the sub-folder names sorted; class k (0-based, in that order) is label k in
-/// Y, so with two classes Y holds the course's 0/1 labels. Within a class, images are taken in
-/// file-name order. Files that are not `.png`, `.jpg` or `.jpeg` are skipped, as are files
-/// directly in `root`.
-///
-/// # Errors
-/// [`Error::InvalidArgument`] if h or w is 0; [`Error::Io`] naming the folder or file that
-/// cannot be read; [`Error::Format`] naming `root` if it has no sub-folders, naming a class
-/// folder that has no images, or naming an image that cannot be decoded.
-///
-/// # Shapes
-/// X is (h·w·3, m), Y is (1, m), `image_shape` is (h, w, 3).
-///
-/// ```no_run
-/// // pets/cat/*.jpg and pets/dog/*.jpg: cat → 0, dog → 1.
-/// let data = ndnet::data::load_image_folder::<f64>("pets", (64, 64)).unwrap();
-/// assert_eq!(data.classes, vec!["cat", "dog"]);
-/// ```
-pub fn load_image_folder<F: Float>(
-    root: impl AsRef<Path>,
-    size: (usize, usize),
-) -> Result<ImageDataset<F>> {
-    let (h, w) = check_size(size)?;
-    let root = root.as_ref();
-    let class_dirs: Vec<PathBuf> = sorted_entries(root)?
-        .into_iter()
-        .filter(|p| p.is_dir())
-        .collect();
-    if class_dirs.is_empty() {
-        let msg = "no class sub-folders (expected one folder of images per class)";
-        return Err(Error::format(root, None, None, msg));
-    }
-    let mut bytes = Vec::new();
-    let mut labels = Vec::new();
-    let mut classes = Vec::new();
-    for (k, dir) in class_dirs.iter().enumerate() {
-        let images: Vec<PathBuf> = sorted_entries(dir)?
-            .into_iter()
-            .filter(|p| p.is_file() && is_image(p))
-            .collect();
-        if images.is_empty() {
-            let msg = "class folder has no .png, .jpg or .jpeg images";
-            return Err(Error::format(dir, None, None, msg));
-        }
-        for path in &images {
-            bytes.extend(read_rgb(path, h, w)?);
-            labels.push(k);
-        }
-        classes.push(
-            dir.file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned(),
-        );
-    }
-    let n_x = h * w * 3;
-    let rows = Array2::from_shape_vec((labels.len(), n_x), bytes)
-        .expect("each image adds exactly h·w·3 values");
-    let x = super::image_dataset::pixels_to_x(rows.view());
-    let y = super::class_row(&labels);
-    ImageDataset::new(x, y, classes, (h, w, 3))
-}
-
-fn check_size((h, w): (usize, usize)) -> Result<(usize, usize)> {
+pub(super) fn check_size((h, w): (usize, usize)) -> Result<(usize, usize)> {
     let fits = |v: usize| v > 0 && u32::try_from(v).is_ok();
     if !fits(h) || !fits(w) {
         return Err(Error::InvalidArgument {
@@ -119,34 +50,23 @@ fn check_size((h, w): (usize, usize)) -> Result<(usize, usize)> {
     Ok((h, w))
 }
 
-fn is_image(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
-}
-
-/// The entries of `dir`, sorted by path.
-fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut paths = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(|e| Error::io(dir, e))?;
-    paths.sort();
-    Ok(paths)
-}
-
-/// Decodes `path`, converts it to RGB, resizes it to (h, w): h·w·3 bytes, row-major.
-fn read_rgb(path: &Path, h: usize, w: usize) -> Result<Vec<u8>> {
-    let decoded = image::ImageReader::open(path)
+/// Decodes `path`, turns it upright (EXIF orientation), converts it to RGB, resizes it to
+/// (h, w): h·w·3 bytes, row-major.
+pub(super) fn read_rgb(path: &Path, h: usize, w: usize) -> Result<Vec<u8>> {
+    let image_error = |e: image::ImageError| match e {
+        image::ImageError::IoError(io) => Error::io(path, io),
+        other => Error::format(path, None, None, format!("cannot decode image: {other}")),
+    };
+    let mut decoder = image::ImageReader::open(path)
         .map_err(|e| Error::io(path, e))?
         .with_guessed_format()
         .map_err(|e| Error::io(path, e))?
-        .decode()
-        .map_err(|e| match e {
-            image::ImageError::IoError(io) => Error::io(path, io),
-            other => Error::format(path, None, None, format!("cannot decode image: {other}")),
-        })?;
+        .into_decoder()
+        .map_err(image_error)?;
+    // Phone photos are often stored sideways with an EXIF tag saying how to turn them.
+    let orientation = decoder.orientation().map_err(image_error)?;
+    let mut decoded = image::DynamicImage::from_decoder(decoder).map_err(image_error)?;
+    decoded.apply_orientation(orientation);
     let rgb = decoded.into_rgb8();
     // check_size made sure h and w fit in u32.
     let (h32, w32) = (h as u32, w as u32);
@@ -162,6 +82,7 @@ fn read_rgb(path: &Path, h: usize, w: usize) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
     use image::{Rgb, RgbImage};
+    use std::path::PathBuf;
 
     fn temp_dir(test: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("ndnet-images-{}-{test}", std::process::id()));
@@ -211,30 +132,40 @@ mod tests {
     }
 
     #[test]
-    fn folder_of_classes_sorted_with_non_images_skipped() {
-        let dir = temp_dir("folder");
-        for (class, n) in [("dog", 1), ("cat", 2)] {
-            std::fs::create_dir(dir.join(class)).unwrap();
-            for i in 0..n {
-                let grey = (50 * i + 10) as u8;
-                RgbImage::from_pixel(5, 5, Rgb([grey; 3]))
-                    .save(dir.join(class).join(format!("{i}.png")))
-                    .unwrap();
+    fn exif_orientation_turns_the_photo_upright() {
+        use image::ImageEncoder;
+        let dir = temp_dir("exif");
+        // Stored 16 wide × 8 high, left half red, right half blue, with EXIF orientation 6
+        // ("rotate 90° clockwise to display"): upright it is 8 wide × 16 high, red on top.
+        let stored = RgbImage::from_fn(16, 8, |c, _| {
+            if c < 8 {
+                Rgb([255, 0, 0])
+            } else {
+                Rgb([0, 0, 255])
             }
-            std::fs::write(dir.join(class).join("notes.txt"), "not an image").unwrap();
-        }
-        std::fs::write(dir.join("README"), "skipped").unwrap();
-        let data = load_image_folder::<f64>(&dir, (2, 2)).unwrap();
-        assert_eq!(data.classes, vec!["cat", "dog"]);
-        assert_eq!(data.y, ndarray::array![[0.0, 0.0, 1.0]]);
-        assert_eq!(data.x.dim(), (12, 3));
-        assert_eq!(data.image_shape, (2, 2, 3));
-        assert!(data.x.is_standard_layout());
-        // cat/1.png is grey 60; resizing a flat image keeps it.
-        assert!(data.x.column(1).iter().all(|&v| v == 60.0 / 255.0));
-        std::fs::create_dir(dir.join("empty")).unwrap();
-        let err = load_image_folder::<f64>(&dir, (2, 2)).unwrap_err();
-        assert!(matches!(err, Error::Format { .. }) && err.to_string().contains("empty"));
+        });
+        // A little-endian TIFF header with one IFD entry: tag 0x0112 (Orientation), SHORT, 6.
+        let exif = vec![
+            b'I', b'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0,
+            0,
+        ];
+        let path = dir.join("phone.jpg");
+        let file = std::fs::File::create(&path).unwrap();
+        let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(file, 95);
+        encoder.set_exif_metadata(exif).unwrap();
+        encoder
+            .write_image(stored.as_raw(), 16, 8, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        let x = load_image::<f64>(&path, (16, 8)).unwrap(); // (h, w): no resizing needed
+        let pixel = |r: usize, c: usize| [0, 1, 2].map(|ch| x[[(r * 8 + c) * 3 + ch, 0]]);
+        // Not turned, the image squeezed to 8 wide would be red on the left, blue on the right.
+        let top_right = pixel(2, 6);
+        let bottom_left = pixel(13, 1);
+        assert!(top_right[0] > 0.8 && top_right[2] < 0.2, "{top_right:?}");
+        assert!(
+            bottom_left[2] > 0.8 && bottom_left[0] < 0.2,
+            "{bottom_left:?}"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -248,8 +179,6 @@ mod tests {
         let err = load_image::<f64>(dir.join("gone.png"), (2, 2)).unwrap_err();
         assert!(matches!(err, Error::Io { .. }) && err.to_string().contains("gone.png"));
         assert!(load_image::<f64>(&fake, (0, 2)).is_err());
-        let err = load_image_folder::<f64>(&dir, (2, 2)).unwrap_err();
-        assert!(err.to_string().contains("no class sub-folders"));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -36,9 +36,13 @@ pub use cat::{CatSplit, load_cat_h5, load_catvnoncat};
 pub use h5_images::load_h5_images;
 
 #[cfg(feature = "image")]
+mod image_folder;
+#[cfg(feature = "image")]
 mod images;
 #[cfg(feature = "image")]
-pub use images::{load_image, load_image_folder};
+pub use image_folder::load_image_folder;
+#[cfg(feature = "image")]
+pub use images::load_image;
 
 mod labels;
 pub use labels::{class_row, one_hot, one_vs_rest};
