@@ -63,9 +63,19 @@ impl CatSplit {
 /// # Shapes
 /// train: X (12288, 209), Y (1, 209); test: X (12288, 50), Y (1, 50).
 ///
-/// ```no_run
-/// let (train, test) = ndnet::data::load_catvnoncat::<f32>("data/catvnoncat").unwrap();
-/// assert_eq!(train.class_counts(), vec![137, 72]); // non-cat, cat
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("ndnet-doc-catvnoncat-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// # for name in ["train_catvnoncat.h5", "test_catvnoncat.h5"] {
+/// #     std::fs::copy("tests/fixtures/tiny_catvnoncat.h5", dir.join(name)).unwrap();
+/// # }
+/// // `dir` holds train_catvnoncat.h5 and test_catvnoncat.h5 (here tiny 2×2-pixel stand-ins;
+/// // with the course's files, train.x is (12288, 209) and the counts are [137, 72]).
+/// let (train, test) = ndnet::data::load_catvnoncat::<f32>(&dir)?;
+/// assert_eq!(train.x.nrows(), test.x.nrows());
+/// assert_eq!(train.class_counts(), vec![1, 2]); // non-cat, cat
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), ndnet::Error>(())
 /// ```
 pub fn load_catvnoncat<F: Float>(
     dir: impl AsRef<Path>,
@@ -84,10 +94,13 @@ pub fn load_catvnoncat<F: Float>(
 /// # Shapes
 /// X is (64·64·3, m) = (12288, m), Y is (1, m).
 ///
-/// ```no_run
-/// use ndnet::data::{load_cat_h5, CatSplit};
-/// let test = load_cat_h5::<f64>("data/catvnoncat/test_catvnoncat.h5", CatSplit::Test).unwrap();
+/// ```
+/// use ndnet::data::{CatSplit, load_cat_h5};
+/// // A tiny file laid out like test_catvnoncat.h5: two 2×2 RGB images.
+/// let test = load_cat_h5::<f64>("tests/fixtures/tiny_catvnoncat.h5", CatSplit::Test)?;
 /// assert_eq!(test.classes, vec!["non-cat", "cat"]);
+/// assert_eq!(test.x.dim(), (2 * 2 * 3, 2));
+/// # Ok::<(), ndnet::Error>(())
 /// ```
 pub fn load_cat_h5<F: Float>(path: impl AsRef<Path>, split: CatSplit) -> Result<ImageDataset<F>> {
     let (x_name, y_name) = split.dataset_names();

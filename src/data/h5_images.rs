@@ -38,9 +38,13 @@ const MAX_CLASSES: i64 = 1 << 16;
 /// # Shapes
 /// X is (h·w·c, m), Y is (1, m).
 ///
-/// ```no_run
-/// let data = ndnet::data::load_h5_images::<f64>("digits.h5", "images", "labels", None).unwrap();
-/// println!("{} images of shape {:?}", data.len(), data.image_shape);
+/// ```
+/// // uint8 images `train_set_x` (3, 2, 2, 3) and int32 labels `y_int32` [1, 1, 0].
+/// let path = "tests/fixtures/tiny_catvnoncat.h5";
+/// let data = ndnet::data::load_h5_images::<f64>(path, "train_set_x", "y_int32", None)?;
+/// assert_eq!(data.image_shape, (2, 2, 3));
+/// assert_eq!(data.classes, vec!["0", "1"]);
+/// # Ok::<(), ndnet::Error>(())
 /// ```
 pub fn load_h5_images<F: Float>(
     path: impl AsRef<Path>,

@@ -178,7 +178,8 @@ impl<F: Float> ImageDataset<F> {
     /// use ndnet::data::ImageDataset;
     ///
     /// let x = Array2::from_shape_fn((12, 1), |(i, _)| i as f64 / 11.0); // one 2×2 RGB image
-    /// let data = ImageDataset::new(x, Array2::zeros((1, 1)), vec!["a".into()], (2, 2, 3)).unwrap();
+    /// let y = Array2::zeros((1, 1));
+    /// let data = ImageDataset::new(x, y, vec!["a".into()], (2, 2, 3)).unwrap();
     /// let img = data.image(0).unwrap();
     /// assert_eq!(img[[1, 0, 2]], 8.0 / 11.0); // (row 1 · 2 + col 0) · 3 + channel 2 = 8
     /// ```

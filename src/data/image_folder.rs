@@ -35,10 +35,22 @@ const EXTENSIONS: [&str; 3] = ["png", "jpg", "jpeg"];
 /// # Shapes
 /// X is (h·w·3, m), Y is (1, m), `image_shape` is (h, w, 3).
 ///
-/// ```no_run
-/// // pets/cat/*.jpg and pets/dog/*.jpg: cat → 0, dog → 1.
-/// let data = ndnet::data::load_image_folder::<f64>("pets", (64, 64)).unwrap();
+/// ```
+/// # let pets = std::env::temp_dir().join(format!("ndnet-doc-pets-{}", std::process::id()));
+/// # for (class, n) in [("cat", 2), ("dog", 1)] {
+/// #     std::fs::create_dir_all(pets.join(class)).unwrap();
+/// #     for i in 0..n {
+/// #         let path = pets.join(class).join(format!("{i}.png"));
+/// #         image::RgbImage::from_pixel(30, 20, image::Rgb([90, 90, 90])).save(path).unwrap();
+/// #     }
+/// # }
+/// // pets/cat/0.png, pets/cat/1.png and pets/dog/0.png: cat → 0, dog → 1.
+/// let data = ndnet::data::load_image_folder::<f64>(&pets, (64, 64))?;
 /// assert_eq!(data.classes, vec!["cat", "dog"]);
+/// assert_eq!(data.y, ndarray::array![[0.0, 0.0, 1.0]]);
+/// assert_eq!(data.x.dim(), (12288, 3));
+/// # std::fs::remove_dir_all(&pets).unwrap();
+/// # Ok::<(), ndnet::Error>(())
 /// ```
 pub fn load_image_folder<F: Float>(
     root: impl AsRef<Path>,

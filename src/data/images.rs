@@ -2,8 +2,9 @@
 //!
 //! The image is turned upright by its EXIF orientation, converted to RGB, resized to (h, w)
 //! with a triangle (bilinear) filter and flattened like the course's cat data: one column of
-//! h·w·3 values in [0, 1], feature index (row · w + col) · 3 + channel. So a network trained on `train_catvnoncat.h5` can be asked
-//! about your own picture, as in the course's last exercise.
+//! h·w·3 values in [0, 1], feature index (row · w + col) · 3 + channel. So a network trained
+//! on `train_catvnoncat.h5` can be asked about your own picture, as in the course's last
+//! exercise.
 //!
 //! ```no_run
 //! let x = ndnet::data::load_image::<f64>("my_cat.jpg", (64, 64)).unwrap();
@@ -27,9 +28,15 @@ use crate::{Error, Float, Result};
 /// # Shapes
 /// The result is (h·w·3, 1), one example in ndnet's layout.
 ///
-/// ```no_run
-/// let x = ndnet::data::load_image::<f32>("photo.png", (64, 64)).unwrap();
+/// ```
+/// # let path = std::env::temp_dir().join(format!("ndnet-doc-image-{}.png", std::process::id()));
+/// # image::RgbImage::from_pixel(100, 80, image::Rgb([255, 102, 0])).save(&path).unwrap();
+/// // `path` is a 100×80 orange PNG, e.g. your own photo.
+/// let x = ndnet::data::load_image::<f32>(&path, (64, 64))?;
 /// assert_eq!(x.dim(), (64 * 64 * 3, 1));
+/// assert_eq!((x[[0, 0]], x[[1, 0]], x[[2, 0]]), (1.0, 0.4, 0.0)); // top-left pixel: R, G, B
+/// # std::fs::remove_file(&path).unwrap();
+/// # Ok::<(), ndnet::Error>(())
 /// ```
 pub fn load_image<F: Float>(path: impl AsRef<Path>, size: (usize, usize)) -> Result<Array2<F>> {
     let (h, w) = check_size(size)?;

@@ -27,9 +27,19 @@ use crate::{Error, Float, Result};
 /// # Shapes
 /// `x` is (rows·cols, m) with values in [0, 1]; `labels` has length m.
 ///
-/// ```no_run
-/// let digits = ndnet::data::load_mnist::<f32>("images.idx3-ubyte", "labels.idx1-ubyte").unwrap();
-/// assert_eq!(digits.labels.len(), digits.x.ncols());
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("ndnet-idx1-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// // Two 2×2 images and their labels in IDX format: magic 00 00 08 d, big-endian sizes, bytes.
+/// let (images, labels) = (dir.join("images-idx3-ubyte"), dir.join("labels-idx1-ubyte"));
+/// let header = [0u8, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2];
+/// std::fs::write(&images, [&header[..], &[0, 255, 51, 0, 9, 9, 9, 9]].concat())?;
+/// std::fs::write(&labels, [0, 0, 8, 1, 0, 0, 0, 2, 7, 3])?;
+/// let digits = ndnet::data::load_mnist::<f32>(&images, &labels)?;
+/// assert_eq!(digits.labels, vec![7, 3]);
+/// assert_eq!(digits.x.column(0).to_vec(), vec![0.0, 1.0, 0.2, 0.0]); // bytes / 255
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mnist<F> {
@@ -50,10 +60,20 @@ pub struct Mnist<F> {
 /// # Shapes
 /// X is (rows·cols, m); there are m labels.
 ///
-/// ```no_run
-/// let digits = ndnet::data::load_mnist::<f64>("t10k-images-idx3-ubyte.gz",
-///                                             "t10k-labels-idx1-ubyte.gz").unwrap();
-/// assert_eq!(digits.image_shape, (28, 28));
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("ndnet-idx2-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// // Two 2×2 images and their labels in IDX format: magic 00 00 08 d, big-endian sizes, bytes.
+/// let (images, labels) = (dir.join("images-idx3-ubyte"), dir.join("labels-idx1-ubyte"));
+/// let header = [0u8, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2];
+/// std::fs::write(&images, [&header[..], &[0, 255, 51, 0, 9, 9, 9, 9]].concat())?;
+/// std::fs::write(&labels, [0, 0, 8, 1, 0, 0, 0, 2, 7, 3])?;
+/// // MNIST's own files are t10k-images-idx3-ubyte.gz etc.: gzip is detected and undone.
+/// let digits = ndnet::data::load_mnist::<f64>(&images, &labels)?;
+/// assert_eq!(digits.image_shape, (2, 2)); // (28, 28) for MNIST
+/// assert_eq!(digits.x.dim(), (4, 2));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load_mnist<F: Float>(
     images_path: impl AsRef<Path>,
@@ -88,9 +108,19 @@ pub fn load_mnist<F: Float>(
 /// # Shapes
 /// The result is (rows·cols, n) with the image shape (rows, cols).
 ///
-/// ```no_run
-/// let (x, (rows, cols)) = ndnet::data::read_idx_images::<f64>("t10k-images-idx3-ubyte").unwrap();
-/// assert_eq!(x.nrows(), rows * cols);
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("ndnet-idx3-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// // Two 2×2 images and their labels in IDX format: magic 00 00 08 d, big-endian sizes, bytes.
+/// let (images, labels) = (dir.join("images-idx3-ubyte"), dir.join("labels-idx1-ubyte"));
+/// let header = [0u8, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2];
+/// std::fs::write(&images, [&header[..], &[0, 255, 51, 0, 9, 9, 9, 9]].concat())?;
+/// std::fs::write(&labels, [0, 0, 8, 1, 0, 0, 0, 2, 7, 3])?;
+/// let (x, (rows, cols)) = ndnet::data::read_idx_images::<f64>(&images)?;
+/// assert_eq!((rows, cols), (2, 2));
+/// assert_eq!(x[[1, 0]], 1.0); // image 0, pixel (0, 1) = 255
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_idx_images<F: Float>(path: impl AsRef<Path>) -> Result<(Array2<F>, (usize, usize))> {
     let (dims, bytes) = read_idx(path.as_ref(), 3, "images")?;
@@ -106,9 +136,18 @@ pub fn read_idx_images<F: Float>(path: impl AsRef<Path>) -> Result<(Array2<F>, (
 /// # Errors
 /// As [`read_idx_images`], with magic number `00 00 08 01`.
 ///
-/// ```no_run
-/// let labels = ndnet::data::read_idx_labels("t10k-labels-idx1-ubyte.gz").unwrap();
-/// assert!(labels.iter().all(|&d| d < 10));
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("ndnet-idx4-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// // Two 2×2 images and their labels in IDX format: magic 00 00 08 d, big-endian sizes, bytes.
+/// let (images, labels) = (dir.join("images-idx3-ubyte"), dir.join("labels-idx1-ubyte"));
+/// let header = [0u8, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2];
+/// std::fs::write(&images, [&header[..], &[0, 255, 51, 0, 9, 9, 9, 9]].concat())?;
+/// std::fs::write(&labels, [0, 0, 8, 1, 0, 0, 0, 2, 7, 3])?;
+/// let labels = ndnet::data::read_idx_labels(&labels)?;
+/// assert_eq!(labels, vec![7, 3]);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_idx_labels(path: impl AsRef<Path>) -> Result<Vec<u8>> {
     Ok(read_idx(path.as_ref(), 1, "labels")?.1)

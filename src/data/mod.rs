@@ -12,11 +12,13 @@
 //!
 //! File loaders, each behind a cargo feature (all pure Rust; see the items below when enabled):
 //!
-//! | feature | loads | into |
-//! | --- | --- | --- |
-//! | `hdf5` | the course's `train_catvnoncat.h5` / `test_catvnoncat.h5` (`load_catvnoncat`), any uint8 image HDF5 file (`load_h5_images`) | [`ImageDataset`] |
-//! | `mnist` | MNIST's IDX files, gzip or plain (`load_mnist`) | `Mnist` |
-//! | `image` | a PNG/JPEG picture (`load_image`), a folder with one sub-folder per class (`load_image_folder`) | a column (h·w·3, 1), [`ImageDataset`] |
+//! | feature | function | loads | into |
+//! | --- | --- | --- | --- |
+//! | `hdf5` | `load_catvnoncat` | the course's cat-vs-non-cat files | two [`ImageDataset`]s |
+//! | `hdf5` | `load_h5_images` | any uint8 images + integer labels | [`ImageDataset`] |
+//! | `mnist` | `load_mnist` | MNIST's IDX files, gzip or plain | `Mnist` |
+//! | `image` | `load_image` | one PNG/JPEG picture | a column (h·w·3, 1) |
+//! | `image` | `load_image_folder` | one sub-folder of pictures per class | [`ImageDataset`] |
 //!
 //! Labels of many classes become binary or one-hot label matrices with [`one_vs_rest`] and
 //! [`one_hot`].
