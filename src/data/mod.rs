@@ -9,8 +9,52 @@
 //! let x = ndnet::data::from_rows(rows.view());
 //! assert_eq!(x.dim(), (2, 3)); // (n_x, m)
 //! ```
+//!
+//! File loaders, each behind a cargo feature (all pure Rust; see the items below when enabled):
+//!
+//! | feature | function | loads | into |
+//! | --- | --- | --- | --- |
+//! | `hdf5` | `load_catvnoncat` | the course's cat-vs-non-cat files | two [`ImageDataset`]s |
+//! | `hdf5` | `load_h5_images` | any uint8 images + integer labels | [`ImageDataset`] |
+//! | `mnist` | `load_mnist` | MNIST's IDX files, gzip or plain | `Mnist` |
+//! | `image` | `load_image` | one PNG/JPEG picture | a column (h·w·3, 1) |
+//! | `image` | `load_image_folder` | one sub-folder of pictures per class | [`ImageDataset`] |
+//!
+//! Labels of many classes become binary or one-hot label matrices with [`one_vs_rest`] and
+//! [`one_hot`].
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
+
+mod image_dataset;
+pub use image_dataset::ImageDataset;
+
+#[cfg(feature = "hdf5")]
+mod cat;
+#[cfg(feature = "hdf5")]
+mod h5_images;
+#[cfg(feature = "hdf5")]
+pub use cat::{CatSplit, load_cat_h5, load_catvnoncat};
+#[cfg(feature = "hdf5")]
+pub use h5_images::load_h5_images;
+
+#[cfg(feature = "image")]
+mod image_folder;
+#[cfg(feature = "image")]
+mod images;
+#[cfg(feature = "image")]
+pub use image_folder::load_image_folder;
+#[cfg(feature = "image")]
+pub use images::load_image;
+
+mod labels;
+pub use labels::{class_row, one_hot, one_vs_rest};
+
+#[cfg(feature = "mnist")]
+mod idx;
+#[cfg(feature = "mnist")]
+mod mnist;
+#[cfg(feature = "mnist")]
+pub use mnist::{Mnist, load_mnist, read_idx_images, read_idx_labels};
 
 /// Converts a row-per-example matrix (m, n_x) into ndnet's column-per-example X (n_x, m).
 ///

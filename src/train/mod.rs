@@ -188,7 +188,7 @@ impl<F: Float> Network<F> {
         self.check_y(y, x.ncols())?;
         let mut history = History::default();
         let mut record = |iteration: usize, cost: f64| {
-            if iteration % config.record_every == 0 || iteration + 1 == config.iterations {
+            if iteration.is_multiple_of(config.record_every) || iteration + 1 == config.iterations {
                 let record = Record { iteration, cost };
                 callback(&record);
                 history.records.push(record);

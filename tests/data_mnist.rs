@@ -1,0 +1,54 @@
+//! The MNIST loader on the real t10k files (ignored by default).
+//!
+//! Run with `NDNET_DATA=../shared/data cargo test --features mnist -- --ignored`.
+//! Expected values were computed with Python (gzip + numpy) from the same files:
+//! `np.bincount(labels)`, `labels[:10]`, `images[0, 7, 10]`, `images.sum()`.
+#![cfg(feature = "mnist")]
+
+use std::path::PathBuf;
+
+use ndnet::data::{load_mnist, one_hot, one_vs_rest};
+
+fn mnist_dir() -> PathBuf {
+    let root = std::env::var_os("NDNET_DATA").unwrap_or_else(|| "data".into());
+    let dir = PathBuf::from(root).join("mnist");
+    assert!(
+        dir.join("t10k-images-idx3-ubyte.gz").is_file(),
+        "{} has no t10k-images-idx3-ubyte.gz: set NDNET_DATA to the data folder",
+        dir.display()
+    );
+    dir
+}
+
+#[test]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test -- --ignored"]
+fn real_t10k_files_match_numpy() {
+    let dir = mnist_dir();
+    let digits = load_mnist::<f32>(
+        dir.join("t10k-images-idx3-ubyte.gz"),
+        dir.join("t10k-labels-idx1-ubyte.gz"),
+    )
+    .expect("the real MNIST files load");
+    assert_eq!(digits.x.dim(), (784, 10_000));
+    assert_eq!(digits.image_shape, (28, 28));
+    assert_eq!(digits.labels.len(), 10_000);
+    assert_eq!(digits.labels[..10], [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
+    let mut counts = [0usize; 10];
+    for &d in &digits.labels {
+        counts[usize::from(d)] += 1;
+    }
+    assert_eq!(counts, [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+    assert!(digits.x.iter().all(|&v| (0.0..=1.0).contains(&v)));
+    // images[0, 7, 10] = 60 (feature 7·28 + 10 = 206); images[0, 7, 6] = 84.
+    assert_eq!(digits.x[[206, 0]], 60.0 / 255.0);
+    assert_eq!(digits.x[[7 * 28 + 6, 0]], 84.0 / 255.0);
+    let sum: u64 = digits.x.iter().map(|v| (v * 255.0).round() as u64).sum();
+    assert_eq!(sum, 264_923_200);
+
+    let sevens = one_vs_rest::<f32, _>(&digits.labels, 7);
+    assert_eq!(sevens.dim(), (1, 10_000));
+    assert_eq!(sevens.sum(), 1028.0);
+    let y = one_hot::<f32, _>(&digits.labels, 10).unwrap();
+    assert_eq!(y.dim(), (10, 10_000));
+    assert_eq!(y.sum(), 10_000.0);
+}
