@@ -63,21 +63,43 @@ mod tests {
             err.to_string().split(" (its").next().unwrap(),
             "X must be (5, m), got (3, 5)"
         );
-        assert!(matches!(err, Error::Shape { transposed_fits: true, .. }));
+        assert!(matches!(
+            err,
+            Error::Shape {
+                transposed_fits: true,
+                ..
+            }
+        ));
         let err = shape(|| "X".to_string(), (3, 4), 5, None).unwrap_err();
-        assert!(matches!(err, Error::Shape { transposed_fits: false, .. }));
+        assert!(matches!(
+            err,
+            Error::Shape {
+                transposed_fits: false,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn finite_names_the_first_bad_entry() {
         let a = array![[1.0, f64::NAN], [f64::INFINITY, 0.0]];
         let err = finite("X", a.view()).unwrap_err();
-        assert!(matches!(err, Error::NonFinite { row: 0, column: 1, .. }));
+        assert!(matches!(
+            err,
+            Error::NonFinite {
+                row: 0,
+                column: 1,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn not_empty_rejects_zero_columns() {
         let a = Array2::<f64>::zeros((3, 0));
-        assert!(matches!(not_empty("X", a.view()), Err(Error::NoExamples { argument: "X" })));
+        assert!(matches!(
+            not_empty("X", a.view()),
+            Err(Error::NoExamples { argument: "X" })
+        ));
     }
 }

@@ -9,6 +9,7 @@ mod check;
 pub mod data;
 mod error;
 mod float;
+pub mod metrics;
 
 pub use error::{Error, Result};
 pub use float::Float;

@@ -12,6 +12,12 @@
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
+pub mod split;
+#[cfg(feature = "csv")]
+pub mod tabular;
+
+pub use split::{Split, class_indices, k_fold_indices, select_columns, train_test_split};
+
 /// Converts a row-per-example matrix (m, n_x) into ndnet's column-per-example X (n_x, m).
 ///
 /// The result is a new matrix in standard (row-major) layout, so matrix products on it are fast.

@@ -1,0 +1,473 @@
+//! Seeded train/test splits and k-fold indices on column-per-example data, optionally
+//! stratified so every part keeps the class proportions.
+//!
+//! ```
+//! use ndarray::Array2;
+//! use ndnet::data::{class_indices, k_fold_indices, train_test_split};
+//! use rand::SeedableRng;
+//!
+//! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+//! let x = Array2::from_shape_fn((2, 10), |(i, j)| (i * 10 + j) as f64);
+//! let y = Array2::from_shape_fn((1, 10), |(_, j)| (j % 2) as f64);
+//! let split = train_test_split(x.view(), y.view(), 0.2, true, &mut rng)?;
+//! assert_eq!((split.x_train.dim(), split.x_test.dim()), ((2, 8), (2, 2)));
+//! assert_eq!(split.y_test.sum(), 1.0); // one example of each class in the test set
+//!
+//! let folds = k_fold_indices(10, 5, Some(&class_indices(y.view())?), &mut rng)?;
+//! assert_eq!(folds.len(), 5);
+//! # Ok::<(), ndnet::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use ndarray::{Array2, ArrayView2, Axis};
+use rand::Rng;
+use rand::seq::SliceRandom;
+
+use crate::{Error, Float, Result, check};
+
+/// The two parts of a [`train_test_split`], with the columns of the original X each holds.
+///
+/// Column `k` of `x_train` (and `y_train`) is column `train_indices[k]` of the original X;
+/// likewise for the test part.
+///
+/// ```
+/// use ndarray::array;
+/// use rand::SeedableRng;
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let x = array![[0.0, 1.0, 2.0, 3.0]];
+/// let s = ndnet::data::train_test_split(x.view(), x.view(), 0.5, false, &mut rng).unwrap();
+/// assert_eq!(s.x_test[[0, 0]], s.test_indices[0] as f64);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Split<F> {
+    /// Training examples, (n_x, m_train).
+    pub x_train: Array2<F>,
+    /// Training labels, (n_y, m_train).
+    pub y_train: Array2<F>,
+    /// Test examples, (n_x, m_test).
+    pub x_test: Array2<F>,
+    /// Test labels, (n_y, m_test).
+    pub y_test: Array2<F>,
+    /// Which columns of the original X went to training, in the order of `x_train`.
+    pub train_indices: Vec<usize>,
+    /// Which columns of the original X went to the test part, in the order of `x_test`.
+    pub test_indices: Vec<usize>,
+}
+
+/// Splits X and Y at random into training and test parts, m_test = round(test_fraction · m)
+/// (at least 1, at most m − 1), both parts in random order.
+///
+/// With `stratify`, each class gets its share of the test part (largest-remainder rounding),
+/// so both parts keep the class proportions of Y; classes come from [`class_indices`].
+///
+/// # Shapes
+/// `x` is (n_x, m), `y` is (n_y, m); the parts keep their row counts.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `test_fraction` is not strictly between 0 and 1, if m < 2,
+/// or (with `stratify`) if Y does not hold class labels; [`Error::Shape`] if Y has not m
+/// columns.
+///
+/// ```
+/// use ndarray::array;
+/// use rand::SeedableRng;
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+/// let x = array![[1.0, 2.0, 3.0, 4.0, 5.0]];
+/// let y = array![[0.0, 0.0, 1.0, 1.0, 1.0]];
+/// let s = ndnet::data::train_test_split(x.view(), y.view(), 0.4, true, &mut rng).unwrap();
+/// // 0.4 · 5 = 2 test examples: 0.4 · 2 = 0.8 of class 0 and 1.2 of class 1 → one each.
+/// assert_eq!(s.y_test.dim(), (1, 2));
+/// assert_eq!(s.y_test.sum(), 1.0);
+/// ```
+pub fn train_test_split<F: Float, R: Rng + ?Sized>(
+    x: ArrayView2<F>,
+    y: ArrayView2<F>,
+    test_fraction: f64,
+    stratify: bool,
+    rng: &mut R,
+) -> Result<Split<F>> {
+    let m = x.ncols();
+    check::shape(
+        || "Y (one label column per example of X)".to_owned(),
+        y.dim(),
+        y.nrows(),
+        Some(m),
+    )?;
+    if !(test_fraction > 0.0 && test_fraction < 1.0) {
+        return Err(invalid(
+            "test_fraction",
+            format!("{test_fraction} must be strictly between 0 and 1"),
+        ));
+    }
+    if m < 2 {
+        return Err(invalid(
+            "x",
+            format!("m = {m} examples cannot be split; at least 2 are needed"),
+        ));
+    }
+    let n_test = ((test_fraction * m as f64).round() as usize).clamp(1, m - 1);
+    let mut test = Vec::with_capacity(n_test);
+    let mut train = Vec::with_capacity(m - n_test);
+    let groups = if stratify {
+        class_groups(&class_indices(y)?)
+    } else {
+        vec![(0..m).collect()]
+    };
+    let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+    for (mut group, quota) in groups.into_iter().zip(quotas(&sizes, n_test)) {
+        group.shuffle(rng);
+        test.extend_from_slice(&group[..quota]);
+        train.extend_from_slice(&group[quota..]);
+    }
+    train.shuffle(rng);
+    test.shuffle(rng);
+    Ok(Split {
+        x_train: x.select(Axis(1), &train),
+        y_train: y.select(Axis(1), &train),
+        x_test: x.select(Axis(1), &test),
+        y_test: y.select(Axis(1), &test),
+        train_indices: train,
+        test_indices: test,
+    })
+}
+
+/// Splits the indices 0..m into `k` folds at random and returns, for each fold, the pair
+/// (training indices, validation indices), both sorted.
+///
+/// Every index is in exactly one validation set; fold sizes differ by at most one. With
+/// `stratify` (the class of each example, e.g. from [`class_indices`]), each class is dealt
+/// round-robin over the folds, so each fold's count of every class differs from the others'
+/// by at most one (a class with fewer than k examples is absent from some folds).
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if k < 2, k > m, or `stratify` has not m labels.
+///
+/// ```
+/// use rand::SeedableRng;
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+/// let folds = ndnet::data::k_fold_indices(7, 3, None, &mut rng).unwrap();
+/// let sizes: Vec<usize> = folds.iter().map(|(_, valid)| valid.len()).collect();
+/// assert_eq!(sizes, [3, 2, 2]); // 7 = 3 + 2 + 2
+/// assert_eq!(folds[0].0.len() + folds[0].1.len(), 7);
+/// ```
+pub fn k_fold_indices<R: Rng + ?Sized>(
+    m: usize,
+    k: usize,
+    stratify: Option<&[usize]>,
+    rng: &mut R,
+) -> Result<Vec<(Vec<usize>, Vec<usize>)>> {
+    if k < 2 {
+        return Err(invalid(
+            "k",
+            format!("k = {k} folds; at least 2 are needed"),
+        ));
+    }
+    if k > m {
+        return Err(invalid(
+            "k",
+            format!("k = {k} folds but only m = {m} examples"),
+        ));
+    }
+    let mut order = Vec::with_capacity(m);
+    match stratify {
+        Some(labels) if labels.len() != m => {
+            return Err(invalid(
+                "stratify",
+                format!("{} labels for m = {m} examples", labels.len()),
+            ));
+        }
+        Some(labels) => {
+            for mut group in class_groups(labels) {
+                group.shuffle(rng);
+                order.extend(group);
+            }
+        }
+        None => {
+            order.extend(0..m);
+            order.shuffle(rng);
+        }
+    }
+    let mut fold_of = vec![0; m];
+    for (position, &i) in order.iter().enumerate() {
+        fold_of[i] = position % k;
+    }
+    Ok((0..k)
+        .map(|f| (0..m).partition(|&i| fold_of[i] != f))
+        .collect())
+}
+
+/// The class of every example of Y, for stratifying: Y (1, m) must hold class indices
+/// 0, 1, 2, … (0/1 for binary labels); for one-hot Y (C, m) the class is the row of each
+/// column's largest entry.
+///
+/// # Shapes
+/// `y` is (1, m) or (C, m); the result has length m.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if Y has no rows, a (1, m) Y holds something other than a
+/// non-negative whole number, or a (C, m) Y holds NaN.
+///
+/// ```
+/// use ndarray::array;
+/// use ndnet::data::class_indices;
+/// assert_eq!(class_indices(array![[1.0, 0.0, 2.0]].view()).unwrap(), [1, 0, 2]);
+/// assert_eq!(class_indices(array![[0.0, 1.0], [1.0, 0.0]].view()).unwrap(), [1, 0]);
+/// assert!(class_indices(array![[0.5]].view()).is_err());
+/// ```
+pub fn class_indices<F: Float>(y: ArrayView2<F>) -> Result<Vec<usize>> {
+    let bad = |j: usize, v: F, what: &str| invalid("y", format!("column {j} holds {v}; {what}"));
+    match y.nrows() {
+        0 => Err(invalid(
+            "y",
+            "Y has no rows; labels are (1, m) or one-hot (C, m)".to_owned(),
+        )),
+        1 => y
+            .row(0)
+            .iter()
+            .enumerate()
+            .map(|(j, &v)| {
+                let f = v.as_f64();
+                if f >= 0.0 && f.fract() == 0.0 && f < u32::MAX as f64 {
+                    Ok(f as usize)
+                } else {
+                    Err(bad(j, v, "class labels must be whole numbers 0, 1, 2, …"))
+                }
+            })
+            .collect(),
+        _ => y
+            .columns()
+            .into_iter()
+            .enumerate()
+            .map(|(j, column)| {
+                let mut best = 0;
+                for (c, &v) in column.iter().enumerate() {
+                    if v.is_nan() {
+                        return Err(bad(j, v, "one-hot labels must be numbers"));
+                    }
+                    if v > column[best] {
+                        best = c;
+                    }
+                }
+                Ok(best)
+            })
+            .collect(),
+    }
+}
+
+/// The columns `indices` of `x`, in that order (repeats allowed), as a new matrix.
+///
+/// # Shapes
+/// `x` is (n, m); the result is (n, indices.len()).
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if an index is ≥ m.
+///
+/// ```
+/// use ndarray::array;
+/// let x = array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
+/// let picked = ndnet::data::select_columns(x.view(), &[2, 0]).unwrap();
+/// assert_eq!(picked, array![[3.0, 1.0], [6.0, 4.0]]);
+/// assert!(ndnet::data::select_columns(x.view(), &[3]).is_err());
+/// ```
+pub fn select_columns<F: Clone>(x: ArrayView2<F>, indices: &[usize]) -> Result<Array2<F>> {
+    if let Some(&bad) = indices.iter().find(|&&i| i >= x.ncols()) {
+        return Err(invalid(
+            "indices",
+            format!(
+                "column {bad} is out of range: the matrix has {} columns",
+                x.ncols()
+            ),
+        ));
+    }
+    Ok(x.select(Axis(1), indices))
+}
+
+/// The example indices of each class, classes in increasing order.
+fn class_groups(labels: &[usize]) -> Vec<Vec<usize>> {
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, &c) in labels.iter().enumerate() {
+        groups.entry(c).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+/// Splits `total` over groups of sizes `sizes` in proportion (largest remainder; ties go to
+/// the earlier group), never more than a group's size.
+fn quotas(sizes: &[usize], total: usize) -> Vec<usize> {
+    let m: usize = sizes.iter().sum();
+    let exact: Vec<f64> = sizes
+        .iter()
+        .map(|&s| total as f64 * s as f64 / m as f64)
+        .collect();
+    let mut quotas: Vec<usize> = exact.iter().map(|e| e.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())));
+    let mut left = total - quotas.iter().sum::<usize>();
+    while left > 0 {
+        for &g in &order {
+            if left > 0 && quotas[g] < sizes[g] {
+                quotas[g] += 1;
+                left -= 1;
+            }
+        }
+    }
+    quotas
+}
+
+fn invalid(argument: &'static str, message: String) -> Error {
+    Error::InvalidArgument { argument, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    fn labels(pattern: &[(f64, usize)]) -> Array2<f64> {
+        let v: Vec<f64> = pattern
+            .iter()
+            .flat_map(|&(c, n)| std::iter::repeat_n(c, n))
+            .collect();
+        Array2::from_shape_vec((1, v.len()), v).expect("one row")
+    }
+
+    #[test]
+    fn quotas_by_largest_remainder() {
+        // 30 of 100 over 70/30: exactly 21 and 9.
+        assert_eq!(quotas(&[70, 30], 30), [21, 9]);
+        // 2 of 5 over 2/3: 0.8 and 1.2 → floors 0, 1, the leftover to the 0.8.
+        assert_eq!(quotas(&[2, 3], 2), [1, 1]);
+        // 3 over three groups of 1: each gets its one.
+        assert_eq!(quotas(&[1, 1, 1], 3), [1, 1, 1]);
+    }
+
+    #[test]
+    fn stratified_split_keeps_proportions_and_partitions_the_columns() {
+        // 70 zeros and 30 ones, 20 % test: 14 zeros and 6 ones go to test (70·0.2, 30·0.2).
+        let y = labels(&[(0.0, 70), (1.0, 30)]);
+        let x = Array2::from_shape_fn((3, 100), |(r, c)| (100 * r + c) as f64);
+        let mut rng = StdRng::seed_from_u64(42);
+        let s = train_test_split(x.view(), y.view(), 0.2, true, &mut rng).unwrap();
+        assert_eq!((s.y_test.ncols(), s.y_test.sum()), (20, 6.0));
+        assert_eq!((s.y_train.ncols(), s.y_train.sum()), (80, 24.0));
+        let mut all: Vec<usize> = s
+            .train_indices
+            .iter()
+            .chain(&s.test_indices)
+            .copied()
+            .collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..100).collect::<Vec<_>>());
+        for (k, &i) in s.test_indices.iter().enumerate() {
+            assert_eq!(s.x_test[[2, k]], (200 + i) as f64);
+            assert_eq!(s.y_test[[0, k]], y[[0, i]]);
+        }
+    }
+
+    #[test]
+    fn split_is_reproducible_with_a_seed_and_clamps_sizes() {
+        let x = Array2::from_shape_fn((1, 10), |(_, c)| c as f64);
+        let run = |seed| {
+            train_test_split(
+                x.view(),
+                x.view(),
+                0.01,
+                false,
+                &mut StdRng::seed_from_u64(seed),
+            )
+            .unwrap()
+        };
+        assert_eq!(run(5), run(5));
+        assert_eq!(run(5).test_indices.len(), 1); // round(0.1) = 0, clamped up to 1
+    }
+
+    #[test]
+    fn split_errors() {
+        let x = array![[1.0, 2.0, 3.0]];
+        let mut rng = StdRng::seed_from_u64(0);
+        for f in [0.0, 1.0, -0.5, f64::NAN] {
+            let err = train_test_split(x.view(), x.view(), f, false, &mut rng).unwrap_err();
+            assert!(matches!(
+                err,
+                Error::InvalidArgument {
+                    argument: "test_fraction",
+                    ..
+                }
+            ));
+        }
+        let y = array![[1.0, 0.0]];
+        assert!(matches!(
+            train_test_split(x.view(), y.view(), 0.5, false, &mut rng),
+            Err(Error::Shape { .. })
+        ));
+        let one = array![[1.0]];
+        assert!(train_test_split(one.view(), one.view(), 0.5, false, &mut rng).is_err());
+        let soft = array![[0.2, 0.9, 1.0]];
+        assert!(train_test_split(x.view(), soft.view(), 0.5, true, &mut rng).is_err());
+    }
+
+    #[test]
+    fn folds_cover_every_index_once_without_overlap() {
+        let mut rng = StdRng::seed_from_u64(9);
+        let folds = k_fold_indices(23, 5, None, &mut rng).unwrap();
+        let mut seen = vec![0; 23];
+        for (train, valid) in &folds {
+            assert!(valid.len() == 4 || valid.len() == 5); // 23 = 5 + 5 + 5 + 4 + 4
+            assert_eq!(train.len() + valid.len(), 23);
+            assert!(train.iter().all(|i| !valid.contains(i)));
+            valid.iter().for_each(|&i| seen[i] += 1);
+        }
+        assert_eq!(seen, vec![1; 23]);
+    }
+
+    #[test]
+    fn stratified_folds_balance_each_class() {
+        // 12 of class 0, 8 of class 1, 4 folds: each fold gets 3 zeros and 2 ones.
+        let y = labels(&[(0.0, 12), (1.0, 8)]);
+        let classes = class_indices(y.view()).unwrap();
+        let folds = k_fold_indices(20, 4, Some(&classes), &mut StdRng::seed_from_u64(1)).unwrap();
+        for (_, valid) in &folds {
+            let ones = valid.iter().filter(|&&i| classes[i] == 1).count();
+            assert_eq!((valid.len(), ones), (5, 2));
+        }
+    }
+
+    #[test]
+    fn fold_errors() {
+        let mut rng = StdRng::seed_from_u64(0);
+        assert!(matches!(
+            k_fold_indices(10, 1, None, &mut rng),
+            Err(Error::InvalidArgument { argument: "k", .. })
+        ));
+        assert!(matches!(
+            k_fold_indices(3, 4, None, &mut rng),
+            Err(Error::InvalidArgument { argument: "k", .. })
+        ));
+        assert!(k_fold_indices(0, 2, None, &mut rng).is_err());
+        let err = k_fold_indices(4, 2, Some(&[0, 1, 0]), &mut rng).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "stratify",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn select_columns_checks_indices() {
+        let x = array![[1, 2, 3]];
+        assert_eq!(select_columns(x.view(), &[1, 1]).unwrap(), array![[2, 2]]);
+        assert_eq!(select_columns(x.view(), &[]).unwrap().dim(), (1, 0));
+        assert!(matches!(
+            select_columns(x.view(), &[0, 3]),
+            Err(Error::InvalidArgument {
+                argument: "indices",
+                ..
+            })
+        ));
+    }
+}
