@@ -12,11 +12,15 @@
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
-pub mod split;
+mod classes;
+mod folds;
+mod split;
 #[cfg(feature = "csv")]
 pub mod tabular;
 
-pub use split::{Split, class_indices, k_fold_indices, select_columns, train_test_split};
+pub use classes::class_indices;
+pub use folds::k_fold_indices;
+pub use split::{Split, select_columns, train_test_split};
 
 /// Converts a row-per-example matrix (m, n_x) into ndnet's column-per-example X (n_x, m).
 ///

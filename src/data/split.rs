@@ -1,9 +1,9 @@
-//! Seeded train/test splits and k-fold indices on column-per-example data, optionally
-//! stratified so every part keeps the class proportions.
+//! Seeded train/test splits of column-per-example data, optionally stratified so both parts
+//! keep the class proportions; [`select_columns`] picks examples by index.
 //!
 //! ```
 //! use ndarray::Array2;
-//! use ndnet::data::{class_indices, k_fold_indices, train_test_split};
+//! use ndnet::data::train_test_split;
 //! use rand::SeedableRng;
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
@@ -12,18 +12,14 @@
 //! let split = train_test_split(x.view(), y.view(), 0.2, true, &mut rng)?;
 //! assert_eq!((split.x_train.dim(), split.x_test.dim()), ((2, 8), (2, 2)));
 //! assert_eq!(split.y_test.sum(), 1.0); // one example of each class in the test set
-//!
-//! let folds = k_fold_indices(10, 5, Some(&class_indices(y.view())?), &mut rng)?;
-//! assert_eq!(folds.len(), 5);
 //! # Ok::<(), ndnet::Error>(())
 //! ```
-
-use std::collections::BTreeMap;
 
 use ndarray::{Array2, ArrayView2, Axis};
 use rand::Rng;
 use rand::seq::SliceRandom;
 
+use super::classes::{class_groups, class_indices};
 use crate::{Error, Float, Result, check};
 
 /// The two parts of a [`train_test_split`], with the columns of the original X each holds.
@@ -132,129 +128,6 @@ pub fn train_test_split<F: Float, R: Rng + ?Sized>(
     })
 }
 
-/// Splits the indices 0..m into `k` folds at random and returns, for each fold, the pair
-/// (training indices, validation indices), both sorted.
-///
-/// Every index is in exactly one validation set; fold sizes differ by at most one. With
-/// `stratify` (the class of each example, e.g. from [`class_indices`]), each class is dealt
-/// round-robin over the folds, so each fold's count of every class differs from the others'
-/// by at most one (a class with fewer than k examples is absent from some folds).
-///
-/// # Errors
-/// [`Error::InvalidArgument`] if k < 2, k > m, or `stratify` has not m labels.
-///
-/// ```
-/// use rand::SeedableRng;
-/// let mut rng = rand::rngs::StdRng::seed_from_u64(3);
-/// let folds = ndnet::data::k_fold_indices(7, 3, None, &mut rng).unwrap();
-/// let sizes: Vec<usize> = folds.iter().map(|(_, valid)| valid.len()).collect();
-/// assert_eq!(sizes, [3, 2, 2]); // 7 = 3 + 2 + 2
-/// assert_eq!(folds[0].0.len() + folds[0].1.len(), 7);
-/// ```
-pub fn k_fold_indices<R: Rng + ?Sized>(
-    m: usize,
-    k: usize,
-    stratify: Option<&[usize]>,
-    rng: &mut R,
-) -> Result<Vec<(Vec<usize>, Vec<usize>)>> {
-    if k < 2 {
-        return Err(invalid(
-            "k",
-            format!("k = {k} folds; at least 2 are needed"),
-        ));
-    }
-    if k > m {
-        return Err(invalid(
-            "k",
-            format!("k = {k} folds but only m = {m} examples"),
-        ));
-    }
-    let mut order = Vec::with_capacity(m);
-    match stratify {
-        Some(labels) if labels.len() != m => {
-            return Err(invalid(
-                "stratify",
-                format!("{} labels for m = {m} examples", labels.len()),
-            ));
-        }
-        Some(labels) => {
-            for mut group in class_groups(labels) {
-                group.shuffle(rng);
-                order.extend(group);
-            }
-        }
-        None => {
-            order.extend(0..m);
-            order.shuffle(rng);
-        }
-    }
-    let mut fold_of = vec![0; m];
-    for (position, &i) in order.iter().enumerate() {
-        fold_of[i] = position % k;
-    }
-    Ok((0..k)
-        .map(|f| (0..m).partition(|&i| fold_of[i] != f))
-        .collect())
-}
-
-/// The class of every example of Y, for stratifying: Y (1, m) must hold class indices
-/// 0, 1, 2, … (0/1 for binary labels); for one-hot Y (C, m) the class is the row of each
-/// column's largest entry.
-///
-/// # Shapes
-/// `y` is (1, m) or (C, m); the result has length m.
-///
-/// # Errors
-/// [`Error::InvalidArgument`] if Y has no rows, a (1, m) Y holds something other than a
-/// non-negative whole number, or a (C, m) Y holds NaN.
-///
-/// ```
-/// use ndarray::array;
-/// use ndnet::data::class_indices;
-/// assert_eq!(class_indices(array![[1.0, 0.0, 2.0]].view()).unwrap(), [1, 0, 2]);
-/// assert_eq!(class_indices(array![[0.0, 1.0], [1.0, 0.0]].view()).unwrap(), [1, 0]);
-/// assert!(class_indices(array![[0.5]].view()).is_err());
-/// ```
-pub fn class_indices<F: Float>(y: ArrayView2<F>) -> Result<Vec<usize>> {
-    let bad = |j: usize, v: F, what: &str| invalid("y", format!("column {j} holds {v}; {what}"));
-    match y.nrows() {
-        0 => Err(invalid(
-            "y",
-            "Y has no rows; labels are (1, m) or one-hot (C, m)".to_owned(),
-        )),
-        1 => y
-            .row(0)
-            .iter()
-            .enumerate()
-            .map(|(j, &v)| {
-                let f = v.as_f64();
-                if f >= 0.0 && f.fract() == 0.0 && f < u32::MAX as f64 {
-                    Ok(f as usize)
-                } else {
-                    Err(bad(j, v, "class labels must be whole numbers 0, 1, 2, …"))
-                }
-            })
-            .collect(),
-        _ => y
-            .columns()
-            .into_iter()
-            .enumerate()
-            .map(|(j, column)| {
-                let mut best = 0;
-                for (c, &v) in column.iter().enumerate() {
-                    if v.is_nan() {
-                        return Err(bad(j, v, "one-hot labels must be numbers"));
-                    }
-                    if v > column[best] {
-                        best = c;
-                    }
-                }
-                Ok(best)
-            })
-            .collect(),
-    }
-}
-
 /// The columns `indices` of `x`, in that order (repeats allowed), as a new matrix.
 ///
 /// # Shapes
@@ -283,15 +156,6 @@ pub fn select_columns<F: Clone>(x: ArrayView2<F>, indices: &[usize]) -> Result<A
     Ok(x.select(Axis(1), indices))
 }
 
-/// The example indices of each class, classes in increasing order.
-fn class_groups(labels: &[usize]) -> Vec<Vec<usize>> {
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, &c) in labels.iter().enumerate() {
-        groups.entry(c).or_default().push(i);
-    }
-    groups.into_values().collect()
-}
-
 /// Splits `total` over groups of sizes `sizes` in proportion (largest remainder; ties go to
 /// the earlier group), never more than a group's size.
 fn quotas(sizes: &[usize], total: usize) -> Vec<usize> {
@@ -315,7 +179,7 @@ fn quotas(sizes: &[usize], total: usize) -> Vec<usize> {
     quotas
 }
 
-fn invalid(argument: &'static str, message: String) -> Error {
+pub(crate) fn invalid(argument: &'static str, message: String) -> Error {
     Error::InvalidArgument { argument, message }
 }
 
@@ -407,54 +271,6 @@ mod tests {
         assert!(train_test_split(one.view(), one.view(), 0.5, false, &mut rng).is_err());
         let soft = array![[0.2, 0.9, 1.0]];
         assert!(train_test_split(x.view(), soft.view(), 0.5, true, &mut rng).is_err());
-    }
-
-    #[test]
-    fn folds_cover_every_index_once_without_overlap() {
-        let mut rng = StdRng::seed_from_u64(9);
-        let folds = k_fold_indices(23, 5, None, &mut rng).unwrap();
-        let mut seen = vec![0; 23];
-        for (train, valid) in &folds {
-            assert!(valid.len() == 4 || valid.len() == 5); // 23 = 5 + 5 + 5 + 4 + 4
-            assert_eq!(train.len() + valid.len(), 23);
-            assert!(train.iter().all(|i| !valid.contains(i)));
-            valid.iter().for_each(|&i| seen[i] += 1);
-        }
-        assert_eq!(seen, vec![1; 23]);
-    }
-
-    #[test]
-    fn stratified_folds_balance_each_class() {
-        // 12 of class 0, 8 of class 1, 4 folds: each fold gets 3 zeros and 2 ones.
-        let y = labels(&[(0.0, 12), (1.0, 8)]);
-        let classes = class_indices(y.view()).unwrap();
-        let folds = k_fold_indices(20, 4, Some(&classes), &mut StdRng::seed_from_u64(1)).unwrap();
-        for (_, valid) in &folds {
-            let ones = valid.iter().filter(|&&i| classes[i] == 1).count();
-            assert_eq!((valid.len(), ones), (5, 2));
-        }
-    }
-
-    #[test]
-    fn fold_errors() {
-        let mut rng = StdRng::seed_from_u64(0);
-        assert!(matches!(
-            k_fold_indices(10, 1, None, &mut rng),
-            Err(Error::InvalidArgument { argument: "k", .. })
-        ));
-        assert!(matches!(
-            k_fold_indices(3, 4, None, &mut rng),
-            Err(Error::InvalidArgument { argument: "k", .. })
-        ));
-        assert!(k_fold_indices(0, 2, None, &mut rng).is_err());
-        let err = k_fold_indices(4, 2, Some(&[0, 1, 0]), &mut rng).unwrap_err();
-        assert!(matches!(
-            err,
-            Error::InvalidArgument {
-                argument: "stratify",
-                ..
-            }
-        ));
     }
 
     #[test]

@@ -1,11 +1,8 @@
 //! [`FittedPreprocessing`]: the fitted imputation, encoding and scaling, applied to any table.
 
-use ndarray::Array2;
-
-use super::config::check_rows;
 use super::target::FittedTarget;
 use super::{FittedColumn, Table, TabularConfig};
-use crate::{Error, Float, Result};
+use crate::{Error, Result};
 
 /// Preprocessing fitted on a [`Table`] by [`TabularConfig::fit`], that turns tables with the
 /// same columns into X (n_x, m) and Y (1, m) identically.
@@ -47,10 +44,10 @@ use crate::{Error, Float, Result};
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct FittedPreprocessing {
-    target: FittedTarget,
-    id_columns: Vec<String>,
-    columns: Vec<FittedColumn>,
-    feature_names: Vec<String>,
+    pub(super) target: FittedTarget,
+    pub(super) id_columns: Vec<String>,
+    pub(super) columns: Vec<FittedColumn>,
+    pub(super) feature_names: Vec<String>,
 }
 
 impl FittedPreprocessing {
@@ -87,75 +84,6 @@ impl FittedPreprocessing {
             columns,
             feature_names,
         })
-    }
-
-    /// X (n_x, m) for every row of `table`, and Y (1, m) if `table` has the target column.
-    ///
-    /// # Shapes
-    /// X is (n_x, m) with n_x = [`n_features`](FittedPreprocessing::n_features) and m the
-    /// number of rows; Y is (1, m).
-    ///
-    /// # Errors
-    /// See [`FittedPreprocessing::transform_rows`].
-    ///
-    /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
-    /// let t = Table::from_reader("x,y\n1,Y\n3,N\n".as_bytes(), "t.csv").unwrap();
-    /// let (x, y) = TabularConfig::new("y", "Y").fit(&t).unwrap().transform::<f64>(&t).unwrap();
-    /// assert_eq!(x, ndarray::array![[-1.0, 1.0]]); // mean 2, std 1
-    /// assert_eq!(y.unwrap(), ndarray::array![[1.0, 0.0]]);
-    /// ```
-    pub fn transform<F: Float>(&self, table: &Table) -> Result<(Array2<F>, Option<Array2<F>>)> {
-        let rows: Vec<usize> = (0..table.n_rows()).collect();
-        self.transform_rows(table, &rows)
-    }
-
-    /// X and Y for the rows `rows` of `table` only, in that order (e.g. a validation fold).
-    ///
-    /// # Shapes
-    /// X is (n_x, rows.len()); Y is (1, rows.len()).
-    ///
-    /// # Errors
-    /// * [`Error::InvalidArgument`] if `rows` is empty or holds an out-of-range index;
-    /// * [`Error::Format`] (path, line, column) if a feature column fitted on is missing from
-    ///   `table`, a numeric cell is not a number, or a target cell is empty or neither label.
-    ///
-    /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
-    /// let t = Table::from_reader("x,y\n1,Y\n3,N\n5,N\n".as_bytes(), "t.csv").unwrap();
-    /// let fitted = TabularConfig::new("y", "Y").fit_rows(&t, &[0, 1]).unwrap();
-    /// let (x, y) = fitted.transform_rows::<f64>(&t, &[2, 0]).unwrap();
-    /// assert_eq!(x, ndarray::array![[3.0, -1.0]]);
-    /// assert_eq!(y.unwrap(), ndarray::array![[0.0, 1.0]]);
-    /// ```
-    pub fn transform_rows<F: Float>(
-        &self,
-        table: &Table,
-        rows: &[usize],
-    ) -> Result<(Array2<F>, Option<Array2<F>>)> {
-        check_rows(table, rows)?;
-        let positions = self
-            .columns
-            .iter()
-            .map(|c| table.require_column(&c.name, "feature column"))
-            .collect::<Result<Vec<_>>>()?;
-        let mut x = Array2::zeros((self.n_features(), rows.len()));
-        let mut features = vec![0.0; self.n_features()];
-        for (k, &i) in rows.iter().enumerate() {
-            let mut start = 0;
-            for (column, &j) in self.columns.iter().zip(&positions) {
-                let end = start + column.encoding.n_features();
-                column
-                    .encode(&table.rows()[i][j], &mut features[start..end])
-                    .map_err(|message| table.cell_error(i, j, message))?;
-                start = end;
-            }
-            for (f, &value) in features.iter().enumerate() {
-                x[[f, k]] = F::from_f64(value);
-            }
-        }
-        let y = self.target.encode(table, rows)?;
-        Ok((x, y))
     }
 
     /// The values of the first ID column for every row of `table`, to write predictions
@@ -263,59 +191,6 @@ mod tests {
     }
 
     #[test]
-    fn whole_pipeline_by_hand() {
-        let t = table(TRAIN);
-        let fitted = TabularConfig::new("y", "Y")
-            .id_column("id")
-            .fit(&t)
-            .unwrap();
-        assert_eq!(fitted.feature_names(), ["num", "cat=a", "cat=b"]);
-        let (x, y) = fitted.transform::<f64>(&t).unwrap();
-        // num: median of 1, 3, 5 is 3; imputed 1, 3, 3, 5: mean 3, variance (4+0+0+4)/4 = 2.
-        let s = 2.0f64.sqrt();
-        let expected_num = [-2.0 / s, 0.0, 0.0, 2.0 / s];
-        for (got, want) in x.row(0).iter().zip(expected_num) {
-            assert!((got - want).abs() < 1e-12);
-        }
-        // cat: b twice, a once, so the missing cell of row 3 becomes b.
-        assert_eq!(x.row(1).to_vec(), [0.0, 1.0, 0.0, 0.0]);
-        assert_eq!(x.row(2).to_vec(), [1.0, 0.0, 1.0, 1.0]);
-        assert_eq!(y.unwrap(), ndarray::array![[1.0, 0.0, 1.0, 0.0]]);
-    }
-
-    #[test]
-    fn columns_are_found_by_name_in_any_order_and_missing_ones_are_errors() {
-        let fitted = TabularConfig::new("y", "Y")
-            .id_column("id")
-            .fit(&table(TRAIN))
-            .unwrap();
-        let (x, y) = fitted.transform::<f64>(&table("cat,num\nc,3\n")).unwrap();
-        assert_eq!(x.column(0).to_vec(), [0.0, 0.0, 0.0]);
-        assert!(y.is_none());
-        let err = fitted
-            .transform::<f64>(&table("id,num\n1,2\n"))
-            .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("column cat: missing feature column"),
-            "{err}"
-        );
-        assert!(fitted.ids(&table("num,cat\n1,a\n")).is_err());
-    }
-
-    #[test]
-    fn text_in_a_numeric_column_when_transforming_names_line_and_column() {
-        let fitted = TabularConfig::new("y", "Y").fit(&table(TRAIN)).unwrap();
-        let err = fitted
-            .transform::<f64>(&table("id,num,cat\n9,1,a\n9,lots,a\n"))
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "t.csv, line 3, column num: \"lots\" is not a finite number, but the column is numeric"
-        );
-    }
-
-    #[test]
     fn overrides_dropped_columns_and_no_features() {
         let t = table(TRAIN);
         let fitted = TabularConfig::new("y", "Y")
@@ -338,19 +213,5 @@ mod tests {
                 .to_string()
                 .contains("no feature column left")
         );
-    }
-
-    #[test]
-    fn fitting_on_a_subset_uses_only_its_statistics() {
-        let t = table(TRAIN);
-        let fitted = TabularConfig::new("y", "Y")
-            .id_column("id")
-            .fit_rows(&t, &[0, 3])
-            .unwrap();
-        // num from rows 0 and 3 only: 1 and 5, mean 3, std 2; cat saw only b.
-        assert_eq!(fitted.feature_names(), ["num", "cat=b"]);
-        let (x, _) = fitted.transform_rows::<f64>(&t, &[1, 2]).unwrap();
-        // Row 1: num missing → median 3 → 0; cat a unseen → 0. Row 2: num 3 → 0; cat missing → b.
-        assert_eq!(x, ndarray::array![[0.0, 0.0], [0.0, 1.0]]);
     }
 }

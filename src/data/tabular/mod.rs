@@ -28,9 +28,12 @@
 
 mod column;
 mod config;
+mod fit;
 mod fitted;
+mod read;
 mod table;
 mod target;
+mod transform;
 
 pub use column::{ColumnEncoding, FittedColumn};
 pub use config::{ColumnKind, TabularConfig};
