@@ -84,14 +84,7 @@ mod tests {
     fn finite_names_the_first_bad_entry() {
         let a = array![[1.0, f64::NAN], [f64::INFINITY, 0.0]];
         let err = finite("X", a.view()).unwrap_err();
-        assert!(matches!(
-            err,
-            Error::NonFinite {
-                row: 0,
-                column: 1,
-                ..
-            }
-        ));
+        assert!(matches!(err, Error::NonFinite { row: 0, column: 1, .. }));
     }
 
     #[test]

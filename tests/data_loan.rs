@@ -53,12 +53,7 @@ const FEATURES: [&str; 17] = [
 fn loan_train_becomes_x_and_y() {
     let table = Table::from_path(loan_file("loan_train.csv")).unwrap();
     assert_eq!(table.n_rows(), 614);
-    let empty = table
-        .rows()
-        .iter()
-        .flatten()
-        .filter(|c| c.is_empty())
-        .count();
+    let empty = table.rows().iter().flatten().filter(|c| c.is_empty()).count();
     assert_eq!(empty, 149);
 
     let fitted = config().fit(&table).unwrap();
@@ -69,10 +64,7 @@ fn loan_train_becomes_x_and_y() {
     assert!(x.iter().all(|v| v.is_finite()), "X holds NaN or inf");
     // 422 of 614 loans are approved: 68.7 %.
     assert_eq!(y.sum(), 422.0);
-    assert_eq!(
-        (fitted.label(true), fitted.label(false)),
-        (Some("Y"), Some("N"))
-    );
+    assert_eq!((fitted.label(true), fitted.label(false)), (Some("Y"), Some("N")));
     // Standardized numeric features have mean 0 and population std 1 on the training rows.
     let income = x.row(9);
     assert!(income.mean().unwrap().abs() < 1e-9);

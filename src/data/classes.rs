@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use ndarray::ArrayView2;
+use ndarray::{ArrayBase, Data, Ix2};
 
 use super::split::invalid;
 use crate::{Float, Result};
@@ -21,11 +21,11 @@ use crate::{Float, Result};
 /// ```
 /// use ndarray::array;
 /// use ndnet::data::class_indices;
-/// assert_eq!(class_indices(array![[1.0, 0.0, 2.0]].view()).unwrap(), [1, 0, 2]);
-/// assert_eq!(class_indices(array![[0.0, 1.0], [1.0, 0.0]].view()).unwrap(), [1, 0]);
-/// assert!(class_indices(array![[0.5]].view()).is_err());
+/// assert_eq!(class_indices(&array![[1.0, 0.0, 2.0]]).unwrap(), [1, 0, 2]);
+/// assert_eq!(class_indices(&array![[0.0, 1.0], [1.0, 0.0]]).unwrap(), [1, 0]);
+/// assert!(class_indices(&array![[0.5]]).is_err());
 /// ```
-pub fn class_indices<F: Float>(y: ArrayView2<F>) -> Result<Vec<usize>> {
+pub fn class_indices<F: Float, S: Data<Elem = F>>(y: &ArrayBase<S, Ix2>) -> Result<Vec<usize>> {
     let bad = |j: usize, v: F, what: &str| invalid("y", format!("column {j} holds {v}; {what}"));
     match y.nrows() {
         0 => Err(invalid(
@@ -81,23 +81,20 @@ mod tests {
 
     #[test]
     fn binary_class_index_and_one_hot_labels() {
-        assert_eq!(
-            class_indices(array![[0.0f32, 1.0, 1.0]].view()).unwrap(),
-            [0, 1, 1]
-        );
-        assert_eq!(class_indices(array![[3.0, 0.0]].view()).unwrap(), [3, 0]);
+        assert_eq!(class_indices(&array![[0.0f32, 1.0, 1.0]]).unwrap(), [0, 1, 1]);
+        assert_eq!(class_indices(&array![[3.0, 0.0]]).unwrap(), [3, 0]);
         // One-hot (3, 2): column 0 is class 2, column 1 is class 0.
         let one_hot = array![[0.0, 0.9], [0.0, 0.1], [1.0, 0.0]];
-        assert_eq!(class_indices(one_hot.view()).unwrap(), [2, 0]);
+        assert_eq!(class_indices(&one_hot).unwrap(), [2, 0]);
     }
 
     #[test]
     fn non_class_values_are_errors() {
         for bad in [-1.0, 0.5, f64::NAN, f64::INFINITY] {
-            assert!(class_indices(array![[0.0, bad]].view()).is_err(), "{bad}");
+            assert!(class_indices(&array![[0.0, bad]]).is_err(), "{bad}");
         }
-        assert!(class_indices(array![[0.0], [f64::NAN]].view()).is_err());
-        assert!(class_indices(ndarray::Array2::<f64>::zeros((0, 3)).view()).is_err());
+        assert!(class_indices(&array![[0.0], [f64::NAN]]).is_err());
+        assert!(class_indices(&ndarray::Array2::<f64>::zeros((0, 3))).is_err());
     }
 
     #[test]

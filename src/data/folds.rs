@@ -44,16 +44,10 @@ pub fn k_fold_indices<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Result<Vec<(Vec<usize>, Vec<usize>)>> {
     if k < 2 {
-        return Err(invalid(
-            "k",
-            format!("k = {k} folds; at least 2 are needed"),
-        ));
+        return Err(invalid("k", format!("k = {k} folds; at least 2 are needed")));
     }
     if k > m {
-        return Err(invalid(
-            "k",
-            format!("k = {k} folds but only m = {m} examples"),
-        ));
+        return Err(invalid("k", format!("k = {k} folds but only m = {m} examples")));
     }
     let mut order = Vec::with_capacity(m);
     match stratify {
@@ -78,9 +72,7 @@ pub fn k_fold_indices<R: Rng + ?Sized>(
     for (position, &i) in order.iter().enumerate() {
         fold_of[i] = position % k;
     }
-    Ok((0..k)
-        .map(|f| (0..m).partition(|&i| fold_of[i] != f))
-        .collect())
+    Ok((0..k).map(|f| (0..m).partition(|&i| fold_of[i] != f)).collect())
 }
 
 #[cfg(test)]
@@ -93,10 +85,7 @@ mod tests {
     use rand::rngs::StdRng;
 
     fn labels(pattern: &[(f64, usize)]) -> Array2<f64> {
-        let v: Vec<f64> = pattern
-            .iter()
-            .flat_map(|&(c, n)| std::iter::repeat_n(c, n))
-            .collect();
+        let v: Vec<f64> = pattern.iter().flat_map(|&(c, n)| std::iter::repeat_n(c, n)).collect();
         Array2::from_shape_vec((1, v.len()), v).expect("one row")
     }
 
@@ -118,7 +107,7 @@ mod tests {
     fn stratified_folds_balance_each_class() {
         // 12 of class 0, 8 of class 1, 4 folds: each fold gets 3 zeros and 2 ones.
         let y = labels(&[(0.0, 12), (1.0, 8)]);
-        let classes = class_indices(y.view()).unwrap();
+        let classes = class_indices(&y).unwrap();
         let folds = k_fold_indices(20, 4, Some(&classes), &mut StdRng::seed_from_u64(1)).unwrap();
         for (_, valid) in &folds {
             let ones = valid.iter().filter(|&&i| classes[i] == 1).count();

@@ -9,13 +9,13 @@
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
 //! let x = Array2::from_shape_fn((2, 10), |(i, j)| (i * 10 + j) as f64);
 //! let y = Array2::from_shape_fn((1, 10), |(_, j)| (j % 2) as f64);
-//! let split = train_test_split(x.view(), y.view(), 0.2, true, &mut rng)?;
+//! let split = train_test_split(&x, &y, 0.2, true, &mut rng)?;
 //! assert_eq!((split.x_train.dim(), split.x_test.dim()), ((2, 8), (2, 2)));
 //! assert_eq!(split.y_test.sum(), 1.0); // one example of each class in the test set
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayBase, Axis, Data, Ix2};
 use rand::Rng;
 use rand::seq::SliceRandom;
 
@@ -32,7 +32,7 @@ use crate::{Error, Float, Result, check};
 /// use rand::SeedableRng;
 /// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
 /// let x = array![[0.0, 1.0, 2.0, 3.0]];
-/// let s = ndnet::data::train_test_split(x.view(), x.view(), 0.5, false, &mut rng).unwrap();
+/// let s = ndnet::data::train_test_split(&x, &x, 0.5, false, &mut rng).unwrap();
 /// assert_eq!(s.x_test[[0, 0]], s.test_indices[0] as f64);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -71,18 +71,24 @@ pub struct Split<F> {
 /// let mut rng = rand::rngs::StdRng::seed_from_u64(7);
 /// let x = array![[1.0, 2.0, 3.0, 4.0, 5.0]];
 /// let y = array![[0.0, 0.0, 1.0, 1.0, 1.0]];
-/// let s = ndnet::data::train_test_split(x.view(), y.view(), 0.4, true, &mut rng).unwrap();
+/// let s = ndnet::data::train_test_split(&x, &y, 0.4, true, &mut rng).unwrap();
 /// // 0.4 · 5 = 2 test examples: 0.4 · 2 = 0.8 of class 0 and 1.2 of class 1 → one each.
 /// assert_eq!(s.y_test.dim(), (1, 2));
 /// assert_eq!(s.y_test.sum(), 1.0);
 /// ```
-pub fn train_test_split<F: Float, R: Rng + ?Sized>(
-    x: ArrayView2<F>,
-    y: ArrayView2<F>,
+pub fn train_test_split<F, S, T, R>(
+    x: &ArrayBase<S, Ix2>,
+    y: &ArrayBase<T, Ix2>,
     test_fraction: f64,
     stratify: bool,
     rng: &mut R,
-) -> Result<Split<F>> {
+) -> Result<Split<F>>
+where
+    F: Float,
+    S: Data<Elem = F>,
+    T: Data<Elem = F>,
+    R: Rng + ?Sized,
+{
     let m = x.ncols();
     check::shape(
         || "Y (one label column per example of X)".to_owned(),
@@ -139,18 +145,15 @@ pub fn train_test_split<F: Float, R: Rng + ?Sized>(
 /// ```
 /// use ndarray::array;
 /// let x = array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
-/// let picked = ndnet::data::select_columns(x.view(), &[2, 0]).unwrap();
+/// let picked = ndnet::data::select_columns(&x, &[2, 0]).unwrap();
 /// assert_eq!(picked, array![[3.0, 1.0], [6.0, 4.0]]);
-/// assert!(ndnet::data::select_columns(x.view(), &[3]).is_err());
+/// assert!(ndnet::data::select_columns(&x, &[3]).is_err());
 /// ```
-pub fn select_columns<F: Clone>(x: ArrayView2<F>, indices: &[usize]) -> Result<Array2<F>> {
+pub fn select_columns<F: Clone, S: Data<Elem = F>>(x: &ArrayBase<S, Ix2>, indices: &[usize]) -> Result<Array2<F>> {
     if let Some(&bad) = indices.iter().find(|&&i| i >= x.ncols()) {
         return Err(invalid(
             "indices",
-            format!(
-                "column {bad} is out of range: the matrix has {} columns",
-                x.ncols()
-            ),
+            format!("column {bad} is out of range: the matrix has {} columns", x.ncols()),
         ));
     }
     Ok(x.select(Axis(1), indices))
@@ -160,10 +163,7 @@ pub fn select_columns<F: Clone>(x: ArrayView2<F>, indices: &[usize]) -> Result<A
 /// the earlier group), never more than a group's size.
 fn quotas(sizes: &[usize], total: usize) -> Vec<usize> {
     let m: usize = sizes.iter().sum();
-    let exact: Vec<f64> = sizes
-        .iter()
-        .map(|&s| total as f64 * s as f64 / m as f64)
-        .collect();
+    let exact: Vec<f64> = sizes.iter().map(|&s| total as f64 * s as f64 / m as f64).collect();
     let mut quotas: Vec<usize> = exact.iter().map(|e| e.floor() as usize).collect();
     let mut order: Vec<usize> = (0..sizes.len()).collect();
     order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())));
@@ -191,10 +191,7 @@ mod tests {
     use rand::rngs::StdRng;
 
     fn labels(pattern: &[(f64, usize)]) -> Array2<f64> {
-        let v: Vec<f64> = pattern
-            .iter()
-            .flat_map(|&(c, n)| std::iter::repeat_n(c, n))
-            .collect();
+        let v: Vec<f64> = pattern.iter().flat_map(|&(c, n)| std::iter::repeat_n(c, n)).collect();
         Array2::from_shape_vec((1, v.len()), v).expect("one row")
     }
 
@@ -214,15 +211,10 @@ mod tests {
         let y = labels(&[(0.0, 70), (1.0, 30)]);
         let x = Array2::from_shape_fn((3, 100), |(r, c)| (100 * r + c) as f64);
         let mut rng = StdRng::seed_from_u64(42);
-        let s = train_test_split(x.view(), y.view(), 0.2, true, &mut rng).unwrap();
+        let s = train_test_split(&x, &y, 0.2, true, &mut rng).unwrap();
         assert_eq!((s.y_test.ncols(), s.y_test.sum()), (20, 6.0));
         assert_eq!((s.y_train.ncols(), s.y_train.sum()), (80, 24.0));
-        let mut all: Vec<usize> = s
-            .train_indices
-            .iter()
-            .chain(&s.test_indices)
-            .copied()
-            .collect();
+        let mut all: Vec<usize> = s.train_indices.iter().chain(&s.test_indices).copied().collect();
         all.sort_unstable();
         assert_eq!(all, (0..100).collect::<Vec<_>>());
         for (k, &i) in s.test_indices.iter().enumerate() {
@@ -234,16 +226,7 @@ mod tests {
     #[test]
     fn split_is_reproducible_with_a_seed_and_clamps_sizes() {
         let x = Array2::from_shape_fn((1, 10), |(_, c)| c as f64);
-        let run = |seed| {
-            train_test_split(
-                x.view(),
-                x.view(),
-                0.01,
-                false,
-                &mut StdRng::seed_from_u64(seed),
-            )
-            .unwrap()
-        };
+        let run = |seed| train_test_split(&x, &x, 0.01, false, &mut StdRng::seed_from_u64(seed)).unwrap();
         assert_eq!(run(5), run(5));
         assert_eq!(run(5).test_indices.len(), 1); // round(0.1) = 0, clamped up to 1
     }
@@ -253,7 +236,7 @@ mod tests {
         let x = array![[1.0, 2.0, 3.0]];
         let mut rng = StdRng::seed_from_u64(0);
         for f in [0.0, 1.0, -0.5, f64::NAN] {
-            let err = train_test_split(x.view(), x.view(), f, false, &mut rng).unwrap_err();
+            let err = train_test_split(&x, &x, f, false, &mut rng).unwrap_err();
             assert!(matches!(
                 err,
                 Error::InvalidArgument {
@@ -264,22 +247,22 @@ mod tests {
         }
         let y = array![[1.0, 0.0]];
         assert!(matches!(
-            train_test_split(x.view(), y.view(), 0.5, false, &mut rng),
+            train_test_split(&x, &y, 0.5, false, &mut rng),
             Err(Error::Shape { .. })
         ));
         let one = array![[1.0]];
-        assert!(train_test_split(one.view(), one.view(), 0.5, false, &mut rng).is_err());
+        assert!(train_test_split(&one, &one, 0.5, false, &mut rng).is_err());
         let soft = array![[0.2, 0.9, 1.0]];
-        assert!(train_test_split(x.view(), soft.view(), 0.5, true, &mut rng).is_err());
+        assert!(train_test_split(&x, &soft, 0.5, true, &mut rng).is_err());
     }
 
     #[test]
     fn select_columns_checks_indices() {
         let x = array![[1, 2, 3]];
-        assert_eq!(select_columns(x.view(), &[1, 1]).unwrap(), array![[2, 2]]);
-        assert_eq!(select_columns(x.view(), &[]).unwrap().dim(), (1, 0));
+        assert_eq!(select_columns(&x, &[1, 1]).unwrap(), array![[2, 2]]);
+        assert_eq!(select_columns(&x, &[]).unwrap().dim(), (1, 0));
         assert!(matches!(
-            select_columns(x.view(), &[0, 3]),
+            select_columns(&x, &[0, 3]),
             Err(Error::InvalidArgument {
                 argument: "indices",
                 ..

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use ndarray::ArrayView2;
+use ndarray::{ArrayBase, Data, Ix2};
 
 use super::check_pair;
 use crate::{Error, Float, Result};
@@ -110,14 +110,16 @@ impl fmt::Display for ConfusionMatrix {
 ///
 /// ```
 /// use ndarray::array;
-/// let cm = ndnet::metrics::confusion_matrix(array![[1.0, 1.0, 0.0, 0.0, 1.0]].view(),
-///                                           array![[1.0, 0.0, 0.0, 1.0, 1.0]].view()).unwrap();
+/// let cm = ndnet::metrics::confusion_matrix(&array![[1.0, 1.0, 0.0, 0.0, 1.0]],
+///                                           &array![[1.0, 0.0, 0.0, 1.0, 1.0]]).unwrap();
 /// assert_eq!(cm, ndnet::metrics::ConfusionMatrix { tp: 2, fp: 1, tn: 1, fn_: 1 });
 /// ```
-pub fn confusion_matrix<F: Float>(
-    predictions: ArrayView2<F>,
-    labels: ArrayView2<F>,
-) -> Result<ConfusionMatrix> {
+pub fn confusion_matrix<F, S, T>(predictions: &ArrayBase<S, Ix2>, labels: &ArrayBase<T, Ix2>) -> Result<ConfusionMatrix>
+where
+    F: Float,
+    S: Data<Elem = F>,
+    T: Data<Elem = F>,
+{
     check_pair(predictions, labels)?;
     let mut cm = ConfusionMatrix::default();
     for (j, (&p, &l)) in predictions.iter().zip(labels).enumerate() {
@@ -164,8 +166,8 @@ mod tests {
     fn counts_by_hand() {
         // Columns: (p, y) = (1,1) (1,1) (1,0) (0,0) (0,1) (0,1) (0,1).
         let cm = confusion_matrix(
-            array![[1.0f32, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]].view(),
-            array![[1.0f32, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0]].view(),
+            &array![[1.0f32, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]],
+            &array![[1.0f32, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0]],
         )
         .unwrap();
         assert_eq!(
@@ -184,17 +186,10 @@ mod tests {
 
     #[test]
     fn non_binary_values_are_rejected() {
-        let err =
-            confusion_matrix(array![[1.0, 0.0]].view(), array![[1.0, 2.0]].view()).unwrap_err();
-        assert!(matches!(
-            err,
-            Error::InvalidArgument {
-                argument: "labels",
-                ..
-            }
-        ));
+        let err = confusion_matrix(&array![[1.0, 0.0]], &array![[1.0, 2.0]]).unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { argument: "labels", .. }));
         assert!(err.to_string().contains("column 1 holds 2"), "{err}");
-        assert!(confusion_matrix(array![[f64::NAN]].view(), array![[1.0]].view()).is_err());
+        assert!(confusion_matrix(&array![[f64::NAN]], &array![[1.0]]).is_err());
     }
 
     #[test]
@@ -206,10 +201,7 @@ mod tests {
             fn_: 0,
         };
         let first_data_line = cm.to_string().lines().nth(1).map(str::to_owned);
-        assert_eq!(
-            first_data_line.as_deref(),
-            Some("actual 1 123456789012             0")
-        );
+        assert_eq!(first_data_line.as_deref(), Some("actual 1 123456789012             0"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! [`log_loss`]: binary cross-entropy of predicted probabilities, safe at p = 0 and p = 1.
 
-use ndarray::ArrayView2;
+use ndarray::{ArrayBase, Data, Ix2};
 
 use super::check_pair;
 use crate::{Error, Float, Result, check};
@@ -24,12 +24,17 @@ const EPSILON: f64 = 1e-15;
 /// ```
 /// use ndarray::array;
 /// // −(ln 0.9 + ln 0.8) / 2 = (0.1053605 + 0.2231436) / 2 = 0.1642520.
-/// let loss = ndnet::metrics::log_loss(array![[0.9, 0.2]].view(), array![[1.0, 0.0]].view()).unwrap();
+/// let loss = ndnet::metrics::log_loss(&array![[0.9, 0.2]], &array![[1.0, 0.0]]).unwrap();
 /// assert!((loss - 0.1642520).abs() < 1e-7);
 /// ```
-pub fn log_loss<F: Float>(probabilities: ArrayView2<F>, labels: ArrayView2<F>) -> Result<f64> {
+pub fn log_loss<F, S, T>(probabilities: &ArrayBase<S, Ix2>, labels: &ArrayBase<T, Ix2>) -> Result<f64>
+where
+    F: Float,
+    S: Data<Elem = F>,
+    T: Data<Elem = F>,
+{
     let m = check_pair(probabilities, labels)?;
-    check::finite("probabilities", probabilities)?;
+    check::finite("probabilities", probabilities.view())?;
     let mut total = 0.0;
     for (column, (&p, &y)) in probabilities.iter().zip(labels).enumerate() {
         let (p, y) = (p.as_f64(), y.as_f64());
@@ -60,16 +65,16 @@ mod tests {
     #[test]
     fn by_hand_in_f32_and_f64() {
         // −ln 0.5 = 0.6931472 for every example.
-        let loss = log_loss(array![[0.5f32, 0.5]].view(), array![[1.0f32, 0.0]].view()).unwrap();
+        let loss = log_loss(&array![[0.5f32, 0.5]], &array![[1.0f32, 0.0]]).unwrap();
         assert!((loss - std::f64::consts::LN_2).abs() < 1e-12);
     }
 
     #[test]
     fn finite_at_zero_and_one() {
-        let right = log_loss(array![[1.0, 0.0]].view(), array![[1.0, 0.0]].view()).unwrap();
+        let right = log_loss(&array![[1.0, 0.0]], &array![[1.0, 0.0]]).unwrap();
         assert!(right.is_finite() && right < 1e-14);
         // Both wrong with certainty: −ln(1e-15) = 34.538776 each.
-        let wrong = log_loss(array![[0.0, 1.0]].view(), array![[1.0, 0.0]].view()).unwrap();
+        let wrong = log_loss(&array![[0.0, 1.0]], &array![[1.0, 0.0]]).unwrap();
         assert!((wrong - 34.538776).abs() < 1e-5, "{wrong}");
     }
 
@@ -77,14 +82,14 @@ mod tests {
     fn bad_values_are_errors() {
         let y = array![[1.0]];
         assert!(matches!(
-            log_loss(array![[f64::NAN]].view(), y.view()),
+            log_loss(&array![[f64::NAN]], &y),
             Err(Error::NonFinite { .. })
         ));
         assert!(matches!(
-            log_loss(array![[1.5]].view(), y.view()),
+            log_loss(&array![[1.5]], &y),
             Err(Error::InvalidArgument { .. })
         ));
-        let err = log_loss(array![[0.5]].view(), array![[2.0]].view()).unwrap_err();
+        let err = log_loss(&array![[0.5]], &array![[2.0]]).unwrap_err();
         assert!(matches!(
             err,
             Error::LabelOutOfRange {
@@ -93,9 +98,6 @@ mod tests {
                 ..
             }
         ));
-        assert!(matches!(
-            log_loss(array![[0.5, 0.5]].view(), y.view()),
-            Err(Error::Shape { .. })
-        ));
+        assert!(matches!(log_loss(&array![[0.5, 0.5]], &y), Err(Error::Shape { .. })));
     }
 }

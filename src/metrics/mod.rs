@@ -11,9 +11,9 @@
 //! let predictions = array![[1.0, 1.0, 0.0, 0.0, 1.0]];
 //! let labels = array![[1.0, 0.0, 0.0, 1.0, 1.0]];
 //! // Hand count: tp = 2 (columns 0, 4), fp = 1 (column 1), tn = 1 (2), fn = 1 (3).
-//! assert_eq!(metrics::accuracy(predictions.view(), labels.view())?, 0.6); // 3 / 5
-//! assert_eq!(metrics::precision(predictions.view(), labels.view())?, 2.0 / 3.0);
-//! assert_eq!(metrics::recall(predictions.view(), labels.view())?, 2.0 / 3.0);
+//! assert_eq!(metrics::accuracy(&predictions, &labels)?, 0.6); // 3 / 5
+//! assert_eq!(metrics::precision(&predictions, &labels)?, 2.0 / 3.0);
+//! assert_eq!(metrics::recall(&predictions, &labels)?, 2.0 / 3.0);
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
@@ -23,7 +23,7 @@ mod log_loss;
 pub use confusion::{ConfusionMatrix, confusion_matrix};
 pub use log_loss::log_loss;
 
-use ndarray::ArrayView2;
+use ndarray::{ArrayBase, Data, Ix2};
 
 use crate::{Error, Float, Result, check};
 
@@ -41,13 +41,18 @@ use crate::{Error, Float, Result, check};
 /// ```
 /// use ndarray::array;
 /// // Three classes: columns 0, 2 and 3 right out of 4.
-/// let acc = ndnet::metrics::accuracy(array![[2.0, 0.0, 1.0, 1.0]].view(),
-///                                    array![[2.0, 1.0, 1.0, 1.0]].view()).unwrap();
+/// let acc = ndnet::metrics::accuracy(&array![[2.0, 0.0, 1.0, 1.0]],
+///                                    &array![[2.0, 1.0, 1.0, 1.0]]).unwrap();
 /// assert_eq!(acc, 0.75);
 /// ```
-pub fn accuracy<F: Float>(predictions: ArrayView2<F>, labels: ArrayView2<F>) -> Result<f64> {
+pub fn accuracy<F, S, T>(predictions: &ArrayBase<S, Ix2>, labels: &ArrayBase<T, Ix2>) -> Result<f64>
+where
+    F: Float,
+    S: Data<Elem = F>,
+    T: Data<Elem = F>,
+{
     let m = check_pair(predictions, labels)?;
-    for (argument, a) in [("predictions", predictions), ("labels", labels)] {
+    for (argument, a) in [("predictions", predictions.view()), ("labels", labels.view())] {
         if let Some((j, &v)) = a
             .iter()
             .enumerate()
@@ -62,11 +67,7 @@ pub fn accuracy<F: Float>(predictions: ArrayView2<F>, labels: ArrayView2<F>) -> 
             });
         }
     }
-    let right = predictions
-        .iter()
-        .zip(labels)
-        .filter(|(p, l)| p == l)
-        .count();
+    let right = predictions.iter().zip(labels).filter(|(p, l)| p == l).count();
     Ok(right as f64 / m as f64)
 }
 
@@ -90,11 +91,7 @@ pub fn accuracy_indices(predictions: &[usize], labels: &[usize]) -> Result<f64> 
             ),
         });
     }
-    let right = predictions
-        .iter()
-        .zip(labels)
-        .filter(|(p, l)| p == l)
-        .count();
+    let right = predictions.iter().zip(labels).filter(|(p, l)| p == l).count();
     Ok(right as f64 / predictions.len() as f64)
 }
 
@@ -110,11 +107,16 @@ pub fn accuracy_indices(predictions: &[usize], labels: &[usize]) -> Result<f64> 
 /// ```
 /// use ndarray::array;
 /// // Predicted 1 at columns 0, 1, 2; of those, 0 and 2 are 1: 2 / 3.
-/// let p = ndnet::metrics::precision(array![[1.0, 1.0, 1.0, 0.0]].view(),
-///                                   array![[1.0, 0.0, 1.0, 1.0]].view()).unwrap();
+/// let p = ndnet::metrics::precision(&array![[1.0, 1.0, 1.0, 0.0]],
+///                                   &array![[1.0, 0.0, 1.0, 1.0]]).unwrap();
 /// assert_eq!(p, 2.0 / 3.0);
 /// ```
-pub fn precision<F: Float>(predictions: ArrayView2<F>, labels: ArrayView2<F>) -> Result<f64> {
+pub fn precision<F, S, T>(predictions: &ArrayBase<S, Ix2>, labels: &ArrayBase<T, Ix2>) -> Result<f64>
+where
+    F: Float,
+    S: Data<Elem = F>,
+    T: Data<Elem = F>,
+{
     Ok(confusion_matrix(predictions, labels)?.precision())
 }
 
@@ -130,11 +132,16 @@ pub fn precision<F: Float>(predictions: ArrayView2<F>, labels: ArrayView2<F>) ->
 /// ```
 /// use ndarray::array;
 /// // Labels are 1 at columns 0, 2, 3; predicted 1 at 0 and 2: 2 / 3.
-/// let r = ndnet::metrics::recall(array![[1.0, 1.0, 1.0, 0.0]].view(),
-///                                array![[1.0, 0.0, 1.0, 1.0]].view()).unwrap();
+/// let r = ndnet::metrics::recall(&array![[1.0, 1.0, 1.0, 0.0]],
+///                                &array![[1.0, 0.0, 1.0, 1.0]]).unwrap();
 /// assert_eq!(r, 2.0 / 3.0);
 /// ```
-pub fn recall<F: Float>(predictions: ArrayView2<F>, labels: ArrayView2<F>) -> Result<f64> {
+pub fn recall<F, S, T>(predictions: &ArrayBase<S, Ix2>, labels: &ArrayBase<T, Ix2>) -> Result<f64>
+where
+    F: Float,
+    S: Data<Elem = F>,
+    T: Data<Elem = F>,
+{
     Ok(confusion_matrix(predictions, labels)?.recall())
 }
 
@@ -149,25 +156,25 @@ pub fn recall<F: Float>(predictions: ArrayView2<F>, labels: ArrayView2<F>) -> Re
 /// ```
 /// use ndarray::array;
 /// // tp = 1, fp = 1, fn = 2: P = 1/2, R = 1/3, F1 = 2·(1/6)/(5/6) = 0.4.
-/// let f = ndnet::metrics::f1(array![[1.0, 1.0, 0.0, 0.0]].view(),
-///                            array![[1.0, 0.0, 1.0, 1.0]].view()).unwrap();
+/// let f = ndnet::metrics::f1(&array![[1.0, 1.0, 0.0, 0.0]],
+///                            &array![[1.0, 0.0, 1.0, 1.0]]).unwrap();
 /// assert!((f - 0.4).abs() < 1e-12);
 /// ```
-pub fn f1<F: Float>(predictions: ArrayView2<F>, labels: ArrayView2<F>) -> Result<f64> {
+pub fn f1<F, S, T>(predictions: &ArrayBase<S, Ix2>, labels: &ArrayBase<T, Ix2>) -> Result<f64>
+where
+    F: Float,
+    S: Data<Elem = F>,
+    T: Data<Elem = F>,
+{
     Ok(confusion_matrix(predictions, labels)?.f1())
 }
 
 /// Checks that `predictions` is (1, m) with m ≥ 1 and `labels` is (1, m); returns m.
-fn check_pair<F>(predictions: ArrayView2<F>, labels: ArrayView2<F>) -> Result<usize> {
+fn check_pair<S: Data, T: Data>(predictions: &ArrayBase<S, Ix2>, labels: &ArrayBase<T, Ix2>) -> Result<usize> {
     check::shape(|| "predictions".to_owned(), predictions.dim(), 1, None)?;
-    check::not_empty("predictions", predictions)?;
+    check::not_empty("predictions", predictions.view())?;
     let m = predictions.ncols();
-    check::shape(
-        || "labels (one per prediction)".to_owned(),
-        labels.dim(),
-        1,
-        Some(m),
-    )?;
+    check::shape(|| "labels (one per prediction)".to_owned(), labels.dim(), 1, Some(m))?;
     Ok(m)
 }
 
@@ -179,17 +186,14 @@ mod tests {
     #[test]
     fn accuracy_binary_and_multiclass_by_hand() {
         // Equal at columns 0, 1, 3: 3 / 4.
-        let acc = accuracy(
-            array![[1.0f32, 0.0, 1.0, 0.0]].view(),
-            array![[1.0f32, 0.0, 0.0, 0.0]].view(),
-        );
+        let acc = accuracy(&array![[1.0f32, 0.0, 1.0, 0.0]], &array![[1.0f32, 0.0, 0.0, 0.0]]);
         assert_eq!(acc.unwrap(), 0.75);
         assert_eq!(accuracy_indices(&[0, 9], &[0, 9]).unwrap(), 1.0);
     }
 
     #[test]
     fn accuracy_rejects_probabilities_shapes_and_empty() {
-        let err = accuracy(array![[0.7, 1.0]].view(), array![[1.0, 1.0]].view()).unwrap_err();
+        let err = accuracy(&array![[0.7, 1.0]], &array![[1.0, 1.0]]).unwrap_err();
         assert!(
             matches!(
                 err,
@@ -200,9 +204,9 @@ mod tests {
             ),
             "{err}"
         );
-        let err = accuracy(array![[1.0, 1.0]].view(), array![[1.0, 0.0, 1.0]].view()).unwrap_err();
+        let err = accuracy(&array![[1.0, 1.0]], &array![[1.0, 0.0, 1.0]]).unwrap_err();
         assert!(matches!(err, Error::Shape { got: (1, 3), .. }));
-        let err = accuracy(array![[1.0], [0.0]].view(), array![[1.0, 0.0]].view()).unwrap_err();
+        let err = accuracy(&array![[1.0], [0.0]], &array![[1.0, 0.0]]).unwrap_err();
         assert!(matches!(
             err,
             Error::Shape {
@@ -211,10 +215,7 @@ mod tests {
             }
         ));
         let empty = Array2::<f64>::zeros((1, 0));
-        assert!(matches!(
-            accuracy(empty.view(), empty.view()),
-            Err(Error::NoExamples { .. })
-        ));
+        assert!(matches!(accuracy(&empty, &empty), Err(Error::NoExamples { .. })));
         assert!(accuracy_indices(&[], &[]).is_err());
         assert!(accuracy_indices(&[1], &[1, 2]).is_err());
     }
@@ -223,18 +224,15 @@ mod tests {
     fn precision_recall_f1_zero_division_is_zero() {
         let p = array![[0.0, 0.0]];
         let y = array![[0.0, 0.0]];
-        assert_eq!(precision(p.view(), y.view()).unwrap(), 0.0);
-        assert_eq!(recall(p.view(), y.view()).unwrap(), 0.0);
-        assert_eq!(f1(p.view(), y.view()).unwrap(), 0.0);
+        assert_eq!(precision(&p, &y).unwrap(), 0.0);
+        assert_eq!(recall(&p, &y).unwrap(), 0.0);
+        assert_eq!(f1(&p, &y).unwrap(), 0.0);
     }
 
     #[test]
     fn f1_by_hand() {
         // tp = 2, fp = 1, fn = 1: P = R = 2/3, so F1 = 2/3.
-        let f = f1(
-            array![[1.0, 1.0, 0.0, 0.0, 1.0]].view(),
-            array![[1.0, 0.0, 0.0, 1.0, 1.0]].view(),
-        );
+        let f = f1(&array![[1.0, 1.0, 0.0, 0.0, 1.0]], &array![[1.0, 0.0, 0.0, 1.0, 1.0]]);
         assert!((f.unwrap() - 2.0 / 3.0).abs() < 1e-12);
     }
 }

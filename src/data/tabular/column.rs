@@ -72,12 +72,7 @@ impl ColumnEncoding {
 
 impl FittedColumn {
     /// Fits column `j` of `table` on rows `rows`, detecting its kind unless `kind` is given.
-    pub(crate) fn fit(
-        table: &Table,
-        j: usize,
-        rows: &[usize],
-        kind: Option<ColumnKind>,
-    ) -> Result<Self> {
+    pub(crate) fn fit(table: &Table, j: usize, rows: &[usize], kind: Option<ColumnKind>) -> Result<Self> {
         let name = table.headers()[j].clone();
         let present: Vec<(usize, &str)> = rows
             .iter()
@@ -110,10 +105,9 @@ impl FittedColumn {
     pub(crate) fn feature_names(&self) -> Vec<String> {
         match &self.encoding {
             ColumnEncoding::Numeric { .. } => vec![self.name.clone()],
-            ColumnEncoding::Categorical { categories, .. } => categories
-                .iter()
-                .map(|c| format!("{}={c}", self.name))
-                .collect(),
+            ColumnEncoding::Categorical { categories, .. } => {
+                categories.iter().map(|c| format!("{}={c}", self.name)).collect()
+            }
         }
     }
 
@@ -141,12 +135,7 @@ impl FittedColumn {
     }
 }
 
-fn fit_numeric(
-    table: &Table,
-    j: usize,
-    rows: &[usize],
-    present: &[(usize, &str)],
-) -> Result<ColumnEncoding> {
+fn fit_numeric(table: &Table, j: usize, rows: &[usize], present: &[(usize, &str)]) -> Result<ColumnEncoding> {
     let mut values = Vec::with_capacity(present.len());
     for &(i, cell) in present {
         values.push(parse_number(cell).ok_or_else(|| table.cell_error(i, j, not_a_number(cell)))?);
@@ -160,12 +149,7 @@ fn fit_numeric(
     };
     // Statistics of the imputed column: every fitted row, missing ones at the median.
     let missing = rows.len() - n;
-    let imputed = || {
-        values
-            .iter()
-            .copied()
-            .chain(std::iter::repeat_n(median, missing))
-    };
+    let imputed = || values.iter().copied().chain(std::iter::repeat_n(median, missing));
     let count = rows.len() as f64;
     let mean = imputed().sum::<f64>() / count;
     let variance = imputed().map(|v| (v - mean) * (v - mean)).sum::<f64>() / count;

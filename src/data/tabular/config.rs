@@ -154,9 +154,7 @@ impl TabularConfig {
 
     /// Whether column `name` is a feature (not the target, an ID or a dropped column).
     pub(crate) fn is_feature(&self, name: &str) -> bool {
-        name != self.target
-            && !self.id_columns.iter().any(|n| n == name)
-            && !self.dropped.iter().any(|n| n == name)
+        name != self.target && !self.id_columns.iter().any(|n| n == name) && !self.dropped.iter().any(|n| n == name)
     }
 
     pub(super) fn check_roles(&self) -> Result<()> {
@@ -164,12 +162,7 @@ impl TabularConfig {
             argument: "config",
             message,
         };
-        if let Some(name) = self
-            .id_columns
-            .iter()
-            .chain(&self.dropped)
-            .find(|n| **n == self.target)
-        {
+        if let Some(name) = self.id_columns.iter().chain(&self.dropped).find(|n| **n == self.target) {
             return Err(conflict(format!(
                 "{name:?} is the target column; it cannot also be an ID or dropped column"
             )));

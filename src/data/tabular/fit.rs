@@ -95,21 +95,10 @@ mod tests {
     fn missing_configured_columns_are_format_errors_naming_the_column() {
         let t = table("id,x,y\n1,2,Y\n2,3,N\n");
         let err = TabularConfig::new("label", "Y").fit(&t).unwrap_err();
-        assert!(
-            matches!(err, Error::Format { line: Some(1), column: Some(ref c), .. } if c == "label")
-        );
-        assert!(
-            err.to_string().contains("missing target column \"label\""),
-            "{err}"
-        );
-        let err = TabularConfig::new("y", "Y")
-            .id_column("ID")
-            .fit(&t)
-            .unwrap_err();
-        assert!(
-            err.to_string().contains("missing ID column \"ID\""),
-            "{err}"
-        );
+        assert!(matches!(err, Error::Format { line: Some(1), column: Some(ref c), .. } if c == "label"));
+        assert!(err.to_string().contains("missing target column \"label\""), "{err}");
+        let err = TabularConfig::new("y", "Y").id_column("ID").fit(&t).unwrap_err();
+        assert!(err.to_string().contains("missing ID column \"ID\""), "{err}");
         let err = TabularConfig::new("y", "Y")
             .column_kind("z", ColumnKind::Numeric)
             .fit(&t)
@@ -120,41 +109,20 @@ mod tests {
     #[test]
     fn conflicting_roles_and_bad_rows_are_invalid_arguments() {
         let t = table("id,x,y\n1,2,Y\n2,3,N\n");
-        let err = TabularConfig::new("y", "Y")
-            .id_column("y")
-            .fit(&t)
-            .unwrap_err();
-        assert!(matches!(
-            err,
-            Error::InvalidArgument {
-                argument: "config",
-                ..
-            }
-        ));
+        let err = TabularConfig::new("y", "Y").id_column("y").fit(&t).unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { argument: "config", .. }));
         let err = TabularConfig::new("y", "Y")
             .id_column("id")
             .column_kind("id", ColumnKind::Numeric)
             .fit(&t)
             .unwrap_err();
-        assert!(matches!(
-            err,
-            Error::InvalidArgument {
-                argument: "config",
-                ..
-            }
-        ));
+        assert!(matches!(err, Error::InvalidArgument { argument: "config", .. }));
         let config = TabularConfig::new("y", "Y");
         assert!(matches!(
             config.fit_rows(&t, &[]),
-            Err(Error::InvalidArgument {
-                argument: "rows",
-                ..
-            })
+            Err(Error::InvalidArgument { argument: "rows", .. })
         ));
         let err = config.fit_rows(&t, &[0, 2]).unwrap_err();
-        assert!(
-            err.to_string().contains("row index 2 is out of range"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("row index 2 is out of range"), "{err}");
     }
 }

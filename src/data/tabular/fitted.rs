@@ -58,12 +58,7 @@ impl FittedPreprocessing {
         let mut columns = Vec::new();
         for (j, name) in table.headers().iter().enumerate() {
             if config.is_feature(name) {
-                columns.push(FittedColumn::fit(
-                    table,
-                    j,
-                    rows,
-                    config.kind_override(name),
-                )?);
+                columns.push(FittedColumn::fit(table, j, rows, config.kind_override(name))?);
             }
         }
         if columns.is_empty() {
@@ -74,10 +69,7 @@ impl FittedPreprocessing {
                 "no feature column left once the target, ID and dropped columns are removed",
             ));
         }
-        let feature_names = columns
-            .iter()
-            .flat_map(FittedColumn::feature_names)
-            .collect();
+        let feature_names = columns.iter().flat_map(FittedColumn::feature_names).collect();
         Ok(FittedPreprocessing {
             target,
             id_columns: config.id_columns().to_vec(),
@@ -100,13 +92,10 @@ impl FittedPreprocessing {
     /// assert_eq!(fitted.ids(&t).unwrap(), ["P1", "P2"]);
     /// ```
     pub fn ids(&self, table: &Table) -> Result<Vec<String>> {
-        let name = self
-            .id_columns
-            .first()
-            .ok_or_else(|| Error::InvalidArgument {
-                argument: "config",
-                message: "no ID column was configured (TabularConfig::id_column)".to_owned(),
-            })?;
+        let name = self.id_columns.first().ok_or_else(|| Error::InvalidArgument {
+            argument: "config",
+            message: "no ID column was configured (TabularConfig::id_column)".to_owned(),
+        })?;
         let j = table.require_column(name, "ID column")?;
         Ok(table.rows().iter().map(|row| row[j].clone()).collect())
     }
@@ -198,20 +187,13 @@ mod tests {
             .column_kind("id", ColumnKind::Categorical)
             .fit(&t)
             .unwrap();
-        assert_eq!(
-            fitted.feature_names(),
-            ["id=1", "id=2", "id=3", "id=4", "num"]
-        );
+        assert_eq!(fitted.feature_names(), ["id=1", "id=2", "id=3", "id=4", "num"]);
         assert!(fitted.ids(&t).is_err()); // no ID column configured
         let err = TabularConfig::new("y", "Y")
             .drop_column("num")
             .drop_column("cat")
             .id_column("id")
             .fit(&t);
-        assert!(
-            err.unwrap_err()
-                .to_string()
-                .contains("no feature column left")
-        );
+        assert!(err.unwrap_err().to_string().contains("no feature column left"));
     }
 }

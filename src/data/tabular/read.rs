@@ -16,12 +16,7 @@ pub(super) fn parse(bytes: &[u8], path: PathBuf) -> Result<Table> {
     let header = match records.next() {
         Some(record) => record.map_err(|e| csv_error(&path, e))?,
         None => {
-            return Err(Error::format(
-                &path,
-                None,
-                None,
-                "empty file: no header line",
-            ));
+            return Err(Error::format(&path, None, None, "empty file: no header line"));
         }
     };
     let header_line = line_of(&header, bytes);
@@ -90,10 +85,7 @@ fn ragged(path: &Path, line: u64, headers: &[String], fields: usize) -> Error {
         .cloned()
         .unwrap_or_else(|| (headers.len() + 1).to_string());
     let plural = if fields == 1 { "" } else { "s" };
-    let message = format!(
-        "row has {fields} field{plural} but the header has {}",
-        headers.len()
-    );
+    let message = format!("row has {fields} field{plural} but the header has {}", headers.len());
     Error::format(path, Some(line), Some(column), message)
 }
 
@@ -125,10 +117,7 @@ mod tests {
         let err = read("").unwrap_err();
         assert_eq!(err.to_string(), "test.csv: empty file: no header line");
         let err = read("a,b\n").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "test.csv, line 1: no data rows after the header"
-        );
+        assert_eq!(err.to_string(), "test.csv, line 1: no data rows after the header");
     }
 
     #[test]
@@ -139,18 +128,13 @@ mod tests {
             "test.csv, line 3, column c: row has 2 fields but the header has 3"
         );
         let err = read("a,b\n1,2,3\n").unwrap_err();
-        assert!(
-            matches!(err, Error::Format { line: Some(2), column: Some(ref c), .. } if c == "3")
-        );
+        assert!(matches!(err, Error::Format { line: Some(2), column: Some(ref c), .. } if c == "3"));
     }
 
     #[test]
     fn bad_headers_are_errors() {
         let err = read("a,,c\n1,2,3\n").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "test.csv, line 1, column 2: empty column name"
-        );
+        assert_eq!(err.to_string(), "test.csv, line 1, column 2: empty column name");
         let err = read("a,b,a\n1,2,3\n").unwrap_err();
         assert!(err.to_string().contains("\"a\" appears twice"));
     }

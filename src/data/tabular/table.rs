@@ -67,9 +67,7 @@ impl Table {
     pub fn from_reader(mut reader: impl Read, path: impl Into<PathBuf>) -> Result<Table> {
         let path = path.into();
         let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(&path, e))?;
+        reader.read_to_end(&mut bytes).map_err(|e| Error::io(&path, e))?;
         super::read::parse(&bytes, path)
     }
 
@@ -165,10 +163,7 @@ impl Table {
                 &self.path,
                 Some(self.header_line),
                 Some(name.to_owned()),
-                format!(
-                    "missing {what} {name:?}; the header has {}",
-                    self.headers.join(",")
-                ),
+                format!("missing {what} {name:?}; the header has {}", self.headers.join(",")),
             )
         })
     }

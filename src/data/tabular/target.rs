@@ -38,12 +38,7 @@ impl FittedTarget {
                  check the spelling",
                 seen.join(", ")
             );
-            return Err(Error::format(
-                table.path(),
-                None,
-                Some(name.to_owned()),
-                message,
-            ));
+            return Err(Error::format(table.path(), None, Some(name.to_owned()), message));
         }
         let mut negatives = labels.into_iter().filter(|&(l, _)| l != positive);
         let target = FittedTarget {
@@ -58,11 +53,7 @@ impl FittedTarget {
     }
 
     /// Y (1, m) for `rows` of `table`, or `None` if `table` has no target column.
-    pub(crate) fn encode<F: Float>(
-        &self,
-        table: &Table,
-        rows: &[usize],
-    ) -> Result<Option<Array2<F>>> {
+    pub(crate) fn encode<F: Float>(&self, table: &Table, rows: &[usize]) -> Result<Option<Array2<F>>> {
         let Some(j) = table.column_index(&self.name) else {
             return Ok(None);
         };
@@ -142,11 +133,7 @@ mod tests {
     fn positive_label_must_occur() {
         let t = table("y\nyes\nno\n");
         let err = FittedTarget::fit(&t, &all(&t), "y", "Y").unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("positive label \"Y\" never occurs"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("positive label \"Y\" never occurs"), "{err}");
     }
 
     #[test]
@@ -155,9 +142,6 @@ mod tests {
         let target = FittedTarget::fit(&t, &[0, 1], "y", "Y").unwrap();
         assert_eq!(target.negative, None);
         let err = target.encode::<f64>(&t, &[2]).unwrap_err();
-        assert!(
-            err.to_string().contains("only the positive label was seen"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("only the positive label was seen"), "{err}");
     }
 }

@@ -46,11 +46,7 @@ impl FittedPreprocessing {
     /// assert_eq!(x, ndarray::array![[3.0, -1.0]]);
     /// assert_eq!(y.unwrap(), ndarray::array![[0.0, 1.0]]);
     /// ```
-    pub fn transform_rows<F: Float>(
-        &self,
-        table: &Table,
-        rows: &[usize],
-    ) -> Result<(Array2<F>, Option<Array2<F>>)> {
+    pub fn transform_rows<F: Float>(&self, table: &Table, rows: &[usize]) -> Result<(Array2<F>, Option<Array2<F>>)> {
         check_rows(table, rows)?;
         let positions = self
             .columns
@@ -94,10 +90,7 @@ mod tests {
     #[test]
     fn whole_pipeline_by_hand() {
         let t = table(TRAIN);
-        let fitted = TabularConfig::new("y", "Y")
-            .id_column("id")
-            .fit(&t)
-            .unwrap();
+        let fitted = TabularConfig::new("y", "Y").id_column("id").fit(&t).unwrap();
         assert_eq!(fitted.feature_names(), ["num", "cat=a", "cat=b"]);
         let (x, y) = fitted.transform::<f64>(&t).unwrap();
         // num: median of 1, 3, 5 is 3; imputed 1, 3, 3, 5: mean 3, variance (4+0+0+4)/4 = 2.
@@ -114,21 +107,12 @@ mod tests {
 
     #[test]
     fn columns_are_found_by_name_in_any_order_and_missing_ones_are_errors() {
-        let fitted = TabularConfig::new("y", "Y")
-            .id_column("id")
-            .fit(&table(TRAIN))
-            .unwrap();
+        let fitted = TabularConfig::new("y", "Y").id_column("id").fit(&table(TRAIN)).unwrap();
         let (x, y) = fitted.transform::<f64>(&table("cat,num\nc,3\n")).unwrap();
         assert_eq!(x.column(0).to_vec(), [0.0, 0.0, 0.0]);
         assert!(y.is_none());
-        let err = fitted
-            .transform::<f64>(&table("id,num\n1,2\n"))
-            .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("column cat: missing feature column"),
-            "{err}"
-        );
+        let err = fitted.transform::<f64>(&table("id,num\n1,2\n")).unwrap_err();
+        assert!(err.to_string().contains("column cat: missing feature column"), "{err}");
         assert!(fitted.ids(&table("num,cat\n1,a\n")).is_err());
     }
 
