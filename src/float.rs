@@ -28,16 +28,7 @@ use ndarray::{LinalgScalar, ScalarOperand};
 /// assert_eq!(2.5_f32.as_f64(), 2.5);
 /// ```
 pub trait Float:
-    num_traits::Float
-    + LinalgScalar
-    + ScalarOperand
-    + Debug
-    + Display
-    + Default
-    + Sum
-    + Send
-    + Sync
-    + 'static
+    num_traits::Float + LinalgScalar + ScalarOperand + Debug + Display + Default + Sum + Send + Sync + 'static
 {
     /// Converts an `f64` (a hyperparameter or a constant) into this type, rounding to nearest.
     fn from_f64(value: f64) -> Self;

@@ -15,7 +15,7 @@ use crate::{Float, Result};
 /// `y` is (1, m) or (C, m); the result has length m.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if Y has no rows, a (1, m) Y holds something other than a
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if Y has no rows, a (1, m) Y holds something other than a
 /// non-negative whole number, or a (C, m) Y holds NaN.
 ///
 /// ```

@@ -22,12 +22,12 @@ use crate::Result;
 /// (training indices, validation indices), both sorted.
 ///
 /// Every index is in exactly one validation set; fold sizes differ by at most one. With
-/// `stratify` (the class of each example, e.g. from [`class_indices`]), each class is dealt
+/// `stratify` (the class of each example, e.g. from [`class_indices`](super::class_indices)), each class is dealt
 /// round-robin over the folds, so each fold's count of every class differs from the others'
 /// by at most one (a class with fewer than k examples is absent from some folds).
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if k < 2, k > m, or `stratify` has not m labels.
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if k < 2, k > m, or `stratify` has not m labels.
 ///
 /// ```
 /// use rand::SeedableRng;

@@ -1,4 +1,5 @@
-//! Data: layout conversions, generated data sets and (behind features) file loaders.
+//! Data: layout conversions, generated data sets, seeded train/test splits and k-fold indices,
+//! and (behind features) file loaders such as `tabular` (feature `csv`).
 //!
 //! ndnet follows the course: **one example per column**. X is (n_x, m), Y is (1, m).
 //! Most files hold one example per row; [`from_rows`] turns such a matrix around.

@@ -17,11 +17,11 @@ pub enum ColumnKind {
     Categorical,
 }
 
-/// What to do with each column of a [`Table`]: a builder, then [`fit`](TabularConfig::fit).
+/// What to do with each column of a [`Table`](super::Table): a builder, then [`fit`](TabularConfig::fit).
 ///
 /// Defaults (everything but the target is optional):
 /// * **no ID columns** — list them with [`id_column`](TabularConfig::id_column); they are left
-///   out of X and their values are available through [`FittedPreprocessing::ids`];
+///   out of X and their values are available through [`FittedPreprocessing::ids`](super::FittedPreprocessing::ids);
 /// * **no dropped columns** — leave other columns out with
 ///   [`drop_column`](TabularConfig::drop_column);
 /// * **automatic column kinds** — a column is [`ColumnKind::Numeric`] if every non-empty cell
@@ -53,7 +53,7 @@ impl TabularConfig {
     /// A configuration whose label Y is 1 where column `target` holds `positive_label`.
     ///
     /// The target must hold exactly one other value (the negative label, Y = 0), found when
-    /// fitting; see [`FittedPreprocessing`] for what is an error.
+    /// fitting; see [`FittedPreprocessing`](super::FittedPreprocessing) for what is an error.
     ///
     /// ```
     /// let config = ndnet::data::tabular::TabularConfig::new("Survived", "1");

@@ -14,7 +14,8 @@ use crate::{Error, Result};
 ///   fitting gives all zeros (no error).
 /// * Target: Y = 1 for the positive label, 0 for the one other label seen when fitting. An
 ///   empty target cell, or a third value, is an error naming its line — a binary target must
-///   hold exactly two values. A table without the target column (unlabelled data) is fine:
+///   hold exactly two values. A table without the target column, or whose target column is
+///   empty in every row transformed (unlabelled data), is fine:
 ///   [`transform`](FittedPreprocessing::transform) then returns no Y.
 ///
 /// ```

@@ -52,11 +52,15 @@ impl FittedTarget {
         }
     }
 
-    /// Y (1, m) for `rows` of `table`, or `None` if `table` has no target column.
+    /// Y (1, m) for `rows` of `table`, or `None` if `table` has no target column or it is
+    /// empty in every one of `rows` (an unlabelled file with a blank target column).
     pub(crate) fn encode<F: Float>(&self, table: &Table, rows: &[usize]) -> Result<Option<Array2<F>>> {
         let Some(j) = table.column_index(&self.name) else {
             return Ok(None);
         };
+        if rows.iter().all(|&i| table.rows()[i][j].is_empty()) {
+            return Ok(None);
+        }
         let mut y = Array2::zeros((1, rows.len()));
         for (k, &i) in rows.iter().enumerate() {
             let cell = table.rows()[i][j].as_str();
@@ -126,6 +130,21 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "t.csv, line 3, column y: empty target cell; every labelled row needs a label"
+        );
+    }
+
+    #[test]
+    fn a_blank_target_column_means_unlabelled() {
+        let t = table("x,y\n1,Y\n2,N\n");
+        let target = FittedTarget::fit(&t, &all(&t), "y", "Y").unwrap();
+        let blank = table("x,y\n3,\n4,\n");
+        assert_eq!(target.encode::<f64>(&blank, &all(&blank)).unwrap(), None);
+        let partly = table("x,y\n3,\n4,Y\n");
+        let err = target.encode::<f64>(&partly, &all(&partly)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("t.csv, line 2, column y: empty target cell"),
+            "{err}"
         );
     }
 

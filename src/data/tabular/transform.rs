@@ -34,8 +34,8 @@ impl FittedPreprocessing {
     /// X is (n_x, rows.len()); Y is (1, rows.len()).
     ///
     /// # Errors
-    /// * [`Error::InvalidArgument`] if `rows` is empty or holds an out-of-range index;
-    /// * [`Error::Format`] (path, line, column) if a feature column fitted on is missing from
+    /// * [`Error::InvalidArgument`](crate::Error::InvalidArgument) if `rows` is empty or holds an out-of-range index;
+    /// * [`Error::Format`](crate::Error::Format) (path, line, column) if a feature column fitted on is missing from
     ///   `table`, a numeric cell is not a number, or a target cell is empty or neither label.
     ///
     /// ```
