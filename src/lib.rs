@@ -32,6 +32,7 @@ pub mod guide;
 mod init;
 mod layer;
 pub mod looped;
+pub mod metrics;
 mod network;
 pub mod numpy_random;
 mod optimizer;

@@ -1,4 +1,5 @@
-//! Data: layout conversions, generated data sets and (behind features) file loaders.
+//! Data: layout conversions, generated data sets, seeded train/test splits and k-fold indices,
+//! and (behind features) file loaders such as `tabular` (feature `csv`).
 //!
 //! ndnet follows the course: **one example per column**. X is (n_x, m), Y is (1, m).
 //! Most files hold one example per row; [`from_rows`] turns such a matrix around.
@@ -55,6 +56,16 @@ mod idx;
 mod mnist;
 #[cfg(feature = "mnist")]
 pub use mnist::{Mnist, load_mnist, read_idx_images, read_idx_labels};
+
+mod classes;
+mod folds;
+mod split;
+#[cfg(feature = "csv")]
+pub mod tabular;
+
+pub use classes::class_indices;
+pub use folds::k_fold_indices;
+pub use split::{Split, select_columns, train_test_split};
 
 /// Converts a row-per-example matrix (m, n_x) into ndnet's column-per-example X (n_x, m).
 ///

@@ -1,0 +1,269 @@
+//! [`FittedColumn`]: one feature column's fitted imputation and encoding.
+
+use std::collections::BTreeMap;
+
+use super::{ColumnKind, Table};
+use crate::{Error, Result};
+
+/// How one input column was fitted, and so how it becomes features of X.
+///
+/// ```
+/// use ndnet::data::tabular::{ColumnEncoding, Table, TabularConfig};
+///
+/// let t = Table::from_reader("x,y\n1,Y\n,N\n5,Y\n".as_bytes(), "t.csv").unwrap();
+/// let fitted = TabularConfig::new("y", "Y").fit(&t).unwrap();
+/// let column = &fitted.columns()[0];
+/// assert_eq!(column.name, "x");
+/// // Median of {1, 5} = 3 fills the empty cell; mean and std are of the imputed 1, 3, 5.
+/// let ColumnEncoding::Numeric { median, mean, .. } = column.encoding else { panic!() };
+/// assert_eq!((median, mean), (3.0, 3.0));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct FittedColumn {
+    /// The column's name in the header.
+    pub name: String,
+    /// Its fitted encoding.
+    pub encoding: ColumnEncoding,
+}
+
+/// The statistics a feature column was fitted with.
+///
+/// ```
+/// use ndnet::data::tabular::ColumnEncoding;
+/// let e = ColumnEncoding::Categorical { categories: vec!["a".into(), "b".into()], mode: "a".into() };
+/// assert_eq!(e.n_features(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnEncoding {
+    /// One feature, `(value − mean) / std`, with missing values replaced by `median`.
+    Numeric {
+        /// The median of the non-missing values (the mean of the two middle ones for an even count).
+        median: f64,
+        /// The mean after imputation.
+        mean: f64,
+        /// The population standard deviation after imputation; 1 for a constant column.
+        std: f64,
+    },
+    /// One 0/1 feature per category, in sorted (byte) order; missing values count as `mode`,
+    /// categories never seen when fitting give all zeros.
+    Categorical {
+        /// The categories seen when fitting, sorted.
+        categories: Vec<String>,
+        /// The most frequent category (the first in sorted order on a tie).
+        mode: String,
+    },
+}
+
+impl ColumnEncoding {
+    /// The number of features (rows of X) this column produces.
+    ///
+    /// ```
+    /// use ndnet::data::tabular::ColumnEncoding;
+    /// let e = ColumnEncoding::Numeric { median: 0.0, mean: 0.0, std: 1.0 };
+    /// assert_eq!(e.n_features(), 1);
+    /// ```
+    pub fn n_features(&self) -> usize {
+        match self {
+            ColumnEncoding::Numeric { .. } => 1,
+            ColumnEncoding::Categorical { categories, .. } => categories.len(),
+        }
+    }
+}
+
+impl FittedColumn {
+    /// Fits column `j` of `table` on rows `rows`, detecting its kind unless `kind` is given.
+    pub(crate) fn fit(table: &Table, j: usize, rows: &[usize], kind: Option<ColumnKind>) -> Result<Self> {
+        let name = table.headers()[j].clone();
+        let present: Vec<(usize, &str)> = rows
+            .iter()
+            .map(|&i| (i, table.rows()[i][j].as_str()))
+            .filter(|(_, c)| !c.is_empty())
+            .collect();
+        if present.is_empty() {
+            return Err(Error::format(
+                table.path(),
+                None,
+                Some(name),
+                "every cell of this column is empty in the rows fitted on; drop it with drop_column",
+            ));
+        }
+        let kind = kind.unwrap_or_else(|| {
+            if present.iter().all(|(_, c)| parse_number(c).is_some()) {
+                ColumnKind::Numeric
+            } else {
+                ColumnKind::Categorical
+            }
+        });
+        let encoding = match kind {
+            ColumnKind::Numeric => fit_numeric(table, j, rows, &present)?,
+            ColumnKind::Categorical => fit_categorical(&present),
+        };
+        Ok(FittedColumn { name, encoding })
+    }
+
+    /// The names of the features this column produces: its name, or `name=category` each.
+    pub(crate) fn feature_names(&self) -> Vec<String> {
+        match &self.encoding {
+            ColumnEncoding::Numeric { .. } => vec![self.name.clone()],
+            ColumnEncoding::Categorical { categories, .. } => {
+                categories.iter().map(|c| format!("{}={c}", self.name)).collect()
+            }
+        }
+    }
+
+    /// Writes the features of `cell` into `out` (length [`ColumnEncoding::n_features`]),
+    /// or returns why the cell cannot be encoded.
+    pub(crate) fn encode(&self, cell: &str, out: &mut [f64]) -> std::result::Result<(), String> {
+        match &self.encoding {
+            ColumnEncoding::Numeric { median, mean, std } => {
+                let value = if cell.is_empty() {
+                    *median
+                } else {
+                    parse_number(cell).ok_or_else(|| not_a_number(cell))?
+                };
+                out[0] = (value - mean) / std;
+            }
+            ColumnEncoding::Categorical { categories, mode } => {
+                let cell = if cell.is_empty() { mode.as_str() } else { cell };
+                out.fill(0.0);
+                if let Ok(k) = categories.binary_search_by(|c| c.as_str().cmp(cell)) {
+                    out[k] = 1.0;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn fit_numeric(table: &Table, j: usize, rows: &[usize], present: &[(usize, &str)]) -> Result<ColumnEncoding> {
+    let mut values = Vec::with_capacity(present.len());
+    for &(i, cell) in present {
+        values.push(parse_number(cell).ok_or_else(|| table.cell_error(i, j, not_a_number(cell)))?);
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    let median = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    };
+    // Statistics of the imputed column: every fitted row, missing ones at the median.
+    let missing = rows.len() - n;
+    let imputed = || values.iter().copied().chain(std::iter::repeat_n(median, missing));
+    let count = rows.len() as f64;
+    let mean = imputed().sum::<f64>() / count;
+    let variance = imputed().map(|v| (v - mean) * (v - mean)).sum::<f64>() / count;
+    // All values equal (the median too): std 1, so the feature is 0 rather than 0 / 0.
+    let constant = values[0] == values[n - 1];
+    let std = if constant || variance <= 0.0 {
+        1.0
+    } else {
+        variance.sqrt()
+    };
+    Ok(ColumnEncoding::Numeric { median, mean, std })
+}
+
+fn fit_categorical(present: &[(usize, &str)]) -> ColumnEncoding {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for &(_, cell) in present {
+        *counts.entry(cell).or_default() += 1;
+    }
+    let mut mode = ("", 0);
+    for (&category, &count) in &counts {
+        if count > mode.1 {
+            mode = (category, count);
+        }
+    }
+    ColumnEncoding::Categorical {
+        categories: counts.keys().map(|c| (*c).to_owned()).collect(),
+        mode: mode.0.to_owned(),
+    }
+}
+
+/// A finite number, or `None` (text, `NaN`, `inf`).
+fn parse_number(cell: &str) -> Option<f64> {
+    cell.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn not_a_number(cell: &str) -> String {
+    format!("{cell:?} is not a finite number, but the column is numeric")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fit(text: &str, kind: Option<ColumnKind>) -> Result<FittedColumn> {
+        let t = Table::from_reader(text.as_bytes(), "t.csv").expect("test CSV is well formed");
+        let rows: Vec<usize> = (0..t.n_rows()).collect();
+        FittedColumn::fit(&t, 0, &rows, kind)
+    }
+
+    #[test]
+    fn numeric_median_mean_and_population_std_by_hand() {
+        // Values 1, 2, 4, 9 and one missing: median (2 + 4) / 2 = 3; imputed 1, 2, 4, 9, 3 has
+        // mean 19 / 5 = 3.8 and variance (7.84 + 3.24 + 0.04 + 27.04 + 0.64) / 5 = 7.76.
+        let c = fit("a\n1\n2\n\n4\n9\n\"\"\n", None).unwrap();
+        let ColumnEncoding::Numeric { median, mean, std } = c.encoding else {
+            panic!("{c:?}")
+        };
+        assert_eq!(median, 3.0);
+        assert!((mean - 3.8).abs() < 1e-12);
+        assert!((std - 7.76_f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn constant_column_has_std_one_and_encodes_to_zero() {
+        let c = fit("a\n0.1\n0.1\n0.1\n", None).unwrap();
+        let ColumnEncoding::Numeric { std, .. } = c.encoding else {
+            panic!("{c:?}")
+        };
+        assert_eq!(std, 1.0);
+        let mut out = [f64::NAN];
+        c.encode("0.1", &mut out).unwrap();
+        assert!(out[0].abs() < 1e-12);
+    }
+
+    #[test]
+    fn categorical_sorted_mode_tie_and_unseen() {
+        // b twice, a twice, c once, one missing: the a/b tie goes to a (first in sorted order).
+        let c = fit("a\nb\na\nc\na\nb\n\"\"\n", None).unwrap();
+        assert!(matches!(&c.encoding, ColumnEncoding::Categorical { mode, .. } if mode == "a"));
+        assert_eq!(c.feature_names(), ["a=a", "a=b", "a=c"]);
+        let mut out = [9.0; 3];
+        c.encode("c", &mut out).unwrap();
+        assert_eq!(out, [0.0, 0.0, 1.0]);
+        c.encode("", &mut out).unwrap();
+        assert_eq!(out, [1.0, 0.0, 0.0]);
+        c.encode("zebra", &mut out).unwrap();
+        assert_eq!(out, [0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn detection_and_overrides() {
+        assert!(matches!(
+            fit("a\n1\nx\n", None).unwrap().encoding,
+            ColumnEncoding::Categorical { .. }
+        ));
+        assert!(matches!(
+            fit("a\n1\nNaN\n", None).unwrap().encoding,
+            ColumnEncoding::Categorical { .. }
+        ));
+        let c = fit("a\n2\n1\n", Some(ColumnKind::Categorical)).unwrap();
+        assert_eq!(c.feature_names(), ["a=1", "a=2"]);
+        let err = fit("a\n1\n\nabc\n", Some(ColumnKind::Numeric)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv, line 4, column a: \"abc\" is not a finite number, but the column is numeric"
+        );
+    }
+
+    #[test]
+    fn all_empty_column_is_an_error() {
+        let err = fit("a,b\n,1\n,2\n", None).unwrap_err();
+        assert!(
+            matches!(err, Error::Format { column: Some(ref c), .. } if c == "a"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! Tabular data (feature `csv`): a CSV file with a header into X (n_x, m) and Y (1, m).
+//!
+//! Three steps, kept apart so that k-fold cross-validation can fit on training folds only:
+//! 1. [`Table::from_path`] parses the file into text cells (errors name path, line, column);
+//! 2. [`TabularConfig`] says which column is the target and its positive label, which
+//!    columns are IDs or dropped, and which kinds to force; [`TabularConfig::fit`] (or
+//!    [`fit_rows`](TabularConfig::fit_rows) on a subset) learns medians, most frequent values,
+//!    categories, means and standard deviations;
+//! 3. [`FittedPreprocessing::transform`] applies them to any table with the same columns —
+//!    the training file, a validation fold, or an unlabelled test file.
+//!
+//! ```
+//! use ndnet::data::tabular::{Table, TabularConfig};
+//!
+//! let csv = "Loan_ID,Income,Area,Loan_Status\n\
+//!            LP1,5000,Urban,Y\n\
+//!            LP2,,Rural,N\n\
+//!            LP3,3000,,Y\n";
+//! let table = Table::from_reader(csv.as_bytes(), "loan.csv")?;
+//! let fitted = TabularConfig::new("Loan_Status", "Y").id_column("Loan_ID").fit(&table)?;
+//! let (x, y) = fitted.transform::<f64>(&table)?;
+//! assert_eq!(fitted.feature_names(), ["Income", "Area=Rural", "Area=Urban"]);
+//! assert_eq!(x.dim(), (3, 3)); // (n_x, m)
+//! assert_eq!(y.expect("the file is labelled"), ndarray::array![[1.0, 0.0, 1.0]]);
+//! assert_eq!(fitted.ids(&table)?, ["LP1", "LP2", "LP3"]);
+//! # Ok::<(), ndnet::Error>(())
+//! ```
+
+mod column;
+mod config;
+mod fit;
+mod fitted;
+mod read;
+mod table;
+mod target;
+mod transform;
+
+pub use column::{ColumnEncoding, FittedColumn};
+pub use config::{ColumnKind, TabularConfig};
+pub use fitted::FittedPreprocessing;
+pub use table::Table;

@@ -1,0 +1,144 @@
+//! Applying a [`FittedPreprocessing`] to a [`Table`]: X (n_x, m) and, if labelled, Y (1, m).
+
+use ndarray::Array2;
+
+use super::fit::check_rows;
+use super::{FittedPreprocessing, Table};
+use crate::{Float, Result};
+
+impl FittedPreprocessing {
+    /// X (n_x, m) for every row of `table`, and Y (1, m) if `table` has the target column.
+    ///
+    /// # Shapes
+    /// X is (n_x, m) with n_x = [`n_features`](FittedPreprocessing::n_features) and m the
+    /// number of rows; Y is (1, m).
+    ///
+    /// # Errors
+    /// See [`FittedPreprocessing::transform_rows`].
+    ///
+    /// ```
+    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// let t = Table::from_reader("x,y\n1,Y\n3,N\n".as_bytes(), "t.csv").unwrap();
+    /// let (x, y) = TabularConfig::new("y", "Y").fit(&t).unwrap().transform::<f64>(&t).unwrap();
+    /// assert_eq!(x, ndarray::array![[-1.0, 1.0]]); // mean 2, std 1
+    /// assert_eq!(y.unwrap(), ndarray::array![[1.0, 0.0]]);
+    /// ```
+    pub fn transform<F: Float>(&self, table: &Table) -> Result<(Array2<F>, Option<Array2<F>>)> {
+        let rows: Vec<usize> = (0..table.n_rows()).collect();
+        self.transform_rows(table, &rows)
+    }
+
+    /// X and Y for the rows `rows` of `table` only, in that order (e.g. a validation fold).
+    ///
+    /// # Shapes
+    /// X is (n_x, rows.len()); Y is (1, rows.len()).
+    ///
+    /// # Errors
+    /// * [`Error::InvalidArgument`](crate::Error::InvalidArgument) if `rows` is empty or holds an out-of-range index;
+    /// * [`Error::Format`](crate::Error::Format) (path, line, column) if a feature column fitted on is missing from
+    ///   `table`, a numeric cell is not a number, or a target cell is empty or neither label.
+    ///
+    /// ```
+    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// let t = Table::from_reader("x,y\n1,Y\n3,N\n5,N\n".as_bytes(), "t.csv").unwrap();
+    /// let fitted = TabularConfig::new("y", "Y").fit_rows(&t, &[0, 1]).unwrap();
+    /// let (x, y) = fitted.transform_rows::<f64>(&t, &[2, 0]).unwrap();
+    /// assert_eq!(x, ndarray::array![[3.0, -1.0]]);
+    /// assert_eq!(y.unwrap(), ndarray::array![[0.0, 1.0]]);
+    /// ```
+    pub fn transform_rows<F: Float>(&self, table: &Table, rows: &[usize]) -> Result<(Array2<F>, Option<Array2<F>>)> {
+        check_rows(table, rows)?;
+        let positions = self
+            .columns
+            .iter()
+            .map(|c| table.require_column(&c.name, "feature column"))
+            .collect::<Result<Vec<_>>>()?;
+        let mut x = Array2::zeros((self.n_features(), rows.len()));
+        let mut features = vec![0.0; self.n_features()];
+        for (k, &i) in rows.iter().enumerate() {
+            let mut start = 0;
+            for (column, &j) in self.columns.iter().zip(&positions) {
+                let end = start + column.encoding.n_features();
+                column
+                    .encode(&table.rows()[i][j], &mut features[start..end])
+                    .map_err(|message| table.cell_error(i, j, message))?;
+                start = end;
+            }
+            for (f, &value) in features.iter().enumerate() {
+                x[[f, k]] = F::from_f64(value);
+            }
+        }
+        let y = self.target.encode(table, rows)?;
+        Ok((x, y))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::data::tabular::{Table, TabularConfig};
+
+    const TRAIN: &str = "id,num,cat,y\n\
+                         1,1,b,Y\n\
+                         2,,a,N\n\
+                         3,3,,Y\n\
+                         4,5,b,N\n";
+
+    fn table(text: &str) -> Table {
+        Table::from_reader(text.as_bytes(), "t.csv").expect("test CSV is well formed")
+    }
+
+    #[test]
+    fn whole_pipeline_by_hand() {
+        let t = table(TRAIN);
+        let fitted = TabularConfig::new("y", "Y").id_column("id").fit(&t).unwrap();
+        assert_eq!(fitted.feature_names(), ["num", "cat=a", "cat=b"]);
+        let (x, y) = fitted.transform::<f64>(&t).unwrap();
+        // num: median of 1, 3, 5 is 3; imputed 1, 3, 3, 5: mean 3, variance (4+0+0+4)/4 = 2.
+        let s = 2.0f64.sqrt();
+        let expected_num = [-2.0 / s, 0.0, 0.0, 2.0 / s];
+        for (got, want) in x.row(0).iter().zip(expected_num) {
+            assert!((got - want).abs() < 1e-12);
+        }
+        // cat: b twice, a once, so the missing cell of row 3 becomes b.
+        assert_eq!(x.row(1).to_vec(), [0.0, 1.0, 0.0, 0.0]);
+        assert_eq!(x.row(2).to_vec(), [1.0, 0.0, 1.0, 1.0]);
+        assert_eq!(y.unwrap(), ndarray::array![[1.0, 0.0, 1.0, 0.0]]);
+    }
+
+    #[test]
+    fn columns_are_found_by_name_in_any_order_and_missing_ones_are_errors() {
+        let fitted = TabularConfig::new("y", "Y").id_column("id").fit(&table(TRAIN)).unwrap();
+        let (x, y) = fitted.transform::<f64>(&table("cat,num\nc,3\n")).unwrap();
+        assert_eq!(x.column(0).to_vec(), [0.0, 0.0, 0.0]);
+        assert!(y.is_none());
+        let err = fitted.transform::<f64>(&table("id,num\n1,2\n")).unwrap_err();
+        assert!(err.to_string().contains("column cat: missing feature column"), "{err}");
+        assert!(fitted.ids(&table("num,cat\n1,a\n")).is_err());
+    }
+
+    #[test]
+    fn text_in_a_numeric_column_when_transforming_names_line_and_column() {
+        let fitted = TabularConfig::new("y", "Y").fit(&table(TRAIN)).unwrap();
+        let err = fitted
+            .transform::<f64>(&table("id,num,cat\n9,1,a\n9,lots,a\n"))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv, line 3, column num: \"lots\" is not a finite number, but the column is numeric"
+        );
+    }
+
+    #[test]
+    fn fitting_on_a_subset_uses_only_its_statistics() {
+        let t = table(TRAIN);
+        let fitted = TabularConfig::new("y", "Y")
+            .id_column("id")
+            .fit_rows(&t, &[0, 3])
+            .unwrap();
+        // num from rows 0 and 3 only: 1 and 5, mean 3, std 2; cat saw only b.
+        assert_eq!(fitted.feature_names(), ["num", "cat=b"]);
+        let (x, _) = fitted.transform_rows::<f64>(&t, &[1, 2]).unwrap();
+        // Row 1: num missing → median 3 → 0; cat a unseen → 0. Row 2: num 3 → 0; cat missing → b.
+        assert_eq!(x, ndarray::array![[0.0, 0.0], [0.0, 1.0]]);
+    }
+}

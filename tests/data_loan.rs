@@ -1,0 +1,115 @@
+//! The loan-prediction CSV files through the tabular pipeline (feature `csv`).
+//!
+//! Run with `NDNET_DATA=../shared/data cargo test --features csv -- --ignored`.
+#![cfg(feature = "csv")]
+
+use std::path::PathBuf;
+
+use ndnet::data::tabular::{Table, TabularConfig};
+
+fn loan_file(name: &str) -> PathBuf {
+    let dir = std::env::var("NDNET_DATA").unwrap_or_else(|_| "data".to_owned());
+    let path = PathBuf::from(dir).join("loan").join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: set NDNET_DATA to the shared data folder",
+        path.display()
+    );
+    path
+}
+
+fn config() -> TabularConfig {
+    TabularConfig::new("Loan_Status", "Y").id_column("Loan_ID")
+}
+
+/// Feature count by hand (checked with Python's csv module, no pandas): Dependents holds
+/// 0, 1, 2, 3, 4 in these files, so it is numeric like ApplicantIncome, CoapplicantIncome,
+/// LoanAmount, Loan_Amount_Term and Credit_History: 6 numeric features. Categorical:
+/// Gender {Female, Male}, Married {No, Yes}, Education {Graduate, Not Graduate},
+/// Self_Employed {No, Yes}, Property_Area {Rural, Semiurban, Urban}: 2 + 2 + 2 + 2 + 3 = 11.
+/// Total n_x = 17.
+const FEATURES: [&str; 17] = [
+    "Gender=Female",
+    "Gender=Male",
+    "Married=No",
+    "Married=Yes",
+    "Dependents",
+    "Education=Graduate",
+    "Education=Not Graduate",
+    "Self_Employed=No",
+    "Self_Employed=Yes",
+    "ApplicantIncome",
+    "CoapplicantIncome",
+    "LoanAmount",
+    "Loan_Amount_Term",
+    "Credit_History",
+    "Property_Area=Rural",
+    "Property_Area=Semiurban",
+    "Property_Area=Urban",
+];
+
+#[test]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test -- --ignored"]
+fn loan_train_becomes_x_and_y() {
+    let table = Table::from_path(loan_file("loan_train.csv")).unwrap();
+    assert_eq!(table.n_rows(), 614);
+    let empty = table.rows().iter().flatten().filter(|c| c.is_empty()).count();
+    assert_eq!(empty, 149);
+
+    let fitted = config().fit(&table).unwrap();
+    assert_eq!(fitted.feature_names(), FEATURES);
+    let (x, y) = fitted.transform::<f64>(&table).unwrap();
+    let y = y.expect("the training file is labelled");
+    assert_eq!((x.dim(), y.dim()), ((17, 614), (1, 614)));
+    assert!(x.iter().all(|v| v.is_finite()), "X holds NaN or inf");
+    // 422 of 614 loans are approved: 68.7 %.
+    assert_eq!(y.sum(), 422.0);
+    assert_eq!((fitted.label(true), fitted.label(false)), (Some("Y"), Some("N")));
+    // Standardized numeric features have mean 0 and population std 1 on the training rows.
+    let income = x.row(9);
+    assert!(income.mean().unwrap().abs() < 1e-9);
+    assert!((income.std(0.0) - 1.0).abs() < 1e-9);
+    // Each one-hot group sums to 1 per example (missing cells imputed with the mode).
+    let gender = &x.row(0) + &x.row(1);
+    assert!(gender.iter().all(|&v| v == 1.0));
+    assert_eq!(fitted.ids(&table).unwrap()[0], "LP001002");
+}
+
+#[test]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test -- --ignored"]
+fn loan_test_file_without_labels_transforms() {
+    let train = Table::from_path(loan_file("loan_train.csv")).unwrap();
+    let fitted = config().fit(&train).unwrap();
+    let test = Table::from_path(loan_file("loan_test_unlabeled.csv")).unwrap();
+    assert_eq!(test.n_rows(), 367);
+    let (x, y) = fitted.transform::<f32>(&test).unwrap();
+    assert!(y.is_none());
+    assert_eq!(x.dim(), (17, 367));
+    assert!(x.iter().all(|v| v.is_finite()));
+    let ids = fitted.ids(&test).unwrap();
+    assert_eq!((ids.len(), ids[0].as_str()), (367, "LP001015"));
+}
+
+#[test]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test -- --ignored"]
+fn loan_folds_fit_on_training_rows_only() {
+    use rand::SeedableRng;
+    let table = Table::from_path(loan_file("loan_train.csv")).unwrap();
+    let labels: Vec<usize> = table
+        .column("Loan_Status")
+        .unwrap()
+        .iter()
+        .map(|&s| usize::from(s == "Y"))
+        .collect();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let folds = ndnet::data::k_fold_indices(614, 5, Some(&labels), &mut rng).unwrap();
+    for (train, valid) in &folds {
+        let fitted = config().fit_rows(&table, train).unwrap();
+        let (x, y) = fitted.transform_rows::<f64>(&table, valid).unwrap();
+        assert_eq!(x.ncols(), valid.len());
+        assert!(x.iter().all(|v| v.is_finite()));
+        // Stratified: 422 Y over 5 folds is 84 or 85 per fold.
+        let positives = y.expect("labelled").sum();
+        assert!(positives == 84.0 || positives == 85.0, "{positives}");
+    }
+}
