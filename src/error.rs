@@ -106,6 +106,17 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A data file that is not where it was expected.
+    #[error(
+        "missing {what}: expected it at {path} (set NDNET_DATA to the folder that holds the data sets; \
+         see the README's \"Data\" section)"
+    )]
+    MissingFile {
+        /// The path that was looked at.
+        path: PathBuf,
+        /// What the file is.
+        what: String,
+    },
     /// A file's content is not what was expected (a data set or a saved model).
     #[error("{path}{location}: {message}", location = location(*.line, .column.as_deref()))]
     Format {

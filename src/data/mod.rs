@@ -48,7 +48,9 @@ pub use image_folder::load_image_folder;
 pub use images::load_image;
 
 mod labels;
+mod locate;
 pub use labels::{class_row, one_hot, one_vs_rest};
+pub use locate::{data_dir, require_file};
 
 #[cfg(feature = "mnist")]
 mod idx;
