@@ -195,7 +195,10 @@ impl<F: Float> Network<F> {
             }
         };
         if let Some(alpha) = logistic_fast::applies(self, x, &*optimizer) {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let threads = std::env::var("NDNET_NUM_THREADS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             logistic_fast::fit(self, x, y, alpha, config.iterations, threads, &mut record)?;
         } else {
             let mut last_finite_cost = None;

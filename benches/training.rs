@@ -1,0 +1,73 @@
+//! Training and inference speed of whole networks.
+//!
+//! - one full iteration (forward, backward, update) of the course's [12288, 20, 7, 5, 1]
+//!   network on m = 209, f64 and f32;
+//! - one iteration of a wider [784, 256, 128, 10] network on m = 1024;
+//! - inference throughput of the wider network (examples per second).
+//!
+//! `cargo bench --bench training`.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ndarray::Array2;
+use ndnet::{Activation, Float, GradientDescent, Initializer, Network};
+use rand::SeedableRng;
+use rand_distr::{Distribution, Uniform};
+
+/// X with values in [0, 1) like scaled pixels, and 0/1 labels for `n_out` outputs.
+fn data<F: Float>(n_x: usize, n_out: usize, m: usize) -> (Array2<F>, Array2<F>) {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    let uniform = Uniform::new(0.0, 1.0).unwrap();
+    let x = Array2::from_shape_simple_fn((n_x, m), || F::from_f64(uniform.sample(&mut rng)));
+    let y = Array2::from_shape_fn((n_out, m), |(i, j)| F::from_f64(((i + j) % 2) as f64));
+    (x, y)
+}
+
+fn network<F: Float>(sizes: &[usize]) -> Network<F> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    Network::new(
+        sizes,
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::RandnOverSqrtFanIn,
+        &mut rng,
+    )
+    .unwrap()
+}
+
+fn iteration<F: Float>(c: &mut Criterion, sizes: &[usize], m: usize) {
+    let (x, y) = data::<F>(sizes[0], *sizes.last().unwrap(), m);
+    let mut net = network::<F>(sizes);
+    let mut gd = GradientDescent::new(0.0075).unwrap();
+    let id = format!("{}_{sizes:?}_m{m}", F::NAME);
+    c.bench_function(&format!("training_iteration/{id}"), |b| {
+        b.iter(|| net.train_step(black_box(&x), &y, &mut gd).unwrap())
+    });
+}
+
+fn training(c: &mut Criterion) {
+    iteration::<f64>(c, &[12288, 20, 7, 5, 1], 209);
+    iteration::<f32>(c, &[12288, 20, 7, 5, 1], 209);
+    iteration::<f32>(c, &[784, 256, 128, 10], 1024);
+}
+
+fn inference(c: &mut Criterion) {
+    let sizes = [784, 256, 128, 10];
+    let m = 1024;
+    let (x, _) = data::<f32>(784, 10, m);
+    let net = network::<f32>(&sizes);
+    let mut group = c.benchmark_group("inference");
+    group.throughput(Throughput::Elements(m as u64));
+    group.bench_function(BenchmarkId::new("predict_proba", format!("f32_{sizes:?}_m{m}")), |b| {
+        b.iter(|| net.predict_proba(black_box(&x)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = training, inference
+}
+criterion_main!(benches);
