@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs ndnet's example and the course's numpy code on the same job back to back and prints
+# the ratio of their training times.
+#
+# Usage (from the crate root): benches/compare/compare.sh {logistic|deep} {f64|f32}
+# Needs: NDNET_DATA pointing at the data sets (default data/), python3 with numpy and h5py.
+# numpy is run with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (they slow a current numpy down).
+set -euo pipefail
+job=${1:-deep}
+precision=${2:-f64}
+example=$([ "$job" = logistic ] && echo cat_logistic_regression || echo cat_deep)
+flag=$([ "$precision" = f32 ] && echo --f32 || true)
+here=$(dirname "$0")
+
+cargo build --release --quiet --features hdf5,plot,image --example "$example"
+ndnet_line=$(./target/release/examples/"$example" $flag | grep '^train_accuracy=')
+numpy_line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$here/numpy_course.py" "$job" "$precision")
+seconds() { sed -E 's/.*train_seconds=([0-9.]+).*/\1/' <<<"$1"; }
+echo "ndnet: $ndnet_line"
+echo "numpy: $numpy_line"
+python3 -c "print('job=$job precision=$precision speedup_over_numpy=%.2f' % ($(seconds "$numpy_line") / $(seconds "$ndnet_line")))"
