@@ -22,6 +22,7 @@ use ndarray::{ArrayBase, ArrayView2, Data, Ix2};
 use crate::{Error, Float, Network, Optimizer, Result};
 
 mod logistic_fast;
+mod minibatch;
 
 /// How long to train and how often to record the cost. Build with [`TrainConfig::new`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +32,12 @@ pub struct TrainConfig {
     pub iterations: usize,
     /// Record the cost every this many iterations (and at the last one). Default 100.
     pub record_every: usize,
+    /// Examples per step; `None` (the default) or ≥ m is batch gradient descent, 1 is stochastic.
+    pub batch_size: Option<usize>,
+    /// Train for this many passes over the data instead of `iterations` steps.
+    pub epochs: Option<usize>,
+    /// Seed of the per-epoch shuffling of mini-batches. Default 0.
+    pub seed: u64,
 }
 
 impl TrainConfig {
@@ -44,7 +51,61 @@ impl TrainConfig {
         TrainConfig {
             iterations,
             record_every: 100,
+            batch_size: None,
+            epochs: None,
+            seed: 0,
         }
+    }
+
+    /// `epochs` passes over the data (with batch gradient descent, one step each).
+    ///
+    /// ```
+    /// let config = ndnet::TrainConfig::epochs(30).batch_size(64);
+    /// assert_eq!(config.steps(1000), 30 * 16); // 15 full batches of 64 and one of 40 per epoch
+    /// ```
+    pub fn epochs(epochs: usize) -> Self {
+        TrainConfig {
+            epochs: Some(epochs),
+            ..TrainConfig::new(0)
+        }
+    }
+
+    /// The same configuration with mini-batches of `batch_size` examples.
+    ///
+    /// ```
+    /// assert_eq!(ndnet::TrainConfig::new(10).batch_size(32).batch_size, Some(32));
+    /// ```
+    pub fn batch_size(mut self, batch_size: usize) -> Self {
+        self.batch_size = Some(batch_size);
+        self
+    }
+
+    /// The same configuration shuffling mini-batches with `seed`.
+    ///
+    /// ```
+    /// assert_eq!(ndnet::TrainConfig::new(10).seed(7).seed, 7);
+    /// ```
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Steps per epoch for m examples: ⌈m / batch_size⌉, or 1 for batch gradient descent.
+    ///
+    /// ```
+    /// assert_eq!(ndnet::TrainConfig::new(1).batch_size(64).steps_per_epoch(1000), 16);
+    /// ```
+    pub fn steps_per_epoch(&self, m: usize) -> usize {
+        self.batch_size.map_or(1, |b| m.div_ceil(b.max(1)).max(1))
+    }
+
+    /// The number of gradient steps this configuration makes on m examples.
+    ///
+    /// ```
+    /// assert_eq!(ndnet::TrainConfig::new(2500).steps(209), 2500);
+    /// ```
+    pub fn steps(&self, m: usize) -> usize {
+        self.epochs.map_or(self.iterations, |e| e * self.steps_per_epoch(m))
     }
 
     /// The same configuration recording the cost every `k` iterations.
@@ -57,7 +118,7 @@ impl TrainConfig {
         self
     }
 
-    /// Checks the values: at least one iteration, `record_every` at least 1.
+    /// Checks the values: at least one iteration or epoch, `record_every` and `batch_size` at least 1.
     ///
     /// # Errors
     /// [`Error::InvalidHyperparameter`] naming the bad field.
@@ -66,12 +127,20 @@ impl TrainConfig {
     /// assert!(ndnet::TrainConfig::new(0).validate().is_err());
     /// ```
     pub fn validate(&self) -> Result<()> {
-        if self.iterations == 0 {
-            return Err(Error::InvalidHyperparameter {
-                name: "iterations",
+        let at_least_one = |name| {
+            Err(Error::InvalidHyperparameter {
+                name,
                 value: 0.0,
                 reason: "must be at least 1",
-            });
+            })
+        };
+        match self.epochs {
+            Some(0) => return at_least_one("epochs"),
+            None if self.iterations == 0 => return at_least_one("iterations"),
+            _ => {}
+        }
+        if self.batch_size == Some(0) {
+            return at_least_one("batch_size");
         }
         if self.record_every == 0 {
             return Err(Error::InvalidHyperparameter {
@@ -186,23 +255,28 @@ impl<F: Float> Network<F> {
         let (x, y) = (x.view(), y.view());
         self.check_x(x)?;
         self.check_y(y, x.ncols())?;
+        let m = x.ncols();
+        let steps = config.steps(m);
         let mut history = History::default();
         let mut record = |iteration: usize, cost: f64| {
-            if iteration.is_multiple_of(config.record_every) || iteration + 1 == config.iterations {
+            if iteration.is_multiple_of(config.record_every) || iteration + 1 == steps {
                 let record = Record { iteration, cost };
                 callback(&record);
                 history.records.push(record);
             }
         };
-        if let Some(alpha) = logistic_fast::applies(self, x, &*optimizer) {
+        let mini_batch = config.batch_size.filter(|&b| b < m);
+        if let Some(batch_size) = mini_batch {
+            minibatch::fit(self, x, y, optimizer, batch_size, steps, config.seed, &mut record)?;
+        } else if let Some(alpha) = logistic_fast::applies(self, x, &*optimizer) {
             let threads = std::env::var("NDNET_NUM_THREADS")
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            logistic_fast::fit(self, x, y, alpha, config.iterations, threads, &mut record)?;
+            logistic_fast::fit(self, x, y, alpha, steps, threads, &mut record)?;
         } else {
             let mut last_finite_cost = None;
-            for iteration in 0..config.iterations {
+            for iteration in 0..steps {
                 let cost = self.step_unchecked(x, y, optimizer, iteration, last_finite_cost)?;
                 last_finite_cost = Some(cost);
                 record(iteration, cost);
@@ -247,7 +321,7 @@ impl<F: Float> Network<F> {
         self.step_unchecked(x, y, optimizer, 0, None)
     }
 
-    fn step_unchecked<O: Optimizer<F> + ?Sized>(
+    pub(super) fn step_unchecked<O: Optimizer<F> + ?Sized>(
         &mut self,
         x: ArrayView2<F>,
         y: ArrayView2<F>,

@@ -1,0 +1,109 @@
+//! Mini-batch gradient descent.
+
+use ndnet::{Activation, GradientDescent, Initializer, Network, TrainConfig, data};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+fn setup() -> (ndarray::Array2<f64>, ndarray::Array2<f64>, Network<f64>) {
+    let mut rng = StdRng::seed_from_u64(4);
+    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
+    let net = Network::new(
+        &[2, 6, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Initializer::Xavier,
+        &mut rng,
+    )
+    .unwrap();
+    (x, y, net)
+}
+
+fn bits(net: &Network<f64>) -> Vec<u64> {
+    net.layers()
+        .iter()
+        .flat_map(|l| {
+            l.w()
+                .iter()
+                .chain(l.b().iter())
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn a_batch_of_size_m_is_batch_gradient_descent_exactly() {
+    let (x, y, net) = setup();
+    let (mut batch, mut mini) = (net.clone(), net);
+    batch
+        .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &TrainConfig::new(40))
+        .unwrap();
+    mini.fit(
+        &x,
+        &y,
+        &mut GradientDescent::new(0.5).unwrap(),
+        &TrainConfig::epochs(40).batch_size(200),
+    )
+    .unwrap();
+    assert_eq!(bits(&batch), bits(&mini));
+    let mut larger = setup().2;
+    larger
+        .fit(
+            &x,
+            &y,
+            &mut GradientDescent::new(0.5).unwrap(),
+            &TrainConfig::epochs(40).batch_size(10_000),
+        )
+        .unwrap();
+    assert_eq!(bits(&batch), bits(&larger));
+}
+
+#[test]
+fn mini_batches_learn_and_are_reproducible() {
+    let (x, y, net) = setup();
+    let train = |seed| {
+        let mut net = net.clone();
+        // 200 examples in batches of 32: 6 full batches and one of 8 per epoch.
+        let config = TrainConfig::epochs(300).batch_size(32).seed(seed).record_every(7);
+        let history = net
+            .fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &config)
+            .unwrap();
+        assert_eq!(history.records.last().unwrap().iteration, 300 * 7 - 1);
+        (bits(&net), net.accuracy(&x, &y).unwrap())
+    };
+    let (a, accuracy) = train(1);
+    assert!(accuracy > 0.85, "{accuracy}");
+    assert_eq!(a, train(1).0);
+    assert_ne!(a, train(2).0);
+}
+
+#[test]
+fn stochastic_gradient_descent_with_batches_of_one() {
+    let (x, y) = data::xor::<f64>();
+    let mut rng = StdRng::seed_from_u64(0);
+    let mut net = Network::new(
+        &[2, 4, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Initializer::Xavier,
+        &mut rng,
+    )
+    .unwrap();
+    let config = TrainConfig::epochs(3000).batch_size(1);
+    assert_eq!(config.steps(4), 12_000);
+    net.fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &config)
+        .unwrap();
+    assert_eq!(net.accuracy(&x, &y).unwrap(), 1.0);
+}
+
+#[test]
+fn zero_batch_size_or_epochs_are_errors() {
+    let (x, y, mut net) = setup();
+    let mut gd = GradientDescent::new(0.1).unwrap();
+    for config in [TrainConfig::epochs(0), TrainConfig::new(5).batch_size(0)] {
+        assert!(matches!(
+            net.fit(&x, &y, &mut gd, &config),
+            Err(ndnet::Error::InvalidHyperparameter { .. })
+        ));
+    }
+}
