@@ -343,6 +343,16 @@ pub(crate) struct DenseParts<'a, F> {
 }
 
 impl<F: Float> Dense<F> {
+    /// dW += coefficient · W (the L2 term λ/m W of the regularized gradient).
+    pub(crate) fn add_to_dw(&mut self, coefficient: F) {
+        self.dw.scaled_add(coefficient, &self.w);
+    }
+
+    /// ‖W‖², the squared Frobenius norm.
+    pub(crate) fn squared_weights(&self) -> F {
+        self.w.iter().map(|&w| w * w).sum()
+    }
+
     /// Every matrix of the layer, with the cache buffers sized for `m` examples.
     pub(crate) fn parts_mut(&mut self, m: usize) -> DenseParts<'_, F> {
         let shape = (self.units(), m);

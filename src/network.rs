@@ -40,6 +40,7 @@ use crate::{Activation, Cost, Dense, Error, Float, Initializer, Optimizer, Resul
 pub struct Network<F: Float> {
     layers: Vec<Dense<F>>,
     cost: Cost,
+    l2: f64,
 }
 
 impl<F: Float> Network<F> {
@@ -188,6 +189,7 @@ impl<F: Float> Network<F> {
         Network {
             layers,
             cost: Cost::default(),
+            l2: 0.0,
         }
     }
 
@@ -201,6 +203,53 @@ impl<F: Float> Network<F> {
     pub fn with_cost(mut self, cost: Cost) -> Self {
         self.cost = cost;
         self
+    }
+
+    /// The same network trained with L2 regularization of strength λ (`lambda`):
+    ///
+    /// ```text
+    /// J_regularized = J + (λ / 2m) Σ_l ‖W[l]‖²        dW[l] += (λ / m) W[l]
+    /// ```
+    ///
+    /// Biases are not regularized, as in the course. λ = 0 (the default) turns it off.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperparameter`] unless λ is finite and ≥ 0.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{Activation, Network};
+    /// let net = Network::from_parameters(vec![(array![[3.0, 4.0]], array![[0.0]])], &[Activation::Sigmoid])?
+    ///     .with_l2(0.5)?;
+    /// let (x, y) = (array![[0.0], [0.0]], array![[1.0]]);
+    /// // ln 2 from the zero logit, plus (0.5 / 2) · 25 from ‖W‖² = 25 with m = 1.
+    /// approx::assert_abs_diff_eq!(net.cost(&x, &y)?, 2.0_f64.ln() + 6.25, epsilon = 1e-12);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn with_l2(mut self, lambda: f64) -> Result<Self> {
+        if !(lambda.is_finite() && lambda >= 0.0) {
+            return Err(Error::InvalidHyperparameter {
+                name: "lambda",
+                value: lambda,
+                reason: "must be finite and ≥ 0",
+            });
+        }
+        self.l2 = lambda;
+        Ok(self)
+    }
+
+    /// The L2 regularization strength λ (0 when off).
+    pub fn l2(&self) -> f64 {
+        self.l2
+    }
+
+    /// (λ / 2m) Σ ‖W[l]‖², the L2 part of the cost.
+    fn l2_cost(&self, m: usize) -> F {
+        if self.l2 == 0.0 {
+            return F::zero();
+        }
+        let total: F = self.layers.iter().map(Dense::squared_weights).sum();
+        F::from_f64(self.l2 / (2.0 * m as f64)) * total
     }
 
     /// The cost J this network is trained on.
@@ -367,6 +416,12 @@ impl<F: Float> Network<F> {
             // dA[0] (the gradient with respect to X) is never needed: skip its product.
             layer.backward_from_dz(a_prev, l > 0);
         }
+        if self.l2 > 0.0 {
+            let coefficient = F::from_f64(self.l2 / x.ncols() as f64);
+            for layer in &mut self.layers {
+                layer.add_to_dw(coefficient);
+            }
+        }
     }
 
     /// Update parameters: one step of `optimizer` on every W[l] and b[l] with the gradients of the
@@ -408,14 +463,16 @@ impl<F: Float> Network<F> {
     /// The cost J of the last forward pass against Y, without checks (the training loop's).
     pub(crate) fn cached_cost(&self, y: ArrayView2<F>) -> F {
         let output = self.output();
-        if self.uses_sigmoid_cross_entropy() {
+        let j = if self.uses_sigmoid_cross_entropy() {
             cross_entropy_from_logits(output.z(), y)
         } else {
             self.cost.compute_unchecked(output.a(), y)
-        }
+        };
+        j + self.l2_cost(y.ncols())
     }
 
-    /// Compute cost: J on (X, Y) with the current parameters (a forward pass that caches nothing).
+    /// Compute cost: J on (X, Y) with the current parameters (a forward pass that caches nothing),
+    /// including the L2 term when [`Network::with_l2`] is on.
     ///
     /// With a sigmoid output and cross-entropy it is computed from Z[L], so it is finite for any
     /// Z (see [`crate::binary_cross_entropy_with_logits`]).
@@ -440,11 +497,12 @@ impl<F: Float> Network<F> {
         self.check_x(x.view())?;
         self.check_y(y.view(), x.ncols())?;
         let (z, a) = self.output_z_and_a(x.view())?;
-        Ok(if self.uses_sigmoid_cross_entropy() {
+        let j = if self.uses_sigmoid_cross_entropy() {
             cross_entropy_from_logits(z.view(), y.view())
         } else {
             self.cost.compute_unchecked(a.view(), y.view())
-        })
+        };
+        Ok(j + self.l2_cost(x.ncols()))
     }
 
     /// Z[L] and A[L] without caching.

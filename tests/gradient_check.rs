@@ -135,3 +135,24 @@ fn the_planar_network_of_the_course() {
     let d = gradient_check(&mut net, &x, &y, EPSILON).unwrap().difference;
     assert!(d < TOLERANCE, "{d:e}");
 }
+
+#[test]
+fn with_l2_regularization() {
+    let mut rng = StdRng::seed_from_u64(8);
+    let (x, y) = data::planar_flower::<f64, _>(30, &mut rng);
+    for cost in [Cost::BinaryCrossEntropy, Cost::MeanSquaredError] {
+        let mut net = Network::new(
+            &[2, 5, 3, 1],
+            Activation::Tanh,
+            Activation::Sigmoid,
+            Initializer::He,
+            &mut rng,
+        )
+        .unwrap()
+        .with_cost(cost)
+        .with_l2(0.7)
+        .unwrap();
+        let d = gradient_check(&mut net, &x, &y, EPSILON).unwrap().difference;
+        assert!(d < TOLERANCE, "{cost:?}: {d:e}");
+    }
+}

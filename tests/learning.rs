@@ -132,3 +132,30 @@ fn history_records_every_k_iterations_and_the_last() {
     // Zero weights: the first cost is ln 2.
     assert!((history.first_cost().unwrap() - std::f64::consts::LN_2).abs() < 1e-15);
 }
+
+/// L2 regularization shrinks the weights (the course: "weight decay").
+#[test]
+fn l2_shrinks_the_weights() {
+    let mut rng = StdRng::seed_from_u64(2);
+    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
+    let net = Network::new(
+        &[2, 20, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap();
+    let norm = |lambda: f64| {
+        let mut net = net.clone().with_l2(lambda).unwrap();
+        net.fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &TrainConfig::new(2000))
+            .unwrap();
+        net.layers()
+            .iter()
+            .map(|l| l.w().iter().map(|w| w * w).sum::<f64>())
+            .sum::<f64>()
+    };
+    let (plain, regularized) = (norm(0.0), norm(2.0));
+    assert!(regularized < 0.5 * plain, "{regularized} vs {plain}");
+    assert!(net.clone().with_l2(-1.0).is_err());
+}

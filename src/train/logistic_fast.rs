@@ -37,6 +37,7 @@ pub(super) fn applies<F: Float, O: Optimizer<F> + ?Sized>(
         && layer.units() == 1
         && layer.activation() == Activation::Sigmoid
         && net.cost_function() == Cost::BinaryCrossEntropy
+        && net.l2() == 0.0
         && x.is_standard_layout();
     fits.then(|| optimizer.plain_gradient_descent_rate().map(F::from_f64))?
 }
