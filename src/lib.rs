@@ -49,7 +49,21 @@ pub use init::Initializer;
 pub use layer::Dense;
 pub use network::Network;
 pub use optimizer::{GradientDescent, Optimizer, ParamId, ParamKind};
-pub use train::{History, Record, TrainConfig};
+pub use train::{EpochRecord, History, Record, TrainConfig, Validation};
+
+/// The number of threads ndnet's training loops use: `$NDNET_NUM_THREADS` if set to a positive
+/// number, else the machine's available parallelism. 1 means single-threaded.
+///
+/// ```
+/// assert!(ndnet::num_threads() >= 1);
+/// ```
+pub fn num_threads() -> usize {
+    std::env::var("NDNET_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
 
 /// The README's code blocks, compiled and run as doctests.
 #[cfg(doctest)]

@@ -8,49 +8,65 @@
 
 use ndarray::{Array2, ArrayView2, Zip};
 use rand::SeedableRng;
+use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use crate::{Float, Network, Optimizer, Result};
 
-/// Trains for `steps` mini-batch steps, calling `record(step, cost)` with each batch's cost.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn fit<F: Float, O: Optimizer<F> + ?Sized>(
-    net: &mut Network<F>,
-    x: ArrayView2<F>,
-    y: ArrayView2<F>,
-    optimizer: &mut O,
+/// The shuffled order and the batch buffers, kept across epochs.
+pub(super) struct MiniBatches<'a, F> {
+    x: ArrayView2<'a, F>,
+    y: ArrayView2<'a, F>,
     batch_size: usize,
-    steps: usize,
-    seed: u64,
-    record: &mut dyn FnMut(usize, f64),
-) -> Result<()> {
-    let m = x.ncols();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let mut order: Vec<usize> = (0..m).collect();
-    // Two buffer pairs, sized once: full batches and the epoch's last, partial one.
-    let mut full = Batch::new(x.nrows(), y.nrows(), batch_size);
-    let mut partial = Batch::new(x.nrows(), y.nrows(), m % batch_size);
-    let mut last_finite_cost = None;
-    let mut step = 0;
-    while step < steps {
-        order.shuffle(&mut rng);
-        for indices in order.chunks(batch_size) {
-            if step == steps {
-                break;
-            }
-            let batch = if indices.len() == batch_size {
-                &mut full
-            } else {
-                &mut partial
-            };
-            batch.gather(x, y, indices);
-            let cost = net.step_unchecked(batch.x.view(), batch.y.view(), optimizer, step, last_finite_cost)?;
-            last_finite_cost = Some(cost);
-            record(step, cost);
-            step += 1;
+    order: Vec<usize>,
+    rng: StdRng,
+    /// Buffers sized once: full batches and the epoch's last, partial one.
+    full: Batch<F>,
+    partial: Batch<F>,
+}
+
+impl<'a, F: Float> MiniBatches<'a, F> {
+    pub(super) fn new(x: ArrayView2<'a, F>, y: ArrayView2<'a, F>, batch_size: usize, seed: u64) -> Self {
+        let m = x.ncols();
+        MiniBatches {
+            x,
+            y,
+            batch_size,
+            order: (0..m).collect(),
+            rng: StdRng::seed_from_u64(seed),
+            full: Batch::new(x.nrows(), y.nrows(), batch_size),
+            partial: Batch::new(x.nrows(), y.nrows(), m % batch_size),
         }
     }
-    Ok(())
+
+    /// One pass over the shuffled examples, stopping early once `*step` reaches `steps`.
+    pub(super) fn run_epoch<O: Optimizer<F> + ?Sized>(
+        &mut self,
+        net: &mut Network<F>,
+        optimizer: &mut O,
+        step: &mut usize,
+        steps: usize,
+        last_finite_cost: &mut Option<f64>,
+        record: &mut dyn FnMut(usize, f64),
+    ) -> Result<()> {
+        self.order.shuffle(&mut self.rng);
+        for indices in self.order.chunks(self.batch_size) {
+            if *step == steps {
+                break;
+            }
+            let batch = if indices.len() == self.batch_size {
+                &mut self.full
+            } else {
+                &mut self.partial
+            };
+            batch.gather(self.x, self.y, indices);
+            let cost = net.step_unchecked(batch.x.view(), batch.y.view(), optimizer, *step, *last_finite_cost)?;
+            *last_finite_cost = Some(cost);
+            record(*step, cost);
+            *step += 1;
+        }
+        Ok(())
+    }
 }
 
 /// X{t} and Y{t} buffers for one batch size.

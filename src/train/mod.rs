@@ -21,8 +21,14 @@ use ndarray::{ArrayBase, ArrayView2, Data, Ix2};
 
 use crate::{Error, Float, Network, Optimizer, Result};
 
+mod epochs;
+mod history;
 mod logistic_fast;
 mod minibatch;
+mod validation;
+
+pub use history::{EpochRecord, History, Record};
+pub use validation::Validation;
 
 /// How long to train and how often to record the cost. Build with [`TrainConfig::new`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -153,39 +159,6 @@ impl TrainConfig {
     }
 }
 
-/// The cost at one recorded iteration, computed in that iteration's forward pass (before its update).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Record {
-    /// The iteration, from 0.
-    pub iteration: usize,
-    /// The cost J.
-    pub cost: f64,
-}
-
-/// What [`Network::fit`] returns: the recorded costs, in order.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct History {
-    /// One record every `record_every` iterations, plus the last iteration.
-    pub records: Vec<Record>,
-}
-
-impl History {
-    /// The first recorded cost (iteration 0).
-    pub fn first_cost(&self) -> Option<f64> {
-        self.records.first().map(|r| r.cost)
-    }
-
-    /// The last recorded cost.
-    pub fn last_cost(&self) -> Option<f64> {
-        self.records.last().map(|r| r.cost)
-    }
-
-    /// (iteration, cost) pairs, e.g. for a plot.
-    pub fn costs(&self) -> Vec<(usize, f64)> {
-        self.records.iter().map(|r| (r.iteration, r.cost)).collect()
-    }
-}
-
 impl<F: Float> Network<F> {
     /// Trains on (X, Y) with `optimizer` for `config.iterations` steps of batch gradient descent.
     ///
@@ -251,38 +224,54 @@ impl<F: Float> Network<F> {
         T: Data<Elem = F>,
         O: Optimizer<F> + ?Sized,
     {
-        config.validate()?;
-        let (x, y) = (x.view(), y.view());
-        self.check_x(x)?;
-        self.check_y(y, x.ncols())?;
-        let m = x.ncols();
-        let steps = config.steps(m);
-        let mut history = History::default();
-        let mut record = |iteration: usize, cost: f64| {
-            if iteration.is_multiple_of(config.record_every) || iteration + 1 == steps {
-                let record = Record { iteration, cost };
-                callback(&record);
-                history.records.push(record);
-            }
-        };
-        let mini_batch = config.batch_size.filter(|&b| b < m);
-        if let Some(batch_size) = mini_batch {
-            minibatch::fit(self, x, y, optimizer, batch_size, steps, config.seed, &mut record)?;
-        } else if let Some(alpha) = logistic_fast::applies(self, x, &*optimizer) {
-            let threads = std::env::var("NDNET_NUM_THREADS")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            logistic_fast::fit(self, x, y, alpha, steps, threads, &mut record)?;
-        } else {
-            let mut last_finite_cost = None;
-            for iteration in 0..steps {
-                let cost = self.step_unchecked(x, y, optimizer, iteration, last_finite_cost)?;
-                last_finite_cost = Some(cost);
-                record(iteration, cost);
-            }
-        }
-        Ok(history)
+        epochs::run(self, x.view(), y.view(), None, optimizer, config, &mut callback)
+    }
+
+    /// As [`Network::fit_with_callback`], recording the cost and accuracy on a validation set
+    /// after every epoch, and stopping early when the [`Validation`] asks for it (the network is
+    /// then left with the parameters of the epoch with the lowest validation cost).
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m), `y` is (n[L], m); the validation set has the same number of rows.
+    ///
+    /// # Errors
+    /// As [`Network::fit`], and input errors in the validation set.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{GradientDescent, Network, TrainConfig, Validation};
+    /// let (x, y) = (array![[-2.0, -1.0, 1.0, 2.0]], array![[0.0, 0.0, 1.0, 1.0]]);
+    /// let (x_valid, y_valid) = (array![[-1.5, 1.5]], array![[0.0, 1.0]]);
+    /// let mut net = Network::<f64>::logistic_regression(1)?;
+    /// let history = net.fit_with_validation(&x, &y, &Validation::new(&x_valid, &y_valid),
+    ///                                       &mut GradientDescent::new(1.0)?, &TrainConfig::new(50), |_| {})?;
+    /// assert_eq!(history.epochs.len(), 50);
+    /// assert_eq!(history.epochs[49].valid_accuracy, Some(1.0));
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn fit_with_validation<S, T, O>(
+        &mut self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix2>,
+        validation: &Validation<'_, F>,
+        optimizer: &mut O,
+        config: &TrainConfig,
+        mut callback: impl FnMut(&Record),
+    ) -> Result<History>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = F>,
+        O: Optimizer<F> + ?Sized,
+    {
+        epochs::run(
+            self,
+            x.view(),
+            y.view(),
+            Some(validation),
+            optimizer,
+            config,
+            &mut callback,
+        )
     }
 
     /// One step of batch gradient descent on (X, Y): forward, cost, backward, update.
