@@ -63,10 +63,13 @@ impl<'a, F: Float> Validation<'a, F> {
     }
 }
 
+/// (W[l], b[l]) of every layer.
+type Parameters<F> = Vec<(Array2<F>, Array2<F>)>;
+
 /// Remembers the parameters of the epoch with the lowest validation cost.
 pub(super) struct EarlyStopper<F> {
     patience: usize,
-    best: Option<(usize, f64, Vec<(Array2<F>, Array2<F>)>)>,
+    best: Option<(usize, f64, Parameters<F>)>,
     since_best: usize,
 }
 
