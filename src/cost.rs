@@ -32,6 +32,9 @@ pub enum Cost {
     BinaryCrossEntropy,
     /// Mean squared error, summed over output units and averaged over the m examples.
     MeanSquaredError,
+    /// Categorical cross-entropy −(1/m) Σ Σ_k y_k log a_k, for one-hot labels (each column of Y
+    /// sums to 1) and a softmax output.
+    CategoricalCrossEntropy,
 }
 
 impl Cost {
@@ -44,6 +47,7 @@ impl Cost {
         match self {
             Cost::BinaryCrossEntropy => "binary_cross_entropy",
             Cost::MeanSquaredError => "mean_squared_error",
+            Cost::CategoricalCrossEntropy => "categorical_cross_entropy",
         }
     }
 
@@ -95,10 +99,26 @@ impl Cost {
         Ok(da)
     }
 
-    /// Checks labels for this cost: finite, and in [0, 1] for cross-entropy.
+    /// Checks labels for this cost: finite; in [0, 1] for cross-entropy; columns summing to 1
+    /// for categorical cross-entropy.
     pub(crate) fn check_labels<F: Float>(&self, y: ArrayView2<F>) -> Result<()> {
         check::finite("Y", y)?;
-        if *self == Cost::BinaryCrossEntropy
+        if *self == Cost::CategoricalCrossEntropy
+            && let Some((column, sum)) = y
+                .axis_iter(ndarray::Axis(1))
+                .map(|col| col.sum().as_f64())
+                .enumerate()
+                .find(|(_, sum)| (sum - 1.0).abs() > 1e-4)
+        {
+            return Err(Error::InvalidArgument {
+                argument: "Y",
+                message: format!(
+                    "column {column} sums to {sum}; categorical cross-entropy needs one-hot columns \
+                     (see ndnet::data::one_hot)"
+                ),
+            });
+        }
+        if *self != Cost::MeanSquaredError
             && let Some(((row, column), value)) = y.indexed_iter().find(|(_, v)| **v < F::zero() || **v > F::one())
         {
             return Err(Error::LabelOutOfRange {
@@ -124,6 +144,12 @@ impl Cost {
             Cost::MeanSquaredError => Zip::from(a)
                 .and(y)
                 .fold(F::zero(), |acc, &a, &y| acc + (a - y) * (a - y)),
+            Cost::CategoricalCrossEntropy => {
+                let low = F::epsilon();
+                Zip::from(a)
+                    .and(y)
+                    .fold(F::zero(), |acc, &a, &y| acc - y * a.max(low).ln())
+            }
         };
         total / m
     }
@@ -136,6 +162,10 @@ impl Cost {
                     let a = a.max(low).min(high);
                     *da = -(y / a - (F::one() - y) / (F::one() - a));
                 });
+            }
+            Cost::CategoricalCrossEntropy => {
+                let low = F::epsilon();
+                Zip::from(da).and(a).and(y).for_each(|da, &a, &y| *da = -y / a.max(low));
             }
             Cost::MeanSquaredError => {
                 let two = F::from_f64(2.0);
@@ -178,6 +208,19 @@ pub(crate) fn cross_entropy_from_logits<F: Float>(z: ArrayView2<F>, y: ArrayView
     let total = Zip::from(z).and(y).fold(F::zero(), |acc, &z, &y| {
         acc + z.max(F::zero()) - z * y + (-z.abs()).exp().ln_1p()
     });
+    total / m
+}
+
+/// Categorical cross-entropy of a softmax output from its logits Z[L]:
+/// (1/m) Σ_columns Σ_k y_k (log Σ_j e^(z_j) − z_k), stable for any z.
+pub(crate) fn categorical_cross_entropy_from_logits<F: Float>(z: ArrayView2<F>, y: ArrayView2<F>) -> F {
+    let m = F::from_f64(z.ncols() as f64);
+    let total = Zip::from(z.axis_iter(ndarray::Axis(1)))
+        .and(y.axis_iter(ndarray::Axis(1)))
+        .fold(F::zero(), |acc, z, y| {
+            let lse = crate::activation::softmax::log_sum_exp(z.iter().copied());
+            acc + z.iter().zip(y).map(|(&z, &y)| y * (lse - z)).sum::<F>()
+        });
     total / m
 }
 

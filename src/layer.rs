@@ -269,7 +269,7 @@ impl<F: Float> Dense<F> {
     /// ```
     pub fn predict(&self, a_prev: ArrayView2<F>) -> Result<Array2<F>> {
         let mut z = self.linear(a_prev)?;
-        z.mapv_inplace(|v| self.activation.g(v));
+        self.activation.apply_inplace(&mut z);
         Ok(z)
     }
 

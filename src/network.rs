@@ -31,7 +31,7 @@
 use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2, Zip};
 use rand::Rng;
 
-use crate::cost::cross_entropy_from_logits;
+use crate::cost::{categorical_cross_entropy_from_logits, cross_entropy_from_logits};
 use crate::optimizer::{ParamId, ParamKind};
 use crate::{Activation, Cost, Dense, Error, Float, Initializer, Optimizer, Result, check};
 
@@ -295,9 +295,22 @@ impl<F: Float> Network<F> {
             .expect("a network always has at least one layer (checked when built)")
     }
 
-    /// Whether backpropagation starts from dZ[L] = A[L] − Y (sigmoid output, cross-entropy).
+    /// Whether backpropagation starts from dZ[L] = A[L] − Y (sigmoid with cross-entropy, or
+    /// softmax with categorical cross-entropy), with the cost computed from the logits Z[L].
     fn uses_sigmoid_cross_entropy(&self) -> bool {
-        self.cost == Cost::BinaryCrossEntropy && self.output().activation() == Activation::Sigmoid
+        matches!(
+            (self.cost, self.output().activation()),
+            (Cost::BinaryCrossEntropy, Activation::Sigmoid) | (Cost::CategoricalCrossEntropy, Activation::Softmax)
+        )
+    }
+
+    /// The cost from the logits Z[L] for the two shortcut pairs.
+    fn cost_from_logits(&self, z: ArrayView2<F>, y: ArrayView2<F>) -> F {
+        if self.cost == Cost::CategoricalCrossEntropy {
+            categorical_cross_entropy_from_logits(z, y)
+        } else {
+            cross_entropy_from_logits(z, y)
+        }
     }
 
     /// Checks X: n_x rows, at least one column, all finite.
@@ -464,7 +477,7 @@ impl<F: Float> Network<F> {
     pub(crate) fn cached_cost(&self, y: ArrayView2<F>) -> F {
         let output = self.output();
         let j = if self.uses_sigmoid_cross_entropy() {
-            cross_entropy_from_logits(output.z(), y)
+            self.cost_from_logits(output.z(), y)
         } else {
             self.cost.compute_unchecked(output.a(), y)
         };
@@ -498,7 +511,7 @@ impl<F: Float> Network<F> {
         self.check_y(y.view(), x.ncols())?;
         let (z, a) = self.output_z_and_a(x.view())?;
         let j = if self.uses_sigmoid_cross_entropy() {
-            cross_entropy_from_logits(z.view(), y.view())
+            self.cost_from_logits(z.view(), y.view())
         } else {
             self.cost.compute_unchecked(a.view(), y.view())
         };
@@ -516,7 +529,7 @@ impl<F: Float> Network<F> {
             a_prev = Some(layer.predict(a_prev.as_ref().map_or(x, |a| a.view()))?);
         }
         let z = output.linear(a_prev.as_ref().map_or(x, |a| a.view()))?;
-        let a = z.mapv(|v| output.activation().g(v));
+        let a = output.activation().apply(&z);
         Ok((z, a))
     }
 
@@ -567,7 +580,9 @@ impl<F: Float> Network<F> {
             .mapv(|p| if p > t { F::one() } else { F::zero() }))
     }
 
-    /// Accuracy: the fraction of examples whose prediction at threshold 0.5 equals Y.
+    /// Accuracy: the fraction of examples predicted right. For a softmax output, a prediction is
+    /// the class with the highest probability (compared with the argmax of one-hot Y); otherwise
+    /// every output unit is thresholded at 0.5 and compared with Y.
     ///
     /// # Shapes
     /// `x` is (n_x, m), `y` is (n[L], m).
@@ -587,10 +602,56 @@ impl<F: Float> Network<F> {
         T: Data<Elem = F>,
     {
         self.check_y(y.view(), x.ncols())?;
+        if self.output().activation() == Activation::Softmax {
+            let predicted = self.predict_classes(x)?;
+            let correct = predicted
+                .iter()
+                .zip(argmax_columns(y.view()))
+                .filter(|(p, y)| **p == *y)
+                .count();
+            return Ok(correct as f64 / predicted.len() as f64);
+        }
         let predictions = self.predict(x, 0.5)?;
         let correct = Zip::from(&predictions)
             .and(y)
             .fold(0_usize, |n, &p, &y| n + usize::from(p == y));
         Ok(correct as f64 / predictions.len() as f64)
     }
+
+    /// The predicted class of each example: the output unit with the highest ŷ (argmax of each
+    /// column), for multi-class networks.
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m); the result has m entries.
+    ///
+    /// # Errors
+    /// As [`Network::forward`].
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{Activation, Network};
+    /// // Three classes scored by z = W x: class 2 for x = 1, class 0 for x = −1.
+    /// let net = Network::from_parameters(vec![(array![[-1.0], [0.0], [1.0]], array![[0.0], [0.0], [0.0]])],
+    ///                                    &[Activation::Softmax])?;
+    /// assert_eq!(net.predict_classes(&array![[1.0, -1.0]])?, vec![2, 0]);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn predict_classes<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Vec<usize>> {
+        Ok(argmax_columns(self.predict_proba(x)?.view()))
+    }
+}
+
+/// The row of the largest entry of each column (the first one on ties).
+fn argmax_columns<F: Float>(a: ArrayView2<F>) -> Vec<usize> {
+    a.axis_iter(ndarray::Axis(1))
+        .map(|col| {
+            col.iter()
+                .enumerate()
+                .fold(
+                    (0, F::neg_infinity()),
+                    |best, (k, &v)| if v > best.1 { (k, v) } else { best },
+                )
+                .0
+        })
+        .collect()
 }

@@ -156,3 +156,25 @@ fn with_l2_regularization() {
         assert!(d < TOLERANCE, "{cost:?}: {d:e}");
     }
 }
+
+/// Softmax outputs: with categorical cross-entropy (the dZ = A − Y shortcut) and with mean
+/// squared error (through the softmax Jacobian).
+#[test]
+fn softmax_with_categorical_cross_entropy_and_with_mse() {
+    let mut rng = StdRng::seed_from_u64(9);
+    let (n_x, m, classes) = (4, 9, 3);
+    let x = random_x(n_x, m, &mut rng);
+    let labels: Vec<usize> = (0..m).map(|i| i % classes).collect();
+    let y: Array2<f64> = data::one_hot(&labels, classes).unwrap();
+    for cost in [Cost::CategoricalCrossEntropy, Cost::MeanSquaredError] {
+        let layers = [(5, Activation::Tanh), (classes, Activation::Softmax)];
+        let mut net = Network::from_layers(n_x, &layers, Initializer::Xavier, &mut rng)
+            .unwrap()
+            .with_cost(cost);
+        let d = gradient_check(&mut net, &x, &y, EPSILON).unwrap().difference;
+        assert!(d < TOLERANCE, "{cost:?}: {d:e}");
+        let mut regularized = net.with_l2(0.3).unwrap();
+        let d = gradient_check(&mut regularized, &x, &y, EPSILON).unwrap().difference;
+        assert!(d < TOLERANCE, "{cost:?} with L2: {d:e}");
+    }
+}

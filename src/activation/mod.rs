@@ -24,6 +24,8 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
 use crate::Float;
 
+pub(crate) mod softmax;
+
 /// The activation g[l] of a layer: A[l] = g[l](Z[l]).
 ///
 /// A small `Copy` value; [`Activation::Custom`] plugs in a function of your own.
@@ -43,6 +45,11 @@ pub enum Activation {
     },
     /// g(z) = z, for regression outputs.
     Linear,
+    /// softmax(z)_k = e^(z_k) / Σ_j e^(z_j), per column: the output of a multi-class classifier.
+    ///
+    /// Not element-wise: use it through [`Activation::apply`] (the per-element [`Activation::g`]
+    /// gives the numerator e^z and [`Activation::g_prime`] the Jacobian's diagonal a (1 − a)).
+    Softmax,
     /// A function of your own and its derivative.
     Custom(CustomActivation),
 }
@@ -108,6 +115,7 @@ impl Activation {
             Activation::Relu => "relu",
             Activation::LeakyRelu { .. } => "leaky_relu",
             Activation::Linear => "linear",
+            Activation::Softmax => "softmax",
             Activation::Custom(custom) => custom.name,
         }
     }
@@ -133,6 +141,7 @@ impl Activation {
                 }
             }
             Activation::Linear => z,
+            Activation::Softmax => z.exp(),
             Activation::Custom(custom) => F::from_f64((custom.g)(z.as_f64())),
         }
     }
@@ -146,7 +155,7 @@ impl Activation {
     /// ```
     pub fn g_prime<F: Float>(&self, z: F, a: F) -> F {
         match *self {
-            Activation::Sigmoid => a * (F::one() - a),
+            Activation::Sigmoid | Activation::Softmax => a * (F::one() - a),
             Activation::Tanh => F::one() - a * a,
             Activation::Relu => {
                 if z > F::zero() {
@@ -178,7 +187,9 @@ impl Activation {
     /// assert_eq!(Activation::Relu.apply(&array![[-1.0, 2.0]]), array![[0.0, 2.0]]);
     /// ```
     pub fn apply<F: Float>(&self, z: &Array2<F>) -> Array2<F> {
-        z.mapv(|z| self.g(z))
+        let mut a = Array2::zeros(z.dim());
+        self.forward_into(z.view(), a.view_mut());
+        a
     }
 
     /// g′(Z), element by element.
@@ -192,12 +203,28 @@ impl Activation {
     /// assert_eq!(Activation::Tanh.derivative(&array![[0.0]]), array![[1.0]]);
     /// ```
     pub fn derivative<F: Float>(&self, z: &Array2<F>) -> Array2<F> {
-        z.mapv(|z| self.g_prime(z, self.g(z)))
+        let mut a = self.apply(z);
+        Zip::from(&mut a).and(z).for_each(|a, &z| *a = self.g_prime(z, *a));
+        a
     }
 
     /// Writes A = g(Z) into `a` (same shape as `z`).
     pub(crate) fn forward_into<F: Float>(&self, z: ArrayView2<F>, a: ArrayViewMut2<F>) {
-        Zip::from(a).and(z).for_each(|a, &z| *a = self.g(z));
+        match self {
+            Activation::Softmax => softmax::forward_into(z, a),
+            _ => Zip::from(a).and(z).for_each(|a, &z| *a = self.g(z)),
+        }
+    }
+
+    /// A = g(Z) in place of Z.
+    pub(crate) fn apply_inplace<F: Float>(&self, z: &mut Array2<F>) {
+        match self {
+            Activation::Softmax => {
+                let z_copy = z.clone();
+                softmax::forward_into(z_copy.view(), z.view_mut());
+            }
+            _ => z.mapv_inplace(|v| self.g(v)),
+        }
     }
 
     /// Writes dZ = dA ⊙ g′(Z) into `dz`, using the cached Z and A.
@@ -208,11 +235,14 @@ impl Activation {
         da: ArrayView2<F>,
         dz: ArrayViewMut2<F>,
     ) {
-        Zip::from(dz)
-            .and(z)
-            .and(a)
-            .and(da)
-            .for_each(|dz, &z, &a, &da| *dz = da * self.g_prime(z, a));
+        match self {
+            Activation::Softmax => softmax::backward_into(a, da, dz),
+            _ => Zip::from(dz)
+                .and(z)
+                .and(a)
+                .and(da)
+                .for_each(|dz, &z, &a, &da| *dz = da * self.g_prime(z, a)),
+        }
     }
 }
 
