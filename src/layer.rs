@@ -31,6 +31,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, Axis, Zip};
 use rand::Rng;
 
+use crate::dropout::Dropout;
 use crate::{Activation, Error, Float, Initializer, Result, check};
 
 /// A fully connected layer l with n[l] units fed by n[l−1] inputs.
@@ -47,6 +48,7 @@ pub struct Dense<F: Float> {
     dw: Array2<F>,
     db: Array2<F>,
     da_prev: Array2<F>,
+    dropout: Dropout<F>,
 }
 
 impl<F: Float> Dense<F> {
@@ -126,6 +128,7 @@ impl<F: Float> Dense<F> {
             a: empty(),
             dz: empty(),
             da_prev: empty(),
+            dropout: Dropout::off(),
         }
     }
 
@@ -290,11 +293,23 @@ impl<F: Float> Dense<F> {
         resize(&mut self.a, shape);
         linear_forward_into(&self.w, &self.b, a_prev, &mut self.z);
         self.activation.forward_into(self.z.view(), self.a.view_mut());
+        self.dropout
+            .apply(self.a.view_mut(), None::<&mut rand::rngs::Xoshiro256PlusPlus>);
     }
 
     /// dZ[l] = dA[l] ⊙ g′(Z[l]).
     pub(crate) fn set_dz_from_da(&mut self, da: ArrayView2<F>) {
         resize(&mut self.dz, self.z.dim());
+        if self.dropout.keep_prob() < 1.0 {
+            // dA ⊙ D, and g′ from an unmasked A = g(Z).
+            let mut da = da.to_owned();
+            if self.dropout.mask_gradient(da.view_mut()) {
+                let a = self.activation.apply(&self.z);
+                self.activation
+                    .backward_into(self.z.view(), a.view(), da.view(), self.dz.view_mut());
+                return;
+            }
+        }
         self.activation
             .backward_into(self.z.view(), self.a.view(), da, self.dz.view_mut());
     }
@@ -343,6 +358,21 @@ pub(crate) struct DenseParts<'a, F> {
 }
 
 impl<F: Float> Dense<F> {
+    /// Training forward pass: as the plain one, then the dropout mask on A[l] when dropout is on.
+    pub(crate) fn forward_train<R: Rng + ?Sized>(&mut self, a_prev: ArrayView2<F>, rng: &mut R) {
+        self.forward_unchecked(a_prev);
+        self.dropout.apply(self.a.view_mut(), Some(rng));
+    }
+
+    /// The probability of keeping each unit in training (1 when dropout is off).
+    pub fn keep_prob(&self) -> f64 {
+        self.dropout.keep_prob()
+    }
+
+    pub(crate) fn set_dropout(&mut self, keep_prob: f64) {
+        self.dropout = Dropout::new(keep_prob);
+    }
+
     /// dW += coefficient · W (the L2 term λ/m W of the regularized gradient).
     pub(crate) fn add_to_dw(&mut self, coefficient: F) {
         self.dw.scaled_add(coefficient, &self.w);

@@ -24,6 +24,7 @@ mod activation;
 mod check;
 mod cost;
 pub mod data;
+mod dropout;
 mod error;
 mod float;
 mod gradcheck;

@@ -41,6 +41,8 @@ pub struct Network<F: Float> {
     layers: Vec<Dense<F>>,
     cost: Cost,
     l2: f64,
+    /// Draws the dropout masks in training; `None` when no layer has dropout.
+    dropout_rng: Option<rand::rngs::Xoshiro256PlusPlus>,
 }
 
 impl<F: Float> Network<F> {
@@ -190,6 +192,7 @@ impl<F: Float> Network<F> {
             layers,
             cost: Cost::default(),
             l2: 0.0,
+            dropout_rng: None,
         }
     }
 
@@ -235,6 +238,54 @@ impl<F: Float> Network<F> {
             });
         }
         self.l2 = lambda;
+        Ok(self)
+    }
+
+    /// The same network with inverted dropout in training: `keep_probs[l − 1]` is the probability
+    /// of keeping each unit of layer l (1.0: no dropout). The output layer must keep 1.0.
+    /// Masks are drawn from a generator seeded by `rng`; predictions never drop units.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] unless there is one probability per layer, each in (0, 1], and
+    /// the output layer's is 1.
+    ///
+    /// ```
+    /// use ndnet::{Activation, Initializer, Network};
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let net = Network::<f64>::new(&[4, 8, 1], Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng)?;
+    /// let net = net.with_dropout(&[0.5, 1.0], &mut rng)?;
+    /// assert_eq!(net.layer(1).unwrap().keep_prob(), 0.5);
+    /// assert!(net.clone().with_dropout(&[0.5, 0.5], &mut rng).is_err());
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn with_dropout<R: Rng + ?Sized>(mut self, keep_probs: &[f64], rng: &mut R) -> Result<Self> {
+        let invalid = |message: String| {
+            Err(Error::InvalidArgument {
+                argument: "keep_probs",
+                message,
+            })
+        };
+        if keep_probs.len() != self.depth() {
+            return invalid(format!(
+                "{} probabilities for {} layers",
+                keep_probs.len(),
+                self.depth()
+            ));
+        }
+        if let Some((i, p)) = keep_probs.iter().enumerate().find(|(_, p)| !(**p > 0.0 && **p <= 1.0)) {
+            return invalid(format!("layer {}: keep_prob = {p} is not in (0, 1]", i + 1));
+        }
+        if keep_probs[keep_probs.len() - 1] != 1.0 {
+            return invalid("the output layer cannot drop units: its keep_prob must be 1".into());
+        }
+        for (layer, &p) in self.layers.iter_mut().zip(keep_probs) {
+            layer.set_dropout(p);
+        }
+        self.dropout_rng = keep_probs
+            .iter()
+            .any(|&p| p < 1.0)
+            .then(|| crate::dropout::seeded_rng(rng));
         Ok(self)
     }
 
@@ -350,6 +401,23 @@ impl<F: Float> Network<F> {
         self.check_x(x.view())?;
         self.forward_unchecked(x.view());
         Ok(self.output().a())
+    }
+
+    /// The training forward pass: with dropout masks when dropout is on.
+    pub(crate) fn forward_training(&mut self, x: ArrayView2<F>) {
+        let Some(rng) = self.dropout_rng.as_mut() else {
+            return self.forward_unchecked(x);
+        };
+        let (first, rest) = self
+            .layers
+            .split_first_mut()
+            .expect("a network always has at least one layer");
+        first.forward_train(x, rng);
+        let mut prev = first;
+        for layer in rest {
+            layer.forward_train(prev.a(), rng);
+            prev = layer;
+        }
     }
 
     pub(crate) fn forward_unchecked(&mut self, x: ArrayView2<F>) {

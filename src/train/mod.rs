@@ -318,7 +318,7 @@ impl<F: Float> Network<F> {
         iteration: usize,
         last_finite_cost: Option<f64>,
     ) -> Result<f64> {
-        self.forward_unchecked(x);
+        self.forward_training(x);
         let cost = self.cached_cost(y).as_f64();
         if !cost.is_finite() {
             return Err(Error::Diverged {
