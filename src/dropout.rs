@@ -74,14 +74,14 @@ impl<F: Float> Dropout<F> {
                 F::zero()
             }
         });
-        Zip::from(a).and(&self.mask).for_each(|a, &d| *a = *a * d);
+        Zip::from(a).and(&self.mask).for_each(|a, &d| *a *= d);
         self.active = true;
     }
 
     /// dA := dA ⊙ D when the last forward pass was masked; returns whether it was.
     pub(crate) fn mask_gradient(&self, da: ArrayViewMut2<F>) -> bool {
         if self.active {
-            Zip::from(da).and(&self.mask).for_each(|da, &d| *da = *da * d);
+            Zip::from(da).and(&self.mask).for_each(|da, &d| *da *= d);
         }
         self.active
     }
