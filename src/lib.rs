@@ -50,7 +50,7 @@ pub use init::Initializer;
 pub use layer::Dense;
 pub use network::Network;
 pub use optimizer::{GradientDescent, Optimizer, ParamId, ParamKind};
-pub use train::{EpochRecord, History, Record, TrainConfig, Validation};
+pub use train::{Diagnostics, EpochRecord, History, LayerDiagnostics, Record, TrainConfig, Validation};
 
 /// The number of threads ndnet's training loops use: `$NDNET_NUM_THREADS` if set to a positive
 /// number, else the machine's available parallelism. 1 means single-threaded.

@@ -159,3 +159,45 @@ fn l2_shrinks_the_weights() {
     assert!(regularized < 0.5 * plain, "{regularized} vs {plain}");
     assert!(net.clone().with_l2(-1.0).is_err());
 }
+
+/// Diagnostics report the zero-init symmetry and dead ReLU layers.
+#[test]
+fn diagnostics_tell_why_a_network_does_not_learn() {
+    let mut rng = StdRng::seed_from_u64(0);
+    let (x, y) = data::planar_flower::<f64, _>(100, &mut rng);
+    let mut zeros = Network::new(
+        &[2, 4, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Initializer::Zeros,
+        &mut rng,
+    )
+    .unwrap();
+    let config = TrainConfig::new(100).record_every(50).diagnostics(true);
+    let history = zeros
+        .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &config)
+        .unwrap();
+    assert_eq!(history.diagnostics.len(), history.records.len());
+    let last = history.diagnostics.last().unwrap();
+    assert_eq!(last.layers[0].identical_units, 4);
+    assert!(last.to_string().contains("symmetry not broken"), "{last}");
+
+    // A ReLU layer pushed far negative by its biases is dead: Z ≤ 0 everywhere.
+    let mut dead = Network::new(
+        &[2, 6, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap();
+    let (_, mut b) = dead.layer_mut(1).unwrap().parameters_mut();
+    b.fill(-100.0);
+    let history = dead
+        .fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &config)
+        .unwrap();
+    let first = &history.diagnostics[0].layers[0];
+    assert_eq!(first.dead_fraction, Some(1.0));
+    assert_eq!(first.dw_norm, 0.0);
+    assert!(history.diagnostics[0].to_string().contains("dead"));
+}

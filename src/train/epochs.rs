@@ -5,7 +5,7 @@ use ndarray::ArrayView2;
 
 use super::minibatch::MiniBatches;
 use super::validation::{EarlyStopper, Validation};
-use super::{EpochRecord, History, Record, TrainConfig, logistic_fast};
+use super::{Diagnostics, EpochRecord, History, Record, TrainConfig, logistic_fast};
 use crate::{Float, Network, Optimizer, Result};
 
 /// Checks everything, then trains; `callback` sees every record as it is made.
@@ -29,6 +29,7 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     let mut log = Log::new(config, steps, callback, config.steps_per_epoch(m));
 
     if validation.is_none()
+        && !config.diagnostics
         && config.batch_size.is_none_or(|b| b >= m)
         && let Some(alpha) = logistic_fast::applies(net, x, &*optimizer)
     {
@@ -49,15 +50,18 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     let mut last_finite_cost = None;
     while step < steps {
         match batches.as_mut() {
-            Some(batches) => {
-                batches.run_epoch(net, optimizer, &mut step, steps, &mut last_finite_cost, &mut |s, c| {
-                    log.step(s, c)
-                })?
-            }
+            Some(batches) => batches.run_epoch(
+                net,
+                optimizer,
+                &mut step,
+                steps,
+                &mut last_finite_cost,
+                &mut |s, c, net| log.step_with_network(s, c, net),
+            )?,
             None => {
                 let cost = net.step_unchecked(x, y, optimizer, step, last_finite_cost)?;
                 last_finite_cost = Some(cost);
-                log.step(step, cost);
+                log.step_with_network(step, cost, net);
                 step += 1;
             }
         }
@@ -90,6 +94,7 @@ struct Log<'a> {
     callback: &'a mut dyn FnMut(&Record),
     epoch_cost: f64,
     epoch_steps: usize,
+    diagnostics: bool,
 }
 
 impl<'a> Log<'a> {
@@ -104,17 +109,27 @@ impl<'a> Log<'a> {
             callback,
             epoch_cost: 0.0,
             epoch_steps: 0,
+            diagnostics: config.diagnostics,
         }
     }
 
     /// A step's cost: recorded every `record_every` steps and at the last one.
-    fn step(&mut self, iteration: usize, cost: f64) {
+    fn step(&mut self, iteration: usize, cost: f64) -> bool {
         self.epoch_cost += cost;
         self.epoch_steps += 1;
-        if iteration.is_multiple_of(self.record_every) || iteration + 1 == self.steps {
+        let recorded = iteration.is_multiple_of(self.record_every) || iteration + 1 == self.steps;
+        if recorded {
             let record = Record { iteration, cost };
             (self.callback)(&record);
             self.history.records.push(record);
+        }
+        recorded
+    }
+
+    /// A step's cost, with diagnostics of the network when they are asked for and it is recorded.
+    fn step_with_network<F: Float>(&mut self, iteration: usize, cost: f64, net: &Network<F>) {
+        if self.step(iteration, cost) && self.diagnostics {
+            self.history.diagnostics.push(Diagnostics::of(net, iteration));
         }
     }
 

@@ -34,6 +34,8 @@ pub struct History {
     pub best_epoch: Option<usize>,
     /// Whether early stopping ended training before the configured number of steps.
     pub stopped_early: bool,
+    /// With [`TrainConfig::diagnostics`](crate::TrainConfig::diagnostics): one entry per cost record.
+    pub diagnostics: Vec<crate::Diagnostics>,
 }
 
 impl History {

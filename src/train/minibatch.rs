@@ -47,7 +47,7 @@ impl<'a, F: Float> MiniBatches<'a, F> {
         step: &mut usize,
         steps: usize,
         last_finite_cost: &mut Option<f64>,
-        record: &mut dyn FnMut(usize, f64),
+        record: &mut dyn FnMut(usize, f64, &Network<F>),
     ) -> Result<()> {
         self.order.shuffle(&mut self.rng);
         for indices in self.order.chunks(self.batch_size) {
@@ -62,7 +62,7 @@ impl<'a, F: Float> MiniBatches<'a, F> {
             batch.gather(self.x, self.y, indices);
             let cost = net.step_unchecked(batch.x.view(), batch.y.view(), optimizer, *step, *last_finite_cost)?;
             *last_finite_cost = Some(cost);
-            record(*step, cost);
+            record(*step, cost, net);
             *step += 1;
         }
         Ok(())

@@ -21,12 +21,14 @@ use ndarray::{ArrayBase, ArrayView2, Data, Ix2};
 
 use crate::{Error, Float, Network, Optimizer, Result};
 
+mod diagnostics;
 mod epochs;
 mod history;
 mod logistic_fast;
 mod minibatch;
 mod validation;
 
+pub use diagnostics::{Diagnostics, LayerDiagnostics};
 pub use history::{EpochRecord, History, Record};
 pub use validation::Validation;
 
@@ -44,6 +46,8 @@ pub struct TrainConfig {
     pub epochs: Option<usize>,
     /// Seed of the per-epoch shuffling of mini-batches. Default 0.
     pub seed: u64,
+    /// Record [`Diagnostics`] with every cost record. Default off.
+    pub diagnostics: bool,
 }
 
 impl TrainConfig {
@@ -60,6 +64,7 @@ impl TrainConfig {
             batch_size: None,
             epochs: None,
             seed: 0,
+            diagnostics: false,
         }
     }
 
@@ -83,6 +88,17 @@ impl TrainConfig {
     /// ```
     pub fn batch_size(mut self, batch_size: usize) -> Self {
         self.batch_size = Some(batch_size);
+        self
+    }
+
+    /// The same configuration recording [`Diagnostics`] (gradient norms, dead and saturated
+    /// units, identical units) with every cost record.
+    ///
+    /// ```
+    /// assert!(ndnet::TrainConfig::new(10).diagnostics(true).diagnostics);
+    /// ```
+    pub fn diagnostics(mut self, on: bool) -> Self {
+        self.diagnostics = on;
         self
     }
 
