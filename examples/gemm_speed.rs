@@ -1,6 +1,6 @@
 //! Speed of the matrix products of training, and of one training iteration of the cat network.
 //!
-//! Run: `cargo run --release --example gemm_speed`
+//! Run: `cargo run --release --example gemm_speed [products|iteration]`
 
 use std::time::Instant;
 
@@ -18,7 +18,8 @@ fn random<F: Float>(rows: usize, cols: usize, rng: &mut rand::rngs::StdRng) -> A
     })
 }
 
-/// Best time in seconds of `f` over repetitions lasting about `budget` seconds.
+/// Best wall time in seconds of `f` over repetitions lasting about `budget` seconds (the best
+/// run is the one least disturbed by other processes).
 fn best_of(budget: f64, mut f: impl FnMut()) -> f64 {
     f();
     let mut best = f64::INFINITY;
@@ -36,14 +37,15 @@ fn best_of(budget: f64, mut f: impl FnMut()) -> f64 {
 fn bench<F: Float>(name: &str, a: ArrayView2<F>, b: ArrayView2<F>) {
     let mut c = Array2::<F>::zeros((a.nrows(), b.ncols()));
     let flop = 2.0 * (a.nrows() * a.ncols() * b.ncols()) as f64;
+    let g = |t: f64| flop / t / 1e9;
     let t = best_of(1.0, || general_mat_mul(F::one(), &a, &b, F::zero(), &mut c));
-    let mut line = format!("{name:<30} {:<4} general_mat_mul {:6.2}", F::NAME, flop / t / 1e9);
+    let mut line = format!("{name:<28} {:<4} general_mat_mul {:6.2}", F::NAME, g(t));
     for threads in [1, 2] {
         ndnet::set_num_threads(threads);
         let t = best_of(1.0, || {
             gemm(F::one(), a, b, F::zero(), c.view_mut()).expect("shapes fit")
         });
-        line += &format!(" | gemm {threads} thr. {:6.2}", flop / t / 1e9);
+        line += &format!(" | gemm {threads} thr. {:6.2}", g(t));
     }
     ndnet::set_num_threads(0);
     println!("{line}  GFLOPS");
@@ -87,8 +89,15 @@ fn iteration<F: Float>(rng: &mut rand::rngs::StdRng) {
 
 fn main() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    products::<f64>(&mut rng);
-    products::<f32>(&mut rng);
+    // `gemm_speed products` or `gemm_speed iteration` runs one half only.
+    let only = std::env::args().nth(1).unwrap_or_default();
+    if only != "iteration" {
+        products::<f64>(&mut rng);
+        products::<f32>(&mut rng);
+    }
+    if only == "products" {
+        return;
+    }
     for threads in [1, 2] {
         ndnet::set_num_threads(threads);
         iteration::<f64>(&mut rng);
