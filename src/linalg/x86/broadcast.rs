@@ -31,12 +31,6 @@ macro_rules! broadcast_kernel {
         #[repr(C, align(64))]
         struct Aligned<const N: usize>([std::mem::MaybeUninit<$t>; N]);
 
-        impl<const N: usize> Aligned<N> {
-            fn new() -> Self {
-                Aligned([const { std::mem::MaybeUninit::uninit() }; N])
-            }
-        }
-
         /// Packs the (mc, kc) block `a` as ⌈mc/BR⌉ tiles of (kc, BR), rows past mc zero.
         fn pack_a(a: ArrayView2<$t>, dst: &mut [std::mem::MaybeUninit<$t>]) {
             let (mc, kc) = a.dim();
@@ -62,9 +56,21 @@ macro_rules! broadcast_kernel {
             for (p, row) in b.rows().into_iter().enumerate() {
                 match row.as_slice() {
                     Some(row) => {
-                        for (t, chunk) in row.chunks(NR).enumerate() {
-                            let (head, tail) = dst[t * kc * NR + p * NR..][..NR].split_at_mut(chunk.len());
-                            for (slot, &v) in head.iter_mut().zip(chunk) {
+                        let (full, rest) = row.split_at(row.len() - row.len() % NR);
+                        for (t, chunk) in full.chunks_exact(NR).enumerate() {
+                            // Fixed length: copied with vector moves, not a memcpy call.
+                            let slots: &mut [_; NR] = (&mut dst[t * kc * NR + p * NR..][..NR])
+                                .try_into()
+                                .expect("a slice of NR elements");
+                            let chunk: &[$t; NR] = chunk.try_into().expect("an exact chunk of NR elements");
+                            for (slot, &v) in slots.iter_mut().zip(chunk) {
+                                slot.write(v);
+                            }
+                        }
+                        if !rest.is_empty() {
+                            let t = full.len() / NR;
+                            let (head, tail) = dst[t * kc * NR + p * NR..][..NR].split_at_mut(rest.len());
+                            for (slot, &v) in head.iter_mut().zip(rest) {
                                 slot.write(v);
                             }
                             for slot in tail {
@@ -118,10 +124,11 @@ macro_rules! broadcast_kernel {
         pub(crate) fn broadcast(alpha: $t, a: ArrayView2<$t>, b: ArrayView2<$t>, beta: $t, mut c: ArrayViewMut2<$t>) {
             let ((m, k), n) = (a.dim(), b.ncols());
             debug_assert!(b.nrows() == k && c.dim() == (m, n) && available() && k > 0);
-            let mut a_pack = Aligned::<{ MC * KC }>::new();
-            let mut b_pack = Aligned::<{ KC * NC }>::new();
+            // Uninitialised: pack_a and pack_b write every element the kernel reads.
+            let mut a_pack: Aligned<{ MC * KC }> = Aligned([const { std::mem::MaybeUninit::uninit() }; MC * KC]);
+            let mut b_pack: Aligned<{ KC * NC }> = Aligned([const { std::mem::MaybeUninit::uninit() }; KC * NC]);
             let mut out = [[0.0; NR]; BR];
-            let c_s = (c.strides()[0], c.strides()[1]);
+            let (c_p, c_s) = (c.as_mut_ptr(), (c.strides()[0], c.strides()[1]));
             for pc in (0..k).step_by(KC) {
                 let kc = KC.min(k - pc);
                 let beta = if pc == 0 { beta } else { 1.0 };
@@ -135,8 +142,7 @@ macro_rules! broadcast_kernel {
                             let cols = NR.min(nc - jr);
                             for ir in (0..mc).step_by(BR) {
                                 let rows = BR.min(mc - ir);
-                                let (i, j) = (ic + ir, jc + jr);
-                                let mut c_tile = c.slice_mut(s![i..i + rows, j..j + cols]);
+                                let (i, j) = ((ic + ir) as isize, (jc + jr) as isize);
                                 // SAFETY: the packed A tile at ir·kc holds kc·BR elements and the
                                 // B panel at jr·kc kc·NR, all written by pack_a and pack_b; the
                                 // CPU has AVX2 + FMA.
@@ -145,8 +151,11 @@ macro_rules! broadcast_kernel {
                                     let b_panel = b_pack.0.as_ptr().add(jr * kc).cast();
                                     broadcast_tile(kc, a_tile, b_panel, &mut out);
                                 }
-                                // SAFETY: c_tile is a (rows, cols) view with strides c_s.
-                                unsafe { write_back(&out[..rows], cols, alpha, beta, c_tile.as_mut_ptr(), c_s) };
+                                // SAFETY: the (rows, cols) block at (i, j) lies inside C.
+                                unsafe {
+                                    let c_tile = c_p.offset(i * c_s.0 + j * c_s.1);
+                                    write_back(&out[..rows], cols, alpha, beta, c_tile, c_s);
+                                }
                             }
                         }
                     }

@@ -80,6 +80,22 @@ macro_rules! avx2_kernels {
                 (rs, cs): (isize, isize),
             ) {
                 for (r, row) in tile.iter().enumerate() {
+                    if cs == 1 {
+                        // SAFETY: row r of the block holds nr contiguous elements, and C is
+                        // borrowed mutably by the caller, so nothing else aliases them.
+                        let dst = unsafe { std::slice::from_raw_parts_mut(c.offset(r as isize * rs), nr) };
+                        // The same operations as below, in a loop the compiler vectorizes.
+                        if beta == 0.0 {
+                            for (d, &v) in dst.iter_mut().zip(row) {
+                                *d = alpha * v;
+                            }
+                        } else {
+                            for (d, &v) in dst.iter_mut().zip(row) {
+                                *d = alpha * v + beta * *d;
+                            }
+                        }
+                        continue;
+                    }
                     for (j, &value) in row[..nr].iter().enumerate() {
                         // SAFETY: r < mr and j < nr address an element of the block.
                         unsafe {
