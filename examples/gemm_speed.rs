@@ -38,7 +38,7 @@ fn bench<F: Float>(name: &str, a: ArrayView2<F>, b: ArrayView2<F>) {
     let mut c = Array2::<F>::zeros((a.nrows(), b.ncols()));
     let flop = 2.0 * (a.nrows() * a.ncols() * b.ncols()) as f64;
     let g = |t: f64| flop / t / 1e9;
-    let t = best_of(1.0, || general_mat_mul(F::one(), &a, &b, F::zero(), &mut c));
+    let t = best_of(0.5, || general_mat_mul(F::one(), &a, &b, F::zero(), &mut c));
     let mut line = format!("{name:<28} {:<4} general_mat_mul {:6.2}", F::NAME, g(t));
     for threads in [1, 2] {
         ndnet::set_num_threads(threads);
@@ -60,6 +60,12 @@ fn products<F: Float>(rng: &mut rand::rngs::StdRng) {
     let a = random::<F>(256, 784, rng);
     let b = random::<F>(784, 1024, rng);
     bench("256x784·784x1024", a.view(), b.view());
+    let (a, b) = (random::<F>(128, 256, rng), random::<F>(256, 1024, rng));
+    bench("128x256·256x1024", a.view(), b.view());
+    let (a, b) = (random::<F>(10, 128, rng), random::<F>(128, 1024, rng));
+    bench("10x128·128x1024", a.view(), b.view());
+    let (a, b) = (random::<F>(64, 256, rng), random::<F>(256, 128, rng));
+    bench("64x256·256x128 (threshold)", a.view(), b.view());
 }
 
 fn iteration<F: Float>(rng: &mut rand::rngs::StdRng) {

@@ -53,7 +53,17 @@ macro_rules! broadcast_kernel {
         /// reading B row after row (sequentially in memory for a row-major B).
         fn pack_b(b: ArrayView2<$t>, dst: &mut [std::mem::MaybeUninit<$t>]) {
             let (kc, nc) = b.dim();
+            let (b_p, b_rs) = (b.as_ptr(), b.strides()[0]);
             for (p, row) in b.rows().into_iter().enumerate() {
+                // Ask for row p + 8 now: the hardware prefetcher alone leaves the copy waiting
+                // on memory (prefetching never faults, wherever it points).
+                if p + 8 < kc {
+                    let ahead = b_p.wrapping_offset((p + 8) as isize * b_rs);
+                    for j in (0..nc).step_by(64 / std::mem::size_of::<$t>()) {
+                        // SAFETY: SSE is part of x86_64; a prefetch reads nothing.
+                        unsafe { _mm_prefetch::<_MM_HINT_T0>(ahead.wrapping_add(j).cast()) };
+                    }
+                }
                 match row.as_slice() {
                     Some(row) => {
                         let (full, rest) = row.split_at(row.len() - row.len() % NR);
