@@ -1,12 +1,15 @@
 //! The broadcast kernel: C = α A·B + β C for B with contiguous rows, any strides for A and C.
 //!
 //! GotoBLAS-style blocking on packed operands, with the packing buffers on the stack: for each
-//! block of KC steps of the reduction, a block of MC rows of A is packed (tiles of 4 rows,
-//! interleaved along p) to stay in L2, then for each tile of NR = 3 vectors of columns a
-//! micro-panel of B (KC × NR, zero-padded) is packed to stay in L1 while every row tile of the
-//! A block passes over it. The register tile holds 4 × 3 vector accumulators; each step
-//! broadcasts 4 elements of A against 3 vectors of B. Packing makes the access pattern
-//! independent of A's and B's strides (power-of-two strides otherwise thrash the caches).
+//! block of KC steps of the reduction, a block of MC rows of A is packed (tiles of BR rows,
+//! interleaved along p) to stay in L2, then a block of NC columns of B is packed, read row
+//! after row (sequential in memory, with software prefetch), into zero-padded micro-panels of
+//! KC × NR; each micro-panel stays in L1 while every row tile of the A block passes over it.
+//! The register tile holds BR × NV = 5 × 2 vector accumulators (10 of the 16 ymm registers: a
+//! 4 × 3 tile needs all 16 and the compiler spilled one accumulator, which put a store-forward
+//! in the FMA chain and halved the speed); each step broadcasts 5 elements of A against 2
+//! vectors of B. Packing makes the access pattern independent of A's and B's strides
+//! (power-of-two strides otherwise thrash the caches).
 //!
 //! Zero padding only adds lanes nobody reads back, so every element of C is the same sequence
 //! of fused multiply-adds whatever tile or thread computes it.

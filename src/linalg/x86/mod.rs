@@ -2,9 +2,10 @@
 //!
 //! Two kernels, [`broadcast`] (B with contiguous rows) and [`dot`] (B the transpose of a
 //! matrix with contiguous rows), each with its own cache blocking and a register tile of
-//! 4 × 3 vector accumulators. Every element of C is reduced in the same order whatever tile or
+//! 10 or 12 vector accumulators. Every element of C is reduced in the same order whatever tile or
 //! thread computes it, so splitting C between threads does not change any bit of the result.
-//! Each kernel writes its tile back as α·tile + β·C in scalar code, the same for every tile.
+//! Each kernel writes its tile back as α·tile + β·C with the same operations for every tile
+//! (β = 0 writes α·tile without reading C).
 
 #[macro_use]
 mod broadcast;
