@@ -90,6 +90,15 @@ macro_rules! dot_kernel {
                     let mc = ($dmc).min(m - ic);
                     for jr in (0..n).step_by(NB) {
                         let cols = NB.min(n - jr);
+                        // Ask for the next tile's rows of Bᵗ now: the loads of this one otherwise
+                        // wait on memory (prefetching never faults, wherever it points).
+                        for j in jr + NB..(jr + 2 * NB).min(n) {
+                            let row = b_p.wrapping_offset(j as isize * b_rs + pc as isize);
+                            for q in (0..kc).step_by(64 / std::mem::size_of::<$t>()) {
+                                // SAFETY: SSE is part of x86_64; a prefetch reads nothing.
+                                unsafe { _mm_prefetch::<_MM_HINT_T0>(row.wrapping_add(q).cast()) };
+                            }
+                        }
                         for ir in (ic..ic + mc).step_by(MR) {
                             let rows = MR.min(ic + mc - ir);
                             let (ir, jr, pc) = (ir as isize, jr as isize, pc as isize);
