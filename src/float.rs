@@ -41,6 +41,7 @@ pub trait Float:
     + Sum
     + Send
     + Sync
+    + crate::linalg::Kernels
     + 'static
 {
     /// Converts an `f64` (a hyperparameter or a constant) into this type, rounding to nearest.

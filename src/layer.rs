@@ -27,11 +27,11 @@
 //! assert_eq!(da_prev, array![[1.0, 0.0], [-1.0, 0.0]]);
 //! ```
 
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, Axis, Zip};
 use rand::Rng;
 
 use crate::dropout::Dropout;
+use crate::linalg::product;
 use crate::{Activation, Error, Float, Initializer, Result, check};
 
 /// A fully connected layer l with n[l] units fed by n[l−1] inputs.
@@ -326,13 +326,13 @@ impl<F: Float> Dense<F> {
     /// From dZ[l]: dW[l], db[l] and (when asked) dA[l−1].
     pub(crate) fn backward_from_dz(&mut self, a_prev: ArrayView2<F>, compute_da_prev: bool) {
         let inv_m = F::one() / F::from_f64(a_prev.ncols() as f64);
-        general_mat_mul(inv_m, &self.dz, &a_prev.t(), F::zero(), &mut self.dw);
+        product(inv_m, self.dz.view(), a_prev.t(), F::zero(), self.dw.view_mut());
         for (db, dz_row) in self.db.iter_mut().zip(self.dz.axis_iter(Axis(0))) {
             *db = dz_row.sum() * inv_m;
         }
         if compute_da_prev {
             resize(&mut self.da_prev, a_prev.dim());
-            general_mat_mul(F::one(), &self.w.t(), &self.dz, F::zero(), &mut self.da_prev);
+            product(F::one(), self.w.t(), self.dz.view(), F::zero(), self.da_prev.view_mut());
         }
     }
 
@@ -403,7 +403,7 @@ impl<F: Float> Dense<F> {
 
 /// Z = W A_prev + b, written into `z` (numpy's order: the product, then the bias).
 fn linear_forward_into<F: Float>(w: &Array2<F>, b: &Array2<F>, a_prev: ArrayView2<F>, z: &mut Array2<F>) {
-    general_mat_mul(F::one(), w, &a_prev, F::zero(), z);
+    product(F::one(), w.view(), a_prev, F::zero(), z.view_mut());
     *z += b;
 }
 

@@ -32,6 +32,7 @@ pub mod graph;
 pub mod guide;
 mod init;
 mod layer;
+pub mod linalg;
 pub mod looped;
 pub mod metrics;
 mod network;
@@ -48,23 +49,10 @@ pub use float::Float;
 pub use gradcheck::{GradientCheck, gradient_check};
 pub use init::Initializer;
 pub use layer::Dense;
+pub use linalg::{num_threads, set_num_threads};
 pub use network::Network;
 pub use optimizer::{GradientDescent, Optimizer, ParamId, ParamKind};
 pub use train::{Diagnostics, EpochRecord, History, LayerDiagnostics, Record, TrainConfig, Validation};
-
-/// The number of threads ndnet's training loops use: `$NDNET_NUM_THREADS` if set to a positive
-/// number, else the machine's available parallelism. 1 means single-threaded.
-///
-/// ```
-/// assert!(ndnet::num_threads() >= 1);
-/// ```
-pub fn num_threads() -> usize {
-    std::env::var("NDNET_NUM_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
 
 /// The README's code blocks, compiled and run as doctests.
 #[cfg(doctest)]

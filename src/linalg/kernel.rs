@@ -1,0 +1,63 @@
+//! The sealed link from an element type to its SIMD kernels ([`Kernels`], a supertrait of
+//! [`crate::Float`]), so that generic code reaches the `f32` or `f64` kernels without casts.
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+/// C = α A·B + β C on views whose layouts the kernel accepts (see [`Kernels`]).
+pub type BlockFn<F> = fn(F, ArrayView2<F>, ArrayView2<F>, F, ArrayViewMut2<F>);
+
+/// The SIMD kernels of an element type, if this CPU has them.
+///
+/// Sealed: the trait lives in a private module, so only ndnet implements it (for `f32` and
+/// `f64`).
+pub trait Kernels: Sized {
+    /// The broadcast kernel (C = α A·B + β C, B with unit column stride, any strides for A
+    /// and C) and its register tile width in columns, or `None` without AVX2 + FMA.
+    fn broadcast() -> Option<(BlockFn<Self>, usize)>;
+    /// The dot kernel (C = α A·Bᵗᵀ + β C, A and `bt` with unit column stride, any strides for
+    /// C), or `None` without AVX2 + FMA.
+    fn dot() -> Option<BlockFn<Self>>;
+}
+
+#[cfg(target_arch = "x86_64")]
+mod imp {
+    use super::{BlockFn, Kernels};
+    use crate::linalg::x86::{f32x8, f64x4};
+
+    impl Kernels for f64 {
+        fn broadcast() -> Option<(BlockFn<Self>, usize)> {
+            f64x4::available().then_some((f64x4::broadcast, f64x4::NR))
+        }
+        fn dot() -> Option<BlockFn<Self>> {
+            f64x4::available().then_some(f64x4::dot)
+        }
+    }
+
+    impl Kernels for f32 {
+        fn broadcast() -> Option<(BlockFn<Self>, usize)> {
+            f32x8::available().then_some((f32x8::broadcast, f32x8::NR))
+        }
+        fn dot() -> Option<BlockFn<Self>> {
+            f32x8::available().then_some(f32x8::dot)
+        }
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+mod imp {
+    use super::{BlockFn, Kernels};
+
+    macro_rules! none {
+        ($($t:ty),*) => {$(
+            impl Kernels for $t {
+                fn broadcast() -> Option<(BlockFn<Self>, usize)> {
+                    None
+                }
+                fn dot() -> Option<BlockFn<Self>> {
+                    None
+                }
+            }
+        )*};
+    }
+    none!(f32, f64);
+}

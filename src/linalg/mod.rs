@@ -1,0 +1,127 @@
+//! Matrix products for training: [`gemm`], C = α A·B + β C, fast on the skinny shapes of
+//! dense networks (few units, many inputs), in pure Rust.
+//!
+//! On x86_64 CPUs with AVX2 and FMA (detected at run time) two kernels cover the three
+//! products of a dense layer:
+//!
+//! - Z = W·A[l−1] and dA[l−1] = Wᵀ·dZ: B (A[l−1] or dZ) has contiguous rows, so each element
+//!   of A is broadcast against vectors of a row of B ("broadcast" kernel, any layout of A);
+//! - dW = (1/m) dZ·A[l−1]ᵀ: B is the transpose of a row-major matrix, so each element of C is
+//!   a dot product of two contiguous rows ("dot" kernel), and A[l−1] is read once.
+//!
+//! Both block the reduction so that a panel of B stays in cache while all of A passes over it,
+//! allocate nothing, and split C between [`num_threads`] threads when the product is big
+//! enough. Other layouts and other CPUs use [`ndarray::linalg::general_mat_mul`] on one
+//! thread.
+
+mod kernel;
+mod threads;
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{ArrayView2, ArrayViewMut2, Axis};
+
+pub(crate) use kernel::Kernels;
+pub use threads::{num_threads, set_num_threads};
+
+use crate::{Float, Result, check};
+
+/// Products below this many floating-point operations run on one thread: starting a scoped
+/// thread costs 0.05–0.2 ms (measured with `examples/gemm_speed.rs`: a 4 MFLOP product ran
+/// slower on two threads than on one).
+const PARALLEL_MIN_FLOP: usize = 16_000_000;
+
+/// C = α A·B + β C, on [`num_threads`] threads when the product is big enough.
+///
+/// When β = 0, C is only written (NaN in C does not propagate), as in BLAS. The result does
+/// not depend on the number of threads. Nothing is allocated on one thread (starting threads
+/// allocates inside `std`); the kernels pack A and B in about 280 KB of the calling thread's
+/// stack (and each worker's), well within the usual 2 MB of a thread.
+///
+/// # Shapes
+/// `a` is (m, k), `b` is (k, n) and `c` is (m, n); any strides (transposed views included).
+///
+/// # Errors
+/// [`crate::Error::Shape`] if the shapes do not fit.
+///
+/// ```
+/// use ndarray::{array, Array2};
+/// use ndnet::linalg::gemm;
+///
+/// let w: Array2<f64> = array![[1.0, 2.0], [3.0, 4.0]];
+/// let x = array![[1.0, 0.0, 2.0], [0.0, 1.0, 1.0]];
+/// let mut z = Array2::ones((2, 3));
+/// gemm(1.0, w.view(), x.view(), 10.0, z.view_mut())?;
+/// assert_eq!(z, w.dot(&x) + 10.0);
+/// // dW = (1/m) dZ·Xᵀ with a transposed view.
+/// let mut dw = Array2::zeros((2, 2));
+/// gemm(1.0 / 3.0, z.view(), x.t(), 0.0, dw.view_mut())?;
+/// assert!((dw[[0, 0]] - (11.0 * 1.0 + 12.0 * 0.0 + 14.0 * 2.0) / 3.0).abs() < 1e-12);
+/// # Ok::<(), ndnet::Error>(())
+/// ```
+pub fn gemm<F: Float>(alpha: F, a: ArrayView2<F>, b: ArrayView2<F>, beta: F, c: ArrayViewMut2<F>) -> Result<()> {
+    check::shape(|| format!("gemm: A is {:?} so B", a.dim()), b.dim(), a.ncols(), None)?;
+    check::shape(
+        || format!("gemm: A is {:?} and B is {:?} so C", a.dim(), b.dim()),
+        c.dim(),
+        a.nrows(),
+        Some(b.ncols()),
+    )?;
+    product(alpha, a, b, beta, c);
+    Ok(())
+}
+
+/// [`gemm`] for shapes that fit: on [`num_threads`] threads when the product is big enough.
+pub(crate) fn product<F: Float>(alpha: F, a: ArrayView2<F>, b: ArrayView2<F>, beta: F, c: ArrayViewMut2<F>) {
+    let flop = 2 * a.nrows() * a.ncols() * b.ncols();
+    let threads = if flop >= PARALLEL_MIN_FLOP { num_threads() } else { 1 };
+    gemm_unchecked(threads, alpha, a, b, beta, c);
+}
+
+/// [`gemm`] on at most `threads` threads whatever its size, for shapes that fit.
+pub(crate) fn gemm_unchecked<F: Float>(
+    threads: usize,
+    alpha: F,
+    a: ArrayView2<F>,
+    b: ArrayView2<F>,
+    beta: F,
+    mut c: ArrayViewMut2<F>,
+) {
+    let ((m, k), n) = (a.dim(), b.ncols());
+    debug_assert!(b.nrows() == k && c.dim() == (m, n));
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if beta == F::zero() {
+            c.fill(F::zero());
+        } else {
+            c *= beta;
+        }
+        return;
+    }
+    // A stride only matters along an axis longer than 1.
+    let unit = |len: usize, stride: isize| len <= 1 || stride == 1;
+    let broadcast = F::broadcast().filter(|_| unit(n, b.strides()[1]));
+    let dot = F::dot().filter(|_| unit(k, b.strides()[0]) && unit(k, a.strides()[1]));
+    if let Some((kernel, nr)) = broadcast {
+        // Split columns while each thread gets at least two register tiles, else rows.
+        let (axis, align) = if n >= 2 * nr * threads {
+            (Axis(1), nr)
+        } else {
+            (Axis(0), 4)
+        };
+        threads::split(threads, axis, align, a, b, c, |a, b, c| kernel(alpha, a, b, beta, c));
+    } else if let Some(kernel) = dot {
+        let (axis, align) = if n >= 6 * threads { (Axis(1), 3) } else { (Axis(0), 4) };
+        threads::split(threads, axis, align, a, b, c, |a, b, c| {
+            kernel(alpha, a, b.t(), beta, c)
+        });
+    } else {
+        general_mat_mul(alpha, &a, &b, beta, &mut c);
+    }
+}
+
+#[cfg(test)]
+mod tests;

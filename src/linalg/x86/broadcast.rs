@@ -1,0 +1,179 @@
+//! The broadcast kernel: C = α A·B + β C for B with contiguous rows, any strides for A and C.
+//!
+//! GotoBLAS-style blocking on packed operands, with the packing buffers on the stack: for each
+//! block of KC steps of the reduction, a block of MC rows of A is packed (tiles of BR rows,
+//! interleaved along p) to stay in L2, then a block of NC columns of B is packed, read row
+//! after row (sequential in memory, with software prefetch), into zero-padded micro-panels of
+//! KC × NR; each micro-panel stays in L1 while every row tile of the A block passes over it.
+//! The register tile holds BR × NV = 5 × 2 vector accumulators (10 of the 16 ymm registers: a
+//! 4 × 3 tile needs all 16 and the compiler spilled one accumulator, which put a store-forward
+//! in the FMA chain and halved the speed); each step broadcasts 5 elements of A against 2
+//! vectors of B. Packing makes the access pattern independent of A's and B's strides
+//! (power-of-two strides otherwise thrash the caches).
+//!
+//! Zero padding only adds lanes nobody reads back, so every element of C is the same sequence
+//! of fused multiply-adds whatever tile or thread computes it.
+
+/// Generates `broadcast` and its helpers inside a kernel module (see [`super`]).
+macro_rules! broadcast_kernel {
+    ($t:ty, tile: ($mr:expr, $nv:expr), blocks: ($kc:expr, $mc:expr, $nc:expr), $setzero:ident, $loadu:ident, $storeu:ident, $bcast:ident, $fmadd:ident) => {
+        /// Rows of C in a register tile.
+        const BR: usize = $mr;
+        /// Vectors of columns of C in a register tile.
+        const NV: usize = $nv;
+        /// Columns of C in a register tile.
+        pub(crate) const NR: usize = NV * W;
+        /// Reduction steps per block: a packed micro-panel of B (KC × NR) fits in L1.
+        const KC: usize = $kc;
+        /// Rows of A per packed block (a multiple of BR): MC × KC fits in L2.
+        const MC: usize = $mc;
+        /// Columns of B per packed block (a multiple of NR): KC × NC fits in L2.
+        const NC: usize = $nc;
+
+        /// Stack storage aligned on a cache line.
+        #[repr(C, align(64))]
+        struct Aligned<const N: usize>([std::mem::MaybeUninit<$t>; N]);
+
+        /// Packs the (mc, kc) block `a` as ⌈mc/BR⌉ tiles of (kc, BR), rows past mc zero.
+        fn pack_a(a: ArrayView2<$t>, dst: &mut [std::mem::MaybeUninit<$t>]) {
+            let (mc, kc) = a.dim();
+            let tiles = mc.div_ceil(BR);
+            for (r, row) in a.rows().into_iter().enumerate() {
+                let tile = &mut dst[(r / BR) * BR * kc..];
+                for (slot, &v) in tile[r % BR..].iter_mut().step_by(BR).zip(row) {
+                    slot.write(v);
+                }
+            }
+            for r in mc..tiles * BR {
+                let tile = &mut dst[(r / BR) * BR * kc..(r / BR + 1) * BR * kc];
+                for slot in tile[r % BR..].iter_mut().step_by(BR) {
+                    slot.write(0.0);
+                }
+            }
+        }
+
+        /// Packs the (kc, nc) block `b` as ⌈nc/NR⌉ panels of (kc, NR), columns past nc zero,
+        /// reading B row after row (sequentially in memory for a row-major B).
+        fn pack_b(b: ArrayView2<$t>, dst: &mut [std::mem::MaybeUninit<$t>]) {
+            let (kc, nc) = b.dim();
+            let (b_p, b_rs) = (b.as_ptr(), b.strides()[0]);
+            for (p, row) in b.rows().into_iter().enumerate() {
+                // Ask for row p + 8 now: the hardware prefetcher alone leaves the copy waiting
+                // on memory (prefetching never faults, wherever it points).
+                if p + 8 < kc {
+                    let ahead = b_p.wrapping_offset((p + 8) as isize * b_rs);
+                    for j in (0..nc).step_by(64 / std::mem::size_of::<$t>()) {
+                        // SAFETY: SSE is part of x86_64; a prefetch reads nothing.
+                        unsafe { _mm_prefetch::<_MM_HINT_T0>(ahead.wrapping_add(j).cast()) };
+                    }
+                }
+                match row.as_slice() {
+                    Some(row) => {
+                        let (full, rest) = row.split_at(row.len() - row.len() % NR);
+                        for (t, chunk) in full.chunks_exact(NR).enumerate() {
+                            // Fixed length: copied with vector moves, not a memcpy call.
+                            let slots: &mut [_; NR] = (&mut dst[t * kc * NR + p * NR..][..NR])
+                                .try_into()
+                                .expect("a slice of NR elements");
+                            let chunk: &[$t; NR] = chunk.try_into().expect("an exact chunk of NR elements");
+                            for (slot, &v) in slots.iter_mut().zip(chunk) {
+                                slot.write(v);
+                            }
+                        }
+                        if !rest.is_empty() {
+                            let t = full.len() / NR;
+                            let (head, tail) = dst[t * kc * NR + p * NR..][..NR].split_at_mut(rest.len());
+                            for (slot, &v) in head.iter_mut().zip(rest) {
+                                slot.write(v);
+                            }
+                            for slot in tail {
+                                slot.write(0.0);
+                            }
+                        }
+                    }
+                    // A row of one element with another stride.
+                    None => {
+                        for (j, &v) in row.iter().enumerate() {
+                            dst[(j / NR) * kc * NR + p * NR + j % NR].write(v);
+                        }
+                        for j in nc..nc.next_multiple_of(NR) {
+                            dst[(j / NR) * kc * NR + p * NR + j % NR].write(0.0);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// out = Σ_{p < kc} A[.., p] B[p, ..] for a packed A tile (kc, BR) and B panel (kc, NR).
+        ///
+        /// # Safety
+        /// `a` must address kc·BR and `b` kc·NR initialised elements.
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn broadcast_tile(kc: usize, a: *const $t, b: *const $t, out: &mut [[$t; NR]; BR]) {
+            let mut acc = [[$setzero(); NV]; BR];
+            for p in 0..kc {
+                let mut bv = [$setzero(); NV];
+                for (v, bv) in bv.iter_mut().enumerate() {
+                    // SAFETY: p < kc and v < NV: inside row p of the panel.
+                    *bv = unsafe { $loadu(b.add(p * NR + v * W)) };
+                }
+                for (r, acc) in acc.iter_mut().enumerate() {
+                    // SAFETY: element (p, r) of the packed A tile.
+                    let av = $bcast(unsafe { &*a.add(p * BR + r) });
+                    for (acc, &bv) in acc.iter_mut().zip(&bv) {
+                        *acc = $fmadd(av, bv, *acc);
+                    }
+                }
+            }
+            for (row, acc) in out.iter_mut().zip(&acc) {
+                for (v, &acc) in acc.iter().enumerate() {
+                    // SAFETY: v·W + W ≤ NR elements of the row.
+                    unsafe { $storeu(row.as_mut_ptr().add(v * W), acc) };
+                }
+            }
+        }
+
+        /// C = α A·B + β C with B of unit column stride (checked by the caller).
+        pub(crate) fn broadcast(alpha: $t, a: ArrayView2<$t>, b: ArrayView2<$t>, beta: $t, mut c: ArrayViewMut2<$t>) {
+            let ((m, k), n) = (a.dim(), b.ncols());
+            debug_assert!(b.nrows() == k && c.dim() == (m, n) && available() && k > 0);
+            // Uninitialised: pack_a and pack_b write every element the kernel reads.
+            let mut a_pack: Aligned<{ MC * KC }> = Aligned([const { std::mem::MaybeUninit::uninit() }; MC * KC]);
+            let mut b_pack: Aligned<{ KC * NC }> = Aligned([const { std::mem::MaybeUninit::uninit() }; KC * NC]);
+            let mut out = [[0.0; NR]; BR];
+            let (c_p, c_s) = (c.as_mut_ptr(), (c.strides()[0], c.strides()[1]));
+            for pc in (0..k).step_by(KC) {
+                let kc = KC.min(k - pc);
+                let beta = if pc == 0 { beta } else { 1.0 };
+                for ic in (0..m).step_by(MC) {
+                    let mc = MC.min(m - ic);
+                    pack_a(a.slice(s![ic..ic + mc, pc..pc + kc]), &mut a_pack.0);
+                    for jc in (0..n).step_by(NC) {
+                        let nc = NC.min(n - jc);
+                        pack_b(b.slice(s![pc..pc + kc, jc..jc + nc]), &mut b_pack.0);
+                        for jr in (0..nc).step_by(NR) {
+                            let cols = NR.min(nc - jr);
+                            for ir in (0..mc).step_by(BR) {
+                                let rows = BR.min(mc - ir);
+                                let (i, j) = ((ic + ir) as isize, (jc + jr) as isize);
+                                // SAFETY: the packed A tile at ir·kc holds kc·BR elements and the
+                                // B panel at jr·kc kc·NR, all written by pack_a and pack_b; the
+                                // CPU has AVX2 + FMA.
+                                unsafe {
+                                    let a_tile = a_pack.0.as_ptr().add(ir * kc).cast();
+                                    let b_panel = b_pack.0.as_ptr().add(jr * kc).cast();
+                                    broadcast_tile(kc, a_tile, b_panel, &mut out);
+                                }
+                                // SAFETY: the (rows, cols) block at (i, j) lies inside C.
+                                unsafe {
+                                    let c_tile = c_p.offset(i * c_s.0 + j * c_s.1);
+                                    write_back(&out[..rows], cols, alpha, beta, c_tile, c_s);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+}

@@ -1,0 +1,75 @@
+//! The matrix products of training allocate nothing: gemm on one thread, and a whole training
+//! iteration after the first (whose buffers are then reused), counted by a global allocator.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use ndarray::Array2;
+use ndnet::{Activation, GradientDescent, Initializer, Network, linalg::gemm};
+use rand::SeedableRng;
+
+/// The system allocator, counting the allocations of the current thread.
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[test]
+fn single_threaded_products_and_training_iterations_allocate_nothing() {
+    ndnet::set_num_threads(1);
+    let w = Array2::from_shape_fn((20, 700), |(i, j)| ((i * 7 + j) % 13) as f64 - 6.0);
+    let x = Array2::from_shape_fn((700, 209), |(i, j)| ((i + 3 * j) % 11) as f64 * 0.1);
+    let dz = Array2::from_shape_fn((20, 209), |(i, j)| ((i + j) % 5) as f64 - 2.0);
+    let mut z = Array2::zeros((20, 209));
+    let mut dw = Array2::zeros((20, 700));
+    let mut da = Array2::zeros((700, 209));
+    let count = allocations_during(|| {
+        gemm(1.0, w.view(), x.view(), 0.0, z.view_mut()).expect("shapes fit");
+        gemm(1.0 / 209.0, dz.view(), x.t(), 0.0, dw.view_mut()).expect("shapes fit");
+        gemm(1.0, w.t(), dz.view(), 0.0, da.view_mut()).expect("shapes fit");
+    });
+    assert_eq!(count, 0, "gemm allocated");
+
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let mut net = Network::<f32>::new(
+        &[700, 20, 7, 5, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .expect("valid sizes");
+    let x = x.mapv(|v| v as f32);
+    let y = Array2::from_shape_fn((1, 209), |(_, j)| (j % 2) as f32);
+    let mut gd = GradientDescent::new(0.01).expect("a valid rate");
+    let mut step = || {
+        net.forward(&x).expect("shapes fit");
+        net.backward(&x, &y).expect("shapes fit");
+        net.update(&mut gd);
+    };
+    step(); // the first pass sizes the layers' buffers
+    assert_eq!(allocations_during(step), 0, "a training iteration allocated");
+}
