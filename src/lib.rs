@@ -38,6 +38,8 @@ pub mod numpy_random;
 mod optimizer;
 #[cfg(feature = "plot")]
 pub mod plot;
+#[cfg(feature = "csv")]
+mod tabular_model;
 mod train;
 
 pub use activation::{Activation, CustomActivation};
@@ -49,6 +51,8 @@ pub use init::Initializer;
 pub use layer::Dense;
 pub use network::Network;
 pub use optimizer::{GradientDescent, Optimizer, ParamId, ParamKind};
+#[cfg(feature = "csv")]
+pub use tabular_model::{CrossValidation, TabularModel, cross_validate};
 pub use train::{History, Record, TrainConfig};
 
 /// The README's code blocks, compiled and run as doctests.
