@@ -15,7 +15,8 @@ impl<F: Float> TabularModel<F> {
     /// The result is (1, m), m the number of rows.
     ///
     /// # Errors
-    /// As [`FittedPreprocessing::transform`] (a missing feature column, text in a numeric one).
+    /// As [`FittedPreprocessing::transform`](crate::data::tabular::FittedPreprocessing::transform) (a missing feature
+    /// column, text in a numeric one).
     ///
     /// ```
     /// # use ndnet::TabularModel;
@@ -71,7 +72,8 @@ impl<F: Float> TabularModel<F> {
     /// The first ID column's value for every row of `table`, to write next to the predictions.
     ///
     /// # Errors
-    /// As [`FittedPreprocessing::ids`]: no ID column configured, or `table` lacks it.
+    /// As [`FittedPreprocessing::ids`](crate::data::tabular::FittedPreprocessing::ids): no ID column configured, or
+    /// `table` lacks it.
     ///
     /// ```
     /// # use ndnet::TabularModel;
@@ -108,7 +110,8 @@ impl<F: Float> TabularModel<F> {
     /// As [`TabularModel::confusion_matrix`], on the rows `rows` of `table` (a validation fold).
     ///
     /// # Errors
-    /// As [`FittedPreprocessing::transform_rows`]; [`Error::InvalidArgument`] if `table` has
+    /// As [`FittedPreprocessing::transform_rows`](crate::data::tabular::FittedPreprocessing::transform_rows);
+    /// [`Error::InvalidArgument`] if `table` has
     /// no target column.
     ///
     /// ```
@@ -126,11 +129,12 @@ impl<F: Float> TabularModel<F> {
     }
 
     /// The `k` features with the largest weights in absolute value, largest first, with their
-    /// names from [`FittedPreprocessing::feature_names`].
+    /// names from
+    /// [`FittedPreprocessing::feature_names`](crate::data::tabular::FittedPreprocessing::feature_names).
     ///
     /// For a logistic regression the value is the signed weight wⱼ (positive pushes towards
     /// the positive label; features are standardized, so weights are comparable). For a
-    /// network with hidden layers it is the Euclidean norm of the feature's column of W[1],
+    /// network with hidden layers it is the Euclidean norm of the feature's column of W\[1\],
     /// a rough, unsigned importance. Fewer than `k` entries if there are fewer features.
     ///
     /// ```
