@@ -96,7 +96,8 @@ impl<F: Float> TabularModel<F> {
     /// use ndnet::TabularModel;
     /// use ndnet::data::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
-    /// let (model, history) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// let config = TabularConfig::new("y", "Y");
+    /// let (model, history) = TabularModel::<f64>::fit_logistic_regression(&table, &config, 1.0, 100)?;
     /// assert!(history.last_cost().unwrap() < history.first_cost().unwrap());
     /// assert_eq!(model.predict_labels(&table)?, ["N", "N", "Y", "Y"]);
     /// # Ok::<(), ndnet::Error>(())
