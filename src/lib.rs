@@ -40,6 +40,8 @@ pub mod numpy_random;
 mod optimizer;
 #[cfg(feature = "plot")]
 pub mod plot;
+#[cfg(feature = "csv")]
+mod tabular_model;
 mod train;
 
 pub use activation::{Activation, CustomActivation};
@@ -52,6 +54,8 @@ pub use layer::Dense;
 pub use linalg::{num_threads, set_num_threads};
 pub use network::Network;
 pub use optimizer::{GradientDescent, Optimizer, ParamId, ParamKind};
+#[cfg(feature = "csv")]
+pub use tabular_model::{CrossValidation, TabularModel, cross_validate};
 pub use train::{Diagnostics, EpochRecord, History, LayerDiagnostics, Record, TrainConfig, Validation};
 
 /// The README's code blocks, compiled and run as doctests.

@@ -113,3 +113,55 @@ fn loan_folds_fit_on_training_rows_only() {
         assert!(positives == 84.0 || positives == 85.0, "{positives}");
     }
 }
+
+/// The example's settings: gradient descent α = 0.1, 3000 iterations, stratified folds of seed 0.
+/// Measured 0.8111 ± 0.0185 (folds 0.8049 0.7805 0.8211 0.8130 0.8361); scikit-learn's
+/// LogisticRegression with the same preprocessing reaches 0.811 ± 0.014, the majority 0.687.
+#[test]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test -- --ignored"]
+fn loan_cross_validated_logistic_regression_beats_the_majority() {
+    use rand::SeedableRng;
+    let table = Table::from_path(loan_file("loan_train.csv")).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let cv = ndnet::TabularModel::<f64>::cross_validate_logistic_regression(&table, &config(), 5, 0.1, 3000, &mut rng)
+        .unwrap();
+    assert_eq!(cv.fold_accuracies.len(), 5);
+    assert!(cv.mean >= 0.79, "5-fold CV accuracy {cv}");
+}
+
+#[test]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test -- --ignored"]
+fn loan_model_predicts_the_unlabelled_file() {
+    let train = Table::from_path(loan_file("loan_train.csv")).unwrap();
+    let test = Table::from_path(loan_file("loan_test_unlabeled.csv")).unwrap();
+    let (model, _) = ndnet::TabularModel::<f64>::fit_logistic_regression(&train, &config(), 0.1, 3000).unwrap();
+    let p = model.predict_proba(&test).unwrap();
+    assert_eq!(p.dim(), (1, 367));
+    assert!(p.iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v)));
+    let labels = model.predict_labels(&test).unwrap();
+    assert_eq!(labels.len(), 367);
+    assert!(labels.iter().all(|l| l == "Y" || l == "N"));
+    assert!(labels.iter().any(|l| l == "N"), "every loan predicted Y");
+    assert_eq!(model.ids(&test).unwrap().len(), 367);
+    // Credit history is by far the strongest signal in this data set.
+    assert_eq!(model.top_features(1)[0].0, "Credit_History");
+}
+
+#[test]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test -- --ignored"]
+fn loan_model_predicts_unseen_categories_and_empty_cells() {
+    let train = Table::from_path(loan_file("loan_train.csv")).unwrap();
+    let (model, _) = ndnet::TabularModel::<f32>::fit_logistic_regression(&train, &config(), 0.1, 300).unwrap();
+    // Unseen categories (Other, Maybe, Postgraduate, Offshore), empty cells everywhere, no target column.
+    let csv = "Loan_ID,Gender,Married,Dependents,Education,Self_Employed,ApplicantIncome,\
+               CoapplicantIncome,LoanAmount,Loan_Amount_Term,Credit_History,Property_Area\n\
+               X1,Other,Maybe,,Postgraduate,,,,,,,Offshore\n\
+               X2,,,,,,,,,,,\n\
+               X3,Male,Yes,2,Graduate,No,5000,1000,120,360,1,Urban\n";
+    let table = Table::from_reader(csv.as_bytes(), "hand-made.csv").unwrap();
+    let p = model.predict_proba(&table).unwrap();
+    assert!(p.iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v)), "{p}");
+    let labels = model.predict_labels(&table).unwrap();
+    assert!(labels.iter().all(|l| l == "Y" || l == "N"));
+    assert_eq!(model.ids(&table).unwrap(), ["X1", "X2", "X3"]);
+}

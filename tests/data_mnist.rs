@@ -52,3 +52,33 @@ fn real_t10k_files_match_numpy() {
     assert_eq!(y.dim(), (10, 10_000));
     assert_eq!(y.sum(), 10_000.0);
 }
+
+/// The example's "is it a 3?" classifier: seeded stratified 80/20 split, logistic regression,
+/// gradient descent α = 1, 500 iterations. Measured test accuracy 0.9735 (precision 0.894,
+/// recall 0.837); the bound is a little under it. Always answering "not a 3" scores 0.899.
+#[test]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test -- --ignored"]
+fn one_vs_rest_three_classifier() {
+    use ndnet::{GradientDescent, Network, TrainConfig, data::train_test_split, metrics::confusion_matrix};
+    use rand::SeedableRng;
+    let dir = mnist_dir();
+    let digits = load_mnist::<f32>(
+        dir.join("t10k-images-idx3-ubyte.gz"),
+        dir.join("t10k-labels-idx1-ubyte.gz"),
+    )
+    .expect("the real MNIST files load");
+    let y = one_vs_rest::<f32, _>(&digits.labels, 3);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let split = train_test_split(&digits.x, &y, 0.2, true, &mut rng).unwrap();
+    let mut net = Network::<f32>::logistic_regression(784).unwrap();
+    net.fit(
+        &split.x_train,
+        &split.y_train,
+        &mut GradientDescent::new(1.0).unwrap(),
+        &TrainConfig::new(500),
+    )
+    .unwrap();
+    let cm = confusion_matrix(&net.predict(&split.x_test, 0.5).unwrap(), &split.y_test).unwrap();
+    assert!(cm.accuracy() >= 0.965, "test accuracy {:.4}\n{cm}", cm.accuracy());
+    assert!(cm.recall() >= 0.8, "recall on the 3s {:.4}\n{cm}", cm.recall());
+}
