@@ -38,6 +38,7 @@ pub mod numpy_random;
 mod optimizer;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod search;
 mod train;
 
 pub use activation::{Activation, CustomActivation};
