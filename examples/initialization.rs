@@ -8,8 +8,8 @@
 //!
 //! What to look for:
 //! - zeros: every hidden unit of a layer computes the same thing, so every row of W[1] stays
-//!   identical (with ReLU and W = 0 all gradients are 0 and nothing moves at all); the
-//!   example prints the rows to show it.
+//!   identical. With ReLU (g′(0) = 0) and W = 0 every hidden gradient is even 0, so the hidden
+//!   weights never move and the network predicts one class; the example prints the rows.
 //! - randn · 10: the outputs start saturated at exactly 0 or 1 in floating point, so the
 //!   course's cost −(1/m) Σ y log a + (1 − y) log(1 − a) is infinite at iteration 0. ndnet
 //!   computes the cost from Z[L] (log-sum-exp form), so it stays finite and training goes on;
