@@ -40,6 +40,7 @@ pub mod numpy_random;
 mod optimizer;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod search;
 #[cfg(feature = "csv")]
 mod tabular_model;
 mod train;
