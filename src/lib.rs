@@ -30,6 +30,8 @@ mod gradcheck;
 pub mod graph;
 pub mod guide;
 mod init;
+#[cfg(feature = "serde")]
+pub mod io;
 mod layer;
 pub mod looped;
 pub mod metrics;
@@ -48,7 +50,10 @@ pub use gradcheck::{GradientCheck, gradient_check};
 pub use init::Initializer;
 pub use layer::Dense;
 pub use network::Network;
-pub use optimizer::{GradientDescent, Optimizer, ParamId, ParamKind};
+pub use optimizer::{
+    Adam, AdamConfig, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, ParamId, ParamKind,
+    RmsProp, RmsPropConfig,
+};
 pub use train::{History, Record, TrainConfig};
 
 /// The README's code blocks, compiled and run as doctests.
