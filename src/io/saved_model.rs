@@ -27,6 +27,12 @@ pub struct SavedModel<F: Float> {
 
 impl<F: Float> SavedModel<F> {
     /// A model holding only `network`.
+    ///
+    /// ```
+    /// let model = ndnet::io::SavedModel::new(ndnet::Network::<f32>::logistic_regression(4)?);
+    /// assert_eq!(model.network().depth(), 1);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
     pub fn new(network: Network<F>) -> Self {
         SavedModel {
             network,
@@ -36,13 +42,33 @@ impl<F: Float> SavedModel<F> {
     }
 
     /// The same model with the tabular preprocessing its network was trained after.
+    ///
+    /// ```
+    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::io::SavedModel;
+    /// let table = Table::from_reader("income,area,ok\n1000,Urban,Y\n3000,Rural,N\n".as_bytes(), "t.csv")?;
+    /// let fitted = TabularConfig::new("ok", "Y").fit(&table)?;
+    /// let net = ndnet::Network::<f64>::logistic_regression(fitted.n_features())?;
+    /// let model = SavedModel::new(net).with_preprocessing(fitted);
+    /// let back = SavedModel::<f64>::from_bytes(&model.to_bytes()?)?;
+    /// assert_eq!(back.preprocessing(), model.preprocessing());
+    /// let (x, _) = back.preprocessing().unwrap().transform::<f64>(&table)?;
+    /// assert_eq!(back.network().predict(&x, 0.5)?.dim(), (1, 2));
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
     #[cfg(feature = "csv")]
     pub fn with_preprocessing(mut self, preprocessing: FittedPreprocessing) -> Self {
         self.preprocessing = Some(preprocessing);
         self
     }
 
-    /// The tabular preprocessing saved along, if any.
+    /// The tabular preprocessing saved along, if any (see [`SavedModel::with_preprocessing`]).
+    ///
+    /// ```
+    /// let model = ndnet::io::SavedModel::new(ndnet::Network::<f64>::logistic_regression(1)?);
+    /// assert!(model.preprocessing().is_none());
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
     #[cfg(feature = "csv")]
     pub fn preprocessing(&self) -> Option<&FittedPreprocessing> {
         self.preprocessing.as_ref()
@@ -54,6 +80,12 @@ impl<F: Float> SavedModel<F> {
     }
 
     /// The network, by value.
+    ///
+    /// ```
+    /// let model = ndnet::io::SavedModel::new(ndnet::Network::<f64>::logistic_regression(3)?);
+    /// assert_eq!(model.into_network().layer_sizes(), vec![3, 1]);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
     pub fn into_network(self) -> Network<F> {
         self.network
     }
@@ -62,6 +94,18 @@ impl<F: Float> SavedModel<F> {
     ///
     /// # Errors
     /// As [`super::save_json`].
+    ///
+    /// ```
+    /// use ndnet::io::SavedModel;
+    /// # let dir = std::env::temp_dir().join(format!("ndnet-saved-json-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let model = SavedModel::new(ndnet::Network::<f64>::logistic_regression(2)?);
+    /// model.save_json(dir.join("model.json"))?;
+    /// let back = SavedModel::<f64>::load_json(dir.join("model.json"))?;
+    /// assert_eq!(back.network().layer_sizes(), vec![2, 1]);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
     pub fn save_json(&self, path: impl AsRef<Path>) -> Result<()> {
         atomic::write(path.as_ref(), self.to_json_string()?.as_bytes())
     }
@@ -80,6 +124,18 @@ impl<F: Float> SavedModel<F> {
     ///
     /// # Errors
     /// As [`super::save_binary`].
+    ///
+    /// ```
+    /// use ndnet::io::SavedModel;
+    /// # let dir = std::env::temp_dir().join(format!("ndnet-saved-bin-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let model = SavedModel::new(ndnet::Network::<f32>::logistic_regression(2)?);
+    /// model.save_binary(dir.join("model.ndnet"))?;
+    /// let back = SavedModel::<f32>::load_binary(dir.join("model.ndnet"))?;
+    /// assert_eq!(back.network().layer_sizes(), vec![2, 1]);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
     pub fn save_binary(&self, path: impl AsRef<Path>) -> Result<()> {
         atomic::write(path.as_ref(), &self.to_bytes()?)
     }

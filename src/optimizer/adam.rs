@@ -160,6 +160,13 @@ impl<F: Float> Adam<F> {
     }
 
     /// The hyperparameters (with the current learning rate).
+    ///
+    /// ```
+    /// use ndnet::{Adam, AdamConfig};
+    /// let opt = Adam::<f64>::new(AdamConfig::default())?;
+    /// assert_eq!(opt.config().beta2, 0.999);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
     pub fn config(&self) -> AdamConfig {
         self.config
     }
@@ -178,6 +185,19 @@ impl<F: Float> Adam<F> {
     }
 
     /// The moments (v, s) of a parameter, before bias correction; `None` before its first update.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{Adam, AdamConfig, Optimizer, ParamId, ParamKind};
+    /// let mut opt = Adam::new(AdamConfig::default())?;
+    /// let id = ParamId { layer: 1, kind: ParamKind::Weights };
+    /// opt.begin_step();
+    /// opt.update(id, array![[0.0]].view_mut(), array![[2.0]].view());
+    /// let (v, s) = opt.moments(id).unwrap();
+    /// approx::assert_abs_diff_eq!(v[[0, 0]], 0.2, epsilon = 1e-15); // (1 − 0.9)·2
+    /// approx::assert_abs_diff_eq!(s[[0, 0]], 0.004, epsilon = 1e-15); // (1 − 0.999)·2²
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
     pub fn moments(&self, id: ParamId) -> Option<(ArrayView2<'_, F>, ArrayView2<'_, F>)> {
         let (v, s) = self.moments.get(id.index())?.as_ref()?;
         Some((v.view(), s.view()))

@@ -114,6 +114,13 @@ impl<F: Float> Momentum<F> {
     }
 
     /// The hyperparameters (with the current learning rate).
+    ///
+    /// ```
+    /// use ndnet::{Momentum, MomentumConfig};
+    /// let opt = Momentum::<f32>::new(MomentumConfig::default().beta(0.8))?;
+    /// assert_eq!(opt.config().beta, 0.8);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
     pub fn config(&self) -> MomentumConfig {
         self.config
     }

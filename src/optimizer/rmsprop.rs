@@ -127,6 +127,13 @@ impl<F: Float> RmsProp<F> {
     }
 
     /// The hyperparameters (with the current learning rate).
+    ///
+    /// ```
+    /// use ndnet::{RmsProp, RmsPropConfig};
+    /// let opt = RmsProp::<f32>::new(RmsPropConfig::default())?;
+    /// assert_eq!(opt.config().epsilon, 1e-8);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
     pub fn config(&self) -> RmsPropConfig {
         self.config
     }
