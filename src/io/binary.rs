@@ -22,6 +22,7 @@
 use std::path::Path;
 
 use super::document::{self, FORMAT_VERSION};
+use super::reader::Reader;
 use crate::{Error, Float, Network, Result};
 
 const MAGIC: &[u8; 8] = b"NDNETMDL";
@@ -107,11 +108,7 @@ pub(super) fn decode<F: Float>(path: &Path, bytes: &[u8]) -> Result<(Network<F>,
     if crc32(body).to_le_bytes() != crc {
         return Err(error("checksum mismatch: the file is truncated or corrupt".into()));
     }
-    let mut r = Reader {
-        path,
-        bytes: body,
-        pos: HEADER,
-    };
+    let mut r = Reader::new(path, body, HEADER);
     let cost = document::cost(path, &r.string("the cost")?)?;
     let depth = r.u32("the number of layers")?;
     let mut parameters = Vec::new();
@@ -138,109 +135,19 @@ pub(super) fn decode<F: Float>(path: &Path, bytes: &[u8]) -> Result<(Network<F>,
         }
         flag => return Err(error(format!("bad preprocessing flag {flag}"))),
     };
-    if r.pos != body.len() {
-        return Err(error(format!(
-            "{} unexpected bytes after the content",
-            body.len() - r.pos
-        )));
+    if r.remaining() != 0 {
+        return Err(error(format!("{} unexpected bytes after the content", r.remaining())));
     }
     Ok((document::network(path, cost, parameters, &activations)?, preprocessing))
 }
 
-fn float_size<F: Float>() -> usize {
+pub(super) fn float_size<F: Float>() -> usize {
     if F::NAME == "f32" { 4 } else { 8 }
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&(s.len() as u32).to_le_bytes());
     out.extend_from_slice(s.as_bytes());
-}
-
-/// A cursor that never reads past the end: every read checks the bytes that remain.
-struct Reader<'a> {
-    path: &'a Path,
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn remaining(&self) -> usize {
-        self.bytes.len() - self.pos
-    }
-
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
-        if n > self.remaining() {
-            return Err(Error::format(
-                self.path,
-                None,
-                None,
-                format!(
-                    "{what} needs {n} bytes at offset {} but only {} remain",
-                    self.pos,
-                    self.remaining()
-                ),
-            ));
-        }
-        let slice = &self.bytes[self.pos..self.pos + n];
-        self.pos += n;
-        Ok(slice)
-    }
-
-    fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N]> {
-        Ok(self.take(N, what)?.try_into().expect("take returned N bytes"))
-    }
-
-    fn u8(&mut self, what: &str) -> Result<u8> {
-        Ok(self.array::<1>(what)?[0])
-    }
-
-    fn u32(&mut self, what: &str) -> Result<u32> {
-        Ok(u32::from_le_bytes(self.array(what)?))
-    }
-
-    /// A u64 length, as usize.
-    fn size(&mut self, what: &str) -> Result<usize> {
-        let n = u64::from_le_bytes(self.array(what)?);
-        usize::try_from(n)
-            .map_err(|_| Error::format(self.path, None, None, format!("{what} {n} does not fit in memory")))
-    }
-
-    fn string(&mut self, what: &str) -> Result<String> {
-        let len = self.u32(what)? as usize;
-        let bytes = self.take(len, what)?;
-        String::from_utf8(bytes.to_vec())
-            .map_err(|_| Error::format(self.path, None, None, format!("{what} is not UTF-8")))
-    }
-
-    /// A matrix: its claimed size is checked against the remaining bytes before allocating.
-    fn matrix<F: Float>(&mut self, what: &str) -> Result<ndarray::Array2<F>> {
-        let rows = self.size(what)?;
-        let cols = self.size(what)?;
-        let size = float_size::<F>();
-        let n_bytes = rows.checked_mul(cols).and_then(|n| n.checked_mul(size));
-        if n_bytes.is_none_or(|n| n > self.remaining()) {
-            return Err(Error::format(
-                self.path,
-                None,
-                None,
-                format!(
-                    "{what} claims {rows} × {cols} values but only {} bytes remain",
-                    self.remaining()
-                ),
-            ));
-        }
-        let raw = self.take(n_bytes.expect("checked just above"), what)?;
-        let data = if size == 4 {
-            raw.chunks_exact(4)
-                .map(|c| F::from_f64(f64::from(f32::from_le_bytes(c.try_into().expect("4 bytes")))))
-                .collect()
-        } else {
-            raw.chunks_exact(8)
-                .map(|c| F::from_f64(f64::from_le_bytes(c.try_into().expect("8 bytes"))))
-                .collect()
-        };
-        document::matrix(self.path, what, [rows, cols], data)
-    }
 }
 
 /// CRC-32 (IEEE 802.3, as in zip and PNG), bytewise with a table built at compile time.

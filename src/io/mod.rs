@@ -42,6 +42,7 @@ mod atomic;
 mod binary;
 mod document;
 mod json;
+mod reader;
 mod saved_model;
 
 pub use saved_model::SavedModel;

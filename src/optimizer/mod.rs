@@ -32,12 +32,14 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use crate::{Error, Float, Result};
 
 mod adam;
+mod adam_config;
 mod momentum;
 mod rmsprop;
 mod schedule;
 mod state;
 
-pub use adam::{Adam, AdamConfig};
+pub use adam::Adam;
+pub use adam_config::AdamConfig;
 pub use momentum::{Momentum, MomentumConfig};
 pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use schedule::LearningRateSchedule;
