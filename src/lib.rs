@@ -31,6 +31,8 @@ mod gradcheck;
 pub mod graph;
 pub mod guide;
 mod init;
+#[cfg(feature = "serde")]
+pub mod io;
 mod layer;
 pub mod linalg;
 pub mod looped;
@@ -54,7 +56,10 @@ pub use init::Initializer;
 pub use layer::Dense;
 pub use linalg::{num_threads, set_num_threads};
 pub use network::Network;
-pub use optimizer::{GradientDescent, Optimizer, ParamId, ParamKind};
+pub use optimizer::{
+    Adam, AdamConfig, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, ParamId, ParamKind,
+    RmsProp, RmsPropConfig,
+};
 #[cfg(feature = "csv")]
 pub use tabular_model::{CrossValidation, TabularModel, cross_validate};
 pub use train::{Diagnostics, EpochRecord, History, LayerDiagnostics, Record, TrainConfig, Validation};

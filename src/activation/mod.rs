@@ -289,7 +289,7 @@ mod tests {
             array![[0.01, 1.0], [0.01, 1.0]]
         );
         assert_eq!(Activation::Linear.apply(&z), z);
-        assert_eq!(Activation::Linear.derivative(&z), Array2::ones((2, 2)));
+        assert_eq!(Activation::Linear.derivative(&z), Array2::<f64>::ones((2, 2)));
     }
 
     #[test]

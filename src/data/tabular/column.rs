@@ -19,6 +19,7 @@ use crate::{Error, Result};
 /// assert_eq!((median, mean), (3.0, 3.0));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FittedColumn {
     /// The column's name in the header.
     pub name: String,
@@ -34,6 +35,7 @@ pub struct FittedColumn {
 /// assert_eq!(e.n_features(), 2);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ColumnEncoding {
     /// One feature, `(value − mean) / std`, with missing values replaced by `median`.
     Numeric {

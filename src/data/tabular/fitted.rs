@@ -44,6 +44,7 @@ use crate::{Error, Result};
 /// assert_eq!(fitted.ids(&test).unwrap(), ["b1"]);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FittedPreprocessing {
     pub(super) target: FittedTarget,
     pub(super) id_columns: Vec<String>,
@@ -77,6 +78,34 @@ impl FittedPreprocessing {
             columns,
             feature_names,
         })
+    }
+
+    /// Checks what a saved model holds: feature names that match the columns, finite
+    /// statistics, a positive standard deviation, a mode among the categories.
+    #[cfg(feature = "serde")]
+    pub(crate) fn check_loaded(&self) -> std::result::Result<(), String> {
+        let names: Vec<String> = self.columns.iter().flat_map(FittedColumn::feature_names).collect();
+        if names != self.feature_names {
+            return Err("the feature names do not match the columns' encodings".to_owned());
+        }
+        for column in &self.columns {
+            match &column.encoding {
+                super::ColumnEncoding::Numeric { median, mean, std } => {
+                    if !(median.is_finite() && mean.is_finite() && std.is_finite() && *std > 0.0) {
+                        return Err(format!(
+                            "column {}: median {median}, mean {mean}, std {std} must be finite with std > 0",
+                            column.name
+                        ));
+                    }
+                }
+                super::ColumnEncoding::Categorical { categories, mode } => {
+                    if !categories.contains(mode) {
+                        return Err(format!("column {}: the mode {mode:?} is not a category", column.name));
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The values of the first ID column for every row of `table`, to write predictions

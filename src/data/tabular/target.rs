@@ -9,6 +9,7 @@ const EMPTY: &str = "empty target cell; every labelled row needs a label";
 
 /// The target column's name and its two labels, as found when fitting.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct FittedTarget {
     pub(crate) name: String,
     pub(crate) positive: String,

@@ -6,7 +6,16 @@
 //!
 //! ```text
 //! gradient descent   θ := θ − α dθ
+//! momentum           v := β v + (1 − β) dθ                 θ := θ − α v
+//! RMSprop            s := β s + (1 − β) dθ²                θ := θ − α dθ / (√s + ε)
+//! Adam               v := β1 v + (1 − β1) dθ,  s := β2 s + (1 − β2) dθ²   (t := t + 1 each step)
+//!                    v̂ := v / (1 − β1^t),  ŝ := s / (1 − β2^t)            θ := θ − α v̂ / (√ŝ + ε)
 //! ```
+//!
+//! Each optimizer with state is built from a config whose defaults are documented and checked
+//! once by `new` ([`Momentum::new`], [`RmsProp::new`], [`Adam::new`]); its state (v, s) is kept
+//! per parameter, indexed by [`ParamId::index`], allocated at the first step and reused after.
+//! A [`LearningRateSchedule`] gives the decayed α for an epoch.
 //!
 //! ```
 //! use ndarray::array;
@@ -21,6 +30,19 @@
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 use crate::{Error, Float, Result};
+
+mod adam;
+mod adam_config;
+mod momentum;
+mod rmsprop;
+mod schedule;
+mod state;
+
+pub use adam::Adam;
+pub use adam_config::AdamConfig;
+pub use momentum::{Momentum, MomentumConfig};
+pub use rmsprop::{RmsProp, RmsPropConfig};
+pub use schedule::LearningRateSchedule;
 
 /// Which parameter of which layer an update is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

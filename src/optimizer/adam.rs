@@ -1,0 +1,236 @@
+//! Adam: momentum and RMSprop together, with bias correction.
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
+
+use super::state::{Slots, slot};
+use super::{AdamConfig, Optimizer, ParamId, check_learning_rate};
+use crate::{Float, Result};
+
+/// Adam. Each step t (counted by [`Optimizer::begin_step`], from 1), for every parameter:
+///
+/// ```text
+/// v := β1 v + (1 − β1) dθ        s := β2 s + (1 − β2) dθ²
+/// v̂ := v / (1 − β1^t)            ŝ := s / (1 − β2^t)
+/// θ := θ − α v̂ / (√ŝ + ε)
+/// ```
+///
+/// At t = 1 the bias correction makes v̂ = dθ and ŝ = dθ², so the first step is α·sign(dθ)
+/// (for |dθ| ≫ ε) whatever the gradient's scale.
+///
+/// ```
+/// use ndarray::array;
+/// use ndnet::{Adam, AdamConfig, Optimizer, ParamId, ParamKind};
+///
+/// let mut opt = Adam::new(AdamConfig::default().learning_rate(0.01))?;
+/// let mut w = array![[1.0, 1.0]];
+/// Optimizer::<f64>::begin_step(&mut opt);
+/// opt.update(ParamId { layer: 1, kind: ParamKind::Weights }, w.view_mut(), array![[250.0, -0.5]].view());
+/// approx::assert_relative_eq!(w, array![[0.99, 1.01]], max_relative = 1e-7);
+/// # Ok::<(), ndnet::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Adam<F: Float> {
+    config: AdamConfig,
+    /// The step t.
+    t: u64,
+    /// β1^t and β2^t, kept as running products (no `powi` overflow for large t).
+    beta1_t: f64,
+    beta2_t: f64,
+    /// (v, s) per parameter.
+    moments: Slots<(Array2<F>, Array2<F>)>,
+}
+
+impl<F: Float> Adam<F> {
+    /// Adam with the given hyperparameters, at step t = 0.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) as
+    /// [`AdamConfig::validate`].
+    ///
+    /// ```
+    /// use ndnet::{Adam, AdamConfig};
+    /// assert!(Adam::<f32>::new(AdamConfig::default()).is_ok());
+    /// assert!(Adam::<f32>::new(AdamConfig::default().epsilon(-1.0)).is_err());
+    /// ```
+    pub fn new(config: AdamConfig) -> Result<Self> {
+        config.validate()?;
+        Ok(Adam {
+            config,
+            t: 0,
+            beta1_t: 1.0,
+            beta2_t: 1.0,
+            moments: Vec::new(),
+        })
+    }
+
+    /// The hyperparameters (with the current learning rate).
+    ///
+    /// ```
+    /// use ndnet::{Adam, AdamConfig};
+    /// let opt = Adam::<f64>::new(AdamConfig::default())?;
+    /// assert_eq!(opt.config().beta2, 0.999);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn config(&self) -> AdamConfig {
+        self.config
+    }
+
+    /// The step count t: the number of [`Optimizer::begin_step`] calls so far.
+    ///
+    /// ```
+    /// use ndnet::{Adam, AdamConfig, Optimizer};
+    /// let mut opt = Adam::<f64>::new(AdamConfig::default())?;
+    /// opt.begin_step();
+    /// assert_eq!(opt.step(), 1);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn step(&self) -> u64 {
+        self.t
+    }
+
+    /// The moments (v, s) of a parameter, before bias correction; `None` before its first update.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{Adam, AdamConfig, Optimizer, ParamId, ParamKind};
+    /// let mut opt = Adam::new(AdamConfig::default())?;
+    /// let id = ParamId { layer: 1, kind: ParamKind::Weights };
+    /// opt.begin_step();
+    /// opt.update(id, array![[0.0]].view_mut(), array![[2.0]].view());
+    /// let (v, s) = opt.moments(id).unwrap();
+    /// approx::assert_abs_diff_eq!(v[[0, 0]], 0.2, epsilon = 1e-15); // (1 − 0.9)·2
+    /// approx::assert_abs_diff_eq!(s[[0, 0]], 0.004, epsilon = 1e-15); // (1 − 0.999)·2²
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn moments(&self, id: ParamId) -> Option<(ArrayView2<'_, F>, ArrayView2<'_, F>)> {
+        let (v, s) = self.moments.get(id.index())?.as_ref()?;
+        Some((v.view(), s.view()))
+    }
+}
+
+impl<F: Float> Optimizer<F> for Adam<F> {
+    fn begin_step(&mut self) {
+        self.t += 1;
+        self.beta1_t *= self.config.beta1;
+        self.beta2_t *= self.config.beta2;
+    }
+
+    /// Updates θ for step t. An update before any `begin_step` counts as step 1.
+    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) {
+        if self.t == 0 {
+            <Self as Optimizer<F>>::begin_step(self);
+        }
+        let AdamConfig {
+            learning_rate,
+            beta1,
+            beta2,
+            epsilon,
+        } = self.config;
+        let dim = grad.dim();
+        let (v, s) = slot(
+            &mut self.moments,
+            id.index(),
+            |(v, _)| v.dim() == dim,
+            || (Array2::zeros(dim), Array2::zeros(dim)),
+        );
+        let (b1, one_minus_b1) = (F::from_f64(beta1), F::from_f64(1.0 - beta1));
+        let (b2, one_minus_b2) = (F::from_f64(beta2), F::from_f64(1.0 - beta2));
+        let correction1 = F::from_f64(1.0 - self.beta1_t);
+        let correction2 = F::from_f64(1.0 - self.beta2_t);
+        let (alpha, epsilon) = (F::from_f64(learning_rate), F::from_f64(epsilon));
+        Zip::from(theta).and(v).and(s).and(grad).for_each(|theta, v, s, &g| {
+            *v = b1 * *v + one_minus_b1 * g;
+            *s = b2 * *s + one_minus_b2 * g * g;
+            let v_hat = *v / correction1;
+            let s_hat = *s / correction2;
+            *theta -= alpha * v_hat / (s_hat.sqrt() + epsilon);
+        });
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+        check_learning_rate(learning_rate)?;
+        self.config.learning_rate = learning_rate;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ParamKind;
+    use ndarray::array;
+
+    const W1: ParamId = ParamId {
+        layer: 1,
+        kind: ParamKind::Weights,
+    };
+
+    #[test]
+    fn two_steps_by_hand() {
+        let mut opt = Adam::new(AdamConfig::default().learning_rate(0.01)).unwrap();
+        let mut w = array![[1.0]];
+        opt.begin_step();
+        opt.update(W1, w.view_mut(), array![[2.0]].view());
+        // t = 1: v = 0.1·2 = 0.2, s = 0.001·4 = 0.004, v̂ = 0.2/0.1 = 2, ŝ = 0.004/0.001 = 4,
+        // w = 1 − 0.01·2/(√4 + 1e-8) = 0.99000000005 (Python, same formula)
+        approx::assert_abs_diff_eq!(w[[0, 0]], 0.99000000005, epsilon = 1e-15);
+        opt.begin_step();
+        opt.update(W1, w.view_mut(), array![[-1.0]].view());
+        // t = 2: v = 0.9·0.2 − 0.1 = 0.08, s = 0.999·0.004 + 0.001 = 0.004996,
+        // v̂ = 0.08/(1 − 0.81) = 0.42105…, ŝ = 0.004996/(1 − 0.998001) = 2.49924…,
+        // step = 0.01·v̂/(√ŝ + 1e-8) = 0.0026633703797568475, w = 0.9873366296702432
+        let (v, s) = opt.moments(W1).unwrap();
+        approx::assert_abs_diff_eq!(v[[0, 0]], 0.08, epsilon = 1e-15);
+        approx::assert_abs_diff_eq!(s[[0, 0]], 0.004996, epsilon = 1e-15);
+        approx::assert_abs_diff_eq!(w[[0, 0]], 0.9873366296702432, epsilon = 1e-14);
+    }
+
+    #[test]
+    fn first_step_is_alpha_times_sign_of_the_gradient() {
+        let alpha = 0.003;
+        let g = array![[1e4, -3.0, 1.0, -1e-3, 42.0]];
+        let mut opt = Adam::new(AdamConfig::default().learning_rate(alpha)).unwrap();
+        let mut w = Array2::<f64>::zeros(g.dim());
+        opt.begin_step();
+        opt.update(W1, w.view_mut(), g.view());
+        // Δw = −α ĝ/(|ĝ| + ε): −α·sign(g) up to a relative ε/|g| ≤ 1e-5 (for |g| = 1e-3)
+        for (&dw, &g) in w.iter().zip(&g) {
+            approx::assert_relative_eq!(dw, -alpha * g.signum(), max_relative = 1e-8 / g.abs() + 1e-12);
+        }
+        // The same in f32, to f32's precision.
+        let mut opt32 = Adam::new(AdamConfig::default().learning_rate(alpha)).unwrap();
+        let mut w32 = Array2::<f32>::zeros(g.dim());
+        Optimizer::<f32>::begin_step(&mut opt32);
+        opt32.update(W1, w32.view_mut(), g.mapv(|v| v as f32).view());
+        for (&dw, &g) in w32.iter().zip(&g) {
+            approx::assert_relative_eq!(dw, -(alpha * g.signum()) as f32, max_relative = 1e-5);
+        }
+    }
+
+    #[test]
+    fn update_without_begin_step_counts_as_step_one() {
+        let mut opt = Adam::new(AdamConfig::default()).unwrap();
+        let mut w = array![[0.0]];
+        opt.update(W1, w.view_mut(), array![[5.0]].view());
+        assert_eq!(opt.step(), 1);
+        approx::assert_relative_eq!(w[[0, 0]], -0.001, max_relative = 1e-8);
+    }
+
+    #[test]
+    fn invalid_hyperparameters() {
+        for config in [
+            AdamConfig::default().beta1(1.0),
+            AdamConfig::default().beta2(-0.1),
+            AdamConfig::default().epsilon(0.0),
+            AdamConfig::default().learning_rate(f64::NAN),
+        ] {
+            assert!(Adam::<f64>::new(config).is_err(), "{config:?}");
+        }
+        let err = Adam::<f64>::new(AdamConfig::default().beta2(1.5)).unwrap_err();
+        assert!(err.to_string().contains("beta2 = 1.5"), "{err}");
+    }
+}

@@ -1,0 +1,233 @@
+//! RMSprop: s := β s + (1 − β) dθ², θ := θ − α dθ / (√s + ε).
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
+
+use super::state::{Slots, check_beta, check_epsilon, slot};
+use super::{Optimizer, ParamId, check_learning_rate};
+use crate::{Float, Result};
+
+/// The hyperparameters of [`RmsProp`], with Keras' defaults (the course gives the update rule but
+/// no defaults of its own for RMSprop).
+///
+/// | field | default | source |
+/// |---|---|---|
+/// | `learning_rate` α | 0.001 | Keras' `RMSprop` |
+/// | `beta` β | 0.9 | Keras' `rho` (Hinton's lecture) |
+/// | `epsilon` ε | 1e-8 | the course's Adam (Keras uses 1e-7) |
+///
+/// ```
+/// use ndnet::RmsPropConfig;
+/// let c = RmsPropConfig::default();
+/// assert_eq!((c.learning_rate, c.beta, c.epsilon), (0.001, 0.9, 1e-8));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RmsPropConfig {
+    /// The learning rate α.
+    pub learning_rate: f64,
+    /// The decay β of the mean square s, in [0, 1).
+    pub beta: f64,
+    /// ε, added to √s so that a zero gradient does not divide by zero.
+    pub epsilon: f64,
+}
+
+impl Default for RmsPropConfig {
+    fn default() -> Self {
+        RmsPropConfig {
+            learning_rate: 0.001,
+            beta: 0.9,
+            epsilon: 1e-8,
+        }
+    }
+}
+
+impl RmsPropConfig {
+    /// The same config with learning rate α.
+    ///
+    /// ```
+    /// assert_eq!(ndnet::RmsPropConfig::default().learning_rate(0.01).learning_rate, 0.01);
+    /// ```
+    pub fn learning_rate(mut self, learning_rate: f64) -> Self {
+        self.learning_rate = learning_rate;
+        self
+    }
+
+    /// The same config with decay β.
+    ///
+    /// ```
+    /// assert_eq!(ndnet::RmsPropConfig::default().beta(0.999).beta, 0.999);
+    /// ```
+    pub fn beta(mut self, beta: f64) -> Self {
+        self.beta = beta;
+        self
+    }
+
+    /// The same config with ε.
+    ///
+    /// ```
+    /// assert_eq!(ndnet::RmsPropConfig::default().epsilon(1e-7).epsilon, 1e-7);
+    /// ```
+    pub fn epsilon(mut self, epsilon: f64) -> Self {
+        self.epsilon = epsilon;
+        self
+    }
+
+    /// Checks the values: α and ε finite and positive, 0 ≤ β < 1.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) naming the bad field.
+    ///
+    /// ```
+    /// assert!(ndnet::RmsPropConfig::default().epsilon(0.0).validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        check_learning_rate(self.learning_rate)?;
+        check_beta("beta", self.beta)?;
+        check_epsilon(self.epsilon)
+    }
+}
+
+/// RMSprop: s := β s + (1 − β) dθ² (element-wise), θ := θ − α dθ / (√s + ε), with s = 0 at first.
+///
+/// ```
+/// use ndarray::array;
+/// use ndnet::{Optimizer, ParamId, ParamKind, RmsProp, RmsPropConfig};
+///
+/// let mut opt = RmsProp::new(RmsPropConfig::default().learning_rate(0.01))?;
+/// let mut w = array![[1.0]];
+/// opt.update(ParamId { layer: 1, kind: ParamKind::Weights }, w.view_mut(), array![[2.0]].view());
+/// // s = 0.1·2² = 0.4;  w = 1 − 0.01·2 / (√0.4 + 1e-8) = 0.96837722…
+/// approx::assert_abs_diff_eq!(w[[0, 0]], 0.9683772238983162, epsilon = 1e-15);
+/// # Ok::<(), ndnet::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct RmsProp<F: Float> {
+    config: RmsPropConfig,
+    mean_square: Slots<Array2<F>>,
+}
+
+impl<F: Float> RmsProp<F> {
+    /// RMSprop with the given hyperparameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) as
+    /// [`RmsPropConfig::validate`].
+    ///
+    /// ```
+    /// use ndnet::{RmsProp, RmsPropConfig};
+    /// assert!(RmsProp::<f32>::new(RmsPropConfig::default()).is_ok());
+    /// assert!(RmsProp::<f32>::new(RmsPropConfig::default().beta(1.0)).is_err());
+    /// ```
+    pub fn new(config: RmsPropConfig) -> Result<Self> {
+        config.validate()?;
+        Ok(RmsProp {
+            config,
+            mean_square: Vec::new(),
+        })
+    }
+
+    /// The hyperparameters (with the current learning rate).
+    ///
+    /// ```
+    /// use ndnet::{RmsProp, RmsPropConfig};
+    /// let opt = RmsProp::<f32>::new(RmsPropConfig::default())?;
+    /// assert_eq!(opt.config().epsilon, 1e-8);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn config(&self) -> RmsPropConfig {
+        self.config
+    }
+
+    /// The running mean square s of a parameter's gradient; `None` before its first update.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{Optimizer, ParamId, ParamKind, RmsProp, RmsPropConfig};
+    /// let mut opt = RmsProp::new(RmsPropConfig::default())?;
+    /// let id = ParamId { layer: 2, kind: ParamKind::Weights };
+    /// opt.update(id, array![[0.0]].view_mut(), array![[3.0]].view());
+    /// approx::assert_abs_diff_eq!(opt.mean_square(id).unwrap()[[0, 0]], 0.9, epsilon = 1e-15); // 0.1·3²
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn mean_square(&self, id: ParamId) -> Option<ArrayView2<'_, F>> {
+        self.mean_square.get(id.index())?.as_ref().map(|a| a.view())
+    }
+}
+
+impl<F: Float> Optimizer<F> for RmsProp<F> {
+    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) {
+        let dim = grad.dim();
+        let s = slot(
+            &mut self.mean_square,
+            id.index(),
+            |s| s.dim() == dim,
+            || Array2::zeros(dim),
+        );
+        let beta = F::from_f64(self.config.beta);
+        let one_minus_beta = F::from_f64(1.0 - self.config.beta);
+        let alpha = F::from_f64(self.config.learning_rate);
+        let epsilon = F::from_f64(self.config.epsilon);
+        Zip::from(theta).and(s).and(grad).for_each(|theta, s, &g| {
+            *s = beta * *s + one_minus_beta * g * g;
+            *theta -= alpha * g / (s.sqrt() + epsilon);
+        });
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+        check_learning_rate(learning_rate)?;
+        self.config.learning_rate = learning_rate;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ParamKind;
+    use ndarray::array;
+
+    #[test]
+    fn two_steps_by_hand() {
+        let id = ParamId {
+            layer: 1,
+            kind: ParamKind::Bias,
+        };
+        let mut opt = RmsProp::new(RmsPropConfig::default().learning_rate(0.01)).unwrap();
+        let mut b = array![[1.0]];
+        opt.update(id, b.view_mut(), array![[2.0]].view());
+        // s = 0.1·4 = 0.4;  b = 1 − 0.01·2 / (√0.4 + 1e-8) = 0.9683772238983162 (Python, same formula)
+        approx::assert_abs_diff_eq!(b[[0, 0]], 0.9683772238983162, epsilon = 1e-15);
+        opt.update(id, b.view_mut(), array![[-1.0]].view());
+        // s = 0.9·0.4 + 0.1·1 = 0.46;  b += 0.01·1 / (√0.46 + 1e-8) → 0.9831214192964146
+        approx::assert_abs_diff_eq!(opt.mean_square(id).unwrap()[[0, 0]], 0.46, epsilon = 1e-15);
+        approx::assert_abs_diff_eq!(b[[0, 0]], 0.9831214192964146, epsilon = 1e-15);
+    }
+
+    #[test]
+    fn zero_gradient_is_no_step_and_not_nan() {
+        let id = ParamId {
+            layer: 1,
+            kind: ParamKind::Weights,
+        };
+        let mut opt = RmsProp::<f32>::new(RmsPropConfig::default()).unwrap();
+        let mut w = array![[0.5_f32]];
+        opt.update(id, w.view_mut(), array![[0.0_f32]].view());
+        assert_eq!(w, array![[0.5_f32]]);
+    }
+
+    #[test]
+    fn invalid_hyperparameters() {
+        for config in [
+            RmsPropConfig::default().beta(1.0),
+            RmsPropConfig::default().epsilon(0.0),
+            RmsPropConfig::default().epsilon(f64::NAN),
+            RmsPropConfig::default().learning_rate(0.0),
+        ] {
+            assert!(RmsProp::<f64>::new(config).is_err(), "{config:?}");
+        }
+    }
+}
