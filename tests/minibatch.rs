@@ -107,3 +107,22 @@ fn zero_batch_size_or_epochs_are_errors() {
         ));
     }
 }
+
+#[test]
+fn the_learning_rate_schedule_is_applied_every_epoch() {
+    use ndnet::{LearningRateSchedule, Optimizer};
+    let (x, y, mut net) = setup();
+    let mut gd = GradientDescent::new(0.4).unwrap();
+    let schedule = LearningRateSchedule::InverseTime { decay: 0.5 };
+    net.fit(
+        &x,
+        &y,
+        &mut gd,
+        &TrainConfig::epochs(5).batch_size(50).schedule(schedule),
+    )
+    .unwrap();
+    // The last epoch (4) ran at 0.4 / (1 + 0.5 · 4).
+    assert!((Optimizer::<f64>::learning_rate(&gd) - 0.4 / 3.0).abs() < 1e-15);
+    let bad = TrainConfig::new(5).schedule(LearningRateSchedule::InverseTime { decay: -1.0 });
+    assert!(net.fit(&x, &y, &mut gd, &bad).is_err());
+}

@@ -6,7 +6,7 @@ use ndarray::ArrayView2;
 use super::minibatch::MiniBatches;
 use super::validation::{EarlyStopper, Validation};
 use super::{Diagnostics, EpochRecord, History, Record, TrainConfig, logistic_fast};
-use crate::{Float, Network, Optimizer, Result};
+use crate::{Float, LearningRateSchedule, Network, Optimizer, Result};
 
 /// Checks everything, then trains; `callback` sees every record as it is made.
 pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
@@ -30,6 +30,7 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
 
     if validation.is_none()
         && !config.diagnostics
+        && config.schedule == LearningRateSchedule::Constant
         && config.batch_size.is_none_or(|b| b >= m)
         && let Some(alpha) = logistic_fast::applies(net, x, &*optimizer)
     {
@@ -48,7 +49,13 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     let mut stopper = validation.and_then(|v| v.patience).map(EarlyStopper::new);
     let mut step = 0;
     let mut last_finite_cost = None;
+    let initial_rate = optimizer.learning_rate();
     while step < steps {
+        if config.schedule != LearningRateSchedule::Constant {
+            config
+                .schedule
+                .apply(optimizer, initial_rate, log.history.epochs.len())?;
+        }
         match batches.as_mut() {
             Some(batches) => batches.run_epoch(
                 net,

@@ -19,7 +19,7 @@
 
 use ndarray::{ArrayBase, ArrayView2, Data, Ix2};
 
-use crate::{Error, Float, Network, Optimizer, Result};
+use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
 
 mod diagnostics;
 mod epochs;
@@ -33,7 +33,7 @@ pub use history::{EpochRecord, History, Record};
 pub use validation::Validation;
 
 /// How long to train and how often to record the cost. Build with [`TrainConfig::new`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TrainConfig {
     /// Number of gradient steps (the course's `num_iterations`).
@@ -48,6 +48,8 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Record [`Diagnostics`] with every cost record. Default off.
     pub diagnostics: bool,
+    /// How the learning rate changes from epoch to epoch. Default: constant.
+    pub schedule: LearningRateSchedule,
 }
 
 impl TrainConfig {
@@ -65,6 +67,7 @@ impl TrainConfig {
             epochs: None,
             seed: 0,
             diagnostics: false,
+            schedule: LearningRateSchedule::Constant,
         }
     }
 
@@ -99,6 +102,19 @@ impl TrainConfig {
     /// ```
     pub fn diagnostics(mut self, on: bool) -> Self {
         self.diagnostics = on;
+        self
+    }
+
+    /// The same configuration with a learning-rate schedule, applied at the start of every epoch
+    /// from the optimizer's learning rate when training starts.
+    ///
+    /// ```
+    /// use ndnet::{LearningRateSchedule, TrainConfig};
+    /// let config = TrainConfig::epochs(10).schedule(LearningRateSchedule::InverseTime { decay: 1.0 });
+    /// assert_eq!(config.schedule.rate(0.1, 1), 0.05);
+    /// ```
+    pub fn schedule(mut self, schedule: LearningRateSchedule) -> Self {
+        self.schedule = schedule;
         self
     }
 
@@ -164,6 +180,7 @@ impl TrainConfig {
         if self.batch_size == Some(0) {
             return at_least_one("batch_size");
         }
+        self.schedule.validate()?;
         if self.record_every == 0 {
             return Err(Error::InvalidHyperparameter {
                 name: "record_every",
