@@ -5,7 +5,7 @@ use rand::rngs::StdRng;
 use std::cmp::Ordering;
 
 use super::*;
-use crate::data;
+use crate::{Activation, Initializer, data};
 
 fn tiny_space() -> SearchSpace {
     SearchSpace {
