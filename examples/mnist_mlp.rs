@@ -11,8 +11,8 @@
 //!
 //! Measured (release, 2 cores shared with other builds, load 5–8): early stopping after epoch
 //! 11 keeps epoch 8's weights; `train_accuracy=0.9828 test_accuracy=0.9500 train_seconds≈1.5–1.8`
-//! (about 1.1 s of user CPU time for the whole program, loading included). The same run with α = 0.001 and a 10 %
-//! validation set stops at epoch 27 with test accuracy 0.9465 in 4.4 s.
+//! (about 1.1 s of user CPU time for the whole program, loading included). The same run with
+//! α = 0.001 and a 10 % validation set stops at epoch 27 with test accuracy 0.9465 in 4.4 s.
 //!
 //! With feature `progress` and a terminal on stderr, a progress bar shows step, cost and ETA.
 //!
