@@ -13,10 +13,12 @@
 //! Give the path of a PNG or JPEG picture and the trained network says whether it shows a cat:
 //! the picture is resized to 64 × 64 like the course's `my_image`.
 //!
-//! Writes `target/ndnet-examples/cat_deep_cost.png`.
+//! Writes `target/ndnet-examples/cat_deep_cost.png`. With feature `progress` and a terminal on
+//! stderr, a progress bar shows the iteration, the cost and the time left.
 //!
 //! Run: `NDNET_DATA=../shared/data cargo run --release --features hdf5,plot,image --example cat_deep -- path/to/my_cat.jpg`
-//! (the picture is optional; add `--seed 3` or `--f32`).
+//! (the picture is optional; add `--seed 3` or `--f32`; add `progress` to the features for a
+//! progress bar).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,11 +26,13 @@ use std::time::Instant;
 
 use ndnet::data::{CatSplit, load_cat_h5, load_image, require_file};
 use ndnet::numpy_random::course_initialize_parameters_deep;
-use ndnet::{Activation, Float, GradientDescent, Initializer, Network, TrainConfig};
+use ndnet::{Activation, Float, GradientDescent, Initializer, Network, Record, TrainConfig};
 use rand::SeedableRng;
 
 /// The course's layer sizes: 64·64·3 inputs, three ReLU layers, one sigmoid unit.
 const LAYERS: [usize; 5] = [12288, 20, 7, 5, 1];
+/// The course's `num_iterations`.
+const ITERATIONS: usize = 2500;
 
 fn main() -> ExitCode {
     match run() {
@@ -103,15 +107,34 @@ fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>) -> Result<(), Box<
         }
     };
 
+    #[cfg(feature = "progress")]
+    let bar = {
+        use std::io::IsTerminal;
+        std::io::stderr()
+            .is_terminal()
+            .then(|| ndnet::progress::bar(ITERATIONS))
+    };
+    let print = |r: &Record| println!("Cost after iteration {:>4}: {}", r.iteration, r.cost);
     let start = Instant::now();
     let history = net.fit_with_callback(
         &train.x,
         &train.y,
         &mut GradientDescent::new(0.0075)?,
-        &TrainConfig::new(2500),
-        |r| println!("Cost after iteration {:>4}: {}", r.iteration, r.cost),
+        &TrainConfig::new(ITERATIONS),
+        |r| {
+            #[cfg(feature = "progress")]
+            if let Some(bar) = &bar {
+                bar.suspend(|| print(r));
+                return ndnet::progress::update(bar, r);
+            }
+            print(r)
+        },
     )?;
     let seconds = start.elapsed().as_secs_f64();
+    #[cfg(feature = "progress")]
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let train_accuracy = net.accuracy(&train.x, &train.y)?;
     let test_accuracy = net.accuracy(&test.x, &test.y)?;
     println!("train accuracy: {:.2} %", 100.0 * train_accuracy);

@@ -42,6 +42,8 @@ pub mod numpy_random;
 mod optimizer;
 #[cfg(feature = "plot")]
 pub mod plot;
+#[cfg(feature = "progress")]
+pub mod progress;
 pub mod search;
 #[cfg(feature = "csv")]
 mod tabular_model;

@@ -82,3 +82,48 @@ fn one_vs_rest_three_classifier() {
     assert!(cm.accuracy() >= 0.965, "test accuracy {:.4}\n{cm}", cm.accuracy());
     assert!(cm.recall() >= 0.8, "recall on the 3s {:.4}\n{cm}", cm.recall());
 }
+
+/// The example `mnist_mlp`: [784, 128, 10] ReLU/softmax, Adam α = 0.002, batches of 200, early
+/// stopping (patience 3) on 5 % of the training set, seeded stratified 80/20 split. Measured
+/// test accuracy 0.9500 (epoch 8's weights, about 2 s in release); scikit-learn's
+/// MLPClassifier reaches 0.950 on the same kind of split.
+#[test]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored"]
+fn softmax_mlp_reaches_sklearn_accuracy() {
+    use ndnet::data::train_test_split;
+    use ndnet::{Activation, Adam, AdamConfig, Cost, Initializer, Network, TrainConfig, Validation};
+    use rand::SeedableRng;
+    let dir = mnist_dir();
+    let digits = load_mnist::<f32>(
+        dir.join("t10k-images-idx3-ubyte.gz"),
+        dir.join("t10k-labels-idx1-ubyte.gz"),
+    )
+    .expect("the real MNIST files load");
+    let y = one_hot::<f32, _>(&digits.labels, 10).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let split = train_test_split(&digits.x, &y, 0.2, true, &mut rng).unwrap();
+    let fit = train_test_split(&split.x_train, &split.y_train, 0.05, true, &mut rng).unwrap();
+    let mut net = Network::<f32>::new(
+        &[784, 128, 10],
+        Activation::Relu,
+        Activation::Softmax,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap()
+    .with_cost(Cost::CategoricalCrossEntropy);
+    let validation = Validation::new(&fit.x_test, &fit.y_test).early_stopping(3);
+    let mut adam = Adam::new(AdamConfig::default().learning_rate(2e-3)).unwrap();
+    let config = TrainConfig::epochs(30).batch_size(200).seed(1).record_every(1);
+    let history = net
+        .fit_with_validation(&fit.x_train, &fit.y_train, &validation, &mut adam, &config, |_| {})
+        .unwrap();
+    let test_accuracy = net.accuracy(&split.x_test, &split.y_test).unwrap();
+    assert!(
+        test_accuracy >= 0.95,
+        "test accuracy {test_accuracy:.4}, history {:?}",
+        history.epochs
+    );
+    let classes = net.predict_classes(&split.x_test).unwrap();
+    assert_eq!(classes.len(), 2000);
+}

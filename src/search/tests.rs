@@ -2,8 +2,10 @@ use ndarray::array;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use std::cmp::Ordering;
+
 use super::*;
-use crate::data;
+use crate::{Activation, Initializer, data};
 
 fn tiny_space() -> SearchSpace {
     SearchSpace {
@@ -56,7 +58,10 @@ fn the_same_seed_gives_the_same_ranking() {
 #[test]
 fn ties_in_accuracy_are_broken_by_the_lower_validation_cost() {
     let trial = |cost: f64, diverged: bool| Trial {
+        optimizer: SearchOptimizer::GradientDescent,
         learning_rate: 0.1,
+        l2: 0.0,
+        batch_size: None,
         hidden_units: 2,
         depth: 1,
         train_accuracy: 0.5,
@@ -160,4 +165,54 @@ fn a_validation_set_of_the_wrong_shape_is_an_error() {
     let x_rows = x.t().to_owned(); // (4, 2): one example per row
     let err = search(&space, &x, &y, &x_rows, &y, &mut StdRng::seed_from_u64(0)).unwrap_err();
     assert!(matches!(err, Error::Shape { .. }), "{err}");
+}
+
+#[test]
+fn optimizers_l2_and_batch_sizes_are_searched() {
+    let mut rng = StdRng::seed_from_u64(2);
+    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
+    let space = SearchSpace {
+        learning_rates: vec![0.01],
+        hidden_units: vec![8],
+        depths: vec![1],
+        iterations: 300,
+        optimizers: vec![
+            SearchOptimizer::GradientDescent,
+            SearchOptimizer::Momentum(0.9),
+            SearchOptimizer::Adam,
+        ],
+        l2: vec![0.0, 0.5],
+        batch_sizes: vec![None, Some(50)],
+        ..SearchSpace::default()
+    };
+    let trials = search(&space, &x, &y, &x, &y, &mut rng).unwrap();
+    assert_eq!(trials.len(), 12);
+    for optimizer in &space.optimizers {
+        assert_eq!(trials.iter().filter(|t| t.optimizer == *optimizer).count(), 4);
+    }
+    assert_eq!(trials.iter().filter(|t| t.l2 == 0.5).count(), 6);
+    assert_eq!(trials.iter().filter(|t| t.batch_size == Some(50)).count(), 6);
+    // 300 steps of α = 0.01: plain gradient descent has barely moved, Adam has learnt the
+    // flower's rough shape, so the best trial is an Adam one.
+    assert_eq!(trials[0].optimizer, SearchOptimizer::Adam, "{}", TrialTable(&trials));
+    assert!(trials.iter().all(|t| !t.diverged));
+}
+
+#[test]
+fn bad_new_lists_are_named() {
+    let momentum = SearchSpace {
+        optimizers: vec![SearchOptimizer::Momentum(1.0)],
+        ..tiny_space()
+    };
+    assert!(momentum.validate().unwrap_err().to_string().contains("beta"));
+    let batch = SearchSpace {
+        batch_sizes: vec![Some(0)],
+        ..tiny_space()
+    };
+    assert!(batch.validate().unwrap_err().to_string().contains("batch_size"));
+    let empty = SearchSpace {
+        optimizers: vec![],
+        ..tiny_space()
+    };
+    assert!(empty.validate().unwrap_err().to_string().contains("optimizers"));
 }
