@@ -2,9 +2,16 @@
 //! crashed a loader), then a seeded mutation fuzzer ("poor man's fuzzer") over valid seed inputs.
 //!
 //! The bodies live in `fuzz/bodies.rs`, shared with the cargo-fuzz targets in `fuzz/`. The
-//! number of mutated inputs per target is `NDNET_FUZZ_ITERS` (default 2000); a panicking input is
+//! number of mutated inputs per target is `NDNET_FUZZ_ITERS` (default 2000), their RNG seed
+//! `NDNET_FUZZ_SEED` (default 0); a panicking input is
 //! written to `fuzz/regressions/<target>/crash-<hash>` and the test fails naming it.
-#![cfg(all(feature = "serde", feature = "csv", feature = "mnist", feature = "hdf5", feature = "image"))]
+#![cfg(all(
+    feature = "serde",
+    feature = "csv",
+    feature = "mnist",
+    feature = "hdf5",
+    feature = "image"
+))]
 
 include!("../fuzz/bodies.rs");
 
@@ -17,25 +24,38 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 fn iterations() -> usize {
-    std::env::var("NDNET_FUZZ_ITERS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000)
+    std::env::var("NDNET_FUZZ_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000)
 }
 
 /// Runs `body` on every regression file, then on `iterations()` mutations of the seeds.
 fn fuzz(target: &str, body: fn(&[u8]), seeds: &[Vec<u8>]) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target);
     let mut regressions = 0;
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries {
             let path = entry.expect("a readable directory entry").path();
             let bytes = std::fs::read(&path).expect("a readable regression file");
-            assert!(catch_unwind(|| body(&bytes)).is_ok(), "regression {} panics again", path.display());
+            assert!(
+                catch_unwind(|| body(&bytes)).is_ok(),
+                "regression {} panics again",
+                path.display()
+            );
             regressions += 1;
         }
     }
     for seed in seeds {
         body(seed);
     }
-    let mut rng = StdRng::seed_from_u64(0x6e646e6574 ^ target.len() as u64);
+    let seed: u64 = std::env::var("NDNET_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut rng = StdRng::seed_from_u64(0x6e646e6574 ^ target.len() as u64 ^ seed.rotate_left(17));
     let n = iterations();
     for i in 0..n {
         let mut input = seeds[i % seeds.len()].clone();
@@ -51,7 +71,10 @@ fn fuzz(target: &str, body: fn(&[u8]), seeds: &[Vec<u8>]) {
             panic!("{target}: input {i} panics; saved as {}", path.display());
         }
     }
-    eprintln!("{target}: {regressions} regression files, {} seeds, {n} mutated inputs", seeds.len());
+    eprintln!(
+        "{target}: {regressions} regression files, {} seeds, {n} mutated inputs",
+        seeds.len()
+    );
 }
 
 /// One random edit: flip a bit, overwrite a byte, write an "interesting" big-endian u32 / u64,
@@ -69,7 +92,11 @@ fn mutate(v: &mut Vec<u8>, rng: &mut StdRng) {
         2 | 3 => {
             let value = INTERESTING[rng.random_range(0..INTERESTING.len())];
             let width = if rng.random_bool(0.5) { 4 } else { 8 };
-            let bytes = if rng.random_bool(0.5) { value.to_be_bytes() } else { value.to_le_bytes() };
+            let bytes = if rng.random_bool(0.5) {
+                value.to_be_bytes()
+            } else {
+                value.to_le_bytes()
+            };
             let src = if width == 4 { &bytes[4..] } else { &bytes[..] };
             for (k, b) in src.iter().enumerate() {
                 if let Some(slot) = v.get_mut(at + k) {
@@ -97,11 +124,23 @@ fn mutate(v: &mut Vec<u8>, rng: &mut StdRng) {
 
 fn models() -> Vec<Vec<u8>> {
     let mut rng = StdRng::seed_from_u64(1);
-    let net = Network::<f64>::new(&[3, 4, 2, 1], Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng)
-        .expect("valid sizes");
-    let soft = Network::<f32>::new(&[2, 3], Activation::Tanh, Activation::Softmax, Initializer::Xavier, &mut rng)
-        .expect("valid sizes")
-        .with_cost(ndnet::Cost::CategoricalCrossEntropy);
+    let net = Network::<f64>::new(
+        &[3, 4, 2, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .expect("valid sizes");
+    let soft = Network::<f32>::new(
+        &[2, 3],
+        Activation::Tanh,
+        Activation::Softmax,
+        Initializer::Xavier,
+        &mut rng,
+    )
+    .expect("valid sizes")
+    .with_cost(ndnet::Cost::CategoricalCrossEntropy);
     vec![
         ndnet::io::to_bytes(&net).expect("serialisable"),
         ndnet::io::to_bytes(&soft).expect("serialisable"),
@@ -127,21 +166,37 @@ fn fuzz_csv_loader() {
         "a,b,c\n1,2\n3,4,5,6\n",
     ];
     let table = ndnet::data::tabular::Table::from_reader(seeds[0].as_bytes(), "seed.csv").expect("a valid seed");
-    ndnet::data::tabular::TabularConfig::new("approved", "Y").id_column("id").fit(&table).expect("a valid seed");
+    ndnet::data::tabular::TabularConfig::new("approved", "Y")
+        .id_column("id")
+        .fit(&table)
+        .expect("a valid seed");
     fuzz("csv", fuzz_csv, &seeds.map(|s| s.as_bytes().to_vec()));
 }
 
 #[test]
 fn fuzz_idx_reader() {
-    let images = [&[0u8, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2][..], &[0, 255, 51, 0, 9, 9, 9, 9]].concat();
+    let images = [
+        &[0u8, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2][..],
+        &[0, 255, 51, 0, 9, 9, 9, 9],
+    ]
+    .concat();
     let labels = vec![0u8, 0, 8, 1, 0, 0, 0, 3, 7, 3, 1];
     let gz = flate2_free_gzip(&images);
     for seed in [&images, &gz] {
         let file = TempFile::new(seed, ".idx");
-        assert_eq!(ndnet::data::read_idx_images::<f32>(&file.0).expect("a valid seed").0.dim(), (4, 2));
+        assert_eq!(
+            ndnet::data::read_idx_images::<f32>(&file.0)
+                .expect("a valid seed")
+                .0
+                .dim(),
+            (4, 2)
+        );
     }
     let file = TempFile::new(&labels, ".idx");
-    assert_eq!(ndnet::data::read_idx_labels(&file.0).expect("a valid seed"), vec![7, 3, 1]);
+    assert_eq!(
+        ndnet::data::read_idx_labels(&file.0).expect("a valid seed"),
+        vec![7, 3, 1]
+    );
     fuzz("idx", fuzz_idx, &[images, labels, gz]);
 }
 
@@ -157,7 +212,11 @@ fn flate2_free_gzip(data: &[u8]) -> Vec<u8> {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     out.extend_from_slice(&(!crc).to_le_bytes());
@@ -182,11 +241,17 @@ fn fuzz_image_loader() {
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder.write_header().expect("in-memory PNG");
-        writer.write_image_data(&[0, 50, 100, 150, 200, 250, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]).expect("3×2 RGB");
+        writer
+            .write_image_data(&[
+                0, 50, 100, 150, 200, 250, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120,
+            ])
+            .expect("3×2 RGB");
     }
     let rgb = image::RgbImage::from_fn(5, 4, |x, y| image::Rgb([(x * 50) as u8, (y * 60) as u8, 128]));
     let mut jpeg_bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new(&mut jpeg_bytes).encode_image(&rgb).expect("in-memory JPEG");
+    image::codecs::jpeg::JpegEncoder::new(&mut jpeg_bytes)
+        .encode_image(&rgb)
+        .expect("in-memory JPEG");
     for (seed, suffix) in [(&png_bytes, ".png"), (&jpeg_bytes, ".jpg")] {
         let file = TempFile::new(seed, suffix);
         ndnet::data::load_image::<f32>(&file.0, (8, 8)).expect("a valid seed");
