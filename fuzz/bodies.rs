@@ -25,8 +25,36 @@ impl Drop for TempFile {
     }
 }
 
-/// Model loading: the binary format and JSON, in f32 and f64; a loaded model must predict.
+/// CRC-32 (IEEE), as at the end of ndnet's binary model files.
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// `data` with its last 4 bytes replaced by the CRC-32 of the others, so that a mutated binary
+/// model reaches the parser instead of failing the checksum.
+pub fn with_crc(data: &[u8]) -> Vec<u8> {
+    let body = &data[..data.len().saturating_sub(4)];
+    [body, &crc32(body).to_le_bytes()[..]].concat()
+}
+
+/// Model loading: the binary format (as given, and with the checksum fixed up) and JSON, in f32
+/// and f64; a loaded model must predict.
 pub fn fuzz_model(data: &[u8]) {
+    let fixed = with_crc(data);
+    let _ = ndnet::io::from_bytes::<f32>(&fixed);
+    if let Ok(net) = ndnet::io::from_bytes::<f64>(&fixed) {
+        let n_x = net.layer_sizes()[0];
+        if n_x <= 4096 {
+            let _ = net.predict_proba(&ndarray::Array2::<f64>::ones((n_x, 2)));
+        }
+    }
     if let Ok(net) = ndnet::io::from_bytes::<f64>(data) {
         let n_x = net.layer_sizes()[0];
         if n_x <= 4096 {

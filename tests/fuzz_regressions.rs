@@ -208,20 +208,55 @@ fn flate2_free_gzip(data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(&(!len).to_le_bytes());
     out.extend_from_slice(data);
-    let mut crc = 0xffff_ffffu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    out.extend_from_slice(&(!crc).to_le_bytes());
+    out.extend_from_slice(&crc32(data).to_le_bytes());
     out.extend_from_slice(&(data.len() as u32).to_le_bytes());
     out
+}
+
+/// Files that claim huge dimensions fail with an error before allocating (a failure here would
+/// be an allocation abort, not a test failure, so running at all proves it).
+#[test]
+fn huge_dimension_claims_fail_cleanly() {
+    // IDX: 2^32 − 1 images of (2^32 − 1)² pixels, 8 bytes of data; plain and gzipped.
+    let images = [&[0u8, 0, 8, 3][..], &[0xff; 12], &[1; 8]].concat();
+    for bytes in [images.clone(), flate2_free_gzip(&images)] {
+        let file = TempFile::new(&bytes, ".idx");
+        assert!(matches!(
+            ndnet::data::read_idx_images::<f32>(&file.0),
+            Err(ndnet::Error::Format { .. })
+        ));
+    }
+    let labels = [&[0u8, 0, 8, 1][..], &[0xff; 4], &[1; 8]].concat();
+    let file = TempFile::new(&labels, ".idx");
+    assert!(matches!(
+        ndnet::data::read_idx_labels(&file.0),
+        Err(ndnet::Error::Format { .. })
+    ));
+
+    // Binary model: the rows of W[1] (u64 after the activation name and the slope flag) set to
+    // 2^64 − 1 and to 2^40, with a valid checksum.
+    let mut rng = StdRng::seed_from_u64(2);
+    let net = Network::<f64>::new(
+        &[3, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Initializer::Xavier,
+        &mut rng,
+    )
+    .expect("valid sizes");
+    let bytes = ndnet::io::to_bytes(&net).expect("serialisable");
+    let at = bytes
+        .windows(7)
+        .position(|w| w == b"sigmoid")
+        .expect("the activation name is stored")
+        + 7
+        + 1;
+    assert_eq!(bytes[at..at + 8], 1u64.to_le_bytes(), "W[1] has 1 row");
+    for rows in [u64::MAX, 1 << 40] {
+        let mut huge = bytes.clone();
+        huge[at..at + 8].copy_from_slice(&rows.to_le_bytes());
+        assert!(ndnet::io::from_bytes::<f64>(&with_crc(&huge)).is_err());
+    }
 }
 
 #[test]
