@@ -3,7 +3,8 @@
 //!
 //! The bodies live in `fuzz/bodies.rs`, shared with the cargo-fuzz targets in `fuzz/`. The
 //! number of mutated inputs per target is `NDNET_FUZZ_ITERS` (default 2000), their RNG seed
-//! `NDNET_FUZZ_SEED` (default 0); a panicking input is
+//! `NDNET_FUZZ_SEED` (default 0); with `NDNET_FUZZ_DUMP=<file>` each input is written there
+//! before it runs (to catch inputs that abort rather than panic); a panicking input is
 //! written to `fuzz/regressions/<target>/crash-<hash>` and the test fails naming it.
 #![cfg(all(
     feature = "serde",
@@ -61,6 +62,10 @@ fn fuzz(target: &str, body: fn(&[u8]), seeds: &[Vec<u8>]) {
         let mut input = seeds[i % seeds.len()].clone();
         for _ in 0..rng.random_range(1..=8) {
             mutate(&mut input, &mut rng);
+        }
+        if let Some(dump) = std::env::var_os("NDNET_FUZZ_DUMP") {
+            // For inputs that abort (allocation failure under `ulimit -v`) rather than panic.
+            std::fs::write(dump, &input).expect("the dump file is writable");
         }
         if catch_unwind(|| body(&input)).is_err() {
             let mut h = DefaultHasher::new();
