@@ -56,6 +56,9 @@ pub(super) fn check_size((h, w): (usize, usize)) -> Result<(usize, usize)> {
     Ok((h, w))
 }
 
+/// The largest image (width · height) [`read_rgb`] decodes: 2^26, about 8192 × 8192.
+const MAX_DECODED_PIXELS: u64 = 1 << 26;
+
 /// Decodes `path`, turns it upright (EXIF orientation), converts it to RGB, resizes it to
 /// (h, w): h·w·3 bytes, row-major.
 pub(super) fn read_rgb(path: &Path, h: usize, w: usize) -> Result<Vec<u8>> {
@@ -69,6 +72,13 @@ pub(super) fn read_rgb(path: &Path, h: usize, w: usize) -> Result<Vec<u8>> {
         .map_err(|e| Error::io(path, e))?
         .into_decoder()
         .map_err(image_error)?;
+    // The header's claimed size, checked before decoding allocates width · height pixels
+    // (a corrupt JPEG header claiming 65535 × 65535 would otherwise take 12 GB).
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_DECODED_PIXELS {
+        let msg = format!("the image claims {width} × {height} pixels, more than the limit of {MAX_DECODED_PIXELS}");
+        return Err(Error::format(path, None, None, msg));
+    }
     // Phone photos are often stored sideways with an EXIF tag saying how to turn them.
     let orientation = decoder.orientation().map_err(image_error)?;
     let mut decoded = image::DynamicImage::from_decoder(decoder).map_err(image_error)?;

@@ -118,7 +118,16 @@ pub fn load_mnist<F: Float>(images_path: impl AsRef<Path>, labels_path: impl AsR
 pub fn read_idx_images<F: Float>(path: impl AsRef<Path>) -> Result<(Array2<F>, (usize, usize))> {
     let (dims, bytes) = read_idx(path.as_ref(), 3, "images")?;
     let (n, rows, cols) = (dims[0], dims[1], dims[2]);
-    let pixels = Array2::from_shape_vec((n, rows * cols), bytes).expect("read_idx returns exactly n·rows·cols bytes");
+    // read_idx returns exactly n·rows·cols bytes, but with n = 0 the claimed rows·cols can still
+    // exceed ndarray's isize limit (fuzz finding: 0 images of 2^32−1 × 2^32−1).
+    let pixels = Array2::from_shape_vec((n, rows * cols), bytes).map_err(|e| {
+        Error::format(
+            path.as_ref(),
+            None,
+            None,
+            format!("images of {rows} × {cols} pixels: {e}"),
+        )
+    })?;
     let x = super::image_dataset::pixels_to_x(pixels.view());
     Ok((x, (rows, cols)))
 }

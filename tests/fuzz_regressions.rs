@@ -1,0 +1,300 @@
+//! The fuzz targets on stable: every file of `fuzz/regressions/<target>/` (inputs that once
+//! crashed a loader), then a seeded mutation fuzzer ("poor man's fuzzer") over valid seed inputs.
+//!
+//! The bodies live in `fuzz/bodies.rs`, shared with the cargo-fuzz targets in `fuzz/`. The
+//! number of mutated inputs per target is `NDNET_FUZZ_ITERS` (default 2000), their RNG seed
+//! `NDNET_FUZZ_SEED` (default 0); with `NDNET_FUZZ_DUMP=<file>` each input is written there
+//! before it runs (to catch inputs that abort rather than panic); a panicking input is
+//! written to `fuzz/regressions/<target>/crash-<hash>` and the test fails naming it.
+#![cfg(all(
+    feature = "serde",
+    feature = "csv",
+    feature = "mnist",
+    feature = "hdf5",
+    feature = "image"
+))]
+
+include!("../fuzz/bodies.rs");
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::panic::catch_unwind;
+use std::path::Path;
+
+use ndnet::{Activation, Initializer, Network};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+fn iterations() -> usize {
+    std::env::var("NDNET_FUZZ_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000)
+}
+
+/// Runs `body` on every regression file, then on `iterations()` mutations of the seeds.
+fn fuzz(target: &str, body: fn(&[u8]), seeds: &[Vec<u8>]) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target);
+    let mut regressions = 0;
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for entry in entries {
+            let path = entry.expect("a readable directory entry").path();
+            let bytes = std::fs::read(&path).expect("a readable regression file");
+            assert!(
+                catch_unwind(|| body(&bytes)).is_ok(),
+                "regression {} panics again",
+                path.display()
+            );
+            regressions += 1;
+        }
+    }
+    for seed in seeds {
+        body(seed);
+    }
+    let seed: u64 = std::env::var("NDNET_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut rng = StdRng::seed_from_u64(0x6e646e6574 ^ target.len() as u64 ^ seed.rotate_left(17));
+    let n = iterations();
+    for i in 0..n {
+        let mut input = seeds[i % seeds.len()].clone();
+        for _ in 0..rng.random_range(1..=8) {
+            mutate(&mut input, &mut rng);
+        }
+        if let Some(dump) = std::env::var_os("NDNET_FUZZ_DUMP") {
+            // For inputs that abort (allocation failure under `ulimit -v`) rather than panic.
+            std::fs::write(dump, &input).expect("the dump file is writable");
+        }
+        if catch_unwind(|| body(&input)).is_err() {
+            let mut h = DefaultHasher::new();
+            input.hash(&mut h);
+            std::fs::create_dir_all(&dir).expect("the regression folder can be created");
+            let path = dir.join(format!("crash-{:016x}", h.finish()));
+            std::fs::write(&path, &input).expect("the crash can be saved");
+            panic!("{target}: input {i} panics; saved as {}", path.display());
+        }
+    }
+    eprintln!(
+        "{target}: {regressions} regression files, {} seeds, {n} mutated inputs",
+        seeds.len()
+    );
+}
+
+/// One random edit: flip a bit, overwrite a byte, write an "interesting" big-endian u32 / u64,
+/// insert or delete a run, duplicate a run, or truncate.
+fn mutate(v: &mut Vec<u8>, rng: &mut StdRng) {
+    const INTERESTING: [u64; 9] = [0, 1, 0x7f, 0x80, 0xff, 0xffff, 0x7fff_ffff, 0xffff_ffff, u64::MAX];
+    if v.is_empty() {
+        v.push(rng.random());
+        return;
+    }
+    let at = rng.random_range(0..v.len());
+    match rng.random_range(0..8) {
+        0 => v[at] ^= 1 << rng.random_range(0..8),
+        1 => v[at] = rng.random(),
+        2 | 3 => {
+            let value = INTERESTING[rng.random_range(0..INTERESTING.len())];
+            let width = if rng.random_bool(0.5) { 4 } else { 8 };
+            let bytes = if rng.random_bool(0.5) {
+                value.to_be_bytes()
+            } else {
+                value.to_le_bytes()
+            };
+            let src = if width == 4 { &bytes[4..] } else { &bytes[..] };
+            for (k, b) in src.iter().enumerate() {
+                if let Some(slot) = v.get_mut(at + k) {
+                    *slot = *b;
+                }
+            }
+        }
+        4 => {
+            let run: Vec<u8> = (0..rng.random_range(1..16)).map(|_| rng.random()).collect();
+            v.splice(at..at, run);
+        }
+        5 => {
+            let end = (at + rng.random_range(1..64)).min(v.len());
+            v.drain(at..end);
+        }
+        6 => {
+            let end = (at + rng.random_range(1..64)).min(v.len());
+            let run = v[at..end].to_vec();
+            let to = rng.random_range(0..=v.len());
+            v.splice(to..to, run);
+        }
+        _ => v.truncate(at),
+    }
+}
+
+fn models() -> Vec<Vec<u8>> {
+    let mut rng = StdRng::seed_from_u64(1);
+    let net = Network::<f64>::new(
+        &[3, 4, 2, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .expect("valid sizes");
+    let soft = Network::<f32>::new(
+        &[2, 3],
+        Activation::Tanh,
+        Activation::Softmax,
+        Initializer::Xavier,
+        &mut rng,
+    )
+    .expect("valid sizes")
+    .with_cost(ndnet::Cost::CategoricalCrossEntropy);
+    vec![
+        ndnet::io::to_bytes(&net).expect("serialisable"),
+        ndnet::io::to_bytes(&soft).expect("serialisable"),
+        ndnet::io::to_json_string(&net).expect("serialisable").into_bytes(),
+        ndnet::io::to_json_string(&soft).expect("serialisable").into_bytes(),
+    ]
+}
+
+#[test]
+fn fuzz_model_loading() {
+    let seeds = models();
+    ndnet::io::from_bytes::<f64>(&seeds[0]).expect("a valid seed");
+    ndnet::io::from_json_str::<f64>(std::str::from_utf8(&seeds[2]).expect("UTF-8")).expect("a valid seed");
+    fuzz("model", fuzz_model, &seeds);
+}
+
+#[test]
+fn fuzz_csv_loader() {
+    let seeds = [
+        "id,age,city,income,approved\n1,34,Paris,5.5,Y\n2,,Lyon,3.2,N\n3,51,Paris,,Y\n4,22,\"Nice, FR\",1e3,N\n",
+        "x,y\n1,0\n2,1\n-3.5,1\nNaN,0\n",
+        "a;b\n1;2\n",
+        "a,b,c\n1,2\n3,4,5,6\n",
+    ];
+    let table = ndnet::data::tabular::Table::from_reader(seeds[0].as_bytes(), "seed.csv").expect("a valid seed");
+    ndnet::data::tabular::TabularConfig::new("approved", "Y")
+        .id_column("id")
+        .fit(&table)
+        .expect("a valid seed");
+    fuzz("csv", fuzz_csv, &seeds.map(|s| s.as_bytes().to_vec()));
+}
+
+#[test]
+fn fuzz_idx_reader() {
+    let images = [
+        &[0u8, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2][..],
+        &[0, 255, 51, 0, 9, 9, 9, 9],
+    ]
+    .concat();
+    let labels = vec![0u8, 0, 8, 1, 0, 0, 0, 3, 7, 3, 1];
+    let gz = flate2_free_gzip(&images);
+    for seed in [&images, &gz] {
+        let file = TempFile::new(seed, ".idx");
+        assert_eq!(
+            ndnet::data::read_idx_images::<f32>(&file.0)
+                .expect("a valid seed")
+                .0
+                .dim(),
+            (4, 2)
+        );
+    }
+    let file = TempFile::new(&labels, ".idx");
+    assert_eq!(
+        ndnet::data::read_idx_labels(&file.0).expect("a valid seed"),
+        vec![7, 3, 1]
+    );
+    fuzz("idx", fuzz_idx, &[images, labels, gz]);
+}
+
+/// A gzip member holding `data` in one stored (uncompressed) deflate block, written by hand so
+/// this test needs no compression crate: header, stored block, CRC-32 and length.
+fn flate2_free_gzip(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 1];
+    let len = data.len() as u16;
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&(!len).to_le_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc32(data).to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
+}
+
+/// Files that claim huge dimensions fail with an error before allocating (a failure here would
+/// be an allocation abort, not a test failure, so running at all proves it).
+#[test]
+fn huge_dimension_claims_fail_cleanly() {
+    // IDX: 2^32 − 1 images of (2^32 − 1)² pixels, 8 bytes of data; plain and gzipped.
+    let images = [&[0u8, 0, 8, 3][..], &[0xff; 12], &[1; 8]].concat();
+    for bytes in [images.clone(), flate2_free_gzip(&images)] {
+        let file = TempFile::new(&bytes, ".idx");
+        assert!(matches!(
+            ndnet::data::read_idx_images::<f32>(&file.0),
+            Err(ndnet::Error::Format { .. })
+        ));
+    }
+    let labels = [&[0u8, 0, 8, 1][..], &[0xff; 4], &[1; 8]].concat();
+    let file = TempFile::new(&labels, ".idx");
+    assert!(matches!(
+        ndnet::data::read_idx_labels(&file.0),
+        Err(ndnet::Error::Format { .. })
+    ));
+
+    // Binary model: the rows of W[1] (u64 after the activation name and the slope flag) set to
+    // 2^64 − 1 and to 2^40, with a valid checksum.
+    let mut rng = StdRng::seed_from_u64(2);
+    let net = Network::<f64>::new(
+        &[3, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Initializer::Xavier,
+        &mut rng,
+    )
+    .expect("valid sizes");
+    let bytes = ndnet::io::to_bytes(&net).expect("serialisable");
+    let at = bytes
+        .windows(7)
+        .position(|w| w == b"sigmoid")
+        .expect("the activation name is stored")
+        + 7
+        + 1;
+    assert_eq!(bytes[at..at + 8], 1u64.to_le_bytes(), "W[1] has 1 row");
+    for rows in [u64::MAX, 1 << 40] {
+        let mut huge = bytes.clone();
+        huge[at..at + 8].copy_from_slice(&rows.to_le_bytes());
+        assert!(ndnet::io::from_bytes::<f64>(&with_crc(&huge)).is_err());
+    }
+}
+
+#[test]
+fn fuzz_h5_loader() {
+    let fixture = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny_catvnoncat.h5"))
+        .expect("the fixture is in the repository");
+    let file = TempFile::new(&fixture, ".h5");
+    ndnet::data::load_h5_images::<f64>(&file.0, "train_set_x", "y_int32", None).expect("a valid seed");
+    fuzz("h5", fuzz_h5, &[fixture]);
+}
+
+#[test]
+fn fuzz_image_loader() {
+    let mut png_bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png_bytes, 3, 2);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().expect("in-memory PNG");
+        writer
+            .write_image_data(&[
+                0, 50, 100, 150, 200, 250, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120,
+            ])
+            .expect("3×2 RGB");
+    }
+    let rgb = image::RgbImage::from_fn(5, 4, |x, y| image::Rgb([(x * 50) as u8, (y * 60) as u8, 128]));
+    let mut jpeg_bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut jpeg_bytes)
+        .encode_image(&rgb)
+        .expect("in-memory JPEG");
+    for (seed, suffix) in [(&png_bytes, ".png"), (&jpeg_bytes, ".jpg")] {
+        let file = TempFile::new(seed, suffix);
+        ndnet::data::load_image::<f32>(&file.0, (8, 8)).expect("a valid seed");
+    }
+    fuzz("image", fuzz_image, &[png_bytes, jpeg_bytes]);
+}
