@@ -20,7 +20,7 @@
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
-use ndarray::{Array2, ArrayViewMut2, Zip};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, RngExt};
 
@@ -78,12 +78,9 @@ impl<F: Float> Dropout<F> {
         self.active = true;
     }
 
-    /// dA := dA ⊙ D when the last forward pass was masked; returns whether it was.
-    pub(crate) fn mask_gradient(&self, da: ArrayViewMut2<F>) -> bool {
-        if self.active {
-            Zip::from(da).and(&self.mask).for_each(|da, &d| *da *= d);
-        }
-        self.active
+    /// D (scaled by 1/keep_prob) when the cached A was masked by a training forward pass.
+    pub(crate) fn active_mask(&self) -> Option<ArrayView2<'_, F>> {
+        self.active.then(|| self.mask.view())
     }
 }
 

@@ -300,15 +300,25 @@ impl<F: Float> Dense<F> {
     /// dZ[l] = dA[l] ⊙ g′(Z[l]).
     pub(crate) fn set_dz_from_da(&mut self, da: ArrayView2<F>) {
         resize(&mut self.dz, self.z.dim());
-        if self.dropout.keep_prob() < 1.0 {
-            // dA ⊙ D, and g′ from an unmasked A = g(Z).
-            let mut da = da.to_owned();
-            if self.dropout.mask_gradient(da.view_mut()) {
-                let a = self.activation.apply(&self.z);
-                self.activation
-                    .backward_into(self.z.view(), a.view(), da.view(), self.dz.view_mut());
+        if let Some(mask) = self.dropout.active_mask() {
+            if self.activation != Activation::Softmax {
+                // dZ = (dA ⊙ D) ⊙ g′(Z), g′ from the unmasked A = g(Z), element by element:
+                // no buffer is allocated on this hot path.
+                let g = self.activation;
+                Zip::from(&mut self.dz)
+                    .and(&self.z)
+                    .and(da)
+                    .and(mask)
+                    .for_each(|dz, &z, &da, &d| *dz = da * d * g.g_prime(z, g.g(z)));
                 return;
             }
+            // Softmax is not element-wise: mask a copy of dA and use the unmasked A.
+            let mut da = da.to_owned();
+            Zip::from(&mut da).and(mask).for_each(|da, &d| *da *= d);
+            let a = self.activation.apply(&self.z);
+            self.activation
+                .backward_into(self.z.view(), a.view(), da.view(), self.dz.view_mut());
+            return;
         }
         self.activation
             .backward_into(self.z.view(), self.a.view(), da, self.dz.view_mut());
