@@ -1,6 +1,6 @@
 //! Speed of the matrix products of training, and of one training iteration of the cat network.
 //!
-//! Run: `cargo run --release --example gemm_speed [products|iteration]`
+//! Run: `cargo run --release --example gemm_speed [products|iteration|logistic]`
 
 use std::time::Instant;
 
@@ -57,6 +57,9 @@ fn products<F: Float>(rng: &mut rand::rngs::StdRng) {
     let dz = random::<F>(20, 209, rng);
     bench("W1·X 20x12288·12288x209", w1.view(), x.view());
     bench("dZ·Xᵀ 20x209·(12288x209)ᵀ", dz.view(), x.t());
+    let x_columns = x.t().as_standard_layout().into_owned();
+    bench("W1·X, X column-major", w1.view(), x_columns.t());
+    bench("dZ·Xᵀ, X column-major", dz.view(), x_columns.view());
     let a = random::<F>(256, 784, rng);
     let b = random::<F>(784, 1024, rng);
     bench("256x784·784x1024", a.view(), b.view());
@@ -85,7 +88,20 @@ fn iteration<F: Float>(rng: &mut rand::rngs::StdRng) {
         net.backward(&x, &y).expect("shapes fit");
         net.update(&mut gd);
     });
-    let iterations = 20;
+    let forward = best_of(1.0, || {
+        net.forward(&x).expect("shapes fit");
+    });
+    let backward = best_of(1.0, || {
+        net.backward(&x, &y).expect("shapes fit");
+    });
+    let update = best_of(1.0, || net.update(&mut gd));
+    println!(
+        "  forward {:.3} ms, backward {:.3} ms, update {:.3} ms",
+        forward * 1e3,
+        backward * 1e3,
+        update * 1e3
+    );
+    let iterations = 100; // enough to spread the column-major copy of X that fit makes
     let config = TrainConfig::new(iterations).record_every(iterations);
     let fit = best_of(2.0, || {
         net.fit(&x, &y, &mut gd, &config).expect("training runs");
@@ -99,11 +115,40 @@ fn iteration<F: Float>(rng: &mut rand::rngs::StdRng) {
     );
 }
 
+/// One iteration of the cat logistic regression (fused pass), in ms, and the rate X streams at.
+fn logistic<F: Float>(rng: &mut rand::rngs::StdRng) {
+    let x = random::<F>(12288, 209, rng).mapv(|v| v.abs() * F::from_f64(0.01));
+    let y = Array2::from_shape_fn((1, 209), |(_, j)| F::from_f64((j % 2) as f64));
+    let mut net = Network::<F>::logistic_regression(12288).expect("valid size");
+    let mut gd = GradientDescent::new(0.005).expect("valid rate");
+    let iterations = 200;
+    let config = TrainConfig::new(iterations).record_every(iterations);
+    let t = best_of(2.0, || {
+        net.fit(&x, &y, &mut gd, &config).expect("training runs");
+    }) / iterations as f64;
+    let bytes = (x.len() * std::mem::size_of::<F>()) as f64;
+    println!(
+        "logistic regression 12288x209 iteration {:<4} {:7.3} ms, X read at {:5.1} GB/s ({} threads)",
+        F::NAME,
+        t * 1e3,
+        bytes / t / 1e9,
+        ndnet::num_threads()
+    );
+}
+
 fn main() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    // `gemm_speed products` or `gemm_speed iteration` runs one half only.
+    // `gemm_speed products`, `gemm_speed iteration` or `gemm_speed logistic` runs one part only.
     let only = std::env::args().nth(1).unwrap_or_default();
-    if only != "iteration" {
+    if only == "logistic" {
+        for threads in [1, 2] {
+            ndnet::set_num_threads(threads);
+            logistic::<f64>(&mut rng);
+            logistic::<f32>(&mut rng);
+        }
+        return;
+    }
+    if only != "iteration" && only != "logistic" {
         products::<f64>(&mut rng);
         products::<f32>(&mut rng);
     }

@@ -1,8 +1,10 @@
-//! The matrix products of training allocate nothing: gemm on one thread, and a whole training
-//! iteration after the first (whose buffers are then reused), counted by a global allocator.
+//! The matrix products of training allocate nothing: gemm on one thread and on two (once the
+//! worker threads exist), and a whole training iteration after the first (whose buffers are
+//! then reused), counted by a global allocator.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ndarray::Array2;
 use ndnet::{Activation, GradientDescent, Initializer, Network, linalg::gemm};
@@ -15,10 +17,14 @@ thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
 }
 
+/// Allocations of every thread (the worker threads of the products included).
+static ALL_ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
 // SAFETY: every call is forwarded to the system allocator unchanged.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        ALL_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         // SAFETY: the caller's contract, passed on.
         unsafe { System.alloc(layout) }
     }
@@ -38,7 +44,7 @@ fn allocations_during(f: impl FnOnce()) -> usize {
 }
 
 #[test]
-fn single_threaded_products_and_training_iterations_allocate_nothing() {
+fn products_and_training_iterations_allocate_nothing() {
     ndnet::set_num_threads(1);
     let w = Array2::from_shape_fn((20, 700), |(i, j)| ((i * 7 + j) % 13) as f64 - 6.0);
     let x = Array2::from_shape_fn((700, 209), |(i, j)| ((i + 3 * j) % 11) as f64 * 0.1);
@@ -72,4 +78,22 @@ fn single_threaded_products_and_training_iterations_allocate_nothing() {
     };
     step(); // the first pass sizes the layers' buffers
     assert_eq!(allocations_during(step), 0, "a training iteration allocated");
+
+    // Two threads: products big enough to be split (the cat network's first layer).
+    ndnet::set_num_threads(2);
+    let w = Array2::from_shape_fn((20, 12288), |(i, j)| ((i * 7 + j) % 13) as f64 - 6.0);
+    let x = Array2::from_shape_fn((12288, 209), |(i, j)| ((i + 3 * j) % 11) as f64 * 0.1);
+    let mut z = Array2::zeros((20, 209));
+    let mut dw = Array2::zeros((20, 12288));
+    let mut products = || {
+        gemm(1.0, w.view(), x.view(), 0.0, z.view_mut()).expect("shapes fit");
+        gemm(1.0 / 209.0, dz.view(), x.t(), 0.0, dw.view_mut()).expect("shapes fit");
+    };
+    products(); // starts the worker thread
+    let before = ALL_ALLOCATIONS.load(Ordering::Relaxed);
+    products();
+    products();
+    let count = ALL_ALLOCATIONS.load(Ordering::Relaxed) - before;
+    assert_eq!(count, 0, "two-threaded gemm allocated (in any thread)");
+    ndnet::set_num_threads(0);
 }

@@ -15,6 +15,7 @@
 //! thread.
 
 mod kernel;
+mod pool;
 mod threads;
 #[cfg(target_arch = "x86_64")]
 mod x86;
@@ -27,17 +28,18 @@ pub use threads::{num_threads, set_num_threads};
 
 use crate::{Float, Result, check};
 
-/// Products below this many floating-point operations run on one thread: starting a scoped
-/// thread costs 0.05–0.2 ms (measured with `examples/gemm_speed.rs`: a 4 MFLOP product ran
+/// Products below this many floating-point operations run on one thread (measured with
+/// `examples/gemm_speed.rs` when each product started its threads: a 4 MFLOP product ran
 /// slower on two threads than on one).
 const PARALLEL_MIN_FLOP: usize = 16_000_000;
 
 /// C = α A·B + β C, on [`num_threads`] threads when the product is big enough.
 ///
 /// When β = 0, C is only written (NaN in C does not propagate), as in BLAS. The result does
-/// not depend on the number of threads. Nothing is allocated on one thread (starting threads
-/// allocates inside `std`); the kernels pack A and B in about 280 KB of the calling thread's
-/// stack (and each worker's), well within the usual 2 MB of a thread.
+/// not depend on the number of threads. Nothing is allocated once the worker threads exist
+/// (they are started by the first product that needs them and kept); the kernels pack A and B
+/// in about 280 KB of the calling thread's stack (and each worker's), well within the usual
+/// 2 MB of a thread.
 ///
 /// # Shapes
 /// `a` is (m, k), `b` is (k, n) and `c` is (m, n); any strides (transposed views included).

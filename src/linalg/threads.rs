@@ -1,8 +1,8 @@
 //! The crate-wide number of threads of the matrix products, and the split of one product
 //! between them.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
@@ -52,9 +52,16 @@ fn default_threads() -> usize {
     })
 }
 
-/// Runs `f(a, b, c)` on `parts` pieces of the product C = A·B at once, split along `axis` of C
-/// (columns: B and C split, rows: A and C split) at multiples of `align`; the calling thread
-/// runs the last piece.
+/// The most pieces one product is split into.
+const MAX_PARTS: usize = 16;
+
+/// One piece of a product: views of A, B and C.
+type Part<'a, F> = (ArrayView2<'a, F>, ArrayView2<'a, F>, ArrayViewMut2<'a, F>);
+
+/// Runs `f(a, b, c)` on `parts` pieces (at most [`MAX_PARTS`]) of the product C = A·B at once,
+/// split along `axis` of C (columns: B and C split, rows: A and C split) at multiples of
+/// `align`. The calling thread runs the first piece, the [`pool`](super::pool)'s workers the
+/// others; nothing is allocated once the workers exist.
 pub(crate) fn split<F, K>(
     parts: usize,
     axis: Axis,
@@ -69,29 +76,32 @@ pub(crate) fn split<F, K>(
 {
     let len = c.len_of(axis);
     let units = len.div_ceil(align);
-    let parts = parts.clamp(1, units.max(1));
-    let boundary = |t: usize| (units * t / parts * align).min(len);
+    let parts = parts.clamp(1, units.max(1)).min(MAX_PARTS);
     if parts == 1 {
         return f(a, b, c);
     }
-    let f = &f;
-    std::thread::scope(|s| {
-        let (mut a, mut b, mut c) = (a, b, c);
-        for t in 0..parts - 1 {
-            let size = boundary(t + 1) - boundary(t);
-            let (c0, c1) = c.split_at(axis, size);
-            c = c1;
-            let (a0, b0) = if axis == Axis(1) {
-                let (b0, b1) = b.split_at(Axis(1), size);
-                b = b1;
-                (a, b0)
-            } else {
-                let (a0, a1) = a.split_at(Axis(0), size);
-                a = a1;
-                (a0, b)
-            };
-            s.spawn(move || f(a0, b0, c0));
+    let boundary = |t: usize| (units * t / parts * align).min(len);
+    let work: [Mutex<Option<Part<F>>>; MAX_PARTS] = std::array::from_fn(|_| Mutex::new(None));
+    let (mut a, mut b, mut c) = (a, b, c);
+    for (t, slot) in work[..parts].iter().enumerate() {
+        let size = boundary(t + 1) - boundary(t);
+        let (c0, c1) = c.split_at(axis, size);
+        c = c1;
+        let (a0, b0) = if axis == Axis(1) {
+            let (b0, b1) = b.split_at(Axis(1), size);
+            b = b1;
+            (a, b0)
+        } else {
+            let (a0, a1) = a.split_at(Axis(0), size);
+            a = a1;
+            (a0, b)
+        };
+        *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some((a0, b0, c0));
+    }
+    super::pool::run(parts, &|t| {
+        let part = work[t].lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some((a, b, c)) = part {
+            f(a, b, c);
         }
-        f(a, b, c);
     });
 }

@@ -3,6 +3,7 @@
 
 use ndarray::ArrayView2;
 
+use super::column_major::ColumnMajorX;
 use super::minibatch::MiniBatches;
 use super::validation::{EarlyStopper, Validation};
 use super::{Diagnostics, EpochRecord, History, Record, TrainConfig, logistic_fast};
@@ -46,6 +47,8 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         .batch_size
         .filter(|&b| b < m)
         .map(|b| MiniBatches::new(x, y, b, config.seed));
+    let column_major = ColumnMajorX::new(x, batches.is_none(), steps);
+    let x = column_major.view(x);
     let mut stopper = validation.and_then(|v| v.patience).map(EarlyStopper::new);
     let mut step = 0;
     let mut last_finite_cost = None;

@@ -16,7 +16,8 @@
 //! The rows are split between threads; each keeps a partial Z_next, summed at the end of the
 //! pass. The parameters equal the textbook loop's up to rounding (the order of the sums differs).
 
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ndarray::{ArrayView2, Axis, Zip};
 
@@ -58,7 +59,8 @@ pub(super) fn fit<F: Float>(
     let parts = layer.parts_mut(m);
     let inv_m = F::one() / F::from_f64(m as f64);
     let threads = threads.clamp(1, (n * m / MIN_ELEMENTS_PER_THREAD).max(1)).min(n);
-    let rows_per_thread = n.div_ceil(threads);
+    // Whole blocks of the SIMD pass's rows per thread.
+    let rows_per_thread = n.div_ceil(threads).next_multiple_of(4);
 
     let w = parts
         .w
@@ -76,12 +78,21 @@ pub(super) fn fit<F: Float>(
         dw_chunks.next().expect("n ≥ 1"),
         x_chunks.next().expect("n ≥ 1"),
     );
+    let shared: Vec<Shared<F>> = (0..x_chunks.len())
+        .map(|_| Shared {
+            start: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+            dz: Mutex::new(vec![F::zero(); m]),
+            z_part: Mutex::new(vec![F::zero(); m]),
+        })
+        .collect();
 
     std::thread::scope(|scope| {
-        let workers: Vec<Worker<F>> = w_chunks
+        let mut workers: Vec<Worker<F>> = w_chunks
             .zip(dw_chunks)
             .zip(x_chunks)
-            .map(|((w, dw), x)| Worker::spawn(scope, x, w, dw, inv_m, alpha, m))
+            .zip(&shared)
+            .map(|(((w, dw), x), shared)| Worker::spawn(scope, shared, x, w, dw, inv_m, alpha))
             .collect();
         let mut z_next = vec![F::zero(); m];
         let mut last_finite_cost = None;
@@ -106,7 +117,7 @@ pub(super) fn fit<F: Float>(
             let db = parts.dz.sum() * inv_m;
             parts.db[[0, 0]] = db;
             let dz = parts.dz.as_slice().expect("dZ is (1, m) in standard layout");
-            for worker in &workers {
+            for worker in &mut workers {
                 worker.start(dz);
             }
             z_next.fill(F::zero());
@@ -127,80 +138,124 @@ pub(super) fn fit<F: Float>(
     })
 }
 
-/// A thread owning a block of rows of X and the matching parts of w and dW for the whole fit.
-struct Worker<F> {
-    to_worker: SyncSender<(Vec<F>, Vec<F>)>,
-    from_worker: Receiver<(Vec<F>, Vec<F>)>,
-    buffers: std::cell::Cell<Option<(Vec<F>, Vec<F>)>>,
+/// `Shared::start` value that asks a worker to return.
+const STOP: usize = usize::MAX;
+/// `Shared::done` value of a worker that panicked.
+const PANICKED: usize = usize::MAX;
+
+/// What the calling thread and one worker share. The atomics carry the hand-off (a pass is
+/// short, about 0.1 ms, so both sides spin instead of sleeping on a channel); the mutexes
+/// carry the data and are never contended, since only one side works at a time.
+struct Shared<F> {
+    /// The number of the pass to run (counting from 1), or [`STOP`].
+    start: AtomicUsize,
+    /// The number of the last pass finished, or [`PANICKED`].
+    done: AtomicUsize,
+    dz: Mutex<Vec<F>>,
+    z_part: Mutex<Vec<F>>,
 }
 
-impl<F: Float> Worker<F> {
-    fn spawn<'scope, 'env>(
+/// A thread owning a block of rows of X and the matching parts of w and dW for the whole fit.
+/// Dropping it asks the thread to return.
+struct Worker<'a, F> {
+    shared: &'a Shared<F>,
+    pass: usize,
+}
+
+impl<'a, F: Float> Worker<'a, F> {
+    fn spawn<'scope, 'env: 'scope>(
         scope: &'scope std::thread::Scope<'scope, 'env>,
+        shared: &'env Shared<F>,
         x: ArrayView2<'env, F>,
         w: &'env mut [F],
         dw: &'env mut [F],
         inv_m: F,
         alpha: F,
-        m: usize,
-    ) -> Self {
-        let (to_worker, inbox) = sync_channel::<(Vec<F>, Vec<F>)>(1);
-        let (outbox, from_worker) = sync_channel(1);
+    ) -> Worker<'env, F> {
         scope.spawn(move || {
-            for (dz, mut z_part) in inbox {
-                z_part.fill(F::zero());
-                pass(x, &dz, inv_m, alpha, w, dw, &mut z_part);
-                if outbox.send((dz, z_part)).is_err() {
-                    break;
+            /// Reports a panic to the waiting caller instead of leaving it spinning.
+            struct OnPanic<'a>(&'a AtomicUsize);
+            impl Drop for OnPanic<'_> {
+                fn drop(&mut self) {
+                    if std::thread::panicking() {
+                        self.0.store(PANICKED, Ordering::Release);
+                    }
                 }
             }
+            let _guard = OnPanic(&shared.done);
+            let mut last = 0;
+            loop {
+                let pass_number = wait_for(|| Some(shared.start.load(Ordering::Acquire)).filter(|&p| p != last));
+                if pass_number == STOP {
+                    return;
+                }
+                {
+                    let dz = lock(&shared.dz);
+                    let mut z_part = lock(&shared.z_part);
+                    z_part.fill(F::zero());
+                    pass(x, &dz, inv_m, alpha, w, dw, &mut z_part);
+                }
+                last = pass_number;
+                shared.done.store(pass_number, Ordering::Release);
+            }
         });
-        Worker {
-            to_worker,
-            from_worker,
-            buffers: std::cell::Cell::new(Some((vec![F::zero(); m], vec![F::zero(); m]))),
-        }
+        Worker { shared, pass: 0 }
     }
 
     /// Hands the worker this iteration's dZ.
-    fn start(&self, dz: &[F]) {
-        let (mut dz_copy, z_part) = self.buffers.take().expect("buffers are back from the last iteration");
-        dz_copy.copy_from_slice(dz);
-        // A send fails only if the worker died, which `add_result_to` then reports.
-        let _ = self.to_worker.send((dz_copy, z_part));
+    fn start(&mut self, dz: &[F]) {
+        lock(&self.shared.dz).copy_from_slice(dz);
+        self.pass += 1;
+        self.shared.start.store(self.pass, Ordering::Release);
     }
 
     /// Waits for the worker and adds its partial Z_next.
     fn add_result_to(&self, z_next: &mut [F]) {
-        let (dz, z_part) = self
-            .from_worker
-            .recv()
-            .expect("a worker thread does not panic: its loop has no fallible step");
-        for (z, part) in z_next.iter_mut().zip(&z_part) {
+        let done =
+            wait_for(|| Some(self.shared.done.load(Ordering::Acquire)).filter(|&d| d == self.pass || d == PANICKED));
+        assert!(done != PANICKED, "a logistic-regression worker thread panicked");
+        for (z, part) in z_next.iter_mut().zip(lock(&self.shared.z_part).iter()) {
             *z += *part;
         }
-        self.buffers.set(Some((dz, z_part)));
     }
+}
+
+impl<F> Drop for Worker<'_, F> {
+    fn drop(&mut self) {
+        self.shared.start.store(STOP, Ordering::Release);
+    }
+}
+
+/// Spins until `ready` gives a value, yielding the core after a while (for when there are
+/// more threads than cores).
+fn wait_for(mut ready: impl FnMut() -> Option<usize>) -> usize {
+    let mut spins = 0u32;
+    loop {
+        if let Some(value) = ready() {
+            return value;
+        }
+        if spins < 1 << 14 {
+            spins += 1;
+            std::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
+        }
+    }
+}
+
+/// Locks a mutex, ignoring poisoning: a worker that panicked is reported by `PANICKED`.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The fused pass over a block of rows: dW, the update of w and the partial Z_next.
 fn pass<F: Float>(x: ArrayView2<F>, dz: &[F], inv_m: F, alpha: F, w: &mut [F], dw: &mut [F], z_part: &mut [F]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        return unsafe { pass_avx2(x, dz, inv_m, alpha, w, dw, z_part) };
+    match F::logistic_pass() {
+        Some(kernel) => kernel(x, dz, inv_m, alpha, w, dw, z_part),
+        None => pass_portable(x, dz, inv_m, alpha, w, dw, z_part),
     }
-    pass_portable(x, dz, inv_m, alpha, w, dw, z_part)
 }
 
-/// [`pass_portable`] compiled for AVX2 (without FMA, so both give the same bits).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn pass_avx2<F: Float>(x: ArrayView2<F>, dz: &[F], inv_m: F, alpha: F, w: &mut [F], dw: &mut [F], z_part: &mut [F]) {
-    pass_portable(x, dz, inv_m, alpha, w, dw, z_part)
-}
-
-#[inline(always)]
 fn pass_portable<F: Float>(
     x: ArrayView2<F>,
     dz: &[F],
@@ -222,7 +277,6 @@ fn pass_portable<F: Float>(
 }
 
 /// Σ a_i b_i with eight independent partial sums, so it vectorizes.
-#[inline(always)]
 fn dot<F: Float>(a: &[F], b: &[F]) -> F {
     let mut sums = [F::zero(); 8];
     let (a_chunks, b_chunks) = (a.chunks_exact(8), b.chunks_exact(8));

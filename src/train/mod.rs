@@ -19,8 +19,9 @@
 
 use ndarray::{ArrayBase, ArrayView2, Data, Ix2};
 
-use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
+use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result, check};
 
+mod column_major;
 mod diagnostics;
 mod epochs;
 mod history;
@@ -374,6 +375,10 @@ impl<F: Float> Network<F> {
 
     /// Names the first dW[l] or db[l] holding NaN or inf, if any.
     fn first_non_finite_gradient(&self) -> Option<String> {
+        let finite = |layer: &crate::Dense<F>| check::all_finite(layer.dw()) && check::all_finite(layer.db());
+        if self.layers().iter().all(finite) {
+            return None;
+        }
         self.layers().iter().enumerate().find_map(|(i, layer)| {
             let bad = |g: ndarray::ArrayView2<F>| g.iter().copied().find(|v| !v.is_finite());
             match (bad(layer.dw()), bad(layer.db())) {
