@@ -6,7 +6,7 @@ use ndarray::ArrayView2;
 use super::column_major::ColumnMajorX;
 use super::minibatch::MiniBatches;
 use super::validation::{EarlyStopper, Validation};
-use super::{Diagnostics, EpochRecord, History, Record, TrainConfig, logistic_fast};
+use super::{Diagnostics, EpochRecord, History, Record, TrainConfig, logistic_fast, logistic_gram};
 use crate::{Float, LearningRateSchedule, Network, Optimizer, Result};
 
 /// Checks everything, then trains; `callback` sees every record as it is made.
@@ -36,10 +36,15 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         && let Some(alpha) = logistic_fast::applies(net, x, &*optimizer)
     {
         // Batch gradient descent: every step is an epoch.
-        logistic_fast::fit(net, x, y, alpha, steps, crate::num_threads(), &mut |step, cost| {
+        let mut record = |step, cost| {
             log.step(step, cost);
             log.end_epoch(None, None);
-        })?;
+        };
+        if logistic_gram::pays(x.nrows(), x.ncols()) {
+            logistic_gram::fit(net, x, y, alpha, steps, &mut record)?;
+        } else {
+            logistic_fast::fit(net, x, y, alpha, steps, crate::num_threads(), &mut record)?;
+        }
         return Ok(log.history);
     }
 

@@ -26,6 +26,7 @@ mod diagnostics;
 mod epochs;
 mod history;
 mod logistic_fast;
+mod logistic_gram;
 mod minibatch;
 mod validation;
 
