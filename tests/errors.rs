@@ -318,3 +318,38 @@ fn divergence_names_the_first_non_finite_layer_cache() {
         assert_eq!(net.layer(l).unwrap().b(), before.layer(l).unwrap().b());
     }
 }
+
+/// Forward pass and cost finite, gradient not: a linear unit with Z = 1e154 on x = 1e160 and a
+/// squared error (≈ 1e308, still finite) has dZ ≈ 1e154 but dW = dZ · x ≈ 1e314 = inf. The error
+/// names dW[1] in the backward pass, and `train_step` leaves the parameters unchanged.
+#[test]
+fn divergence_in_the_backward_pass_names_the_gradient() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let mut net = Network::<f64>::from_layers(1, &[(1, Activation::Linear)], Initializer::He, &mut rng)
+        .unwrap()
+        .with_cost(Cost::MeanSquaredError);
+    let (mut w, mut b) = net.layer_mut(1).unwrap().parameters_mut();
+    w.fill(1e-6);
+    b.fill(0.0);
+    let (x, y) = (array![[1e160]], array![[0.0]]);
+    let err = net
+        .train_step(&x, &y, &mut GradientDescent::new(0.1).unwrap())
+        .unwrap_err();
+    match err {
+        Error::Diverged {
+            iteration,
+            what,
+            last_finite_cost,
+        } => {
+            assert_eq!(iteration, 0);
+            assert_eq!(
+                what,
+                "dW[1] has 1 non-finite entry (first at row 0, column 0: inf) in the backward pass of iteration 0"
+            );
+            assert!(last_finite_cost.unwrap().is_finite());
+        }
+        other => panic!("expected Diverged, got {other}"),
+    }
+    assert_eq!(net.layer(1).unwrap().w(), array![[1e-6]]);
+    assert_eq!(net.layer(1).unwrap().b(), array![[0.0]]);
+}
