@@ -135,7 +135,7 @@ impl Graph {
     /// The value computed at `node` in the forward pass.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] naming `node` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `node` if it belongs to another graph.
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -167,7 +167,7 @@ impl Graph {
     /// Nodes are visited in reverse order of creation, which is a topological order.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] naming `output` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `output` if it belongs to another graph.
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();

@@ -19,7 +19,7 @@ impl Graph {
     /// x + y.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] naming `x` or `y` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` or `y` if it belongs to another graph.
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -35,7 +35,7 @@ impl Graph {
     /// x − y.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] naming `x` or `y` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` or `y` if it belongs to another graph.
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -51,7 +51,7 @@ impl Graph {
     /// x · y.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] naming `x` or `y` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` or `y` if it belongs to another graph.
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -67,7 +67,7 @@ impl Graph {
     /// k · x for a constant k.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] naming `x` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` if it belongs to another graph.
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -84,7 +84,7 @@ impl Graph {
     /// σ(x) = 1 / (1 + e^(−x)).
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] naming `x` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` if it belongs to another graph.
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -100,7 +100,7 @@ impl Graph {
     /// ln x.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] naming `x` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` if it belongs to another graph.
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
