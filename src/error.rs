@@ -93,7 +93,8 @@ pub enum Error {
     Diverged {
         /// The iteration at which the first non-finite number appeared.
         iteration: usize,
-        /// What went non-finite, e.g. `"cost is NaN"` or `"dW[2] holds inf"`.
+        /// What went non-finite first, e.g. `"Z[2] has 14 non-finite entries (first at row 0,
+        /// column 3: inf) in the forward pass of iteration 57; the cost is NaN"`.
         what: String,
         /// The last finite cost seen, if any.
         last_finite_cost: Option<f64>,

@@ -91,15 +91,26 @@ fn sigmoid_of_zero_and_two() {
 /// J = 3(a + bc) at a = 5, b = 3, c = 2: u = 6, v = 11, J = 33; dJ/dv = 3, dJ/du = 3,
 /// dJ/da = 3, dJ/db = 6, dJ/dc = 9.
 #[test]
-fn computation_graph_j_equals_3_times_a_plus_bc() {
+fn computation_graph_j_equals_3_times_a_plus_bc() -> ndnet::Result<()> {
     let mut g = ndnet::graph::Graph::new();
     let (a, b, c) = (g.input(5.0), g.input(3.0), g.input(2.0));
-    let u = g.mul(b, c);
-    let v = g.add(a, u);
-    let j = g.scale(v, 3.0);
-    assert_eq!((g.value(u), g.value(v), g.value(j)), (6.0, 11.0, 33.0));
-    let d = g.backward(j);
-    assert_eq!((d[j], d[v], d[u], d[a], d[b], d[c]), (1.0, 3.0, 3.0, 3.0, 6.0, 9.0));
+    let u = g.mul(b, c)?;
+    let v = g.add(a, u)?;
+    let j = g.scale(v, 3.0)?;
+    assert_eq!((g.value(u)?, g.value(v)?, g.value(j)?), (6.0, 11.0, 33.0));
+    let d = g.backward(j)?;
+    let dj = |n| d.get(n);
+    assert_eq!(
+        (dj(j)?, dj(v)?, dj(u)?, dj(a)?, dj(b)?, dj(c)?),
+        (1.0, 3.0, 3.0, 3.0, 6.0, 9.0)
+    );
+    // A node of another graph is an error naming the argument, not a panic or a wrong value.
+    let other = ndnet::graph::Graph::new();
+    assert!(matches!(
+        other.value(j),
+        Err(ndnet::Error::InvalidArgument { argument: "node", .. })
+    ));
+    Ok(())
 }
 
 /// The deep-network assignment's `L_model_forward` test shapes: a [5, 4, 3, 1] net with ReLU

@@ -254,12 +254,102 @@ fn divergence_stops_training_with_the_iteration() {
         Error::Diverged {
             iteration,
             last_finite_cost,
-            ..
+            what,
         } => {
             assert!(iteration > 0 && iteration < 10_000);
+            assert!(last_finite_cost.unwrap().is_finite());
+            // The one layer's forward cache or a gradient of it is named, with the iteration.
+            // Here the squared error of a finite but huge A[1] overflows first.
+            let named = ["Z[1] ", "A[1] ", "dZ[1] ", "dW[1] ", "db[1] "]
+                .iter()
+                .any(|m| what.starts_with(m))
+                || what.contains("overflowed from a finite A[1] (largest magnitude");
+            assert!(named, "{what}");
+            assert!(what.contains(&format!("of iteration {iteration}")), "{what}");
+        }
+        other => panic!("expected Diverged, got {other}"),
+    }
+    let layer = net.layer(1).unwrap();
+    assert!(layer.w().iter().chain(layer.b()).all(|v| v.is_finite()));
+}
+
+/// A [2, 2, 1] network whose weights make Z[2] overflow while Z[1] and A[1] stay finite: the
+/// error names Z[2], how many entries and the first, and the parameters are left untouched.
+#[test]
+fn divergence_names_the_first_non_finite_layer_cache() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let mut net = Network::<f64>::new(
+        &[2, 2, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap();
+    // W[1] = 1e200 · I, b[1] = 0: Z[1] = A[1] = 1e200 · X (finite). W[2] = [1e200, 1e200]:
+    // Z[2] = 1e400 · (x1 + x2) = +inf wherever x1 + x2 > 0, i.e. columns 1 and 2 of X.
+    let (w1, b1) = net.layer_mut(1).unwrap().parameters_mut();
+    let (mut w1, mut b1) = (w1, b1);
+    w1.assign(&array![[1e200, 0.0], [0.0, 1e200]]);
+    b1.fill(0.0);
+    let (mut w2, mut b2) = net.layer_mut(2).unwrap().parameters_mut();
+    w2.assign(&array![[1e200, 1e200]]);
+    b2.fill(0.0);
+    let before = net.clone();
+    let x = array![[0.0, 1.0, 2.0], [0.0, 0.5, 0.0]];
+    let y = array![[0.0, 0.0, 1.0]];
+    let err = net
+        .fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(5))
+        .unwrap_err();
+    match err {
+        Error::Diverged { iteration, what, .. } => {
+            assert_eq!(iteration, 0);
+            assert!(
+                what.starts_with(
+                    "Z[2] has 2 non-finite entries (first at row 0, column 1: inf) in the forward pass; the cost is"
+                ),
+                "{what}"
+            );
+        }
+        other => panic!("expected Diverged, got {other}"),
+    }
+    for l in 1..=2 {
+        assert_eq!(net.layer(l).unwrap().w(), before.layer(l).unwrap().w());
+        assert_eq!(net.layer(l).unwrap().b(), before.layer(l).unwrap().b());
+    }
+}
+
+/// Forward pass and cost finite, gradient not: a linear unit with Z = 1e154 on x = 1e160 and a
+/// squared error (≈ 1e308, still finite) has dZ ≈ 1e154 but dW = dZ · x ≈ 1e314 = inf. The error
+/// names dW[1] in the backward pass, and `train_step` leaves the parameters unchanged.
+#[test]
+fn divergence_in_the_backward_pass_names_the_gradient() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let mut net = Network::<f64>::from_layers(1, &[(1, Activation::Linear)], Initializer::He, &mut rng)
+        .unwrap()
+        .with_cost(Cost::MeanSquaredError);
+    let (mut w, mut b) = net.layer_mut(1).unwrap().parameters_mut();
+    w.fill(1e-6);
+    b.fill(0.0);
+    let (x, y) = (array![[1e160]], array![[0.0]]);
+    let err = net
+        .train_step(&x, &y, &mut GradientDescent::new(0.1).unwrap())
+        .unwrap_err();
+    match err {
+        Error::Diverged {
+            iteration,
+            what,
+            last_finite_cost,
+        } => {
+            assert_eq!(iteration, 0);
+            assert_eq!(
+                what,
+                "dW[1] has 1 non-finite entry (first at row 0, column 0: inf) in the backward pass of iteration 0"
+            );
             assert!(last_finite_cost.unwrap().is_finite());
         }
         other => panic!("expected Diverged, got {other}"),
     }
-    assert!(net.layer(1).unwrap().w().iter().all(|v| v.is_finite()));
+    assert_eq!(net.layer(1).unwrap().w(), array![[1e-6]]);
+    assert_eq!(net.layer(1).unwrap().b(), array![[0.0]]);
 }

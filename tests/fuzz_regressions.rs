@@ -262,6 +262,18 @@ fn huge_dimension_claims_fail_cleanly() {
         huge[at..at + 8].copy_from_slice(&rows.to_le_bytes());
         assert!(ndnet::io::from_bytes::<f64>(&with_crc(&huge)).is_err());
     }
+    // HDF5 (libFuzzer finding, 2026-11-25): `y_int32` claims (184 549 379,) int32 values with no
+    // storage, which hdf5-reader would fill with the fill value (738 MB, then 1.5 GB as i64).
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/h5/oom-2GB-fill-valued-labels");
+    for classes in [None, Some("list_classes")] {
+        let err = ndnet::data::load_h5_images::<f64>(&path, "train_set_x", "y_int32", classes).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, ndnet::Error::Format { .. }), "{err:?}");
+        assert!(
+            text.contains("`y_int32`") && text.contains("more than the file's 7672 bytes"),
+            "{text}"
+        );
+    }
 }
 
 #[test]

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs ndnet's example and the course's numpy code on the same job back to back and prints
-# the ratio of their training times.
+# Runs ndnet's example, the course's numpy code and (when torch is installed) the same job in
+# PyTorch back to back, and prints the ratios of their training times.
 #
 # Usage (from the crate root): benches/compare/compare.sh {logistic|deep} {f64|f32}
-# Needs: NDNET_DATA pointing at the data sets (default data/), python3 with numpy and h5py.
+# Needs: NDNET_DATA pointing at the data sets (default data/), python3 with numpy and h5py;
+# torch is optional (pip install torch).
 # numpy is run with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (they slow a current numpy down).
 set -euo pipefail
 job=${1:-deep}
@@ -19,3 +20,10 @@ seconds() { sed -E 's/.*train_seconds=([0-9.]+).*/\1/' <<<"$1"; }
 echo "ndnet: $ndnet_line"
 echo "numpy: $numpy_line"
 python3 -c "print('job=$job precision=$precision speedup_over_numpy=%.2f' % ($(seconds "$numpy_line") / $(seconds "$ndnet_line")))"
+if python3 -c "import torch" 2>/dev/null; then
+    torch_line=$(python3 "$here/torch_course.py" "$job" "$precision")
+    echo "torch: $torch_line"
+    python3 -c "print('job=$job precision=$precision speedup_over_torch=%.2f' % ($(seconds "$torch_line") / $(seconds "$ndnet_line")))"
+else
+    echo "torch: not installed, skipped"
+fi

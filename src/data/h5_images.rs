@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use hdf5_reader::{Dataset, Datatype, Hdf5File};
+use hdf5_reader::{Dataset, Datatype, Hdf5File, OpenOptions};
 use ndarray::Array2;
 
 use super::ImageDataset;
@@ -19,6 +19,10 @@ use crate::{Error, Float, Result};
 
 /// Refuse datasets claiming more elements than this, before anything is allocated.
 const MAX_ELEMENTS: u64 = 1 << 31;
+
+/// Deflate, the usual HDF5 compression, shrinks data at most about 1032-fold (258-byte matches
+/// coded in 2 bits): a chunked dataset may decode to at most this many times the file's length.
+const MAX_COMPRESSION: u64 = 1032;
 
 /// Without class names, labels must be below this (classes are named "0", "1", …).
 const MAX_CLASSES: i64 = 1 << 16;
@@ -33,7 +37,12 @@ const MAX_CLASSES: i64 = 1 << 16;
 /// [`Error::Io`] naming the path if the file cannot be read; [`Error::Format`] naming the path
 /// and the dataset if the file is not HDF5, a dataset is missing, the images are not uint8 of
 /// rank 3 or 4, the labels are not integers of rank 1 (or (m, 1) / (1, m)), the counts differ,
-/// a label is outside the classes, or the images claim more than 2³¹ elements.
+/// a label is outside the classes, or a dataset claims more data than the file can hold: more
+/// than 2³¹ elements, more bytes than the file's length (uncompressed storage, or no storage at
+/// all, which would be filled with the fill value), or more than 1032 times the file's length
+/// (chunked storage, which may be compressed; 1032 is deflate's largest ratio, so a chunked
+/// dataset compressed harder by another filter is refused too). All of this is checked before
+/// the data is read, so a file claiming huge dimensions fails without allocating them.
 ///
 /// # Shapes
 /// X is (h·w·c, m), Y is (1, m).
@@ -54,11 +63,16 @@ pub fn load_h5_images<F: Float>(
 ) -> Result<ImageDataset<F>> {
     let path = path.as_ref();
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let file_len = bytes.len() as u64;
     let bad =
         |dataset: &str, message: String| Error::format(path, None, None, format!("dataset `{dataset}`: {message}"));
-    let file = Hdf5File::from_vec(bytes)
+    let file = Hdf5File::from_vec_with_options(bytes, open_options(file_len))
         .map_err(|e| Error::format(path, None, None, format!("not a readable HDF5 file: {e}")))?;
-    let open = |name: &str| file.dataset(name).map_err(|e| bad(name, format!("{e}")));
+    let open = |name: &str| {
+        let set = file.dataset(name).map_err(|e| bad(name, format!("{e}")))?;
+        check_claim(&set, file_len).map_err(|msg| bad(name, msg))?;
+        Ok::<_, Error>(set)
+    };
 
     let x_set = open(x_name)?;
     let (m, image_shape) = image_dims(&x_set).map_err(|msg| bad(x_name, msg))?;
@@ -116,8 +130,7 @@ fn image_dims(set: &Dataset) -> std::result::Result<(usize, (usize, usize, usize
         return Err(format!("images must be uint8, found {:?}", set.dtype()));
     }
     let dims = set.shape();
-    check_size(dims)?;
-    // Each dimension is at most 2^31 now, so it fits in usize on 64- and 32-bit targets.
+    // `check_claim` has run: each dimension is at most 2^31, so it fits in usize on 64- and 32-bit targets.
     let d: Vec<usize> = dims.iter().map(|&v| v as usize).collect();
     match d[..] {
         [m, h, w, c] => Ok((m, (h, w, c))),
@@ -137,6 +150,46 @@ fn check_size(dims: &[u64]) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// hdf5-reader's own limits, as a second guard behind [`check_claim`]: no single read, chunk or
+/// object header larger than the file (times [`MAX_COMPRESSION`] for decoded data) can make
+/// it allocate.
+fn open_options(file_len: u64) -> OpenOptions {
+    let decoded = usize::try_from(file_len.saturating_mul(MAX_COMPRESSION)).unwrap_or(usize::MAX);
+    let defaults = OpenOptions::default();
+    OpenOptions {
+        max_read_bytes: decoded,
+        max_chunk_bytes: defaults.max_chunk_bytes.min(decoded),
+        max_object_header_bytes: defaults
+            .max_object_header_bytes
+            .min(usize::try_from(file_len).unwrap_or(usize::MAX)),
+        ..defaults
+    }
+}
+
+/// Refuses a dataset whose claimed shape holds more data than the file can: see
+/// [`load_h5_images`]'s `# Errors`. Runs before any of its data is read.
+fn check_claim(set: &Dataset, file_len: u64) -> std::result::Result<(), String> {
+    let dims = set.shape();
+    check_size(dims)?;
+    let elements: u64 = dims.iter().product(); // no overflow: `check_size` bounds it by 2^31
+    let element_size = set.raw_element_size().map_err(|e| e.to_string())?;
+    let bytes = elements.saturating_mul(element_size as u64);
+    let (limit, times) = if set.chunks().is_some() {
+        (
+            file_len.saturating_mul(MAX_COMPRESSION),
+            format!("{MAX_COMPRESSION} times "),
+        )
+    } else {
+        (file_len, String::new())
+    };
+    if bytes > limit {
+        return Err(format!(
+            "shape {dims:?} claims {bytes} bytes of data, more than {times}the file's {file_len} bytes"
+        ));
+    }
+    Ok(())
+}
+
 /// Integer labels of shape (m,), (m, 1) or (1, m), as i64.
 fn read_labels(set: &Dataset) -> std::result::Result<Vec<i64>, String> {
     let dims = set.shape();
@@ -148,7 +201,6 @@ fn read_labels(set: &Dataset) -> std::result::Result<Vec<i64>, String> {
     if !ok_rank {
         return Err(format!("labels must have shape (m,), found {dims:?}"));
     }
-    check_size(dims)?;
     let Datatype::FixedPoint { size, signed, .. } = *set.dtype() else {
         return Err(format!("labels must be integers, found {:?}", set.dtype()));
     };

@@ -19,10 +19,11 @@
 
 use ndarray::{ArrayBase, ArrayView2, Data, Ix2};
 
-use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result, check};
+use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
 
 mod column_major;
 mod diagnostics;
+mod divergence;
 mod epochs;
 mod history;
 mod logistic_fast;
@@ -203,7 +204,12 @@ impl<F: Float> Network<F> {
     /// # Errors
     /// Input errors as [`Network::cost`] (checked once, before the first step);
     /// [`Error::InvalidHyperparameter`] from the config; [`Error::Diverged`] when the cost or a
-    /// gradient becomes NaN or infinite — the parameters are then those of the last finite step.
+    /// gradient becomes NaN or infinite — the parameters are then those of the last finite step,
+    /// and `what` names the first of `Z[1]`, `A[1]`, …, `Z[L]`, `A[L]`, then `dZ[L]`, `dW[L]`,
+    /// `db[L]`, `dA[L−1]`, …, `db[1]` that went non-finite, e.g. `"Z[2] has 14 non-finite entries
+    /// (first at row 0, column 3: inf) in the forward pass of iteration 57; the cost is NaN"`.
+    /// (If instead finite gradients overflow a parameter in the update, `what` names that `W[l]`
+    /// or `b[l]` "after the update of iteration t", and that step is not undone.)
     ///
     /// ```
     /// use ndarray::array;
@@ -317,7 +323,8 @@ impl<F: Float> Network<F> {
     ///
     /// # Errors
     /// Input errors as [`Network::cost`]; [`Error::Diverged`] (with iteration 0) when the cost or
-    /// a gradient is NaN or infinite, in which case the parameters are left unchanged.
+    /// a gradient is NaN or infinite, in which case the parameters are left unchanged (`what`
+    /// names the first non-finite `Z[l]`, `A[l]` or gradient, as for [`Network::fit`]).
     ///
     /// ```
     /// use ndarray::array;
@@ -355,38 +362,33 @@ impl<F: Float> Network<F> {
     ) -> Result<f64> {
         self.forward_training(x);
         let cost = self.cached_cost(y).as_f64();
+        let diverged = |what: String, last_finite_cost| Error::Diverged {
+            iteration,
+            what,
+            last_finite_cost,
+        };
         if !cost.is_finite() {
-            return Err(Error::Diverged {
-                iteration,
-                what: format!("the cost is {cost}"),
-                last_finite_cost,
-            });
+            let culprit = self.non_finite_cost_culprit(cost);
+            let what = format!("{culprit} of iteration {iteration}");
+            return Err(diverged(what, last_finite_cost));
         }
         self.backward_unchecked(x, y);
-        if let Some(what) = self.first_non_finite_gradient() {
-            return Err(Error::Diverged {
-                iteration,
-                what,
-                last_finite_cost: Some(cost),
-            });
+        if let Some(culprit) = self.first_non_finite_gradient() {
+            let pass = match self.first_non_finite_activation() {
+                Some(forward) => format!(
+                    "{forward} in the forward pass of iteration {iteration}, then {culprit} in the backward pass"
+                ),
+                None => format!("{culprit} in the backward pass of iteration {iteration}"),
+            };
+            return Err(diverged(pass, Some(cost)));
         }
         self.update(optimizer);
-        Ok(cost)
-    }
-
-    /// Names the first dW[l] or db[l] holding NaN or inf, if any.
-    fn first_non_finite_gradient(&self) -> Option<String> {
-        let finite = |layer: &crate::Dense<F>| check::all_finite(layer.dw()) && check::all_finite(layer.db());
-        if self.layers().iter().all(finite) {
-            return None;
+        if let Some(culprit) = self.first_non_finite_parameter() {
+            // Finite gradients whose update overflowed: rare (the gradients overflow first), and
+            // the step cannot be undone without a copy of the parameters.
+            let what = format!("{culprit} after the update of iteration {iteration}");
+            return Err(diverged(what, Some(cost)));
         }
-        self.layers().iter().enumerate().find_map(|(i, layer)| {
-            let bad = |g: ndarray::ArrayView2<F>| g.iter().copied().find(|v| !v.is_finite());
-            match (bad(layer.dw()), bad(layer.db())) {
-                (Some(v), _) => Some(format!("dW[{}] holds {v}", i + 1)),
-                (None, Some(v)) => Some(format!("db[{}] holds {v}", i + 1)),
-                (None, None) => None,
-            }
-        })
+        Ok(cost)
     }
 }

@@ -123,7 +123,7 @@ impl FittedColumn {
                 } else {
                     parse_number(cell).ok_or_else(|| not_a_number(cell))?
                 };
-                out[0] = (value - mean) / std;
+                out[0] = standardize(value, *mean, *std);
             }
             ColumnEncoding::Categorical { categories, mode } => {
                 let cell = if cell.is_empty() { mode.as_str() } else { cell };
@@ -144,23 +144,35 @@ fn fit_numeric(table: &Table, j: usize, rows: &[usize], present: &[(usize, &str)
     }
     values.sort_by(f64::total_cmp);
     let n = values.len();
+    // Halves first: (a + b) / 2 overflows for two values near f64::MAX.
     let median = if n % 2 == 1 {
         values[n / 2]
     } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
+        values[n / 2 - 1] / 2.0 + values[n / 2] / 2.0
     };
-    // Statistics of the imputed column: every fitted row, missing ones at the median.
+    // Statistics of the imputed column: every fitted row, missing ones at the median. They are
+    // computed on the values divided by the largest magnitude (so in [−1, 1]): sums of squares
+    // of values like 1e300 would overflow to inf (and a std of inf gives 0 / inf or inf / inf).
     let missing = rows.len() - n;
-    let imputed = || values.iter().copied().chain(std::iter::repeat_n(median, missing));
+    let scale = values[0].abs().max(values[n - 1].abs());
+    let scale = if scale > 0.0 { scale } else { 1.0 };
+    let imputed = || {
+        values
+            .iter()
+            .copied()
+            .chain(std::iter::repeat_n(median, missing))
+            .map(|v| v / scale)
+    };
     let count = rows.len() as f64;
     let mean = imputed().sum::<f64>() / count;
     let variance = imputed().map(|v| (v - mean) * (v - mean)).sum::<f64>() / count;
+    let mean = mean * scale;
     // All values equal (the median too): std 1, so the feature is 0 rather than 0 / 0.
     let constant = values[0] == values[n - 1];
     let std = if constant || variance <= 0.0 {
         1.0
     } else {
-        variance.sqrt()
+        variance.sqrt() * scale
     };
     Ok(ColumnEncoding::Numeric { median, mean, std })
 }
@@ -183,6 +195,18 @@ fn fit_categorical(present: &[(usize, &str)]) -> ColumnEncoding {
 }
 
 /// A finite number, or `None` (text, `NaN`, `inf`).
+/// (value − mean) / std without overflow in the difference (1.7e308 − (−1e308) is inf); a
+/// std that is not positive and finite (only from a hand-edited file) counts as 1.
+fn standardize(value: f64, mean: f64, std: f64) -> f64 {
+    let std = if std > 0.0 && std.is_finite() { std } else { 1.0 };
+    let difference = value - mean;
+    if difference.is_finite() {
+        difference / std
+    } else {
+        (value / 2.0 - mean / 2.0) / std * 2.0
+    }
+}
+
 fn parse_number(cell: &str) -> Option<f64> {
     cell.parse::<f64>().ok().filter(|v| v.is_finite())
 }
@@ -194,6 +218,14 @@ fn not_a_number(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standardize_never_overflows_the_difference_nor_divides_by_zero() {
+        assert_eq!(standardize(1.5e308, -1.5e308, 1.5e308), 2.0);
+        assert_eq!(standardize(3.0, 1.0, 0.0), 2.0);
+        assert_eq!(standardize(3.0, 1.0, f64::INFINITY), 2.0);
+        assert_eq!(standardize(3.0, 1.0, 4.0), 0.5);
+    }
 
     fn fit(text: &str, kind: Option<ColumnKind>) -> Result<FittedColumn> {
         let t = Table::from_reader(text.as_bytes(), "t.csv").expect("test CSV is well formed");

@@ -1,0 +1,120 @@
+//! Where a diverging step first went non-finite: Z[l], A[l], the gradients or the parameters.
+//!
+//! [`Error::Diverged`](crate::Error::Diverged)'s `what` names the first matrix holding NaN or
+//! ±inf in the order the step computed them: Z[1], A[1], Z[2], A[2], … Z[L], A[L] in the forward
+//! pass, then dZ[L], dW[L], db[L], dA[L−1], dZ[L−1], … db[1] in the backward pass, then W[1],
+//! b[1], … after the update; with how many entries are non-finite and where the first one is.
+//! A cost that overflows from finite values (a squared error of 1e200) names A[L]'s largest entry.
+
+use ndarray::ArrayView2;
+
+use crate::{Float, Network, check};
+
+/// "`name` has k non-finite entries (first at row i, column j: v)", if any entry is non-finite.
+fn describe<F: Float>(name: &str, m: ArrayView2<F>) -> Option<String> {
+    // Every training step scans W[1] and dW[1] (245,760 entries for the cat network): the
+    // vectorized scan first, the counting walk only when something is wrong.
+    if check::all_finite(m) {
+        return None;
+    }
+    let mut count = 0usize;
+    let mut first = None;
+    for ((i, j), &v) in m.indexed_iter() {
+        if !v.is_finite() {
+            count += 1;
+            first.get_or_insert((i, j, v));
+        }
+    }
+    let (i, j, v) = first?;
+    let entries = if count == 1 { "entry" } else { "entries" };
+    Some(format!(
+        "{name} has {count} non-finite {entries} (first at row {i}, column {j}: {v})"
+    ))
+}
+
+/// "`name` (largest magnitude v at row i, column j)", for a cost that overflowed from finite values.
+fn largest<F: Float>(name: &str, m: ArrayView2<F>) -> String {
+    let top = m.indexed_iter().map(|(at, v)| (at, v.as_f64().abs())).fold(
+        None,
+        |best: Option<((usize, usize), f64)>, (at, v)| match best {
+            Some((_, b)) if b >= v => best,
+            _ => Some((at, v)),
+        },
+    );
+    match top {
+        Some(((i, j), v)) => format!("{name} (largest magnitude {v:.3e} at row {i}, column {j})"),
+        None => format!("{name} (empty)"),
+    }
+}
+
+impl<F: Float> Network<F> {
+    /// Why a forward pass gave a non-finite cost: the first non-finite Z[l] or A[l], else the
+    /// cost overflowed from a finite A[L], described by its largest entry.
+    pub(super) fn non_finite_cost_culprit(&self, cost: f64) -> String {
+        if let Some(culprit) = self.first_non_finite_activation() {
+            return format!("{culprit} in the forward pass; the cost is {cost}");
+        }
+        let l = self.layers().len();
+        let output = self.layers().last().map(|layer| layer.a());
+        let a = output.map_or_else(|| "A[L]".to_string(), |a| largest(&format!("A[{l}]"), a));
+        format!("the cost is {cost}: it overflowed from a finite {a} in the forward pass")
+    }
+
+    /// The first of Z[1], A[1], …, Z[L], A[L] (as cached by the last forward pass) holding NaN
+    /// or ±inf, described.
+    pub(super) fn first_non_finite_activation(&self) -> Option<String> {
+        self.layers().iter().enumerate().find_map(|(i, layer)| {
+            let l = i + 1;
+            describe(&format!("Z[{l}]"), layer.z()).or_else(|| describe(&format!("A[{l}]"), layer.a()))
+        })
+    }
+
+    /// The first of dZ[L], dW[L], db[L], dA[L−1], dZ[L−1], …, db[1] (the order backpropagation
+    /// computes them) holding NaN or ±inf, described.
+    pub(super) fn first_non_finite_gradient(&self) -> Option<String> {
+        self.layers().iter().enumerate().rev().find_map(|(i, layer)| {
+            let l = i + 1;
+            describe(&format!("dZ[{l}]"), layer.dz())
+                .or_else(|| describe(&format!("dW[{l}]"), layer.dw()))
+                .or_else(|| describe(&format!("db[{l}]"), layer.db()))
+                .or_else(|| match l {
+                    1 => None,
+                    _ => describe(&format!("dA[{}]", l - 1), layer.da_prev_view()),
+                })
+        })
+    }
+
+    /// The first of W[1], b[1], …, W[L], b[L] holding NaN or ±inf, described.
+    pub(super) fn first_non_finite_parameter(&self) -> Option<String> {
+        self.layers().iter().enumerate().find_map(|(i, layer)| {
+            let l = i + 1;
+            describe(&format!("W[{l}]"), layer.w()).or_else(|| describe(&format!("b[{l}]"), layer.b()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::array;
+
+    use super::*;
+
+    #[test]
+    fn describes_the_count_and_the_first_entry_in_row_major_order() {
+        let m = array![[1.0, 2.0, f64::NAN], [f64::INFINITY, 0.0, f64::NEG_INFINITY]];
+        assert_eq!(
+            describe("Z[2]", m.view()).unwrap(),
+            "Z[2] has 3 non-finite entries (first at row 0, column 2: NaN)"
+        );
+        let one = array![[0.0f32], [f32::INFINITY]];
+        assert_eq!(
+            describe("dW[1]", one.view()).unwrap(),
+            "dW[1] has 1 non-finite entry (first at row 1, column 0: inf)"
+        );
+        assert_eq!(describe("A[1]", array![[1.0, -1e300]].view()), None);
+        assert_eq!(
+            largest("A[2]", array![[1.0, -1e300], [3.0, 1e299]].view()),
+            "A[2] (largest magnitude 1.000e300 at row 0, column 1)"
+        );
+    }
+}
