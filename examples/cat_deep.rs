@@ -8,7 +8,8 @@
 //! follows the course's: cost 0.771749 at iteration 0, 0.092878 at iteration 2400, train
 //! accuracy 98.56 % (206/209), test accuracy 80 % (40/50). `--seed N` draws the weights from
 //! a `StdRng` seeded with N instead ([`ndnet::Initializer::RandnOverSqrtFanIn`]); `--f32`
-//! trains in f32.
+//! trains in f32; `--no-gram` turns off the Gram form of batch gradient descent
+//! ([`ndnet::TrainConfig::gram`]) to run the textbook products with X (same result, slower).
 //!
 //! Give the path of a PNG or JPEG picture and the trained network says whether it shows a cat:
 //! the picture is resized to 64 × 64 like the course's `my_image`.
@@ -17,7 +18,7 @@
 //! stderr, a progress bar shows the iteration, the cost and the time left.
 //!
 //! Run: `NDNET_DATA=../shared/data cargo run --release --features hdf5,plot,image --example cat_deep -- path/to/my_cat.jpg`
-//! (the picture is optional; add `--seed 3` or `--f32`; add `progress` to the features for a
+//! (the picture is optional; add `--seed 3`, `--f32` or `--no-gram`; add `progress` to the features for a
 //! progress bar).
 
 use std::path::{Path, PathBuf};
@@ -46,10 +47,11 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let (mut seed, mut f32, mut picture) = (None, false, None);
+    let (mut seed, mut f32, mut picture, mut gram) = (None, false, None, true);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--f32" => f32 = true,
+            "--no-gram" => gram = false,
             "--seed" => {
                 let n = args.next().and_then(|s| s.parse::<u64>().ok());
                 seed = Some(n.ok_or_else(|| ndnet::Error::InvalidArgument {
@@ -60,7 +62,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             flag if flag.starts_with("--") => {
                 return Err(ndnet::Error::InvalidArgument {
                     argument: "arguments",
-                    message: format!("unknown flag {flag}; use --f32, --seed N and a picture path"),
+                    message: format!("unknown flag {flag}; use --f32, --seed N, --no-gram and a picture path"),
                 }
                 .into());
             }
@@ -68,13 +70,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if f32 {
-        train::<f32>(seed, picture.as_deref())
+        train::<f32>(seed, picture.as_deref(), gram)
     } else {
-        train::<f64>(seed, picture.as_deref())
+        train::<f64>(seed, picture.as_deref(), gram)
     }
 }
 
-fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>) -> Result<(), Box<dyn std::error::Error>> {
+fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>, gram: bool) -> Result<(), Box<dyn std::error::Error>> {
     let train_path = require_file(
         "catvnoncat/train_catvnoncat.h5",
         "the course's cat-vs-non-cat training set",
@@ -120,7 +122,7 @@ fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>) -> Result<(), Box<
         &train.x,
         &train.y,
         &mut GradientDescent::new(0.0075)?,
-        &TrainConfig::new(ITERATIONS),
+        &TrainConfig::new(ITERATIONS).gram(gram),
         |r| {
             #[cfg(feature = "progress")]
             if let Some(bar) = &bar {

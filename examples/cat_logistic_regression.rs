@@ -8,7 +8,9 @@
 //! over-fits: the misclassified test pictures are drawn in a grid with their predicted label.
 //!
 //! Writes `target/ndnet-examples/cat_logistic_cost.png` and
-//! `target/ndnet-examples/cat_logistic_misclassified.png`. Pass `--f32` to train in f32.
+//! `target/ndnet-examples/cat_logistic_misclassified.png`. Pass `--f32` to train in f32, and
+//! `--no-gram` to run the one-pass loop over X instead of the Gram form of batch gradient
+//! descent ([`ndnet::TrainConfig::gram`]; same result, slower).
 //!
 //! Run: `NDNET_DATA=../shared/data cargo run --release --features hdf5,plot --example cat_logistic_regression`
 
@@ -30,14 +32,15 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let gram = !std::env::args().any(|a| a == "--no-gram");
     if std::env::args().any(|a| a == "--f32") {
-        train::<f32>()
+        train::<f32>(gram)
     } else {
-        train::<f64>()
+        train::<f64>(gram)
     }
 }
 
-fn train<F: Float>() -> Result<(), Box<dyn std::error::Error>> {
+fn train<F: Float>(gram: bool) -> Result<(), Box<dyn std::error::Error>> {
     let train_path = require_file(
         "catvnoncat/train_catvnoncat.h5",
         "the course's cat-vs-non-cat training set",
@@ -58,7 +61,7 @@ fn train<F: Float>() -> Result<(), Box<dyn std::error::Error>> {
         &train.x,
         &train.y,
         &mut GradientDescent::new(0.005)?,
-        &TrainConfig::new(2000),
+        &TrainConfig::new(2000).gram(gram),
         |r| println!("Cost after iteration {:>4}: {:.6}", r.iteration, r.cost),
     )?;
     let seconds = start.elapsed().as_secs_f64();

@@ -337,13 +337,25 @@ impl<F: Float> Dense<F> {
     pub(crate) fn backward_from_dz(&mut self, a_prev: ArrayView2<F>, compute_da_prev: bool) {
         let inv_m = F::one() / F::from_f64(a_prev.ncols() as f64);
         product(inv_m, self.dz.view(), a_prev.t(), F::zero(), self.dw.view_mut());
-        for (db, dz_row) in self.db.iter_mut().zip(self.dz.axis_iter(Axis(0))) {
-            *db = dz_row.sum() * inv_m;
-        }
+        self.bias_gradient_from_dz();
         if compute_da_prev {
             resize(&mut self.da_prev, a_prev.dim());
             product(F::one(), self.w.t(), self.dz.view(), F::zero(), self.da_prev.view_mut());
         }
+    }
+
+    /// db[l] = (1/m) Σ dZ[l] over the examples, alone (see `train::first_layer_gram`).
+    pub(crate) fn bias_gradient_from_dz(&mut self) {
+        let inv_m = F::one() / F::from_f64(self.dz.ncols() as f64);
+        for (db, dz_row) in self.db.iter_mut().zip(self.dz.axis_iter(Axis(0))) {
+            *db = dz_row.sum() * inv_m;
+        }
+    }
+
+    /// A[l] = g(Z[l]) from the cached Z[l] (no dropout: see `train::first_layer_gram`).
+    pub(crate) fn activate_cached_z(&mut self) {
+        resize(&mut self.a, self.z.dim());
+        self.activation.forward_into(self.z.view(), self.a.view_mut());
     }
 
     pub(crate) fn da_prev_view(&self) -> ArrayView2<'_, F> {

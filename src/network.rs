@@ -421,11 +421,16 @@ impl<F: Float> Network<F> {
     }
 
     pub(crate) fn forward_unchecked(&mut self, x: ArrayView2<F>) {
+        self.layers[0].forward_unchecked(x);
+        self.forward_after_first();
+    }
+
+    /// The forward pass of layers 2..=L from the cached A[1] (no dropout: the caller checks).
+    pub(crate) fn forward_after_first(&mut self) {
         let (first, rest) = self
             .layers
             .split_first_mut()
             .expect("a network always has at least one layer");
-        first.forward_unchecked(x);
         let mut prev = first;
         for layer in rest {
             layer.forward_unchecked(prev.a());
@@ -475,6 +480,12 @@ impl<F: Float> Network<F> {
     }
 
     pub(crate) fn backward_unchecked(&mut self, x: ArrayView2<F>, y: ArrayView2<F>) {
+        self.backward_with(x, y, true);
+    }
+
+    /// Backward pass; without `first_dw` it stops at dZ[1] and db[1] (dW[1] is left as it was,
+    /// for training loops that never form it).
+    pub(crate) fn backward_with(&mut self, x: ArrayView2<F>, y: ArrayView2<F>, first_dw: bool) {
         let last = self.layers.len() - 1;
         let sigmoid_cross_entropy = self.uses_sigmoid_cross_entropy();
         {
@@ -495,7 +506,11 @@ impl<F: Float> Network<F> {
             }
             let a_prev = before.last().map_or(x, |prev| prev.a());
             // dA[0] (the gradient with respect to X) is never needed: skip its product.
-            layer.backward_from_dz(a_prev, l > 0);
+            if l > 0 || first_dw {
+                layer.backward_from_dz(a_prev, l > 0);
+            } else {
+                layer.bias_gradient_from_dz();
+            }
         }
         if self.l2 > 0.0 {
             let coefficient = F::from_f64(self.l2 / x.ncols() as f64);
@@ -519,17 +534,25 @@ impl<F: Float> Network<F> {
     /// assert_eq!(net.layer(1).unwrap().w(), array![[-0.05]]);
     /// ```
     pub fn update<O: Optimizer<F> + ?Sized>(&mut self, optimizer: &mut O) {
+        self.update_with(optimizer, true);
+    }
+
+    /// [`Network::update`]; without `first_w` W[1] is left alone (for training loops that
+    /// update Z[1] instead, see `train::first_layer_gram`).
+    pub(crate) fn update_with<O: Optimizer<F> + ?Sized>(&mut self, optimizer: &mut O, first_w: bool) {
         optimizer.begin_step();
         for (i, layer) in self.layers.iter_mut().enumerate() {
             let [(w, dw), (b, db)] = layer.params_and_grads();
-            optimizer.update(
-                ParamId {
-                    layer: i + 1,
-                    kind: ParamKind::Weights,
-                },
-                w,
-                dw,
-            );
+            if i > 0 || first_w {
+                optimizer.update(
+                    ParamId {
+                        layer: i + 1,
+                        kind: ParamKind::Weights,
+                    },
+                    w,
+                    dw,
+                );
+            }
             optimizer.update(
                 ParamId {
                     layer: i + 1,

@@ -85,6 +85,13 @@ fn close(what: &str, got: f64, expected: f64, tolerance: f64) {
 #[test]
 #[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored"]
 fn logistic_regression_reproduces_the_course() {
+    // The Gram form (the default here) and the one-pass loop over X.
+    for gram in [true, false] {
+        logistic_regression_reproduces_the_course_with(gram);
+    }
+}
+
+fn logistic_regression_reproduces_the_course_with(gram: bool) {
     let (train, test) = cat_data();
     let mut net = Network::<f64>::logistic_regression(12288).unwrap();
     let history = net
@@ -92,7 +99,7 @@ fn logistic_regression_reproduces_the_course() {
             &train.x,
             &train.y,
             &mut GradientDescent::new(0.005).unwrap(),
-            &TrainConfig::new(2000),
+            &TrainConfig::new(2000).gram(gram),
         )
         .unwrap();
     assert_eq!(history.records.len(), 21); // 0, 100, …, 1900 and 1999
@@ -142,6 +149,14 @@ fn two_layer_first_cost_matches_the_course() {
 #[test]
 #[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored"]
 fn deep_network_reproduces_the_course() {
+    // Both ways of running batch gradient descent: the Gram form (the default for these 209
+    // examples of 12288 features) and the textbook products with X.
+    for gram in [true, false] {
+        deep_network_reproduces_the_course_with(gram);
+    }
+}
+
+fn deep_network_reproduces_the_course_with(gram: bool) {
     let (train, test) = cat_data();
     let parameters = course_initialize_parameters_deep::<f64>(&[12288, 20, 7, 5, 1], 1).unwrap();
     let activations = [
@@ -156,7 +171,7 @@ fn deep_network_reproduces_the_course() {
             &train.x,
             &train.y,
             &mut GradientDescent::new(0.0075).unwrap(),
-            &TrainConfig::new(2500),
+            &TrainConfig::new(2500).gram(gram),
         )
         .unwrap();
     let cost_at = |i: usize| history.records.iter().find(|r| r.iteration == i).unwrap().cost;
@@ -170,7 +185,7 @@ fn deep_network_reproduces_the_course() {
     );
     assert!(
         train_accuracy >= 0.95 && test_accuracy >= 0.76,
-        "{train_accuracy} / {test_accuracy}"
+        "gram {gram}: {train_accuracy} / {test_accuracy}"
     );
     assert_eq!(train_accuracy, 206.0 / 209.0);
     assert_eq!(test_accuracy, 40.0 / 50.0);

@@ -2,7 +2,9 @@
 # Runs ndnet's example, the course's numpy code and (when torch is installed) the same job in
 # PyTorch back to back, and prints the ratios of their training times.
 #
-# Usage (from the crate root): benches/compare/compare.sh {logistic|deep} {f64|f32}
+# Usage (from the crate root): benches/compare/compare.sh {logistic|deep} {f64|f32} [--no-gram]
+# (--no-gram times ndnet's textbook products with X instead of the Gram form of batch
+# gradient descent, see ndnet::TrainConfig::gram).
 # Needs: NDNET_DATA pointing at the data sets (default data/), python3 with numpy and h5py;
 # torch is optional (pip install torch).
 # numpy is run with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (they slow a current numpy down).
@@ -11,6 +13,7 @@ job=${1:-deep}
 precision=${2:-f64}
 example=$([ "$job" = logistic ] && echo cat_logistic_regression || echo cat_deep)
 flag=$([ "$precision" = f32 ] && echo --f32 || true)
+flag="$flag ${3:-}"
 here=$(dirname "$0")
 
 cargo build --release --quiet --features hdf5,plot,image --example "$example"

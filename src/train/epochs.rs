@@ -6,7 +6,7 @@ use ndarray::ArrayView2;
 use super::column_major::ColumnMajorX;
 use super::minibatch::MiniBatches;
 use super::validation::{EarlyStopper, Validation};
-use super::{Diagnostics, EpochRecord, History, Record, TrainConfig, logistic_fast, logistic_gram};
+use super::{Diagnostics, EpochRecord, History, Record, TrainConfig, first_layer_gram, logistic_fast};
 use crate::{Float, LearningRateSchedule, Network, Optimizer, Result};
 
 /// Checks everything, then trains; `callback` sees every record as it is made.
@@ -29,22 +29,24 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     let steps = config.steps(m);
     let mut log = Log::new(config, steps, callback, config.steps_per_epoch(m));
 
-    if validation.is_none()
+    let whole_batch_plain = validation.is_none()
         && !config.diagnostics
         && config.schedule == LearningRateSchedule::Constant
-        && config.batch_size.is_none_or(|b| b >= m)
-        && let Some(alpha) = logistic_fast::applies(net, x, &*optimizer)
+        && config.batch_size.is_none_or(|b| b >= m);
+    // Batch gradient descent: every step is an epoch.
+    let mut record = |step, cost| {
+        log.step(step, cost);
+        log.end_epoch(None, None);
+    };
+    if whole_batch_plain
+        && config.gram
+        && let Some(alpha) = first_layer_gram::applies(net, x, &*optimizer)
     {
-        // Batch gradient descent: every step is an epoch.
-        let mut record = |step, cost| {
-            log.step(step, cost);
-            log.end_epoch(None, None);
-        };
-        if logistic_gram::pays(x.nrows(), x.ncols()) {
-            logistic_gram::fit(net, x, y, alpha, steps, &mut record)?;
-        } else {
-            logistic_fast::fit(net, x, y, alpha, steps, crate::num_threads(), &mut record)?;
-        }
+        first_layer_gram::fit(net, x, y, optimizer, alpha, steps, &mut record)?;
+        return Ok(log.history);
+    }
+    if whole_batch_plain && let Some(alpha) = logistic_fast::applies(net, x, &*optimizer) {
+        logistic_fast::fit(net, x, y, alpha, steps, crate::num_threads(), &mut record)?;
         return Ok(log.history);
     }
 
