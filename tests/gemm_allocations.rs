@@ -95,5 +95,40 @@ fn products_and_training_iterations_allocate_nothing() {
     products();
     let count = ALL_ALLOCATIONS.load(Ordering::Relaxed) - before;
     assert_eq!(count, 0, "two-threaded gemm allocated (in any thread)");
+
+    fit_allocates_nothing_per_iteration();
     ndnet::set_num_threads(0);
+}
+
+/// `fit` allocates per call (buffers, the history, the Gram matrix or the column-major copy of
+/// X, worker threads) but not per iteration: 40 iterations allocate as often as 20, on every
+/// path of full-batch gradient descent. (Run from the test above: the thread count is global.)
+fn fit_allocates_nothing_per_iteration() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    // (n_x, m, depth): the Gram form (m ≤ n_x / 4), then the textbook loop, deep and logistic.
+    for (n_x, m, sizes, gram) in [
+        (2000, 100, vec![2000, 8, 4, 1], true),
+        (2000, 100, vec![2000, 8, 4, 1], false),
+        (2000, 100, vec![2000, 1], true),
+        (700, 300, vec![700, 1], true),
+        (700, 300, vec![700, 1], false),
+    ] {
+        let x = Array2::from_shape_fn((n_x, m), |(i, j)| ((i * 3 + j * 7) % 17) as f64 / 17.0 - 0.4);
+        let y = Array2::from_shape_fn((1, m), |(_, j)| (j % 2) as f64);
+        let net = Network::<f64>::new(&sizes, Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng)
+            .expect("valid sizes");
+        let allocations = |iterations: usize| {
+            let mut net = net.clone();
+            let mut gd = GradientDescent::new(0.01).expect("a valid rate");
+            let config = ndnet::TrainConfig::new(iterations).record_every(10).gram(gram);
+            allocations_during(|| {
+                net.fit(&x, &y, &mut gd, &config).expect("training runs");
+            })
+        };
+        let (short, long) = (allocations(20), allocations(40));
+        assert_eq!(
+            short, long,
+            "{sizes:?} with m = {m}, gram {gram}: 20 iterations allocated {short} times, 40 {long}"
+        );
+    }
 }

@@ -11,7 +11,8 @@ use ndarray::ArrayView2;
 use crate::{Float, Network, check};
 
 /// "`name` has k non-finite entries (first at row i, column j: v)", if any entry is non-finite.
-fn describe<F: Float>(name: &str, m: ArrayView2<F>) -> Option<String> {
+/// `name` is only formatted when something is wrong: this runs on every training step.
+fn describe<F: Float>(name: impl FnOnce() -> String, m: ArrayView2<F>) -> Option<String> {
     // Every training step scans W[1] and dW[1] (245,760 entries for the cat network): the
     // vectorized scan first, the counting walk only when something is wrong.
     if check::all_finite(m) {
@@ -27,6 +28,7 @@ fn describe<F: Float>(name: &str, m: ArrayView2<F>) -> Option<String> {
     }
     let (i, j, v) = first?;
     let entries = if count == 1 { "entry" } else { "entries" };
+    let name = name();
     Some(format!(
         "{name} has {count} non-finite {entries} (first at row {i}, column {j}: {v})"
     ))
@@ -65,7 +67,7 @@ impl<F: Float> Network<F> {
     pub(super) fn first_non_finite_activation(&self) -> Option<String> {
         self.layers().iter().enumerate().find_map(|(i, layer)| {
             let l = i + 1;
-            describe(&format!("Z[{l}]"), layer.z()).or_else(|| describe(&format!("A[{l}]"), layer.a()))
+            describe(|| format!("Z[{l}]"), layer.z()).or_else(|| describe(|| format!("A[{l}]"), layer.a()))
         })
     }
 
@@ -74,12 +76,12 @@ impl<F: Float> Network<F> {
     pub(super) fn first_non_finite_gradient(&self) -> Option<String> {
         self.layers().iter().enumerate().rev().find_map(|(i, layer)| {
             let l = i + 1;
-            describe(&format!("dZ[{l}]"), layer.dz())
-                .or_else(|| describe(&format!("dW[{l}]"), layer.dw()))
-                .or_else(|| describe(&format!("db[{l}]"), layer.db()))
+            describe(|| format!("dZ[{l}]"), layer.dz())
+                .or_else(|| describe(|| format!("dW[{l}]"), layer.dw()))
+                .or_else(|| describe(|| format!("db[{l}]"), layer.db()))
                 .or_else(|| match l {
                     1 => None,
-                    _ => describe(&format!("dA[{}]", l - 1), layer.da_prev_view()),
+                    _ => describe(|| format!("dA[{}]", l - 1), layer.da_prev_view()),
                 })
         })
     }
@@ -88,7 +90,7 @@ impl<F: Float> Network<F> {
     pub(super) fn first_non_finite_parameter(&self) -> Option<String> {
         self.layers().iter().enumerate().find_map(|(i, layer)| {
             let l = i + 1;
-            describe(&format!("W[{l}]"), layer.w()).or_else(|| describe(&format!("b[{l}]"), layer.b()))
+            describe(|| format!("W[{l}]"), layer.w()).or_else(|| describe(|| format!("b[{l}]"), layer.b()))
         })
     }
 }
@@ -103,15 +105,15 @@ mod tests {
     fn describes_the_count_and_the_first_entry_in_row_major_order() {
         let m = array![[1.0, 2.0, f64::NAN], [f64::INFINITY, 0.0, f64::NEG_INFINITY]];
         assert_eq!(
-            describe("Z[2]", m.view()).unwrap(),
+            describe(|| "Z[2]".to_string(), m.view()).unwrap(),
             "Z[2] has 3 non-finite entries (first at row 0, column 2: NaN)"
         );
         let one = array![[0.0f32], [f32::INFINITY]];
         assert_eq!(
-            describe("dW[1]", one.view()).unwrap(),
+            describe(|| "dW[1]".to_string(), one.view()).unwrap(),
             "dW[1] has 1 non-finite entry (first at row 1, column 0: inf)"
         );
-        assert_eq!(describe("A[1]", array![[1.0, -1e300]].view()), None);
+        assert_eq!(describe(|| "A[1]".to_string(), array![[1.0, -1e300]].view()), None);
         assert_eq!(
             largest("A[2]", array![[1.0, -1e300], [3.0, 1e299]].view()),
             "A[2] (largest magnitude 1.000e300 at row 0, column 1)"
