@@ -348,7 +348,7 @@ impl<F: Float> Network<F> {
 
     /// Whether backpropagation starts from dZ[L] = A[L] − Y (sigmoid with cross-entropy, or
     /// softmax with categorical cross-entropy), with the cost computed from the logits Z[L].
-    fn uses_sigmoid_cross_entropy(&self) -> bool {
+    pub(crate) fn uses_sigmoid_cross_entropy(&self) -> bool {
         matches!(
             (self.cost, self.output().activation()),
             (Cost::BinaryCrossEntropy, Activation::Sigmoid) | (Cost::CategoricalCrossEntropy, Activation::Softmax)

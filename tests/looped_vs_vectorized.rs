@@ -173,9 +173,10 @@ fn fast_logistic_fits_report_divergence_and_keep_finite_parameters() {
             ndnet::Error::Diverged {
                 iteration,
                 last_finite_cost,
-                ..
+                what,
             } => {
                 assert!(iteration >= 1, "({n_x}, {m}): iteration {iteration}");
+                assert!(what.contains("Z[1]"), "({n_x}, {m}): {what}");
                 assert!(last_finite_cost.is_some_and(f64::is_finite));
             }
             other => panic!("({n_x}, {m}): expected Diverged, got {other}"),

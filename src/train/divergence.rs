@@ -4,7 +4,9 @@
 //! ±inf in the order the step computed them: Z[1], A[1], Z[2], A[2], … Z[L], A[L] in the forward
 //! pass, then dZ[L], dW[L], db[L], dA[L−1], dZ[L−1], … db[1] in the backward pass, then W[1],
 //! b[1], … after the update; with how many entries are non-finite and where the first one is.
-//! A cost that overflows from finite values (a squared error of 1e200) names A[L]'s largest entry.
+//! A cost that overflows from finite values (a squared error of 1e200) names the largest entry
+//! of A[L], or of Z[L] when the cost is computed from the logits (sigmoid or softmax with
+//! cross-entropy).
 
 use ndarray::ArrayView2;
 
@@ -57,9 +59,15 @@ impl<F: Float> Network<F> {
             return format!("{culprit} in the forward pass; the cost is {cost}");
         }
         let l = self.layers().len();
-        let output = self.layers().last().map(|layer| layer.a());
-        let a = output.map_or_else(|| "A[L]".to_string(), |a| largest(&format!("A[{l}]"), a));
-        format!("the cost is {cost}: it overflowed from a finite {a} in the forward pass")
+        // With sigmoid or softmax and cross-entropy the cost is computed from the logits Z[L].
+        let logits = self.uses_sigmoid_cross_entropy();
+        let output = self
+            .layers()
+            .last()
+            .map(|layer| if logits { layer.z() } else { layer.a() });
+        let name = if logits { format!("Z[{l}]") } else { format!("A[{l}]") };
+        let culprit = output.map_or_else(|| name.clone(), |m| largest(&name, m));
+        format!("the cost is {cost}: it overflowed from a finite {culprit} in the forward pass")
     }
 
     /// The first of Z[1], A[1], …, Z[L], A[L] (as cached by the last forward pass) holding NaN

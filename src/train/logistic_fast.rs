@@ -87,7 +87,7 @@ pub(super) fn fit<F: Float>(
         })
         .collect();
 
-    std::thread::scope(|scope| {
+    let diverged = std::thread::scope(|scope| {
         let mut workers: Vec<Worker<F>> = w_chunks
             .zip(dw_chunks)
             .zip(x_chunks)
@@ -102,11 +102,7 @@ pub(super) fn fit<F: Float>(
                 .for_each(|a, &z| *a = Activation::Sigmoid.g(z));
             let cost = cross_entropy_from_logits(parts.z.view(), y).as_f64();
             if !cost.is_finite() {
-                return Err(Error::Diverged {
-                    iteration,
-                    what: format!("the cost is {cost}"),
-                    last_finite_cost,
-                });
+                return Some((iteration, cost, last_finite_cost));
             }
             last_finite_cost = Some(cost);
             record(iteration, cost);
@@ -134,8 +130,19 @@ pub(super) fn fit<F: Float>(
                 }
             }
         }
-        Ok(())
-    })
+        None
+    });
+    match diverged {
+        Some((iteration, cost, last_finite_cost)) => {
+            let culprit = net.non_finite_cost_culprit(cost);
+            Err(Error::Diverged {
+                iteration,
+                what: format!("{culprit} of iteration {iteration}"),
+                last_finite_cost,
+            })
+        }
+        None => Ok(()),
+    }
 }
 
 /// `Shared::start` value that asks a worker to return.
