@@ -2,6 +2,7 @@
 //!
 //! - one full iteration (forward, backward, update) of the course's [12288, 20, 7, 5, 1]
 //!   network on m = 209, f64 and f32;
+//! - 100 iterations of `fit` on the cat shape, in the Gram form and with the textbook products;
 //! - one iteration of a wider [784, 256, 128, 10] network on m = 1024;
 //! - inference throughput of the wider network (examples per second).
 //!
@@ -11,7 +12,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::Array2;
-use ndnet::{Activation, Float, GradientDescent, Initializer, Network};
+use ndnet::{Activation, Float, GradientDescent, Initializer, Network, TrainConfig};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Uniform};
 
@@ -46,9 +47,31 @@ fn iteration<F: Float>(c: &mut Criterion, sizes: &[usize], m: usize) {
     });
 }
 
+/// 100 iterations of `fit` on the cat shape: batch gradient descent in the Gram form (the
+/// default for m ≤ n_x / 4: XᵀX once per call, no product with X per step) or, with
+/// `gram(false)`, the textbook products (on a column-major copy of X made once per call).
+fn fit_100<F: Float>(c: &mut Criterion, gram: bool) {
+    let sizes = [12288, 20, 7, 5, 1];
+    let (x, y) = data::<F>(sizes[0], 1, 209);
+    let mut net = network::<F>(&sizes);
+    let mut gd = GradientDescent::new(0.0075).unwrap();
+    let config = TrainConfig::new(100).gram(gram);
+    let form = if gram { "gram" } else { "textbook" };
+    let mut group = c.benchmark_group("fit_100_iterations");
+    group.sample_size(10);
+    group.bench_function(BenchmarkId::new(form, format!("{}_{sizes:?}_m209", F::NAME)), |b| {
+        b.iter(|| net.fit(black_box(&x), &y, &mut gd, &config).unwrap())
+    });
+    group.finish();
+}
+
 fn training(c: &mut Criterion) {
     iteration::<f64>(c, &[12288, 20, 7, 5, 1], 209);
     iteration::<f32>(c, &[12288, 20, 7, 5, 1], 209);
+    for gram in [true, false] {
+        fit_100::<f64>(c, gram);
+        fit_100::<f32>(c, gram);
+    }
     iteration::<f32>(c, &[784, 256, 128, 10], 1024);
 }
 

@@ -42,9 +42,19 @@ fn logistic_step(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("vectorized_fused_x10", &id), |b| {
             let mut net = Network::logistic_regression(n_x).unwrap();
             let mut gd = GradientDescent::new(0.005).unwrap();
-            let config = TrainConfig::new(10);
+            let config = TrainConfig::new(10).gram(false);
             b.iter(|| net.fit(black_box(&x), &y, &mut gd, &config).unwrap())
         });
+        if 4 * m <= n_x {
+            // Few examples next to the features: the Gram form (XᵀX once per fit, then no pass
+            // over X per step), 100 steps per call so that XᵀX is spread as in real training.
+            group.bench_function(BenchmarkId::new("gram_x100", &id), |b| {
+                let mut net = Network::logistic_regression(n_x).unwrap();
+                let mut gd = GradientDescent::new(0.005).unwrap();
+                let config = TrainConfig::new(100);
+                b.iter(|| net.fit(black_box(&x), &y, &mut gd, &config).unwrap())
+            });
+        }
     }
     group.finish();
 }
