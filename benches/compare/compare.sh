@@ -6,7 +6,8 @@
 # (--no-gram times ndnet's textbook products with X instead of the Gram form of batch
 # gradient descent, see ndnet::TrainConfig::gram).
 # Needs: NDNET_DATA pointing at the data sets (default data/), python3 with numpy and h5py;
-# torch is optional (pip install torch).
+# torch is optional (pip install torch). With WITH_BURN=1 the f32 jobs also run in burn 0.22
+# (benches/compare/burn_course, a separate crate; its first build takes 10–20 minutes).
 # numpy is run with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (they slow a current numpy down).
 set -euo pipefail
 job=${1:-deep}
@@ -29,4 +30,10 @@ if python3 -c "import torch" 2>/dev/null; then
     python3 -c "print('job=$job precision=$precision speedup_over_torch=%.2f' % ($(seconds "$torch_line") / $(seconds "$ndnet_line")))"
 else
     echo "torch: not installed, skipped"
+fi
+if [ "${WITH_BURN:-}" = 1 ] && [ "$precision" = f32 ]; then
+    (cd "$here/burn_course" && cargo build --release --quiet)
+    burn_line=$(NDNET_DATA="$(realpath "${NDNET_DATA:-data}")" "$here/burn_course/target/release/burn_course" "$job")
+    echo "burn: $burn_line"
+    python3 -c "print('job=$job precision=$precision speedup_over_burn=%.2f' % ($(seconds "$burn_line") / $(seconds "$ndnet_line")))"
 fi
