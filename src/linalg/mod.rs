@@ -15,7 +15,7 @@
 //! thread.
 
 mod kernel;
-mod pool;
+pub(crate) mod pool;
 mod threads;
 #[cfg(target_arch = "x86_64")]
 mod x86;

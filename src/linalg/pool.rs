@@ -153,8 +153,10 @@ fn work(slot: &Slot) {
     }
 }
 
-/// Locks a mutex, ignoring poisoning (no piece runs while a slot's mutex is held).
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Locks a mutex, ignoring poisoning: the pool reports a panicking piece itself, and no data
+/// guarded here is left half-written by one (slots hold no piece while locked; a block of work
+/// is re-initialised by the next piece).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 

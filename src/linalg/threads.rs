@@ -2,7 +2,7 @@
 //! between them.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock};
 
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
@@ -96,10 +96,10 @@ pub(crate) fn split<F, K>(
             a = a1;
             (a0, b)
         };
-        *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some((a0, b0, c0));
+        *super::pool::lock(slot) = Some((a0, b0, c0));
     }
     super::pool::run(parts, &|t| {
-        let part = work[t].lock().unwrap_or_else(PoisonError::into_inner).take();
+        let part = super::pool::lock(&work[t]).take();
         if let Some((a, b, c)) = part {
             f(a, b, c);
         }

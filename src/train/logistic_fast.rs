@@ -13,15 +13,15 @@
 //! b := b − α db;  Z = Z_next + b
 //! ```
 //!
-//! The rows are split between threads; each keeps a partial Z_next, summed at the end of the
-//! pass. The parameters equal the textbook loop's up to rounding (the order of the sums differs).
+//! The rows are split between the threads of the matrix products' pool (`linalg::pool`); each
+//! block keeps a partial Z_next, summed at the end of the pass. The parameters equal the textbook loop's up to rounding (the order of the sums differs).
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ndarray::{ArrayView2, Axis, Zip};
 
 use crate::cost::cross_entropy_from_logits;
+use crate::linalg::pool::{self, lock};
 use crate::{Activation, Cost, Error, Float, Network, Optimizer, Result};
 
 /// Below this many elements of X one thread does the pass.
@@ -59,8 +59,8 @@ pub(super) fn fit<F: Float>(
     let parts = layer.parts_mut(m);
     let inv_m = F::one() / F::from_f64(m as f64);
     let threads = threads.clamp(1, (n * m / MIN_ELEMENTS_PER_THREAD).max(1)).min(n);
-    // Whole blocks of the SIMD pass's rows per thread.
-    let rows_per_thread = n.div_ceil(threads).next_multiple_of(4);
+    // Whole blocks of the SIMD pass's rows (8) per thread.
+    let rows_per_thread = n.div_ceil(threads).next_multiple_of(8);
 
     let w = parts
         .w
@@ -70,189 +70,66 @@ pub(super) fn fit<F: Float>(
         .dw
         .as_slice_mut()
         .expect("dW is a fresh (1, n) matrix in standard layout");
-    let mut w_chunks = w.chunks_mut(rows_per_thread);
-    let mut dw_chunks = dw.chunks_mut(rows_per_thread);
-    let mut x_chunks = x.axis_chunks_iter(Axis(0), rows_per_thread);
-    let (main_w, main_dw, main_x) = (
-        w_chunks.next().expect("n ≥ 1"),
-        dw_chunks.next().expect("n ≥ 1"),
-        x_chunks.next().expect("n ≥ 1"),
-    );
-    let shared: Vec<Shared<F>> = (0..x_chunks.len())
-        .map(|_| Shared {
-            start: AtomicUsize::new(0),
-            done: AtomicUsize::new(0),
-            dz: Mutex::new(vec![F::zero(); m]),
-            z_part: Mutex::new(vec![F::zero(); m]),
+    // One block of rows of X (with its parts of w and dW, and its partial Z_next) per thread,
+    // run on the matrix products' worker pool. Only one thread at a time locks a block.
+    let blocks: Vec<Mutex<Block<F>>> = w
+        .chunks_mut(rows_per_thread)
+        .zip(dw.chunks_mut(rows_per_thread))
+        .zip(x.axis_chunks_iter(Axis(0), rows_per_thread))
+        .map(|((w, dw), x)| {
+            let z_part = vec![F::zero(); m];
+            Mutex::new(Block { x, w, dw, z_part })
         })
         .collect();
 
-    let diverged = std::thread::scope(|scope| {
-        let mut workers: Vec<Worker<F>> = w_chunks
-            .zip(dw_chunks)
-            .zip(x_chunks)
-            .zip(&shared)
-            .map(|(((w, dw), x), shared)| Worker::spawn(scope, shared, x, w, dw, inv_m, alpha))
-            .collect();
-        let mut z_next = vec![F::zero(); m];
-        let mut last_finite_cost = None;
-        for iteration in 0..iterations {
-            Zip::from(&mut *parts.a)
-                .and(&*parts.z)
-                .for_each(|a, &z| *a = Activation::Sigmoid.g(z));
-            let cost = cross_entropy_from_logits(parts.z.view(), y).as_f64();
-            if !cost.is_finite() {
-                return Some((iteration, cost, last_finite_cost));
-            }
-            last_finite_cost = Some(cost);
-            record(iteration, cost);
-            Zip::from(&mut *parts.dz)
-                .and(&*parts.a)
-                .and(y)
-                .for_each(|dz, &a, &y| *dz = a - y);
-            let db = parts.dz.sum() * inv_m;
-            parts.db[[0, 0]] = db;
-            let dz = parts.dz.as_slice().expect("dZ is (1, m) in standard layout");
-            for worker in &mut workers {
-                worker.start(dz);
-            }
-            z_next.fill(F::zero());
-            pass(main_x, dz, inv_m, alpha, main_w, main_dw, &mut z_next);
-            for worker in &workers {
-                worker.add_result_to(&mut z_next);
-            }
-            let b = &mut parts.b[[0, 0]];
-            *b -= alpha * db;
-            if iteration + 1 < iterations {
-                let b = *b;
-                for (z, &next) in parts.z.iter_mut().zip(&z_next) {
-                    *z = next + b;
-                }
-            }
-        }
-        None
-    });
-    match diverged {
-        Some((iteration, cost, last_finite_cost)) => {
+    let mut last_finite_cost = None;
+    for iteration in 0..iterations {
+        Zip::from(&mut *parts.a)
+            .and(&*parts.z)
+            .for_each(|a, &z| *a = Activation::Sigmoid.g(z));
+        let cost = cross_entropy_from_logits(parts.z.view(), y).as_f64();
+        if !cost.is_finite() {
             let culprit = net.non_finite_cost_culprit(cost);
-            Err(Error::Diverged {
+            return Err(Error::Diverged {
                 iteration,
                 what: format!("{culprit} of iteration {iteration}"),
                 last_finite_cost,
-            })
+            });
         }
-        None => Ok(()),
-    }
-}
-
-/// `Shared::start` value that asks a worker to return.
-const STOP: usize = usize::MAX;
-/// `Shared::done` value of a worker that panicked.
-const PANICKED: usize = usize::MAX;
-
-/// What the calling thread and one worker share. The atomics carry the hand-off (a pass is
-/// short, about 0.1 ms, so both sides spin instead of sleeping on a channel); the mutexes
-/// carry the data and are never contended, since only one side works at a time.
-struct Shared<F> {
-    /// The number of the pass to run (counting from 1), or [`STOP`].
-    start: AtomicUsize,
-    /// The number of the last pass finished, or [`PANICKED`].
-    done: AtomicUsize,
-    dz: Mutex<Vec<F>>,
-    z_part: Mutex<Vec<F>>,
-}
-
-/// A thread owning a block of rows of X and the matching parts of w and dW for the whole fit.
-/// Dropping it asks the thread to return.
-struct Worker<'a, F> {
-    shared: &'a Shared<F>,
-    pass: usize,
-}
-
-impl<'a, F: Float> Worker<'a, F> {
-    fn spawn<'scope, 'env: 'scope>(
-        scope: &'scope std::thread::Scope<'scope, 'env>,
-        shared: &'env Shared<F>,
-        x: ArrayView2<'env, F>,
-        w: &'env mut [F],
-        dw: &'env mut [F],
-        inv_m: F,
-        alpha: F,
-    ) -> Worker<'env, F> {
-        scope.spawn(move || {
-            /// Reports a panic to the waiting caller instead of leaving it spinning.
-            struct OnPanic<'a>(&'a AtomicUsize);
-            impl Drop for OnPanic<'_> {
-                fn drop(&mut self) {
-                    if std::thread::panicking() {
-                        self.0.store(PANICKED, Ordering::Release);
-                    }
-                }
-            }
-            let _guard = OnPanic(&shared.done);
-            let mut last = 0;
-            loop {
-                let pass_number = wait_for(|| Some(shared.start.load(Ordering::Acquire)).filter(|&p| p != last));
-                if pass_number == STOP {
-                    return;
-                }
-                {
-                    let dz = lock(&shared.dz);
-                    let mut z_part = lock(&shared.z_part);
-                    z_part.fill(F::zero());
-                    pass(x, &dz, inv_m, alpha, w, dw, &mut z_part);
-                }
-                last = pass_number;
-                shared.done.store(pass_number, Ordering::Release);
-            }
+        last_finite_cost = Some(cost);
+        record(iteration, cost);
+        Zip::from(&mut *parts.dz)
+            .and(&*parts.a)
+            .and(y)
+            .for_each(|dz, &a, &y| *dz = a - y);
+        let db = parts.dz.sum() * inv_m;
+        parts.db[[0, 0]] = db;
+        let dz = parts.dz.as_slice().expect("dZ is (1, m) in standard layout");
+        pool::run(blocks.len(), &|i| {
+            let block = &mut *lock(&blocks[i]);
+            block.z_part.fill(F::zero());
+            pass(block.x, dz, inv_m, alpha, block.w, block.dw, &mut block.z_part);
         });
-        Worker { shared, pass: 0 }
-    }
-
-    /// Hands the worker this iteration's dZ.
-    fn start(&mut self, dz: &[F]) {
-        lock(&self.shared.dz).copy_from_slice(dz);
-        self.pass += 1;
-        self.shared.start.store(self.pass, Ordering::Release);
-    }
-
-    /// Waits for the worker and adds its partial Z_next.
-    fn add_result_to(&self, z_next: &mut [F]) {
-        let done =
-            wait_for(|| Some(self.shared.done.load(Ordering::Acquire)).filter(|&d| d == self.pass || d == PANICKED));
-        assert!(done != PANICKED, "a logistic-regression worker thread panicked");
-        for (z, part) in z_next.iter_mut().zip(lock(&self.shared.z_part).iter()) {
-            *z += *part;
+        let b = &mut parts.b[[0, 0]];
+        *b -= alpha * db;
+        if iteration + 1 < iterations {
+            parts.z.fill(*b);
+            for block in &blocks {
+                for (z, &part) in parts.z.iter_mut().zip(&lock(block).z_part) {
+                    *z += part;
+                }
+            }
         }
     }
+    Ok(())
 }
 
-impl<F> Drop for Worker<'_, F> {
-    fn drop(&mut self) {
-        self.shared.start.store(STOP, Ordering::Release);
-    }
-}
-
-/// Spins until `ready` gives a value, yielding the core after a while (for when there are
-/// more threads than cores).
-fn wait_for(mut ready: impl FnMut() -> Option<usize>) -> usize {
-    let mut spins = 0u32;
-    loop {
-        if let Some(value) = ready() {
-            return value;
-        }
-        if spins < 1 << 14 {
-            spins += 1;
-            std::hint::spin_loop();
-        } else {
-            std::thread::yield_now();
-        }
-    }
-}
-
-/// Locks a mutex, ignoring poisoning: a worker that panicked is reported by `PANICKED`.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+/// A block of rows of X and the matching parts of w and dW, with its partial Z_next.
+struct Block<'a, F> {
+    x: ArrayView2<'a, F>,
+    w: &'a mut [F],
+    dw: &'a mut [F],
+    z_part: Vec<F>,
 }
 
 /// The fused pass over a block of rows: dW, the update of w and the partial Z_next.
