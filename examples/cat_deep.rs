@@ -27,7 +27,7 @@ use std::time::Instant;
 
 use ndnet::data::{CatSplit, load_cat_h5, load_image, require_file};
 use ndnet::numpy_random::course_initialize_parameters_deep;
-use ndnet::{Activation, Float, GradientDescent, Initializer, Network, Record, TrainConfig};
+use ndnet::{Activation, FitOptions, Float, GradientDescent, Initializer, Network, Record, TrainConfig};
 use rand::SeedableRng;
 
 /// The course's layer sizes: 64·64·3 inputs, three ReLU layers, one sigmoid unit.
@@ -118,19 +118,18 @@ fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>, gram: bool) -> Res
     };
     let print = |r: &Record| println!("Cost after iteration {:>4}: {}", r.iteration, r.cost);
     let start = Instant::now();
-    let history = net.fit_with_callback(
+    let history = net.fit(
         &train.x,
         &train.y,
         &mut GradientDescent::new(0.0075)?,
-        &TrainConfig::new(ITERATIONS).gram(gram),
-        |r| {
+        FitOptions::new(TrainConfig::new(ITERATIONS).gram(gram)).callback(|r| {
             #[cfg(feature = "progress")]
             if let Some(bar) = &bar {
                 bar.suspend(|| print(r));
                 return ndnet::progress::update(bar, r);
             }
             print(r)
-        },
+        }),
     )?;
     let seconds = start.elapsed().as_secs_f64();
     #[cfg(feature = "progress")]

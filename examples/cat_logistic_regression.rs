@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use ndnet::data::{CatSplit, ImageDataset, load_cat_h5, require_file};
-use ndnet::{Float, GradientDescent, Network, TrainConfig};
+use ndnet::{FitOptions, Float, GradientDescent, Network, TrainConfig};
 
 fn main() -> ExitCode {
     match run() {
@@ -57,12 +57,12 @@ fn train<F: Float>(gram: bool) -> Result<(), Box<dyn std::error::Error>> {
 
     let start = Instant::now();
     let mut net = Network::<F>::logistic_regression(train.x.nrows())?;
-    let history = net.fit_with_callback(
+    let history = net.fit(
         &train.x,
         &train.y,
         &mut GradientDescent::new(0.005)?,
-        &TrainConfig::new(2000).gram(gram),
-        |r| println!("Cost after iteration {:>4}: {:.6}", r.iteration, r.cost),
+        FitOptions::new(TrainConfig::new(2000).gram(gram))
+            .callback(|r| println!("Cost after iteration {:>4}: {:.6}", r.iteration, r.cost)),
     )?;
     let seconds = start.elapsed().as_secs_f64();
     let train_accuracy = net.accuracy(&train.x, &train.y)?;

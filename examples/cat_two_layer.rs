@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use ndnet::data::{CatSplit, load_cat_h5, require_file};
 use ndnet::numpy_random::course_initialize_parameters;
-use ndnet::{Activation, Float, GradientDescent, Initializer, Network, TrainConfig};
+use ndnet::{Activation, FitOptions, Float, GradientDescent, Initializer, Network, TrainConfig};
 use rand::SeedableRng;
 
 fn main() -> ExitCode {
@@ -93,12 +93,12 @@ fn train<F: Float>(seed: Option<u64>) -> Result<(), Box<dyn std::error::Error>> 
     };
 
     let start = Instant::now();
-    let history = net.fit_with_callback(
+    let history = net.fit(
         &train.x,
         &train.y,
         &mut GradientDescent::new(0.0075)?,
-        &TrainConfig::new(2500),
-        |r| println!("Cost after iteration {:>4}: {}", r.iteration, r.cost),
+        FitOptions::new(TrainConfig::new(2500))
+            .callback(|r| println!("Cost after iteration {:>4}: {}", r.iteration, r.cost)),
     )?;
     let seconds = start.elapsed().as_secs_f64();
     let train_accuracy = net.accuracy(&train.x, &train.y)?;

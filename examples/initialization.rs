@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use ndarray::{ArrayView2, Axis};
-use ndnet::{Activation, GradientDescent, Initializer, Network, TrainConfig, data, plot};
+use ndnet::{Activation, FitOptions, GradientDescent, Initializer, Network, TrainConfig, data, plot};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -66,12 +66,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         let saturated = net.predict_proba(&x)?.iter().filter(|&&a| a == 0.0 || a == 1.0).count();
         println!("  outputs exactly 0 or 1 before training (course's log cost infinite): {saturated} of 300");
         let start = Instant::now();
-        net.fit_with_callback(
+        net.fit(
             &x,
             &y,
             &mut GradientDescent::new(0.01)?,
-            &TrainConfig::new(ITERATIONS).record_every(3000),
-            |r| println!("  cost after iteration {:>5}: {:.6}", r.iteration, r.cost),
+            FitOptions::new(TrainConfig::new(ITERATIONS).record_every(3000))
+                .callback(|r| println!("  cost after iteration {:>5}: {:.6}", r.iteration, r.cost)),
         )?;
         let seconds = start.elapsed().as_secs_f64();
         print_symmetry(&net);

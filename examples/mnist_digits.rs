@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use ndnet::data::{load_mnist, one_vs_rest, require_file, train_test_split};
 use ndnet::metrics::confusion_matrix;
-use ndnet::{GradientDescent, Network, TrainConfig};
+use ndnet::{FitOptions, GradientDescent, Network, TrainConfig};
 use rand::SeedableRng;
 
 const DIGIT: usize = 3;
@@ -50,12 +50,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let start = Instant::now();
     let mut net = Network::<f32>::logistic_regression(split.x_train.nrows())?;
-    net.fit_with_callback(
+    net.fit(
         &split.x_train,
         &split.y_train,
         &mut GradientDescent::new(LEARNING_RATE)?,
-        &TrainConfig::new(ITERATIONS),
-        |r| println!("  iteration {:>4}: cost {:.6}", r.iteration, r.cost),
+        FitOptions::new(TrainConfig::new(ITERATIONS))
+            .callback(|r| println!("  iteration {:>4}: cost {:.6}", r.iteration, r.cost)),
     )?;
     let train_seconds = start.elapsed().as_secs_f64();
     let train_accuracy = net.accuracy(&split.x_train, &split.y_train)?;

@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use ndnet::data::{load_mnist, one_hot, require_file, train_test_split};
-use ndnet::{Activation, Adam, AdamConfig, Cost, Initializer, Network, Record, TrainConfig, Validation};
+use ndnet::{Activation, Adam, AdamConfig, Cost, FitOptions, Initializer, Network, Record, TrainConfig, Validation};
 use rand::SeedableRng;
 
 const HIDDEN: usize = 128;
@@ -75,9 +75,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut on_record = progress_callback(config.steps(fit.x_train.ncols()));
 
     let start = Instant::now();
-    let history = net.fit_with_validation(&fit.x_train, &fit.y_train, &validation, &mut adam, &config, |r| {
-        on_record(r)
-    })?;
+    let history = net.fit(
+        &fit.x_train,
+        &fit.y_train,
+        &mut adam,
+        FitOptions::new(config).validation(validation).callback(&mut on_record),
+    )?;
     let train_seconds = start.elapsed().as_secs_f64();
     drop(on_record);
 

@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use ndnet::{Activation, GradientDescent, Initializer, Network, TrainConfig, data};
+use ndnet::{Activation, FitOptions, GradientDescent, Initializer, Network, TrainConfig, data};
 use rand::SeedableRng;
 
 fn main() -> Result<(), ndnet::Error> {
@@ -31,12 +31,12 @@ fn main() -> Result<(), ndnet::Error> {
         Initializer::randn_scaled(),
         &mut rng,
     )?;
-    let history = net.fit_with_callback(
+    let history = net.fit(
         &x,
         &y,
         &mut GradientDescent::new(1.2)?,
-        &TrainConfig::new(10_000).record_every(1000),
-        |r| println!("  iteration {:>5}: cost {:.6}", r.iteration, r.cost),
+        FitOptions::new(TrainConfig::new(10_000).record_every(1000))
+            .callback(|r| println!("  iteration {:>5}: cost {:.6}", r.iteration, r.cost)),
     )?;
     let net_accuracy = net.accuracy(&x, &y)?;
     println!(

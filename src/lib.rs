@@ -19,9 +19,11 @@
 //!
 //! See [`guide`] for every formula of the course next to the call that computes it.
 #![warn(missing_docs)]
+#![warn(clippy::return_self_not_must_use)]
 
 mod activation;
 mod check;
+mod config;
 mod cost;
 pub mod data;
 mod dropout;
@@ -59,12 +61,15 @@ pub use layer::Dense;
 pub use linalg::{num_threads, set_num_threads};
 pub use network::Network;
 pub use optimizer::{
-    Adam, AdamConfig, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, ParamId, ParamKind,
-    RmsProp, RmsPropConfig,
+    Adam, AdamConfig, AsAny, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, ParamId,
+    ParamKind, RmsProp, RmsPropConfig,
 };
 #[cfg(feature = "csv")]
 pub use tabular_model::{CrossValidation, TabularModel, cross_validate};
-pub use train::{Diagnostics, EpochRecord, History, LayerDiagnostics, Record, TrainConfig, Validation};
+pub use train::{
+    Diagnostics, EpochRecord, FitOptions, History, LayerDiagnostics, Plan, Record, TrainConfig, TrainLength,
+    TrainingPath, Validation,
+};
 
 /// The README's code blocks, compiled and run as doctests.
 #[cfg(doctest)]

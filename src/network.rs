@@ -203,6 +203,7 @@ impl<F: Float> Network<F> {
     /// let net = Network::<f64>::logistic_regression(3).unwrap().with_cost(Cost::MeanSquaredError);
     /// assert_eq!(net.cost_function(), Cost::MeanSquaredError);
     /// ```
+    #[must_use]
     pub fn with_cost(mut self, cost: Cost) -> Self {
         self.cost = cost;
         self
@@ -333,6 +334,11 @@ impl<F: Float> Network<F> {
     /// All layers, `layers()[l − 1]` being layer l.
     pub fn layers(&self) -> &[Dense<F>] {
         &self.layers
+    }
+
+    /// All layers, mutable (for the training paths).
+    pub(crate) fn layers_mut(&mut self) -> &mut [Dense<F>] {
+        &mut self.layers
     }
 
     /// The number of parameters Σ n[l] (n[l−1] + 1).
@@ -480,43 +486,35 @@ impl<F: Float> Network<F> {
     }
 
     pub(crate) fn backward_unchecked(&mut self, x: ArrayView2<F>, y: ArrayView2<F>) {
-        self.backward_with(x, y, true);
-    }
-
-    /// Backward pass; without `first_dw` it stops at dZ[1] and db[1] (dW[1] is left as it was,
-    /// for training loops that never form it).
-    pub(crate) fn backward_with(&mut self, x: ArrayView2<F>, y: ArrayView2<F>, first_dw: bool) {
-        let last = self.layers.len() - 1;
-        let sigmoid_cross_entropy = self.uses_sigmoid_cross_entropy();
-        {
-            let output = &mut self.layers[last];
-            if sigmoid_cross_entropy {
-                output.set_dz_to_a_minus_y(y);
-            } else {
-                let mut da = Array2::zeros(output.a().dim());
-                self.cost.derivative_into(output.a(), y, da.view_mut());
-                output.set_dz_from_da(da.view());
-            }
-        }
-        for l in (0..=last).rev() {
-            let (before, rest) = self.layers.split_at_mut(l);
-            let (layer, after) = rest.split_first_mut().expect("l is a valid layer index");
-            if let Some(next) = after.first() {
-                layer.set_dz_from_da(next.da_prev_view());
-            }
-            let a_prev = before.last().map_or(x, |prev| prev.a());
-            // dA[0] (the gradient with respect to X) is never needed: skip its product.
-            if l > 0 || first_dw {
-                layer.backward_from_dz(a_prev, l > 0);
-            } else {
-                layer.bias_gradient_from_dz();
-            }
-        }
+        self.backward_to_first_dz(y);
+        // dA[0] (the gradient with respect to X) is never needed: skip its product.
+        self.layers[0].backward_from_dz(x, false);
         if self.l2 > 0.0 {
             let coefficient = F::from_f64(self.l2 / x.ncols() as f64);
             for layer in &mut self.layers {
                 layer.add_to_dw(coefficient);
             }
+        }
+    }
+
+    /// The backward pass down to dZ[1]: dZ[L], then dW[l], db[l], dA[l−1] and dZ[l−1] for
+    /// l = L, …, 2. Layer 1's own gradients are the caller's (they need X).
+    pub(crate) fn backward_to_first_dz(&mut self, y: ArrayView2<F>) {
+        let last = self.layers.len() - 1;
+        let sigmoid_cross_entropy = self.uses_sigmoid_cross_entropy();
+        let output = &mut self.layers[last];
+        if sigmoid_cross_entropy {
+            output.set_dz_to_a_minus_y(y);
+        } else {
+            let mut da = Array2::zeros(output.a().dim());
+            self.cost.derivative_into(output.a(), y, da.view_mut());
+            output.set_dz_from_da(da.view());
+        }
+        for l in (1..=last).rev() {
+            let (before, rest) = self.layers.split_at_mut(l);
+            let (prev, layer) = (&mut before[l - 1], &mut rest[0]);
+            layer.backward_from_dz(prev.a(), true);
+            prev.set_dz_from_da(layer.da_prev_view());
         }
     }
 
@@ -534,28 +532,21 @@ impl<F: Float> Network<F> {
     /// assert_eq!(net.layer(1).unwrap().w(), array![[-0.05]]);
     /// ```
     pub fn update<O: Optimizer<F> + ?Sized>(&mut self, optimizer: &mut O) {
-        self.update_with(optimizer, true);
-    }
-
-    /// [`Network::update`]; without `first_w` W[1] is left alone (for training loops that
-    /// update Z[1] instead, see `train::first_layer_gram`).
-    pub(crate) fn update_with<O: Optimizer<F> + ?Sized>(&mut self, optimizer: &mut O, first_w: bool) {
         optimizer.begin_step();
         for (i, layer) in self.layers.iter_mut().enumerate() {
             let [(w, dw), (b, db)] = layer.params_and_grads();
-            if i > 0 || first_w {
-                optimizer.update(
-                    ParamId {
-                        layer: i + 1,
-                        kind: ParamKind::Weights,
-                    },
-                    w,
-                    dw,
-                );
-            }
+            let layer = i + 1;
             optimizer.update(
                 ParamId {
-                    layer: i + 1,
+                    layer,
+                    kind: ParamKind::Weights,
+                },
+                w,
+                dw,
+            );
+            optimizer.update(
+                ParamId {
+                    layer,
                     kind: ParamKind::Bias,
                 },
                 b,

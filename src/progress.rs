@@ -1,8 +1,7 @@
 //! A terminal progress bar for long training runs (feature `progress`, on [`indicatif`]).
 //!
 //! The library never draws anything by itself: build a bar with [`bar`] and pass
-//! [`callback`] to [`Network::fit_with_callback`](crate::Network::fit_with_callback) or
-//! [`Network::fit_with_validation`](crate::Network::fit_with_validation). The bar shows the
+//! [`callback`] to [`FitOptions::callback`](crate::FitOptions::callback). The bar shows the
 //! step, the last recorded cost and the estimated time left; it is drawn on stderr, and hides
 //! itself when stderr is not a terminal (a pipe, a file, CI), so a callback is always safe to run.
 //!
@@ -11,7 +10,7 @@
 //! smooth bar.
 //!
 //! ```
-//! use ndnet::{data, progress, Activation, Adam, AdamConfig, Initializer, Network, TrainConfig};
+//! use ndnet::{data, progress, Activation, Adam, AdamConfig, FitOptions, Initializer, Network, TrainConfig};
 //! use rand::SeedableRng;
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
@@ -19,7 +18,7 @@
 //! let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
 //! let config = TrainConfig::epochs(5).batch_size(50).record_every(1);
 //! let bar = progress::bar(config.steps(x.ncols()));
-//! net.fit_with_callback(&x, &y, &mut Adam::new(AdamConfig::default())?, &config, progress::callback(bar.clone()))?;
+//! net.fit(&x, &y, &mut Adam::new(AdamConfig::default())?, FitOptions::new(config).callback(progress::callback(bar.clone())))?;
 //! bar.finish_and_clear();
 //! assert_eq!(bar.position(), 20); // 5 epochs of 4 mini-batches
 //! # Ok::<(), ndnet::Error>(())

@@ -57,6 +57,7 @@ impl<F: Float> SavedModel<F> {
     /// # Ok::<(), ndnet::Error>(())
     /// ```
     #[cfg(feature = "csv")]
+    #[must_use]
     pub fn with_preprocessing(mut self, preprocessing: FittedPreprocessing) -> Self {
         self.preprocessing = Some(preprocessing);
         self

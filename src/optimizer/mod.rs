@@ -27,6 +27,8 @@
 //! assert_eq!(w, array![[0.0, 3.0]]);
 //! ```
 
+use std::any::Any;
+
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 use crate::{Error, Float, Result};
@@ -78,7 +80,11 @@ impl ParamId {
 ///
 /// A training step calls [`Optimizer::begin_step`] once, then [`Optimizer::update`] for every
 /// parameter of every layer.
-pub trait Optimizer<F: Float> {
+///
+/// Every optimizer is also [`AsAny`] (implemented for every `'static` type), so a trainer
+/// holding a `dyn Optimizer` can still tell which one it is: [`Network::fit`](crate::Network::fit)
+/// takes its faster full-batch paths only with [`GradientDescent`], whose update it knows.
+pub trait Optimizer<F: Float>: AsAny {
     /// Called once per step before the updates (Adam counts steps here).
     fn begin_step(&mut self) {}
 
@@ -96,13 +102,27 @@ pub trait Optimizer<F: Float> {
     /// # Errors
     /// [`Error::InvalidHyperparameter`] unless α is finite and positive.
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()>;
+}
 
-    /// `Some(α)` if every update of this optimizer is exactly θ := θ − α dθ with no state.
-    ///
-    /// The trainer may then fuse the update into its pass over X (logistic regression reads X
-    /// once per iteration instead of twice). The default, `None`, is always correct.
-    fn plain_gradient_descent_rate(&self) -> Option<f64> {
-        None
+/// The value as [`Any`], to ask which concrete type it is; implemented for every `'static` type.
+///
+/// Call it on the optimizer itself, not on a `Box` of it (a `Box` is `Any` too):
+///
+/// ```
+/// use ndnet::{AsAny, GradientDescent, Optimizer};
+/// let optimizer: Box<dyn Optimizer<f64>> = Box::new(GradientDescent::new(0.1)?);
+/// assert!((*optimizer).as_any().downcast_ref::<GradientDescent>().is_some());
+/// assert!(optimizer.as_any().downcast_ref::<GradientDescent>().is_none()); // the Box
+/// # Ok::<(), ndnet::Error>(())
+/// ```
+pub trait AsAny: Any {
+    /// `self` as `&dyn Any`.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
@@ -156,9 +176,5 @@ impl<F: Float> Optimizer<F> for GradientDescent {
         check_learning_rate(learning_rate)?;
         self.learning_rate = learning_rate;
         Ok(())
-    }
-
-    fn plain_gradient_descent_rate(&self) -> Option<f64> {
-        Some(self.learning_rate)
     }
 }

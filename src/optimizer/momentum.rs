@@ -6,57 +6,29 @@ use super::state::{Slots, check_beta, slot};
 use super::{Optimizer, ParamId, check_learning_rate};
 use crate::{Float, Result};
 
-/// The hyperparameters of [`Momentum`], with the course's defaults.
-///
-/// | field | default | source |
-/// |---|---|---|
-/// | `learning_rate` α | 0.01 | the course's `update_parameters_with_momentum` (and Keras' SGD) |
-/// | `beta` β | 0.9 | the course: v averages about the last 1 / (1 − β) = 10 gradients |
-///
-/// ```
-/// use ndnet::MomentumConfig;
-/// let config = MomentumConfig::default().learning_rate(0.1);
-/// assert_eq!((config.learning_rate, config.beta), (0.1, 0.9));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct MomentumConfig {
-    /// The learning rate α.
-    pub learning_rate: f64,
-    /// The momentum β, in [0, 1); β = 0 is plain gradient descent.
-    pub beta: f64,
-}
-
-impl Default for MomentumConfig {
-    fn default() -> Self {
-        MomentumConfig {
-            learning_rate: 0.01,
-            beta: 0.9,
-        }
+crate::config::config! {
+    /// The hyperparameters of [`Momentum`], with the course's defaults.
+    ///
+    /// | field | default | source |
+    /// |---|---|---|
+    /// | `learning_rate` α | 0.01 | the course's `update_parameters_with_momentum` (and Keras' SGD) |
+    /// | `beta` β | 0.9 | the course: v averages about the last 1 / (1 − β) = 10 gradients |
+    ///
+    /// ```
+    /// use ndnet::MomentumConfig;
+    /// let config = MomentumConfig::default().learning_rate(0.1);
+    /// assert_eq!((config.learning_rate, config.beta), (0.1, 0.9));
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct MomentumConfig in "ndnet::MomentumConfig::default()" {
+        /// The learning rate α.
+        learning_rate: f64 = 0.01, set f64, e.g. 0.5 => 0.5;
+        /// The momentum β, in [0, 1); β = 0 is plain gradient descent.
+        beta: f64 = 0.9, set f64, e.g. 0.0 => 0.0;
     }
 }
 
 impl MomentumConfig {
-    /// The same config with learning rate α.
-    ///
-    /// ```
-    /// assert_eq!(ndnet::MomentumConfig::default().learning_rate(0.5).learning_rate, 0.5);
-    /// ```
-    pub fn learning_rate(mut self, learning_rate: f64) -> Self {
-        self.learning_rate = learning_rate;
-        self
-    }
-
-    /// The same config with momentum β.
-    ///
-    /// ```
-    /// assert_eq!(ndnet::MomentumConfig::default().beta(0.0).beta, 0.0);
-    /// ```
-    pub fn beta(mut self, beta: f64) -> Self {
-        self.beta = beta;
-        self
-    }
-
     /// Checks the values: α finite and positive, 0 ≤ β < 1.
     ///
     /// # Errors

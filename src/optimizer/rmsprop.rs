@@ -6,72 +6,33 @@ use super::state::{Slots, check_beta, check_epsilon, slot};
 use super::{Optimizer, ParamId, check_learning_rate};
 use crate::{Float, Result};
 
-/// The hyperparameters of [`RmsProp`], with Keras' defaults (the course gives the update rule but
-/// no defaults of its own for RMSprop).
-///
-/// | field | default | source |
-/// |---|---|---|
-/// | `learning_rate` α | 0.001 | Keras' `RMSprop` |
-/// | `beta` β | 0.9 | Keras' `rho` (Hinton's lecture) |
-/// | `epsilon` ε | 1e-8 | the course's Adam (Keras uses 1e-7) |
-///
-/// ```
-/// use ndnet::RmsPropConfig;
-/// let c = RmsPropConfig::default();
-/// assert_eq!((c.learning_rate, c.beta, c.epsilon), (0.001, 0.9, 1e-8));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RmsPropConfig {
-    /// The learning rate α.
-    pub learning_rate: f64,
-    /// The decay β of the mean square s, in [0, 1).
-    pub beta: f64,
-    /// ε, added to √s so that a zero gradient does not divide by zero.
-    pub epsilon: f64,
-}
-
-impl Default for RmsPropConfig {
-    fn default() -> Self {
-        RmsPropConfig {
-            learning_rate: 0.001,
-            beta: 0.9,
-            epsilon: 1e-8,
-        }
+crate::config::config! {
+    /// The hyperparameters of [`RmsProp`], with Keras' defaults (the course gives the update rule but
+    /// no defaults of its own for RMSprop).
+    ///
+    /// | field | default | source |
+    /// |---|---|---|
+    /// | `learning_rate` α | 0.001 | Keras' `RMSprop` |
+    /// | `beta` β | 0.9 | Keras' `rho` (Hinton's lecture) |
+    /// | `epsilon` ε | 1e-8 | the course's Adam (Keras uses 1e-7) |
+    ///
+    /// ```
+    /// use ndnet::RmsPropConfig;
+    /// let c = RmsPropConfig::default();
+    /// assert_eq!((c.learning_rate, c.beta, c.epsilon), (0.001, 0.9, 1e-8));
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct RmsPropConfig in "ndnet::RmsPropConfig::default()" {
+        /// The learning rate α.
+        learning_rate: f64 = 0.001, set f64, e.g. 0.01 => 0.01;
+        /// The decay β of the mean square s, in [0, 1).
+        beta: f64 = 0.9, set f64, e.g. 0.999 => 0.999;
+        /// ε, added to √s so that a zero gradient does not divide by zero.
+        epsilon: f64 = 1e-8, set f64, e.g. 1e-7 => 1e-7;
     }
 }
 
 impl RmsPropConfig {
-    /// The same config with learning rate α.
-    ///
-    /// ```
-    /// assert_eq!(ndnet::RmsPropConfig::default().learning_rate(0.01).learning_rate, 0.01);
-    /// ```
-    pub fn learning_rate(mut self, learning_rate: f64) -> Self {
-        self.learning_rate = learning_rate;
-        self
-    }
-
-    /// The same config with decay β.
-    ///
-    /// ```
-    /// assert_eq!(ndnet::RmsPropConfig::default().beta(0.999).beta, 0.999);
-    /// ```
-    pub fn beta(mut self, beta: f64) -> Self {
-        self.beta = beta;
-        self
-    }
-
-    /// The same config with ε.
-    ///
-    /// ```
-    /// assert_eq!(ndnet::RmsPropConfig::default().epsilon(1e-7).epsilon, 1e-7);
-    /// ```
-    pub fn epsilon(mut self, epsilon: f64) -> Self {
-        self.epsilon = epsilon;
-        self
-    }
-
     /// Checks the values: α and ε finite and positive, 0 ≤ β < 1.
     ///
     /// # Errors

@@ -79,13 +79,17 @@ impl<F: Float> Network<F> {
         })
     }
 
-    /// The first of dZ[L], dW[L], db[L], dA[L−1], dZ[L−1], …, db[1] (the order backpropagation
-    /// computes them) holding NaN or ±inf, described.
-    pub(super) fn first_non_finite_gradient(&self) -> Option<String> {
+    /// The first of dZ\[L\], dW\[L\], db\[L\], dA\[L−1\], dZ\[L−1\], …, db\[1\] (the order
+    /// backpropagation computes them) holding NaN or ±inf, described; dW\[1\] only with
+    /// `first_dw`.
+    pub(super) fn first_non_finite_gradient(&self, first_dw: bool) -> Option<String> {
         self.layers().iter().enumerate().rev().find_map(|(i, layer)| {
             let l = i + 1;
             describe(|| format!("dZ[{l}]"), layer.dz())
-                .or_else(|| describe(|| format!("dW[{l}]"), layer.dw()))
+                .or_else(|| match l > 1 || first_dw {
+                    true => describe(|| format!("dW[{l}]"), layer.dw()),
+                    false => None,
+                })
                 .or_else(|| describe(|| format!("db[{l}]"), layer.db()))
                 .or_else(|| match l {
                     1 => None,
@@ -94,11 +98,16 @@ impl<F: Float> Network<F> {
         })
     }
 
-    /// The first of W[1], b[1], …, W[L], b[L] holding NaN or ±inf, described.
-    pub(super) fn first_non_finite_parameter(&self) -> Option<String> {
+    /// The first of W\[1\], b\[1\], …, W\[L\], b\[L\] holding NaN or ±inf, described; W\[1\]
+    /// only with `first_w`.
+    pub(super) fn first_non_finite_parameter(&self, first_w: bool) -> Option<String> {
         self.layers().iter().enumerate().find_map(|(i, layer)| {
             let l = i + 1;
-            describe(|| format!("W[{l}]"), layer.w()).or_else(|| describe(|| format!("b[{l}]"), layer.b()))
+            let w = match l > 1 || first_w {
+                true => describe(|| format!("W[{l}]"), layer.w()),
+                false => None,
+            };
+            w.or_else(|| describe(|| format!("b[{l}]"), layer.b()))
         })
     }
 }

@@ -36,6 +36,8 @@ pub struct History {
     pub stopped_early: bool,
     /// With [`TrainConfig::diagnostics`](crate::TrainConfig::diagnostics): one entry per cost record.
     pub diagnostics: Vec<crate::Diagnostics>,
+    /// Which way the iterations ran, and why no faster way applied.
+    pub plan: crate::Plan,
 }
 
 impl History {

@@ -1,16 +1,16 @@
 //! A validation set watched during training, and early stopping on its cost.
 //!
 //! ```
-//! use ndnet::{data, Activation, GradientDescent, Initializer, Network, TrainConfig, Validation};
+//! use ndnet::{data, Activation, FitOptions, GradientDescent, Initializer, Network, TrainConfig, Validation};
 //! use rand::SeedableRng;
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
 //! let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
 //! let (x_valid, y_valid) = data::planar_flower::<f64, _>(100, &mut rng);
 //! let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
-//! let validation = Validation::new(&x_valid, &y_valid).early_stopping(20);
-//! let history = net.fit_with_validation(&x, &y, &validation, &mut GradientDescent::new(0.5)?,
-//!                                       &TrainConfig::epochs(3000).batch_size(50), |_| {})?;
+//! let options = FitOptions::new(TrainConfig::epochs(3000).batch_size(50))
+//!     .validation(Validation::new(&x_valid, &y_valid).early_stopping(20));
+//! let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, options)?;
 //! let best = history.best_epoch.unwrap();
 //! // The network holds the parameters of the epoch with the lowest validation cost.
 //! let best_cost = history.epochs[best].valid_cost.unwrap();
@@ -47,6 +47,7 @@ impl<'a, F: Float> Validation<'a, F> {
     }
 
     /// The same set with early stopping after `patience` epochs without improvement.
+    #[must_use]
     pub fn early_stopping(mut self, patience: usize) -> Self {
         self.patience = Some(patience);
         self

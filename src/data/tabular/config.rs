@@ -75,6 +75,7 @@ impl TabularConfig {
     /// let c = ndnet::data::tabular::TabularConfig::new("y", "1").id_column("id");
     /// assert_eq!(c.id_columns(), ["id"]);
     /// ```
+    #[must_use]
     pub fn id_column(mut self, name: impl Into<String>) -> Self {
         self.id_columns.push(name.into());
         self
@@ -86,6 +87,7 @@ impl TabularConfig {
     /// let c = ndnet::data::tabular::TabularConfig::new("y", "1").drop_column("notes");
     /// assert_eq!(c.dropped_columns(), ["notes"]);
     /// ```
+    #[must_use]
     pub fn drop_column(mut self, name: impl Into<String>) -> Self {
         self.dropped.push(name.into());
         self
@@ -100,6 +102,7 @@ impl TabularConfig {
     /// assert_eq!(c.kind_override("zip"), Some(ColumnKind::Categorical));
     /// assert_eq!(c.kind_override("age"), None);
     /// ```
+    #[must_use]
     pub fn column_kind(mut self, name: impl Into<String>, kind: ColumnKind) -> Self {
         let name = name.into();
         self.kinds.retain(|(n, _)| *n != name);

@@ -11,22 +11,28 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use crate::{Float, Network, Optimizer, Result};
+use super::Step;
+use crate::{Float, Network, Optimizer};
 
 /// The shuffled order and the batch buffers, kept across epochs.
-pub(super) struct MiniBatches<'a, F> {
+pub(in crate::train) struct MiniBatches<'a, F> {
     x: ArrayView2<'a, F>,
     y: ArrayView2<'a, F>,
     batch_size: usize,
     order: Vec<usize>,
     rng: StdRng,
+    /// Where the next batch starts in `order`.
+    next: usize,
+    /// Whether the current batch is the epoch's last, partial one.
+    in_partial: bool,
     /// Buffers sized once: full batches and the epoch's last, partial one.
     full: Batch<F>,
     partial: Batch<F>,
 }
 
 impl<'a, F: Float> MiniBatches<'a, F> {
-    pub(super) fn new(x: ArrayView2<'a, F>, y: ArrayView2<'a, F>, batch_size: usize, seed: u64) -> Self {
+    /// Batches of `batch_size` (< m) examples of (X, Y), shuffled with `seed`.
+    pub(in crate::train) fn new(x: ArrayView2<'a, F>, y: ArrayView2<'a, F>, batch_size: usize, seed: u64) -> Self {
         let m = x.ncols();
         MiniBatches {
             x,
@@ -34,38 +40,47 @@ impl<'a, F: Float> MiniBatches<'a, F> {
             batch_size,
             order: (0..m).collect(),
             rng: StdRng::seed_from_u64(seed),
+            next: 0,
+            in_partial: false,
             full: Batch::new(x.nrows(), y.nrows(), batch_size),
             partial: Batch::new(x.nrows(), y.nrows(), m % batch_size),
         }
     }
 
-    /// One pass over the shuffled examples, stopping early once `*step` reaches `steps`.
-    pub(super) fn run_epoch<O: Optimizer<F> + ?Sized>(
-        &mut self,
-        net: &mut Network<F>,
-        optimizer: &mut O,
-        step: &mut usize,
-        steps: usize,
-        last_finite_cost: &mut Option<f64>,
-        record: &mut dyn FnMut(usize, f64, &Network<F>),
-    ) -> Result<()> {
+    fn current(&self) -> &Batch<F> {
+        if self.in_partial { &self.partial } else { &self.full }
+    }
+}
+
+impl<F: Float> Step<F> for MiniBatches<'_, F> {
+    fn begin_epoch(&mut self) -> usize {
         self.order.shuffle(&mut self.rng);
-        for indices in self.order.chunks(self.batch_size) {
-            if *step == steps {
-                break;
-            }
-            let batch = if indices.len() == self.batch_size {
-                &mut self.full
-            } else {
-                &mut self.partial
-            };
-            batch.gather(self.x, self.y, indices);
-            let cost = net.step_unchecked(batch.x.view(), batch.y.view(), optimizer, *step, *last_finite_cost)?;
-            *last_finite_cost = Some(cost);
-            record(*step, cost, net);
-            *step += 1;
-        }
-        Ok(())
+        self.next = 0;
+        self.order.len().div_ceil(self.batch_size)
+    }
+
+    fn forward(&mut self, net: &mut Network<F>) -> f64 {
+        let end = (self.next + self.batch_size).min(self.order.len());
+        let indices = &self.order[self.next..end];
+        self.next = end;
+        self.in_partial = indices.len() < self.batch_size;
+        let batch = if self.in_partial {
+            &mut self.partial
+        } else {
+            &mut self.full
+        };
+        batch.gather(self.x, self.y, indices);
+        net.forward_training(batch.x.view());
+        net.cached_cost(batch.y.view()).as_f64()
+    }
+
+    fn backward(&mut self, net: &mut Network<F>) {
+        let batch = self.current();
+        net.backward_unchecked(batch.x.view(), batch.y.view());
+    }
+
+    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, optimizer: &mut O) {
+        net.update(optimizer);
     }
 }
 

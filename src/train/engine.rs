@@ -1,0 +1,260 @@
+//! The one training loop behind [`Network::fit`](crate::Network::fit): the plan chooses a path,
+//! the path does the arithmetic of each step, and everything else happens here, once for all
+//! paths:
+//!
+//! ```text
+//! check inputs and config → plan → for each epoch: schedule, then for each step:
+//!     cost = forward          check the cost (names the first non-finite Z[l] or A[l])
+//!     backward                check the gradients (dZ[L], dW[L], db[L], dA[L−1], …)
+//!     update                  check the parameters (W[1], b[1], …)
+//!     record (every record_every steps and the last), diagnostics, callback
+//! then validation, early stopping, the epoch's record → finish → check the parameters → History
+//! ```
+
+use ndarray::ArrayView2;
+
+use super::paths::{FusedLogistic, GramForm, MiniBatches, Step, Textbook};
+use super::plan::{TrainingPath, plan};
+use super::validation::{EarlyStopper, Validation};
+use super::{Diagnostics, EpochRecord, History, Record, TrainConfig};
+use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
+
+/// Records (and epoch records) reserved up front at most; more are pushed as they come.
+const MAX_RESERVED_RECORDS: usize = 1 << 16;
+
+/// Checks everything, plans, then trains; `callback` sees every record as it is made.
+pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
+    net: &mut Network<F>,
+    x: ArrayView2<F>,
+    y: ArrayView2<F>,
+    validation: Option<&Validation<'_, F>>,
+    optimizer: &mut O,
+    config: &TrainConfig,
+    callback: &mut dyn FnMut(&Record),
+) -> Result<History> {
+    config.validate()?;
+    net.check_x(x)?;
+    net.check_y(y, x.ncols())?;
+    if let Some(validation) = validation {
+        validation.check(net)?;
+    }
+    let m = x.ncols();
+    let steps = config.checked_steps(m).ok_or(Error::InvalidHyperparameter {
+        name: "epochs",
+        value: f64::INFINITY,
+        reason: "epochs × steps per epoch overflows usize",
+    })?;
+    let plan = plan(net, x, &*optimizer, config, validation.is_some());
+    let path = plan.path;
+    let mut training = Training {
+        log: Log::new(config, steps, config.steps_per_epoch(m), callback),
+        steps,
+        validation,
+        config,
+    };
+    training.log.history.plan = plan;
+    let rate = optimizer.learning_rate();
+    match path {
+        TrainingPath::GramForm => training.drive(&mut GramForm::new(net, x, y, rate, steps), net, optimizer)?,
+        TrainingPath::FusedLogistic => {
+            let threads = crate::num_threads();
+            training.drive(&mut FusedLogistic::new(net, x, y, rate, steps, threads), net, optimizer)?;
+        }
+        TrainingPath::Textbook => training.drive(&mut Textbook::new(x, y, steps), net, optimizer)?,
+        TrainingPath::MiniBatch => {
+            let batch_size = config.batch_size.expect("the plan chose mini-batches of this size");
+            let mut batches = MiniBatches::new(x, y, batch_size, config.seed);
+            training.drive(&mut batches, net, optimizer)?;
+        }
+    }
+    Ok(training.log.history)
+}
+
+/// One step through `path`, with the checks every path shares. Returns the cost of the forward
+/// pass (before the update). On [`Error::Diverged`] the parameters are those the step started
+/// from when the cost or the gradients went non-finite; `last_finite_cost` is the previous
+/// step's.
+pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
+    path: &mut S,
+    net: &mut Network<F>,
+    optimizer: &mut O,
+    iteration: usize,
+    last_finite_cost: Option<f64>,
+) -> Result<f64> {
+    let diverged = |what: String, last_finite_cost| Error::Diverged {
+        iteration,
+        what,
+        last_finite_cost,
+    };
+    let cost = path.forward(net);
+    if !cost.is_finite() {
+        let culprit = net.non_finite_cost_culprit(cost);
+        return Err(diverged(
+            format!("{culprit} of iteration {iteration}"),
+            last_finite_cost,
+        ));
+    }
+    let gradients = |net: &Network<F>| match net.first_non_finite_gradient(S::FIRST_WEIGHTS_EVERY_STEP) {
+        None => Ok(()),
+        Some(culprit) => Err(diverged(
+            match net.first_non_finite_activation() {
+                Some(forward) => format!(
+                    "{forward} in the forward pass of iteration {iteration}, then {culprit} in the backward pass"
+                ),
+                None => format!("{culprit} in the backward pass of iteration {iteration}"),
+            },
+            Some(cost),
+        )),
+    };
+    path.backward(net);
+    if !S::GRADIENTS_IN_UPDATE {
+        gradients(net)?;
+    }
+    path.update(net, optimizer);
+    if S::GRADIENTS_IN_UPDATE {
+        gradients(net)?;
+    }
+    if let Some(culprit) = net.first_non_finite_parameter(S::FIRST_WEIGHTS_EVERY_STEP) {
+        // Finite gradients whose update overflowed: rare (the gradients overflow first).
+        let what = format!("{culprit} after the update of iteration {iteration}");
+        return Err(diverged(what, Some(cost)));
+    }
+    Ok(cost)
+}
+
+/// What one `fit` call shares between its steps.
+struct Training<'a, 'v, F> {
+    log: Log<'a>,
+    steps: usize,
+    validation: Option<&'a Validation<'v, F>>,
+    config: &'a TrainConfig,
+}
+
+impl<F: Float> Training<'_, '_, F> {
+    /// Runs every epoch and step of `path`, then finishes it and checks the parameters.
+    fn drive<S: Step<F>, O: Optimizer<F> + ?Sized>(
+        &mut self,
+        path: &mut S,
+        net: &mut Network<F>,
+        optimizer: &mut O,
+    ) -> Result<()> {
+        let mut stopper = self.validation.and_then(|v| v.patience).map(EarlyStopper::new);
+        let outcome = self.epochs(path, net, optimizer, stopper.as_mut());
+        path.finish(net);
+        outcome?;
+        if !S::FIRST_WEIGHTS_EVERY_STEP
+            && let Some(culprit) = net.first_non_finite_parameter(true)
+        {
+            return Err(Error::Diverged {
+                iteration: self.steps - 1,
+                what: format!("{culprit} when formed after the last iteration"),
+                last_finite_cost: self.log.history.last_cost(),
+            });
+        }
+        if let Some(stopper) = stopper {
+            self.log.history.best_epoch = stopper.restore_best(net);
+        }
+        Ok(())
+    }
+
+    fn epochs<S: Step<F>, O: Optimizer<F> + ?Sized>(
+        &mut self,
+        path: &mut S,
+        net: &mut Network<F>,
+        optimizer: &mut O,
+        mut stopper: Option<&mut EarlyStopper<F>>,
+    ) -> Result<()> {
+        let mut step = 0;
+        let mut last_finite_cost = None;
+        let initial_rate = optimizer.learning_rate();
+        while step < self.steps {
+            if self.config.schedule != LearningRateSchedule::Constant {
+                let epoch = self.log.history.epochs.len();
+                self.config.schedule.apply(optimizer, initial_rate, epoch)?;
+            }
+            for _ in 0..path.begin_epoch() {
+                if step == self.steps {
+                    break;
+                }
+                let cost = checked_step(path, net, optimizer, step, last_finite_cost)?;
+                last_finite_cost = Some(cost);
+                self.log.step(step, cost, net);
+                step += 1;
+            }
+            let (valid_cost, valid_accuracy) = match self.validation {
+                Some(v) => {
+                    let (cost, accuracy) = v.evaluate(net)?;
+                    (Some(cost), Some(accuracy))
+                }
+                None => (None, None),
+            };
+            let epoch = self.log.end_epoch(valid_cost, valid_accuracy);
+            if let (Some(stopper), Some(cost)) = (stopper.as_deref_mut(), valid_cost)
+                && stopper.should_stop(epoch, cost, net)
+            {
+                self.log.history.stopped_early = step < self.steps;
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds the [`History`] as steps and epochs go by.
+struct Log<'a> {
+    history: History,
+    record_every: usize,
+    steps: usize,
+    callback: &'a mut dyn FnMut(&Record),
+    epoch_cost: f64,
+    epoch_steps: usize,
+    diagnostics: bool,
+}
+
+impl<'a> Log<'a> {
+    fn new(config: &TrainConfig, steps: usize, steps_per_epoch: usize, callback: &'a mut dyn FnMut(&Record)) -> Self {
+        let mut history = History::default();
+        let records = (steps / config.record_every).saturating_add(2);
+        history.records.reserve(records.min(MAX_RESERVED_RECORDS));
+        let epochs = steps.div_ceil(steps_per_epoch.max(1));
+        history.epochs.reserve(epochs.min(MAX_RESERVED_RECORDS));
+        Log {
+            history,
+            record_every: config.record_every,
+            steps,
+            callback,
+            epoch_cost: 0.0,
+            epoch_steps: 0,
+            diagnostics: config.diagnostics,
+        }
+    }
+
+    /// A step's cost, recorded every `record_every` steps and at the last one, with diagnostics
+    /// of the network when they are asked for.
+    fn step<F: Float>(&mut self, iteration: usize, cost: f64, net: &Network<F>) {
+        self.epoch_cost += cost;
+        self.epoch_steps += 1;
+        if iteration.is_multiple_of(self.record_every) || iteration + 1 == self.steps {
+            let record = Record { iteration, cost };
+            (self.callback)(&record);
+            self.history.records.push(record);
+            if self.diagnostics {
+                self.history.diagnostics.push(Diagnostics::of(net, iteration));
+            }
+        }
+    }
+
+    /// Closes an epoch; returns its number.
+    fn end_epoch(&mut self, valid_cost: Option<f64>, valid_accuracy: Option<f64>) -> usize {
+        let epoch = self.history.epochs.len();
+        let train_cost = self.epoch_cost / self.epoch_steps.max(1) as f64;
+        self.history.epochs.push(EpochRecord {
+            epoch,
+            train_cost,
+            valid_cost,
+            valid_accuracy,
+        });
+        (self.epoch_cost, self.epoch_steps) = (0.0, 0);
+        epoch
+    }
+}

@@ -1,0 +1,135 @@
+//! [`FitOptions`]: what [`Network::fit`](crate::Network::fit) takes besides the data and the
+//! optimizer.
+
+use std::fmt;
+
+use super::{Record, TrainConfig, Validation};
+
+/// A [`TrainConfig`] with, optionally, a validation set (and early stopping) and a callback.
+///
+/// A `TrainConfig` (or `&TrainConfig`) converts into `FitOptions` with nothing else, so
+/// `net.fit(&x, &y, &mut optimizer, &config)` is the short form.
+///
+/// ```
+/// use ndnet::{data, Activation, FitOptions, GradientDescent, Initializer, Network, TrainConfig, Validation};
+/// use rand::SeedableRng;
+///
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+/// let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
+/// let (x_valid, y_valid) = data::planar_flower::<f64, _>(100, &mut rng);
+/// let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
+/// let mut costs = Vec::new();
+/// let options = FitOptions::new(TrainConfig::epochs(300).batch_size(50))
+///     .validation(Validation::new(&x_valid, &y_valid).early_stopping(20))
+///     .callback(|record| costs.push(record.cost));
+/// let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, options)?;
+/// assert!(history.epochs.len() <= 300);
+/// assert_eq!(costs.len(), history.records.len());
+/// # Ok::<(), ndnet::Error>(())
+/// ```
+pub struct FitOptions<'a, F> {
+    pub(super) config: TrainConfig,
+    pub(super) validation: Option<Validation<'a, F>>,
+    pub(super) callback: Option<Callback<'a>>,
+}
+
+/// A callback that sees every record.
+type Callback<'a> = Box<dyn FnMut(&Record) + 'a>;
+
+impl<'a, F> FitOptions<'a, F> {
+    /// Training as `config` says, with no validation set and no callback.
+    ///
+    /// ```
+    /// let options = ndnet::FitOptions::<f64>::new(ndnet::TrainConfig::new(10));
+    /// assert_eq!(options.config(), &ndnet::TrainConfig::new(10));
+    /// ```
+    pub fn new(config: TrainConfig) -> Self {
+        FitOptions {
+            config,
+            validation: None,
+            callback: None,
+        }
+    }
+
+    /// The same options recording the cost and accuracy on `validation` after every epoch, and
+    /// stopping early when it asks for it (the network is then left with the parameters of the
+    /// epoch with the lowest validation cost).
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::{FitOptions, TrainConfig, Validation};
+    /// let (x, y) = (array![[1.0, 2.0]], array![[0.0, 1.0]]);
+    /// let options = FitOptions::new(TrainConfig::new(10)).validation(Validation::new(&x, &y));
+    /// assert!(options.has_validation());
+    /// ```
+    #[must_use]
+    pub fn validation(mut self, validation: Validation<'a, F>) -> Self {
+        self.validation = Some(validation);
+        self
+    }
+
+    /// The same options calling `callback` with every [`Record`] as it is made (every
+    /// `record_every` steps and at the last one).
+    ///
+    /// ```
+    /// let options = ndnet::FitOptions::<f32>::new(ndnet::TrainConfig::new(10)).callback(|record| {
+    ///     eprintln!("{}: {}", record.iteration, record.cost);
+    /// });
+    /// assert!(options.has_callback());
+    /// ```
+    #[must_use]
+    pub fn callback(mut self, callback: impl FnMut(&Record) + 'a) -> Self {
+        self.callback = Some(Box::new(callback));
+        self
+    }
+
+    /// The training configuration.
+    ///
+    /// ```
+    /// let options: ndnet::FitOptions<f64> = (&ndnet::TrainConfig::epochs(3)).into();
+    /// assert_eq!(options.config().length, ndnet::TrainLength::Epochs(3));
+    /// ```
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// Whether a validation set is given.
+    ///
+    /// ```
+    /// assert!(!ndnet::FitOptions::<f64>::new(ndnet::TrainConfig::new(1)).has_validation());
+    /// ```
+    pub fn has_validation(&self) -> bool {
+        self.validation.is_some()
+    }
+
+    /// Whether a callback is given.
+    ///
+    /// ```
+    /// assert!(!ndnet::FitOptions::<f64>::new(ndnet::TrainConfig::new(1)).has_callback());
+    /// ```
+    pub fn has_callback(&self) -> bool {
+        self.callback.is_some()
+    }
+}
+
+impl<F> From<TrainConfig> for FitOptions<'_, F> {
+    fn from(config: TrainConfig) -> Self {
+        FitOptions::new(config)
+    }
+}
+
+impl<F> From<&TrainConfig> for FitOptions<'_, F> {
+    fn from(config: &TrainConfig) -> Self {
+        FitOptions::new(config.clone())
+    }
+}
+
+impl<F> fmt::Debug for FitOptions<'_, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FitOptions")
+            .field("config", &self.config)
+            .field("validation", &self.validation.is_some())
+            .field("callback", &self.callback.is_some())
+            .finish()
+    }
+}

@@ -1,0 +1,230 @@
+//! The one place that decides how `fit` runs its iterations, and says why.
+//!
+//! ```text
+//! mini-batches (batch_size < m)                       → MiniBatch
+//! plain full-batch GD, no L2/dropout, m ≤ n_x / 4       → GramForm
+//! plain full-batch GD, logistic regression, no L2       → FusedLogistic
+//! anything else                                          → Textbook
+//! ```
+//!
+//! "Plain full-batch gradient descent" is [`GradientDescent`] at a constant rate on the whole
+//! batch, with no validation set and no diagnostics (both look at the network between steps,
+//! which the fast paths do not keep up to date).
+
+use std::fmt;
+
+use ndarray::ArrayView2;
+
+use crate::{Activation, Cost, Float, GradientDescent, LearningRateSchedule, Network, Optimizer, TrainConfig};
+
+/// The way [`Network::fit`](crate::Network::fit) ran its iterations. All give the iterates of
+/// the textbook loop up to rounding; the faster ones apply to fewer cases.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TrainingPath {
+    /// Batch gradient descent with Z\[1\] updated through the Gram matrix XᵀX (see
+    /// [`TrainConfig::gram`](crate::TrainConfig::gram)).
+    GramForm,
+    /// Logistic regression with one fused pass over X per iteration (dW, the update and the
+    /// next Z from the same read of each row of X).
+    FusedLogistic,
+    /// The textbook step on the whole batch: forward, cost, backward, update.
+    #[default]
+    Textbook,
+    /// The textbook step on shuffled mini-batches.
+    MiniBatch,
+}
+
+impl fmt::Display for TrainingPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TrainingPath::GramForm => "the Gram form",
+            TrainingPath::FusedLogistic => "the fused logistic pass",
+            TrainingPath::Textbook => "textbook",
+            TrainingPath::MiniBatch => "mini-batches",
+        })
+    }
+}
+
+/// The path `fit` took and why each faster one did not apply.
+///
+/// ```
+/// use ndnet::{data, Activation, GradientDescent, Initializer, Network, TrainConfig, TrainingPath};
+/// use rand::SeedableRng;
+/// let (x, y) = data::xor::<f64>();
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+/// let mut net = Network::new(&[2, 4, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?
+///     .with_l2(0.01)?;
+/// let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, &TrainConfig::new(10))?;
+/// assert_eq!(history.plan.path, TrainingPath::Textbook);
+/// assert_eq!(
+///     history.plan.to_string(),
+///     "textbook (the Gram form does not apply: L2 is on, m = 4 > n_x / 4 = 0; \
+///      the fused logistic pass does not apply: the network is not logistic regression)"
+/// );
+/// # Ok::<(), ndnet::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    /// The path that ran.
+    pub path: TrainingPath,
+    /// For each path faster than `path`: why it did not apply, e.g. "the Gram form does not
+    /// apply: L2 is on". Empty when the fastest path for the network ran.
+    pub reasons: Vec<String>,
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if !self.reasons.is_empty() {
+            write!(f, " ({})", self.reasons.join("; "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether the Gram form is the cheaper one for X of shape (n_x, m): m ≤ n_x / 4 (a step
+/// costs n\[1\]·m² against 2·n\[1\]·n_x·m), and G small (at most 2048², 32 MB in f64).
+pub(super) fn gram_pays(n_x: usize, m: usize) -> bool {
+    m <= 2048 && m.saturating_mul(4) <= n_x
+}
+
+/// Decides the path for training `net` on X with `optimizer` and `config`.
+pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
+    net: &Network<F>,
+    x: ArrayView2<F>,
+    optimizer: &O,
+    config: &TrainConfig,
+    validation: bool,
+) -> Plan {
+    let (n_x, m) = x.dim();
+    if let Some(b) = config.batch_size.filter(|&b| b < m) {
+        return Plan {
+            path: TrainingPath::MiniBatch,
+            reasons: vec![format!(
+                "mini-batches of {b} < m = {m}: the Gram form and the fused logistic pass need full-batch gradient descent"
+            )],
+        };
+    }
+    // What both fast paths need: plain full-batch gradient descent, nothing looking in between.
+    let mut common = Vec::new();
+    if optimizer.as_any().downcast_ref::<GradientDescent>().is_none() {
+        common.push("the optimizer is not GradientDescent".to_string());
+    }
+    if config.schedule != LearningRateSchedule::Constant {
+        common.push("the learning rate follows a schedule".into());
+    }
+    if validation {
+        common.push("a validation set is watched".into());
+    }
+    if config.diagnostics {
+        common.push("diagnostics are recorded".into());
+    }
+    if net.l2() != 0.0 {
+        common.push("L2 is on".into());
+    }
+
+    let mut gram = common.clone();
+    if !config.gram {
+        gram.push("TrainConfig::gram is off".into());
+    }
+    if net.layers().iter().any(|layer| layer.keep_prob() < 1.0) {
+        gram.push("dropout is on".into());
+    }
+    if !gram_pays(n_x, m) {
+        gram.push(match m > 2048 {
+            true => format!("m = {m} > 2048"),
+            false => format!("m = {m} > n_x / 4 = {}", n_x / 4),
+        });
+    }
+    if gram.is_empty() {
+        return Plan {
+            path: TrainingPath::GramForm,
+            reasons: Vec::new(),
+        };
+    }
+
+    let mut fused = common;
+    if !is_logistic_regression(net) {
+        fused = vec!["the network is not logistic regression".into()];
+    } else if !x.is_standard_layout() {
+        fused.push("X is not in standard layout".into());
+    }
+    let reasons = vec![
+        format!("the Gram form does not apply: {}", gram.join(", ")),
+        format!("the fused logistic pass does not apply: {}", fused.join(", ")),
+    ];
+    match fused.is_empty() {
+        true => Plan {
+            path: TrainingPath::FusedLogistic,
+            reasons: reasons[..1].to_vec(),
+        },
+        false => Plan {
+            path: TrainingPath::Textbook,
+            reasons,
+        },
+    }
+}
+
+/// One sigmoid unit on the inputs, trained on binary cross-entropy.
+fn is_logistic_regression<F: Float>(net: &Network<F>) -> bool {
+    net.depth() == 1
+        && net.layers()[0].units() == 1
+        && net.layers()[0].activation() == Activation::Sigmoid
+        && net.cost_function() == Cost::BinaryCrossEntropy
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::Array2;
+
+    use super::*;
+    use crate::{Adam, AdamConfig};
+
+    #[test]
+    fn the_gram_form_is_chosen_for_few_examples_only() {
+        assert!(gram_pays(12288, 209));
+        assert!(!gram_pays(700, 300));
+        assert!(!gram_pays(1_000_000, 4096));
+        assert!(!gram_pays(usize::MAX, usize::MAX / 2));
+    }
+
+    #[test]
+    fn each_path_is_chosen_with_its_reasons() {
+        let gd = GradientDescent::new(0.1).unwrap();
+        let logistic = Network::<f64>::logistic_regression(100).unwrap();
+        let wide = Array2::<f64>::zeros((100, 20));
+        let tall = Array2::<f64>::zeros((100, 50));
+        let full = TrainConfig::new(5);
+
+        let gram = plan(&logistic, wide.view(), &gd, &full, false);
+        assert_eq!((gram.path, gram.reasons.len()), (TrainingPath::GramForm, 0));
+
+        let fused = plan(&logistic, tall.view(), &gd, &full, false);
+        assert_eq!(fused.path, TrainingPath::FusedLogistic);
+        assert_eq!(fused.reasons, ["the Gram form does not apply: m = 50 > n_x / 4 = 25"]);
+
+        let adam = Adam::<f64>::new(AdamConfig::default()).unwrap();
+        let textbook = plan(&logistic, wide.view(), &adam, &full, true);
+        assert_eq!(textbook.path, TrainingPath::Textbook);
+        assert_eq!(
+            textbook.to_string(),
+            "textbook (the Gram form does not apply: the optimizer is not GradientDescent, \
+             a validation set is watched; the fused logistic pass does not apply: the optimizer \
+             is not GradientDescent, a validation set is watched)"
+        );
+
+        let batches = plan(&logistic, wide.view(), &gd, &full.clone().batch_size(8), false);
+        assert_eq!(batches.path, TrainingPath::MiniBatch);
+        // A batch as large as m is batch gradient descent.
+        let whole = plan(&logistic, wide.view(), &gd, &full.batch_size(20), false);
+        assert_eq!(whole.path, TrainingPath::GramForm);
+
+        // A `dyn Optimizer` holding gradient descent is still recognised.
+        let boxed: Box<dyn Optimizer<f64>> = Box::new(gd);
+        assert_eq!(
+            plan(&logistic, wide.view(), &*boxed, &TrainConfig::new(5), false).path,
+            TrainingPath::GramForm
+        );
+    }
+}
