@@ -91,7 +91,7 @@ fn one_vs_rest_three_classifier() {
 #[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored"]
 fn softmax_mlp_reaches_sklearn_accuracy() {
     use ndnet::data::train_test_split;
-    use ndnet::{Activation, Adam, AdamConfig, Cost, Initializer, Network, TrainConfig, Validation};
+    use ndnet::{Activation, Adam, AdamConfig, Cost, FitOptions, Initializer, Network, TrainConfig, Validation};
     use rand::SeedableRng;
     let dir = mnist_dir();
     let digits = load_mnist::<f32>(
@@ -116,7 +116,12 @@ fn softmax_mlp_reaches_sklearn_accuracy() {
     let mut adam = Adam::new(AdamConfig::default().learning_rate(2e-3)).unwrap();
     let config = TrainConfig::epochs(30).batch_size(200).seed(1).record_every(1);
     let history = net
-        .fit_with_validation(&fit.x_train, &fit.y_train, &validation, &mut adam, &config, |_| {})
+        .fit(
+            &fit.x_train,
+            &fit.y_train,
+            &mut adam,
+            FitOptions::from(config).validation(validation.clone()),
+        )
         .unwrap();
     let test_accuracy = net.accuracy(&split.x_test, &split.y_test).unwrap();
     assert!(

@@ -1,6 +1,6 @@
 //! Networks learn what the course says they learn.
 
-use ndnet::{Activation, GradientDescent, Initializer, Network, TrainConfig, data};
+use ndnet::{Activation, FitOptions, GradientDescent, Initializer, Network, TrainConfig, data};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -119,12 +119,11 @@ fn history_records_every_k_iterations_and_the_last() {
     let mut net = Network::logistic_regression(2).unwrap();
     let mut seen = Vec::new();
     let history = net
-        .fit_with_callback(
+        .fit(
             &x,
             &y,
             &mut GradientDescent::new(0.1).unwrap(),
-            &TrainConfig::new(250),
-            |r| seen.push(r.iteration),
+            FitOptions::new(TrainConfig::new(250)).callback(|r| seen.push(r.iteration)),
         )
         .unwrap();
     assert_eq!(seen, vec![0, 100, 200, 249]);

@@ -1,7 +1,7 @@
 //! Validation sets and early stopping.
 
 use ndarray::Array2;
-use ndnet::{Activation, Error, GradientDescent, Initializer, Network, TrainConfig, Validation, data};
+use ndnet::{Activation, Error, FitOptions, GradientDescent, Initializer, Network, TrainConfig, Validation, data};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -22,13 +22,11 @@ fn early_stopping_stops_and_restores_the_best_epoch() {
     let validation = Validation::new(&x_valid, &y_valid).early_stopping(25);
     let config = TrainConfig::epochs(20_000).batch_size(8).record_every(1);
     let history = net
-        .fit_with_validation(
+        .fit(
             &x,
             &y,
-            &validation,
             &mut GradientDescent::new(0.1).unwrap(),
-            &config,
-            |_| {},
+            FitOptions::from(config).validation(validation.clone()),
         )
         .unwrap();
     assert!(history.stopped_early, "ran all {} epochs", history.epochs.len());
@@ -55,13 +53,11 @@ fn epochs_are_recorded_with_validation_figures() {
     )
     .unwrap();
     let history = net
-        .fit_with_validation(
+        .fit(
             &x,
             &y,
-            &Validation::new(&x, &y),
             &mut GradientDescent::new(0.5).unwrap(),
-            &TrainConfig::new(30),
-            |_| {},
+            FitOptions::new(TrainConfig::new(30)).validation(Validation::new(&x, &y)),
         )
         .unwrap();
     assert_eq!(history.epochs.len(), 30);
@@ -85,13 +81,11 @@ fn a_validation_set_of_the_wrong_shape_is_an_error() {
     let (x, y) = data::xor::<f64>();
     let mut net = Network::logistic_regression(2).unwrap();
     let bad = Array2::<f64>::zeros((3, 4));
-    let result = net.fit_with_validation(
+    let result = net.fit(
         &x,
         &y,
-        &Validation::new(&bad, &y),
         &mut GradientDescent::new(0.5).unwrap(),
-        &TrainConfig::new(3),
-        |_| {},
+        FitOptions::new(TrainConfig::new(3)).validation(Validation::new(&bad, &y)),
     );
     assert!(matches!(result, Err(Error::Shape { .. })));
 }
