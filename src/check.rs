@@ -79,6 +79,61 @@ pub(crate) fn shape(
     })
 }
 
+/// "`name` has k non-finite entries (first at row i, column j: v)", if any entry is non-finite.
+/// `name` is only formatted when something is wrong: training runs this on every step.
+pub(crate) fn describe_non_finite<F: Float>(name: impl FnOnce() -> String, m: ArrayView2<F>) -> Option<String> {
+    // The vectorized scan first, the counting walk only when something is wrong.
+    if all_finite(m) {
+        return None;
+    }
+    let mut count = 0usize;
+    let mut first = None;
+    for ((i, j), &v) in m.indexed_iter() {
+        if !v.is_finite() {
+            count += 1;
+            first.get_or_insert((i, j, v));
+        }
+    }
+    let (i, j, v) = first?;
+    let entries = if count == 1 { "entry" } else { "entries" };
+    let name = name();
+    Some(format!(
+        "{name} has {count} non-finite {entries} (first at row {i}, column {j}: {v})"
+    ))
+}
+
+/// "`name` (largest magnitude v at row i, column j)", for a cost that overflowed from finite values.
+pub(crate) fn largest<F: Float>(name: &str, m: ArrayView2<F>) -> String {
+    let top = m.indexed_iter().map(|(at, v)| (at, v.as_f64().abs())).fold(
+        None,
+        |best: Option<((usize, usize), f64)>, (at, v)| match best {
+            Some((_, b)) if b >= v => best,
+            _ => Some((at, v)),
+        },
+    );
+    match top {
+        Some(((i, j), v)) => format!("{name} (largest magnitude {v:.3e} at row {i}, column {j})"),
+        None => format!("{name} (empty)"),
+    }
+}
+
+/// `value` in the float type F, checked: finite there (1e39 is inf in f32), and not rounded to 0
+/// when `nonzero` (an ε of 1e-50 is 0 in f32).
+///
+/// # Errors
+/// [`Error::InvalidHyperparameter`] naming `name`.
+pub(crate) fn in_float<F: Float>(name: &'static str, value: f64, nonzero: bool) -> Result<F> {
+    let converted = F::from_f64(value);
+    let reason = if !converted.is_finite() {
+        "is not finite in this float type (f32 holds magnitudes up to about 3.4e38)"
+    } else if nonzero && value != 0.0 && converted == F::zero() {
+        "rounds to 0 in this float type (f32 holds magnitudes down to about 1.4e-45)"
+    } else {
+        return Ok(converted);
+    };
+    Err(Error::InvalidHyperparameter { name, value, reason })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

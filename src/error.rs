@@ -99,6 +99,14 @@ pub enum Error {
         /// The last finite cost seen, if any.
         last_finite_cost: Option<f64>,
     },
+    /// A forward pass on finite inputs and finite parameters overflowed to NaN or ±inf outside
+    /// training (prediction, cost, accuracy): `what` names the first non-finite matrix and layer,
+    /// e.g. `"Z[2] has 3 non-finite entries (first at row 0, column 1: inf)"`.
+    #[error("the forward pass overflowed: {what}; the parameters or the inputs are too large for this float type")]
+    NonFiniteOutput {
+        /// The first non-finite matrix, its count of non-finite entries and the first one.
+        what: String,
+    },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {

@@ -75,6 +75,31 @@ impl Initializer {
         }
     }
 
+    /// Checks the initializer for the float type F: a [`Initializer::RandnScaled`] scale must be
+    /// finite, and finite in F even at 10 standard deviations.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) naming the scale.
+    ///
+    /// ```
+    /// use ndnet::Initializer;
+    /// assert!(Initializer::RandnScaled(0.01).validate::<f32>().is_ok());
+    /// assert!(Initializer::RandnScaled(f64::NAN).validate::<f64>().is_err());
+    /// assert!(Initializer::RandnScaled(1e300).validate::<f32>().is_err()); // inf in f32
+    /// ```
+    pub fn validate<F: Float>(&self) -> crate::Result<()> {
+        if let Initializer::RandnScaled(scale) = *self {
+            crate::check::in_float::<F>("scale", scale * 10.0, false).map_err(|_| {
+                crate::Error::InvalidHyperparameter {
+                    name: "scale",
+                    value: scale,
+                    reason: "must be finite, and finite in the float type at 10 standard deviations",
+                }
+            })?;
+        }
+        Ok(())
+    }
+
     /// Draws W[l] of shape (n, n_prev), row by row (numpy's order).
     ///
     /// # Shapes

@@ -55,7 +55,8 @@ impl<F: Float> Dense<F> {
     /// A layer of `units` units fed by `inputs` values, W drawn by `init`, b zero.
     ///
     /// # Errors
-    /// [`Error::Architecture`] if `units` or `inputs` is 0.
+    /// [`Error::Architecture`] if `units` or `inputs` is 0; [`Error::InvalidHyperparameter`] for
+    /// an initializer whose weights would not be finite (see [`Initializer::validate`]).
     ///
     /// ```
     /// use ndnet::{Activation, Dense, Initializer};
@@ -77,11 +78,16 @@ impl<F: Float> Dense<F> {
                 "a layer needs at least one unit and one input, got {units} units fed by {inputs} inputs"
             )));
         }
-        Ok(Self::with_parameters(
-            init.weights(units, inputs, rng),
-            Array2::zeros((units, 1)),
-            activation,
-        ))
+        init.validate::<F>()?;
+        let w = init.weights(units, inputs, rng);
+        if !check::all_finite(w.view()) {
+            return Err(Error::InvalidHyperparameter {
+                name: "scale",
+                value: init.std_dev(units, inputs),
+                reason: "drew weights that are not finite in this float type",
+            });
+        }
+        Ok(Self::with_parameters(w, Array2::zeros((units, 1)), activation))
     }
 
     /// A layer with the given W (n[l], n[l−1]) and b (n[l], 1).
@@ -193,10 +199,13 @@ impl<F: Float> Dense<F> {
     /// `a_prev` is (n[l−1], m); the result is (n[l], m).
     ///
     /// # Errors
-    /// [`Error::Shape`] if `a_prev` does not have n[l−1] rows, [`Error::NoExamples`] if m = 0.
+    /// [`Error::Shape`] if `a_prev` does not have n[l−1] rows, [`Error::NoExamples`] if m = 0,
+    /// [`Error::NonFiniteOutput`] if Z[l] or A[l] overflows to NaN or ±inf.
     pub fn forward(&mut self, a_prev: ArrayView2<F>) -> Result<ArrayView2<'_, F>> {
         self.check_input(a_prev)?;
         self.forward_unchecked(a_prev);
+        self.check_output("Z", self.z.view())?;
+        self.check_output("A", self.a.view())?;
         Ok(self.a.view())
     }
 
@@ -241,7 +250,7 @@ impl<F: Float> Dense<F> {
     /// `a_prev` is (n[l−1], m); the result is (n[l], m).
     ///
     /// # Errors
-    /// As [`Dense::forward`].
+    /// As [`Dense::forward`] ([`Error::NonFiniteOutput`] names Z[l]).
     ///
     /// ```
     /// use ndarray::array;
@@ -253,6 +262,7 @@ impl<F: Float> Dense<F> {
         self.check_input(a_prev)?;
         let mut z = Array2::zeros((self.units(), a_prev.ncols()));
         linear_forward_into(&self.w, &self.b, a_prev, &mut z);
+        self.check_output("Z", z.view())?;
         Ok(z)
     }
 
@@ -273,7 +283,16 @@ impl<F: Float> Dense<F> {
     pub fn predict(&self, a_prev: ArrayView2<F>) -> Result<Array2<F>> {
         let mut z = self.linear(a_prev)?;
         self.activation.apply_inplace(&mut z);
+        self.check_output("A", z.view())?;
         Ok(z)
+    }
+
+    /// [`Error::NonFiniteOutput`] naming `matrix`\[l\] if it holds NaN or ±inf.
+    pub(crate) fn check_output(&self, matrix: &str, m: ArrayView2<F>) -> Result<()> {
+        match check::describe_non_finite(|| format!("{matrix}[{}]", self.l), m) {
+            None => Ok(()),
+            Some(what) => Err(Error::NonFiniteOutput { what }),
+        }
     }
 
     pub(crate) fn check_input(&self, a_prev: ArrayView2<F>) -> Result<()> {

@@ -109,14 +109,16 @@ impl<F: Float> Network<F> {
         if layers.is_empty() {
             return Err(Error::Architecture("the layer list is empty".into()));
         }
+        init.validate::<F>()?;
         let mut built = Vec::with_capacity(layers.len());
         let mut n_prev = n_x;
         for (i, &(n, activation)) in layers.iter().enumerate() {
-            let layer = Dense::new(n_prev, n, activation, init, rng).map_err(|_| {
-                Error::Architecture(format!(
+            let layer = Dense::new(n_prev, n, activation, init, rng).map_err(|e| match e {
+                Error::Architecture(_) => Error::Architecture(format!(
                     "layer {}: {n} units fed by {n_prev} inputs; every size must be at least 1",
                     i + 1
-                ))
+                )),
+                other => other,
             })?;
             built.push(layer);
             n_prev = n;
@@ -238,6 +240,7 @@ impl<F: Float> Network<F> {
                 reason: "must be finite and ≥ 0",
             });
         }
+        check::in_float::<F>("lambda", lambda, false)?;
         self.l2 = lambda;
         Ok(self)
     }
@@ -276,6 +279,17 @@ impl<F: Float> Network<F> {
         }
         if let Some((i, p)) = keep_probs.iter().enumerate().find(|(_, p)| !(**p > 0.0 && **p <= 1.0)) {
             return invalid(format!("layer {}: keep_prob = {p} is not in (0, 1]", i + 1));
+        }
+        // Inverted dropout divides by keep_prob: 1 / keep_prob must be finite in F.
+        if let Some((i, p)) = keep_probs
+            .iter()
+            .enumerate()
+            .find(|(_, p)| !F::from_f64(1.0 / **p).is_finite())
+        {
+            return invalid(format!(
+                "layer {}: keep_prob = {p} is so small that 1 / keep_prob is not finite in this float type",
+                i + 1
+            ));
         }
         if keep_probs[keep_probs.len() - 1] != 1.0 {
             return invalid("the output layer cannot drop units: its keep_prob must be 1".into());
@@ -395,7 +409,8 @@ impl<F: Float> Network<F> {
     ///
     /// # Errors
     /// [`Error::Shape`] if X does not have n_x rows (with a hint when X is transposed),
-    /// [`Error::NoExamples`] if m = 0, [`Error::NonFinite`] for NaN or inf in X.
+    /// [`Error::NoExamples`] if m = 0, [`Error::NonFinite`] for NaN or inf in X,
+    /// [`Error::NonFiniteOutput`] naming the first Z[l] or A[l] that overflowed to NaN or ±inf.
     ///
     /// ```
     /// use ndarray::array;
@@ -406,6 +421,9 @@ impl<F: Float> Network<F> {
     pub fn forward<S: Data<Elem = F>>(&mut self, x: &ArrayBase<S, Ix2>) -> Result<ArrayView2<'_, F>> {
         self.check_x(x.view())?;
         self.forward_unchecked(x.view());
+        if let Some(what) = self.first_non_finite_activation() {
+            return Err(Error::NonFiniteOutput { what });
+        }
         Ok(self.output().a())
     }
 
@@ -592,12 +610,23 @@ impl<F: Float> Network<F> {
         self.check_x(x.view())?;
         self.check_y(y.view(), x.ncols())?;
         let (z, a) = self.output_z_and_a(x.view())?;
-        let j = if self.uses_sigmoid_cross_entropy() {
+        let logits = self.uses_sigmoid_cross_entropy();
+        let j = if logits {
             self.cost_from_logits(z.view(), y.view())
         } else {
             self.cost.compute_unchecked(a.view(), y.view())
         };
-        Ok(j + self.l2_cost(x.ncols()))
+        let j = j + self.l2_cost(x.ncols());
+        if !j.is_finite() {
+            let l = self.depth();
+            let culprit = match logits {
+                true => check::largest(&format!("Z[{l}]"), z.view()),
+                false => check::largest(&format!("A[{l}]"), a.view()),
+            };
+            let what = format!("the cost is {j}: it overflowed from a finite {culprit}");
+            return Err(Error::NonFiniteOutput { what });
+        }
+        Ok(j)
     }
 
     /// Z[L] and A[L] without caching.
@@ -612,6 +641,7 @@ impl<F: Float> Network<F> {
         }
         let z = output.linear(a_prev.as_ref().map_or(x, |a| a.view()))?;
         let a = output.activation().apply(&z);
+        output.check_output("A", a.view())?;
         Ok((z, a))
     }
 
@@ -656,7 +686,7 @@ impl<F: Float> Network<F> {
                 reason: "must be finite",
             });
         }
-        let t = F::from_f64(threshold);
+        let t = check::in_float::<F>("threshold", threshold, false)?;
         Ok(self
             .predict_proba(x)?
             .mapv(|p| if p > t { F::one() } else { F::zero() }))
@@ -736,4 +766,54 @@ fn argmax_columns<F: Float>(a: ArrayView2<F>) -> Vec<usize> {
                 .0
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::array;
+
+    use super::*;
+
+    /// Finite X and finite parameters whose activations overflow: ReLU passes 1e308 · 10 = inf,
+    /// then inf − inf = NaN in the next layer. Every prediction call says so instead of
+    /// returning NaN, and no NaN counts as a correct prediction.
+    #[test]
+    fn predictions_that_overflow_are_errors_naming_the_matrix() {
+        let net = Network::from_parameters(
+            vec![
+                (array![[1e308], [1e308]], array![[0.0], [0.0]]),
+                (array![[1.0, -1.0]], array![[0.0]]),
+            ],
+            &[Activation::Relu, Activation::Sigmoid],
+        )
+        .unwrap();
+        let (x, y) = (array![[10.0, 20.0]], array![[1.0, 0.0]]);
+        let expect = |result: Result<()>, matrix: &str| match result {
+            Err(Error::NonFiniteOutput { what }) => assert!(what.starts_with(matrix), "{what}"),
+            other => panic!("{other:?}"),
+        };
+        expect(net.predict_proba(&x).map(drop), "Z[1] has 4 non-finite entries");
+        expect(net.predict(&x, 0.5).map(drop), "Z[1]");
+        expect(net.cost(&x, &y).map(drop), "Z[1]");
+        expect(net.accuracy(&x, &y).map(drop), "Z[1]");
+        expect(net.predict_classes(&x).map(drop), "Z[1]");
+        expect(net.clone().forward(&x).map(drop), "Z[1]");
+
+        // Finite Z[1] = A[1] = 1e308, then Z[2] = 1e308 − 1e308 is finite but ReLU's next layer
+        // adds two of them: inf.
+        let net = Network::from_parameters(
+            vec![
+                (array![[1.0], [1.0]], array![[0.0], [0.0]]),
+                (array![[1.0, 1.0]], array![[0.0]]),
+            ],
+            &[Activation::Relu, Activation::Sigmoid],
+        )
+        .unwrap();
+        expect(
+            net.predict_proba(&array![[1e308]]).map(drop),
+            "Z[2] has 1 non-finite entry",
+        );
+        let f32_net = Network::<f32>::logistic_regression(1).unwrap();
+        assert!(f32_net.predict(&array![[1.0f32]], 1e39).is_err());
+    }
 }

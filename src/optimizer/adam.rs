@@ -45,15 +45,20 @@ impl<F: Float> Adam<F> {
     ///
     /// # Errors
     /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) as
-    /// [`AdamConfig::validate`].
+    /// [`AdamConfig::validate`], and for a learning rate or ε that is not finite or rounds to 0 in F
+    /// (1e39 is inf in f32, 1e-50 is 0).
     ///
     /// ```
     /// use ndnet::{Adam, AdamConfig};
     /// assert!(Adam::<f32>::new(AdamConfig::default()).is_ok());
     /// assert!(Adam::<f32>::new(AdamConfig::default().epsilon(-1.0)).is_err());
+    /// assert!(Adam::<f32>::new(AdamConfig::default().epsilon(1e-50)).is_err()); // 0 in f32
+    /// assert!(Adam::<f64>::new(AdamConfig::default().epsilon(1e-50)).is_ok());
     /// ```
     pub fn new(config: AdamConfig) -> Result<Self> {
         config.validate()?;
+        crate::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
+        crate::check::in_float::<F>("epsilon", config.epsilon, true)?;
         Ok(Adam {
             config,
             t: 0,
@@ -153,6 +158,7 @@ impl<F: Float> Optimizer<F> for Adam<F> {
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
         check_learning_rate(learning_rate)?;
+        crate::check::in_float::<F>("learning_rate", learning_rate, true)?;
         self.config.learning_rate = learning_rate;
         Ok(())
     }

@@ -70,7 +70,8 @@ impl<F: Float> Momentum<F> {
     ///
     /// # Errors
     /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) as
-    /// [`MomentumConfig::validate`].
+    /// [`MomentumConfig::validate`], and for a learning rate that is not finite or rounds to 0 in F
+    /// (1e39 is inf in f32, 1e-50 is 0).
     ///
     /// ```
     /// use ndnet::{Momentum, MomentumConfig};
@@ -79,6 +80,7 @@ impl<F: Float> Momentum<F> {
     /// ```
     pub fn new(config: MomentumConfig) -> Result<Self> {
         config.validate()?;
+        crate::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
         Ok(Momentum {
             config,
             velocity: Vec::new(),
@@ -138,6 +140,7 @@ impl<F: Float> Optimizer<F> for Momentum<F> {
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
         check_learning_rate(learning_rate)?;
+        crate::check::in_float::<F>("learning_rate", learning_rate, true)?;
         self.config.learning_rate = learning_rate;
         Ok(())
     }

@@ -72,7 +72,8 @@ impl<F: Float> RmsProp<F> {
     ///
     /// # Errors
     /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) as
-    /// [`RmsPropConfig::validate`].
+    /// [`RmsPropConfig::validate`], and for a learning rate or ε that is not finite or rounds to 0 in F
+    /// (1e39 is inf in f32, 1e-50 is 0).
     ///
     /// ```
     /// use ndnet::{RmsProp, RmsPropConfig};
@@ -81,6 +82,8 @@ impl<F: Float> RmsProp<F> {
     /// ```
     pub fn new(config: RmsPropConfig) -> Result<Self> {
         config.validate()?;
+        crate::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
+        crate::check::in_float::<F>("epsilon", config.epsilon, true)?;
         Ok(RmsProp {
             config,
             mean_square: Vec::new(),
@@ -140,6 +143,7 @@ impl<F: Float> Optimizer<F> for RmsProp<F> {
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
         check_learning_rate(learning_rate)?;
+        crate::check::in_float::<F>("learning_rate", learning_rate, true)?;
         self.config.learning_rate = learning_rate;
         Ok(())
     }

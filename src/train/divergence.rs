@@ -8,48 +8,8 @@
 //! of A[L], or of Z[L] when the cost is computed from the logits (sigmoid or softmax with
 //! cross-entropy).
 
-use ndarray::ArrayView2;
-
-use crate::{Float, Network, check};
-
-/// "`name` has k non-finite entries (first at row i, column j: v)", if any entry is non-finite.
-/// `name` is only formatted when something is wrong: this runs on every training step.
-fn describe<F: Float>(name: impl FnOnce() -> String, m: ArrayView2<F>) -> Option<String> {
-    // Every training step scans W[1] and dW[1] (245,760 entries for the cat network): the
-    // vectorized scan first, the counting walk only when something is wrong.
-    if check::all_finite(m) {
-        return None;
-    }
-    let mut count = 0usize;
-    let mut first = None;
-    for ((i, j), &v) in m.indexed_iter() {
-        if !v.is_finite() {
-            count += 1;
-            first.get_or_insert((i, j, v));
-        }
-    }
-    let (i, j, v) = first?;
-    let entries = if count == 1 { "entry" } else { "entries" };
-    let name = name();
-    Some(format!(
-        "{name} has {count} non-finite {entries} (first at row {i}, column {j}: {v})"
-    ))
-}
-
-/// "`name` (largest magnitude v at row i, column j)", for a cost that overflowed from finite values.
-fn largest<F: Float>(name: &str, m: ArrayView2<F>) -> String {
-    let top = m.indexed_iter().map(|(at, v)| (at, v.as_f64().abs())).fold(
-        None,
-        |best: Option<((usize, usize), f64)>, (at, v)| match best {
-            Some((_, b)) if b >= v => best,
-            _ => Some((at, v)),
-        },
-    );
-    match top {
-        Some(((i, j), v)) => format!("{name} (largest magnitude {v:.3e} at row {i}, column {j})"),
-        None => format!("{name} (empty)"),
-    }
-}
+use crate::check::{describe_non_finite as describe, largest};
+use crate::{Float, Network};
 
 impl<F: Float> Network<F> {
     /// Why a forward pass gave a non-finite cost: the first non-finite Z[l] or A[l], else the
@@ -72,7 +32,7 @@ impl<F: Float> Network<F> {
 
     /// The first of Z[1], A[1], …, Z[L], A[L] (as cached by the last forward pass) holding NaN
     /// or ±inf, described.
-    pub(super) fn first_non_finite_activation(&self) -> Option<String> {
+    pub(crate) fn first_non_finite_activation(&self) -> Option<String> {
         self.layers().iter().enumerate().find_map(|(i, layer)| {
             let l = i + 1;
             describe(|| format!("Z[{l}]"), layer.z()).or_else(|| describe(|| format!("A[{l}]"), layer.a()))

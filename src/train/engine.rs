@@ -11,7 +11,7 @@
 //! then validation, early stopping, the epoch's record → finish → check the parameters → History
 //! ```
 
-use ndarray::ArrayView2;
+use ndarray::{Array2, ArrayView2};
 
 use super::paths::{FusedLogistic, GramForm, MiniBatches, Step, Textbook};
 use super::plan::{TrainingPath, plan};
@@ -21,6 +21,9 @@ use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
 
 /// Records (and epoch records) reserved up front at most; more are pushed as they come.
 const MAX_RESERVED_RECORDS: usize = 1 << 16;
+
+/// Steps between two copies of the parameters (a copy costs about 1/16 of a step's reads of W).
+const CHECKPOINT_EVERY: usize = 16;
 
 /// Checks everything, plans, then trains; `callback` sees every record as it is made.
 pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
@@ -44,6 +47,8 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         value: f64::INFINITY,
         reason: "epochs × steps per epoch overflows usize",
     })?;
+    // Hyperparameters are given as f64: the learning rate must also be usable in F.
+    crate::check::in_float::<F>("learning_rate", optimizer.learning_rate(), true)?;
     let plan = plan(net, x, &*optimizer, config, validation.is_some());
     let path = plan.path;
     let mut training = Training {
@@ -122,6 +127,44 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
     Ok(cost)
 }
 
+/// A copy of every W\[l\], b\[l\] (buffers allocated once), to go back to when an update
+/// overflows a parameter.
+struct Checkpoint<F> {
+    parameters: Vec<(Array2<F>, Array2<F>)>,
+    /// The iteration the copy was taken before.
+    iteration: usize,
+}
+
+impl<F: Float> Checkpoint<F> {
+    fn of(net: &Network<F>) -> Self {
+        let parameters = net
+            .layers()
+            .iter()
+            .map(|l| (l.w().to_owned(), l.b().to_owned()))
+            .collect();
+        Checkpoint {
+            parameters,
+            iteration: 0,
+        }
+    }
+
+    fn save(&mut self, net: &Network<F>, iteration: usize) {
+        for ((w, b), layer) in self.parameters.iter_mut().zip(net.layers()) {
+            w.assign(&layer.w());
+            b.assign(&layer.b());
+        }
+        self.iteration = iteration;
+    }
+
+    fn restore(&self, net: &mut Network<F>) {
+        for ((w, b), layer) in self.parameters.iter().zip(net.layers_mut()) {
+            let (mut w_now, mut b_now) = layer.parameters_mut();
+            w_now.assign(w);
+            b_now.assign(b);
+        }
+    }
+}
+
 /// What one `fit` call shares between its steps.
 struct Training<'a, 'v, F> {
     log: Log<'a>,
@@ -139,15 +182,32 @@ impl<F: Float> Training<'_, '_, F> {
         optimizer: &mut O,
     ) -> Result<()> {
         let mut stopper = self.validation.and_then(|v| v.patience).map(EarlyStopper::new);
-        let outcome = self.epochs(path, net, optimizer, stopper.as_mut());
+        let mut checkpoint = Checkpoint::of(net);
+        path.checkpoint();
+        let mut outcome = self.epochs(path, net, optimizer, stopper.as_mut(), &mut checkpoint);
+        if net.first_non_finite_parameter(S::FIRST_WEIGHTS_EVERY_STEP).is_some() {
+            // An update overflowed: go back to the last copy, so every parameter is finite.
+            checkpoint.restore(net);
+            path.rollback();
+            if let Err(Error::Diverged { what, .. }) = &mut outcome {
+                let restored = checkpoint.iteration;
+                what.push_str(&format!(
+                    "; the parameters are restored to those before iteration {restored}"
+                ));
+            }
+        }
         path.finish(net);
         outcome?;
         if !S::FIRST_WEIGHTS_EVERY_STEP
             && let Some(culprit) = net.first_non_finite_parameter(true)
         {
+            checkpoint.restore(net);
+            let restored = checkpoint.iteration;
             return Err(Error::Diverged {
                 iteration: self.steps - 1,
-                what: format!("{culprit} when formed after the last iteration"),
+                what: format!(
+                    "{culprit} when formed after the last iteration; the parameters are restored to those before iteration {restored}"
+                ),
                 last_finite_cost: self.log.history.last_cost(),
             });
         }
@@ -163,6 +223,7 @@ impl<F: Float> Training<'_, '_, F> {
         net: &mut Network<F>,
         optimizer: &mut O,
         mut stopper: Option<&mut EarlyStopper<F>>,
+        checkpoint: &mut Checkpoint<F>,
     ) -> Result<()> {
         let mut step = 0;
         let mut last_finite_cost = None;
@@ -175,6 +236,10 @@ impl<F: Float> Training<'_, '_, F> {
             for _ in 0..path.begin_epoch() {
                 if step == self.steps {
                     break;
+                }
+                if step > 0 && step.is_multiple_of(CHECKPOINT_EVERY) {
+                    checkpoint.save(net, step);
+                    path.checkpoint();
                 }
                 let cost = checked_step(path, net, optimizer, step, last_finite_cost)?;
                 last_finite_cost = Some(cost);
@@ -256,5 +321,92 @@ impl<'a> Log<'a> {
         });
         (self.epoch_cost, self.epoch_steps) = (0.0, 0);
         epoch
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array2, array};
+
+    use crate::{
+        Activation, Adam, AdamConfig, Error, GradientDescent, Initializer, Network, TrainConfig, TrainingPath,
+    };
+
+    fn all_finite(net: &Network<f64>) -> bool {
+        net.layers()
+            .iter()
+            .all(|l| l.w().iter().chain(l.b().iter()).all(|v| v.is_finite()))
+    }
+
+    /// α = 1e308 overflows W in the first update on every path: an error, never `Ok` with a
+    /// non-finite parameter, and finite parameters after it.
+    #[test]
+    fn an_overflowing_update_is_an_error_and_the_parameters_stay_finite() {
+        let x = array![[1e3, -2e3, 3e3, -1e3], [2.0, 1.0, -1.0, 0.5]];
+        let y = array![[1.0, 0.0, 1.0, 0.0]];
+        let wide = Array2::from_shape_fn((64, 4), |(i, j)| ((i * 7 + j * 3) % 11) as f64 * 1e3 - 5e3);
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(0);
+        let deep = Network::new(
+            &[2, 3, 1],
+            Activation::Tanh,
+            Activation::Sigmoid,
+            Initializer::Xavier,
+            &mut rng,
+        )
+        .unwrap();
+        let deep_wide = Network::new(
+            &[64, 3, 1],
+            Activation::Tanh,
+            Activation::Sigmoid,
+            Initializer::Xavier,
+            &mut rng,
+        )
+        .unwrap();
+        let cases = [
+            (
+                Network::logistic_regression(2).unwrap(),
+                &x,
+                TrainConfig::new(3),
+                TrainingPath::FusedLogistic,
+            ),
+            (
+                Network::logistic_regression(2).unwrap(),
+                &x,
+                TrainConfig::new(1),
+                TrainingPath::FusedLogistic,
+            ),
+            (deep.clone(), &x, TrainConfig::new(40), TrainingPath::Textbook),
+            (deep, &x, TrainConfig::epochs(40).batch_size(2), TrainingPath::MiniBatch),
+            (deep_wide, &wide, TrainConfig::new(40), TrainingPath::GramForm),
+        ];
+        for (mut net, x, config, path) in cases {
+            let result = net.fit(x, &y, &mut GradientDescent::new(1e308).unwrap(), &config);
+            match result {
+                Err(Error::Diverged { what, .. }) => assert!(all_finite(&net), "{path:?}: {what}"),
+                // The Gram form's W[1] moves only by dZ[1], which tanh's saturation keeps tiny here.
+                Ok(history) if path == TrainingPath::GramForm => {
+                    assert_eq!(history.plan.path, path);
+                    assert!(all_finite(&net));
+                }
+                other => panic!("{path:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_learning_rate_that_is_infinite_in_f32_is_refused() {
+        let x = array![[1.0f32, -1.0]];
+        let y = array![[1.0f32, 0.0]];
+        let mut net = Network::<f32>::logistic_regression(1).unwrap();
+        let err = net
+            .fit(&x, &y, &mut GradientDescent::new(1e39).unwrap(), &TrainConfig::new(2))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "learning_rate = 1000000000000000000000000000000000000000 is invalid: is not finite in this float type"
+            ),
+            "{err}"
+        );
+        assert!(Adam::<f32>::new(AdamConfig::default().epsilon(1e-50)).is_err());
     }
 }

@@ -62,9 +62,10 @@ impl<F: Float> Network<F> {
     /// those of the last finite step, and `what` names the first of `Z[1]`, `A[1]`, …, `Z[L]`,
     /// `A[L]`, then `dZ[L]`, `dW[L]`, `db[L]`, `dA[L−1]`, …, `db[1]` that went non-finite, e.g.
     /// `"Z[2] has 14 non-finite entries (first at row 0, column 3: inf) in the forward pass of
-    /// iteration 57; the cost is NaN"`. (If instead finite gradients overflow a parameter in
-    /// the update, `what` names that `W[l]` or `b[l]` "after the update of iteration t", and
-    /// that step is not undone.)
+    /// iteration 57; the cost is NaN"`. If instead finite gradients overflow a parameter in
+    /// the update, `what` names that `W[l]` or `b[l]` "after the update of iteration t", and the
+    /// parameters go back to a copy taken every 16 iterations (`what` says which). Either way
+    /// every parameter is finite after an error, and `Ok` means every parameter is finite.
     ///
     /// ```
     /// use ndarray::array;
@@ -125,7 +126,8 @@ impl<F: Float> Network<F> {
     /// # Errors
     /// Input errors as [`Network::cost`]; [`Error::Diverged`](crate::Error::Diverged) (with iteration 0) when the cost or
     /// a gradient is NaN or infinite, in which case the parameters are left unchanged (`what`
-    /// names the first non-finite `Z[l]`, `A[l]` or gradient, as for [`Network::fit`]).
+    /// names the first non-finite `Z[l]`, `A[l]` or gradient, as for [`Network::fit`]); when the
+    /// update itself overflows a parameter, `what` names it (this single step is not undone).
     ///
     /// ```
     /// use ndarray::array;

@@ -45,4 +45,10 @@ pub(super) trait Step<F: Float> {
     /// Called once when training ends, successfully or not, so that the network holds every
     /// parameter of the last step taken.
     fn finish(&mut self, _net: &mut Network<F>) {}
+
+    /// The engine copied the parameters: keep whatever state `rollback` needs to match them.
+    fn checkpoint(&mut self) {}
+
+    /// The engine put the parameters of the last checkpoint back (an update overflowed).
+    fn rollback(&mut self) {}
 }
