@@ -8,7 +8,7 @@
 //! | --- | --- | --- |
 //! | data layout | `X = [x(1) … x(m)]`, `Y = [y(1) … y(m)]` | [`data::from_rows`](crate::data::from_rows) (row-per-example → column-per-example), [`data::labels_row`](crate::data::labels_row) |
 //! | sigmoid | `σ(z) = 1 / (1 + e^(−z))` | [`Activation::Sigmoid`](crate::Activation::Sigmoid)`.apply(&z)` |
-//! | activations and g′ | tanh, ReLU, leaky ReLU (`0.01 z`), linear | [`Activation`](crate::Activation): [`apply`](crate::Activation::apply), [`derivative`](crate::Activation::derivative); your own: [`CustomActivation`](crate::CustomActivation) |
+//! | activations and g′ | tanh, ReLU, leaky ReLU (0.01 z), linear | [`Activation`](crate::Activation): [`apply`](crate::Activation::apply), [`derivative`](crate::Activation::derivative); your own: [`CustomActivation`](crate::CustomActivation) |
 //! | initialize parameters (zeros) | `w = 0`, `b = 0` | [`Network::logistic_regression`](crate::Network::logistic_regression), [`Initializer::Zeros`](crate::Initializer::Zeros) |
 //! | initialize parameters (deep) | `W[l] = randn(n[l], n[l−1]) · 0.01` or `/ √n[l−1]`, `b[l] = 0` | [`Network::new`](crate::Network::new) with [`Initializer::randn_scaled`](crate::Initializer::randn_scaled) / [`Initializer::RandnOverSqrtFanIn`](crate::Initializer::RandnOverSqrtFanIn) / [`Initializer::He`](crate::Initializer::He); given arrays: [`Network::from_parameters`](crate::Network::from_parameters) |
 //! | linear forward | `Z[l] = W[l] A[l−1] + b[l]` | [`Dense::linear`](crate::Dense::linear) |
@@ -22,7 +22,7 @@
 //! | update parameters | `θ := θ − α dθ` | [`Network::update`](crate::Network::update) with [`GradientDescent`](crate::GradientDescent) (any [`Optimizer`](crate::Optimizer)) |
 //! | model (optimize) | repeat: forward, cost, backward, update; costs every 100 | [`Network::fit`](crate::Network::fit) → [`History`](crate::History), [`TrainConfig`](crate::TrainConfig) |
 //! | predict | `ŷ > 0.5 → 1` | [`Network::predict`](crate::Network::predict), [`Network::predict_proba`](crate::Network::predict_proba), [`Network::accuracy`](crate::Network::accuracy) |
-//! | gradient checking | `(J(θ + ε) − J(θ − ε)) / 2ε`, `‖dθ − dθ̃‖ / (‖dθ‖ + ‖dθ̃‖)` | [`gradient_check`](crate::gradient_check) |
+//! | gradient checking | `(J(θ + ε) − J(θ − ε)) / 2ε`, `‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖)` | [`gradient_check`](crate::gradient_check) |
 //! | computation graph | `J = 3(a + bc)`, backward by the chain rule | [`graph::Graph`](crate::graph::Graph) |
 //! | for-loop vs vectorized | `for i in 1..m: dw += x(i) dz(i)` | [`looped::propagate`](crate::looped::propagate), [`looped::optimize`](crate::looped::optimize), [`looped::dot`](crate::looped::dot) |
 //! | planar data, XOR, parity | | [`data::planar_flower`](crate::data::planar_flower), [`data::circles`](crate::data::circles), [`data::xor`](crate::data::xor), [`data::parity`](crate::data::parity) |
