@@ -55,7 +55,7 @@ fn chunk_is_finite<F: Float>(chunk: &[F]) -> bool {
 
 /// Fails with [`Error::Shape`] unless `got` has `rows` rows and, when given, `cols` columns.
 ///
-/// `context` names the matrix ("layer 2: W[2] is (4, 5) so A[1]"); the expected shape is
+/// `context` names the matrix (`"layer 2: W[2] is (4, 5) so A[1]"`); the expected shape is
 /// written in the course's notation, with `m` for a free number of examples.
 pub(crate) fn shape(
     context: impl FnOnce() -> String,

@@ -7,7 +7,7 @@
 //!
 //! dA is the derivative of one example's loss: the layers divide by m when they form dW and db,
 //! as the course does. With a sigmoid output and cross-entropy the network skips dA and starts
-//! backpropagation from dZ[L] = A[L] − Y, which is exact and never divides by zero.
+//! backpropagation from `dZ[L] = A[L] − Y`, which is exact and never divides by zero.
 //!
 //! ```
 //! use ndarray::array;
@@ -57,7 +57,7 @@ impl Cost {
     /// gives a large finite cost rather than infinity.
     ///
     /// # Shapes
-    /// `a` and `y` are both (n[L], m).
+    /// `a` and `y` are both `(n[L], m)`.
     ///
     /// # Errors
     /// [`Error::Shape`] if the shapes differ, [`Error::NoExamples`] if m = 0,
@@ -81,7 +81,7 @@ impl Cost {
     /// dA = ∂L/∂A for each example (not divided by m).
     ///
     /// # Shapes
-    /// `a` and `y` are both (n[L], m); so is the result.
+    /// `a` and `y` are both `(n[L], m)`; so is the result.
     ///
     /// # Errors
     /// As [`Cost::compute`].
@@ -175,7 +175,7 @@ impl Cost {
     }
 }
 
-/// Cross-entropy of a sigmoid output computed from its logits Z[L], stable for every z.
+/// Cross-entropy of a sigmoid output computed from its logits `Z[L]`, stable for every z.
 ///
 /// ```text
 /// L(z, y) = max(z, 0) − z y + log(1 + e^(−|z|))  =  −[y log σ(z) + (1 − y) log(1 − σ(z))]
@@ -185,7 +185,7 @@ impl Cost {
 /// σ(z) rounds to exactly 0 or 1.
 ///
 /// # Shapes
-/// `z` and `y` are both (n[L], m).
+/// `z` and `y` are both `(n[L], m)`.
 ///
 /// # Errors
 /// As [`Cost::compute`].
@@ -211,8 +211,11 @@ pub(crate) fn cross_entropy_from_logits<F: Float>(z: ArrayView2<F>, y: ArrayView
     total / m
 }
 
-/// Categorical cross-entropy of a softmax output from its logits Z[L]:
-/// (1/m) Σ_columns Σ_k y_k (log Σ_j e^(z_j) − z_k), stable for any z.
+/// Categorical cross-entropy of a softmax output from its logits `Z[L]`, stable for any z:
+///
+/// ```text
+/// (1/m) Σ_columns Σ_k y_k (log Σ_j e^(z_j) − z_k)
+/// ```
 pub(crate) fn categorical_cross_entropy_from_logits<F: Float>(z: ArrayView2<F>, y: ArrayView2<F>) -> F {
     let m = F::from_f64(z.ncols() as f64);
     let total = Zip::from(z.axis_iter(ndarray::Axis(1)))

@@ -30,9 +30,9 @@ use crate::Float;
 #[derive(Clone, Debug)]
 pub(crate) struct Dropout<F> {
     keep_prob: f64,
-    /// D[l] scaled by 1/keep_prob; empty when no mask is in force.
+    /// `D[l]` scaled by 1/keep_prob; empty when no mask is in force.
     mask: Array2<F>,
-    /// Whether the cached A[l] was masked (a training forward pass with dropout).
+    /// Whether the cached `A[l]` was masked (a training forward pass with dropout).
     active: bool,
 }
 

@@ -29,8 +29,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// A matrix has the wrong shape for where it is used.
     ///
-    /// `context` says where ("layer 2: W[2] is (4, 5) so A[1]"), `expected` the shape in the
-    /// course's terms ("(5, m)"), `got` the shape given.
+    /// `context` says where (`"layer 2: W[2] is (4, 5) so A[1]"`), `expected` the shape in the
+    /// course's terms (`"(5, m)"`), `got` the shape given.
     #[error("{context} must be {expected}, got {got:?}{hint}", hint = transposed_hint(*.transposed_fits))]
     Shape {
         /// Where the mismatch is, naming the layer and matrices.

@@ -29,7 +29,7 @@ use crate::{Error, Float, Network, Result};
 pub struct GradientCheck {
     /// ‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖) over every parameter (0 when both are zero).
     pub difference: f64,
-    /// Backpropagation's gradient, flattened: dW[1] row by row, db[1], dW[2], …
+    /// Backpropagation's gradient, flattened: `dW[1]` row by row, `db[1]`, `dW[2]`, …
     pub analytic: Vec<f64>,
     /// The finite-difference gradient, in the same order.
     pub numeric: Vec<f64>,
@@ -41,7 +41,7 @@ pub struct GradientCheck {
 /// direction: use it on small networks and batches.
 ///
 /// # Shapes
-/// `x` is (n_x, m), `y` is (n[L], m).
+/// `x` is `(n_x, m)`, `y` is `(n[L], m)`.
 ///
 /// # Errors
 /// As [`Network::cost`]; [`Error::InvalidHyperparameter`] unless `epsilon` is finite and positive.
@@ -104,7 +104,7 @@ where
     })
 }
 
-/// Reads (and, given `value`, writes) element `i` of W[l] or b[l] in row-major order.
+/// Reads (and, given `value`, writes) element `i` of `W[l]` or `b[l]` in row-major order.
 fn param<F: Float>(network: &mut Network<F>, l: usize, bias: bool, i: usize, value: Option<F>) -> F {
     let layer = network.layer_mut(l).expect("l is in 1..=depth");
     let (w, b) = layer.parameters_mut();

@@ -1,30 +1,30 @@
 //! # The course, step by step, in ndnet
 //!
 //! Every formula of the first course of the deep-learning curriculum next to the ndnet call
-//! that computes it. Shapes follow the course: X is (n_x, m) with one example per **column**,
-//! Y is (1, m), W[l] is (n[l], n[l−1]), b[l] is (n[l], 1). Layers are counted from 1.
+//! that computes it. Shapes follow the course: X is `(n_x, m)` with one example per **column**,
+//! Y is `(1, m)`, `W[l]` is `(n[l], n[l−1])`, `b[l]` is `(n[l], 1)`. Layers are counted from 1.
 //!
 //! | course step | formula | ndnet |
 //! | --- | --- | --- |
-//! | data layout | X = [x(1) … x(m)], Y = [y(1) … y(m)] | [`data::from_rows`](crate::data::from_rows) (row-per-example → column-per-example), [`data::labels_row`](crate::data::labels_row) |
-//! | sigmoid | σ(z) = 1 / (1 + e^(−z)) | [`Activation::Sigmoid`](crate::Activation::Sigmoid)`.apply(&z)` |
+//! | data layout | `X = [x(1) … x(m)]`, `Y = [y(1) … y(m)]` | [`data::from_rows`](crate::data::from_rows) (row-per-example → column-per-example), [`data::labels_row`](crate::data::labels_row) |
+//! | sigmoid | `σ(z) = 1 / (1 + e^(−z))` | [`Activation::Sigmoid`](crate::Activation::Sigmoid)`.apply(&z)` |
 //! | activations and g′ | tanh, ReLU, leaky ReLU (0.01 z), linear | [`Activation`](crate::Activation): [`apply`](crate::Activation::apply), [`derivative`](crate::Activation::derivative); your own: [`CustomActivation`](crate::CustomActivation) |
-//! | initialize parameters (zeros) | w = 0, b = 0 | [`Network::logistic_regression`](crate::Network::logistic_regression), [`Initializer::Zeros`](crate::Initializer::Zeros) |
-//! | initialize parameters (deep) | W[l] = randn(n[l], n[l−1]) · 0.01 or / √n[l−1], b[l] = 0 | [`Network::new`](crate::Network::new) with [`Initializer::randn_scaled`](crate::Initializer::randn_scaled) / [`Initializer::RandnOverSqrtFanIn`](crate::Initializer::RandnOverSqrtFanIn) / [`Initializer::He`](crate::Initializer::He); given arrays: [`Network::from_parameters`](crate::Network::from_parameters) |
-//! | linear forward | Z[l] = W[l] A[l−1] + b[l] | [`Dense::linear`](crate::Dense::linear) |
-//! | linear-activation forward | A[l] = g[l](Z[l]), cache Z[l] | [`Dense::forward`](crate::Dense::forward), then [`Dense::z`](crate::Dense::z), [`Dense::a`](crate::Dense::a) |
-//! | L-model forward | A[0] = X, …, ŷ = A[L] | [`Network::forward`](crate::Network::forward) |
-//! | compute cost | J = −(1/m) Σ [y log a + (1 − y) log(1 − a)] | [`Network::cost`](crate::Network::cost), [`Cost::compute`](crate::Cost::compute), stable form [`binary_cross_entropy_with_logits`](crate::binary_cross_entropy_with_logits) |
-//! | output gradient | dZ[L] = A[L] − Y (sigmoid + cross-entropy); dA[L] = −(Y/A − (1 − Y)/(1 − A)) | inside [`Network::backward`](crate::Network::backward); [`Cost::derivative`](crate::Cost::derivative) |
-//! | activation backward | dZ[l] = dA[l] ⊙ g′(Z[l]) | inside [`Dense::backward`](crate::Dense::backward), read [`Dense::dz`](crate::Dense::dz) |
-//! | linear backward | dW[l] = (1/m) dZ[l] A[l−1]ᵀ, db[l] = (1/m) Σ dZ[l], dA[l−1] = W[l]ᵀ dZ[l] | [`Dense::backward`](crate::Dense::backward) returns dA[l−1]; [`Dense::dw`](crate::Dense::dw), [`Dense::db`](crate::Dense::db) |
-//! | L-model backward | for l = L … 1 | [`Network::backward`](crate::Network::backward) |
-//! | update parameters | θ := θ − α dθ | [`Network::update`](crate::Network::update) with [`GradientDescent`](crate::GradientDescent) (any [`Optimizer`](crate::Optimizer)) |
+//! | initialize parameters (zeros) | `w = 0`, `b = 0` | [`Network::logistic_regression`](crate::Network::logistic_regression), [`Initializer::Zeros`](crate::Initializer::Zeros) |
+//! | initialize parameters (deep) | `W[l] = randn(n[l], n[l−1]) · 0.01` or `/ √n[l−1]`, `b[l] = 0` | [`Network::new`](crate::Network::new) with [`Initializer::randn_scaled`](crate::Initializer::randn_scaled) / [`Initializer::RandnOverSqrtFanIn`](crate::Initializer::RandnOverSqrtFanIn) / [`Initializer::He`](crate::Initializer::He); given arrays: [`Network::from_parameters`](crate::Network::from_parameters) |
+//! | linear forward | `Z[l] = W[l] A[l−1] + b[l]` | [`Dense::linear`](crate::Dense::linear) |
+//! | linear-activation forward | `A[l] = g[l](Z[l])`, cache `Z[l]` | [`Dense::forward`](crate::Dense::forward), then [`Dense::z`](crate::Dense::z), [`Dense::a`](crate::Dense::a) |
+//! | L-model forward | `A[0] = X`, …, `ŷ = A[L]` | [`Network::forward`](crate::Network::forward) |
+//! | compute cost | `J = −(1/m) Σ [y log a + (1 − y) log(1 − a)]` | [`Network::cost`](crate::Network::cost), [`Cost::compute`](crate::Cost::compute), stable form [`binary_cross_entropy_with_logits`](crate::binary_cross_entropy_with_logits) |
+//! | output gradient | `dZ[L] = A[L] − Y` (sigmoid + cross-entropy); `dA[L] = −(Y/A − (1 − Y)/(1 − A))` | inside [`Network::backward`](crate::Network::backward); [`Cost::derivative`](crate::Cost::derivative) |
+//! | activation backward | `dZ[l] = dA[l] ⊙ g′(Z[l])` | inside [`Dense::backward`](crate::Dense::backward), read [`Dense::dz`](crate::Dense::dz) |
+//! | linear backward | `dW[l] = (1/m) dZ[l] A[l−1]ᵀ`, `db[l] = (1/m) Σ dZ[l]`, `dA[l−1] = W[l]ᵀ dZ[l]` | [`Dense::backward`](crate::Dense::backward) returns `dA[l−1]`; [`Dense::dw`](crate::Dense::dw), [`Dense::db`](crate::Dense::db) |
+//! | L-model backward | `for l = L … 1` | [`Network::backward`](crate::Network::backward) |
+//! | update parameters | `θ := θ − α dθ` | [`Network::update`](crate::Network::update) with [`GradientDescent`](crate::GradientDescent) (any [`Optimizer`](crate::Optimizer)) |
 //! | model (optimize) | repeat: forward, cost, backward, update; costs every 100 | [`Network::fit`](crate::Network::fit) → [`History`](crate::History), [`TrainConfig`](crate::TrainConfig) |
-//! | predict | ŷ > 0.5 → 1 | [`Network::predict`](crate::Network::predict), [`Network::predict_proba`](crate::Network::predict_proba), [`Network::accuracy`](crate::Network::accuracy) |
-//! | gradient checking | (J(θ + ε) − J(θ − ε)) / 2ε, ‖dθ − dθ̃‖ / (‖dθ‖ + ‖dθ̃‖) | [`gradient_check`](crate::gradient_check) |
-//! | computation graph | J = 3(a + bc), backward by the chain rule | [`graph::Graph`](crate::graph::Graph) |
-//! | for-loop vs vectorized | for i in 1..m: dw += x(i) dz(i) | [`looped::propagate`](crate::looped::propagate), [`looped::optimize`](crate::looped::optimize), [`looped::dot`](crate::looped::dot) |
+//! | predict | `ŷ > 0.5 → 1` | [`Network::predict`](crate::Network::predict), [`Network::predict_proba`](crate::Network::predict_proba), [`Network::accuracy`](crate::Network::accuracy) |
+//! | gradient checking | `(J(θ + ε) − J(θ − ε)) / 2ε`, `‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖)` | [`gradient_check`](crate::gradient_check) |
+//! | computation graph | `J = 3(a + bc)`, backward by the chain rule | [`graph::Graph`](crate::graph::Graph) |
+//! | for-loop vs vectorized | `for i in 1..m: dw += x(i) dz(i)` | [`looped::propagate`](crate::looped::propagate), [`looped::optimize`](crate::looped::optimize), [`looped::dot`](crate::looped::dot) |
 //! | planar data, XOR, parity | | [`data::planar_flower`](crate::data::planar_flower), [`data::circles`](crate::data::circles), [`data::xor`](crate::data::xor), [`data::parity`](crate::data::parity) |
 //!
 //! ## The whole course model in one place

@@ -27,7 +27,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::Float;
 
-/// How the weights W[l] of a layer are drawn.
+/// How the weights `W[l]` of a layer are drawn.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Initializer {
@@ -35,11 +35,11 @@ pub enum Initializer {
     Zeros,
     /// Standard normal times a scale (the course uses 0.01: [`Initializer::randn_scaled`]).
     RandnScaled(f64),
-    /// Standard normal divided by √n[l−1].
+    /// Standard normal divided by `√n[l−1]`.
     RandnOverSqrtFanIn,
-    /// Xavier/Glorot normal: standard deviation √(2 / (n[l−1] + n[l])).
+    /// Xavier/Glorot normal: standard deviation `√(2 / (n[l−1] + n[l]))`.
     Xavier,
-    /// He normal: standard deviation √(2 / n[l−1]).
+    /// He normal: standard deviation `√(2 / n[l−1])`.
     He,
 }
 
@@ -60,7 +60,7 @@ impl Initializer {
         Initializer::RandnScaled(0.01)
     }
 
-    /// The standard deviation of W[l] for a layer of `n` units fed by `n_prev`.
+    /// The standard deviation of `W[l]` for a layer of `n` units fed by `n_prev`.
     ///
     /// ```
     /// assert_eq!(ndnet::Initializer::He.std_dev(10, 8), 0.5);
@@ -100,7 +100,7 @@ impl Initializer {
         Ok(())
     }
 
-    /// Draws W[l] of shape (n, n_prev), row by row (numpy's order).
+    /// Draws `W[l]` of shape (n, n_prev), row by row (numpy's order).
     ///
     /// # Shapes
     /// The result is (n, n_prev).

@@ -7,10 +7,10 @@
 //!           dA[l−1] = W[l]ᵀ dZ[l]
 //! ```
 //!
-//! The layer keeps Z[l] and A[l] from its last forward pass and dZ[l], dW[l], db[l], dA[l−1]
-//! from its last backward pass, so a learner can look at every step. These buffers are reused
-//! from one iteration to the next: after the first pass a batch of the same size allocates
-//! nothing.
+//! The layer keeps `Z[l]` and `A[l]` from its last forward pass and `dZ[l]`, `dW[l]`, `db[l]`,
+//! `dA[l−1]` from its last backward pass, so a learner can look at every step. These buffers are
+//! reused from one iteration to the next: after the first pass a batch of the same size
+//! allocates nothing.
 //!
 //! ```
 //! use ndarray::array;
@@ -34,7 +34,7 @@ use crate::dropout::Dropout;
 use crate::linalg::product;
 use crate::{Activation, Error, Float, Initializer, Result, check};
 
-/// A fully connected layer l with n[l] units fed by n[l−1] inputs.
+/// A fully connected layer l with `n[l]` units fed by `n[l−1]` inputs.
 #[derive(Clone, Debug)]
 pub struct Dense<F: Float> {
     /// The layer's number l in its network (1 for the first hidden layer), for messages.
@@ -90,10 +90,10 @@ impl<F: Float> Dense<F> {
         Ok(Self::with_parameters(w, Array2::zeros((units, 1)), activation))
     }
 
-    /// A layer with the given W (n[l], n[l−1]) and b (n[l], 1).
+    /// A layer with the given W `(n[l], n[l−1])` and b `(n[l], 1)`.
     ///
     /// # Errors
-    /// [`Error::Architecture`] for an empty W, [`Error::Shape`] if b is not (n[l], 1),
+    /// [`Error::Architecture`] for an empty W, [`Error::Shape`] if b is not `(n[l], 1)`,
     /// [`Error::NonFinite`] for NaN or inf in W or b.
     ///
     /// ```
@@ -138,69 +138,69 @@ impl<F: Float> Dense<F> {
         }
     }
 
-    /// n[l], the number of units.
+    /// `n[l]`, the number of units.
     pub fn units(&self) -> usize {
         self.w.nrows()
     }
 
-    /// n[l−1], the number of inputs.
+    /// `n[l−1]`, the number of inputs.
     pub fn inputs(&self) -> usize {
         self.w.ncols()
     }
 
-    /// The activation g[l].
+    /// The activation `g[l]`.
     pub fn activation(&self) -> Activation {
         self.activation
     }
 
-    /// W[l], (n[l], n[l−1]).
+    /// `W[l]`, `(n[l], n[l−1])`.
     pub fn w(&self) -> ArrayView2<'_, F> {
         self.w.view()
     }
 
-    /// b[l], (n[l], 1).
+    /// `b[l]`, `(n[l], 1)`.
     pub fn b(&self) -> ArrayView2<'_, F> {
         self.b.view()
     }
 
-    /// W[l] and b[l], mutable, to set parameters by hand (shapes cannot change).
+    /// `W[l]` and `b[l]`, mutable, to set parameters by hand (shapes cannot change).
     pub fn parameters_mut(&mut self) -> (ndarray::ArrayViewMut2<'_, F>, ndarray::ArrayViewMut2<'_, F>) {
         (self.w.view_mut(), self.b.view_mut())
     }
 
-    /// Z[l] cached by the last [`Dense::forward`], (n[l], m); empty before the first.
+    /// `Z[l]` cached by the last [`Dense::forward`], `(n[l], m)`; empty before the first.
     pub fn z(&self) -> ArrayView2<'_, F> {
         self.z.view()
     }
 
-    /// A[l] cached by the last [`Dense::forward`], (n[l], m); empty before the first.
+    /// `A[l]` cached by the last [`Dense::forward`], `(n[l], m)`; empty before the first.
     pub fn a(&self) -> ArrayView2<'_, F> {
         self.a.view()
     }
 
-    /// dZ[l] from the last backward pass, (n[l], m).
+    /// `dZ[l]` from the last backward pass, `(n[l], m)`.
     pub fn dz(&self) -> ArrayView2<'_, F> {
         self.dz.view()
     }
 
-    /// dW[l] = (1/m) dZ[l] A[l−1]ᵀ from the last backward pass, (n[l], n[l−1]).
+    /// `dW[l] = (1/m) dZ[l] A[l−1]ᵀ` from the last backward pass, `(n[l], n[l−1])`.
     pub fn dw(&self) -> ArrayView2<'_, F> {
         self.dw.view()
     }
 
-    /// db[l] = (1/m) Σ dZ[l] from the last backward pass, (n[l], 1).
+    /// `db[l] = (1/m) Σ dZ[l]` from the last backward pass, `(n[l], 1)`.
     pub fn db(&self) -> ArrayView2<'_, F> {
         self.db.view()
     }
 
-    /// Forward pass: Z[l] = W[l] A[l−1] + b[l], A[l] = g(Z[l]); caches both and returns A[l].
+    /// Forward pass: `Z[l] = W[l] A[l−1] + b[l]`, `A[l] = g(Z[l])`; caches both and returns `A[l]`.
     ///
     /// # Shapes
-    /// `a_prev` is (n[l−1], m); the result is (n[l], m).
+    /// `a_prev` is `(n[l−1], m)`; the result is `(n[l], m)`.
     ///
     /// # Errors
-    /// [`Error::Shape`] if `a_prev` does not have n[l−1] rows, [`Error::NoExamples`] if m = 0,
-    /// [`Error::NonFiniteOutput`] if Z[l] or A[l] overflows to NaN or ±inf.
+    /// [`Error::Shape`] if `a_prev` does not have `n[l−1]` rows, [`Error::NoExamples`] if m = 0,
+    /// [`Error::NonFiniteOutput`] if `Z[l]` or `A[l]` overflows to NaN or ±inf.
     pub fn forward(&mut self, a_prev: ArrayView2<F>) -> Result<ArrayView2<'_, F>> {
         self.check_input(a_prev)?;
         self.forward_unchecked(a_prev);
@@ -209,12 +209,12 @@ impl<F: Float> Dense<F> {
         Ok(self.a.view())
     }
 
-    /// Backward pass from dA[l]: fills dZ[l], dW[l], db[l] and returns dA[l−1].
+    /// Backward pass from `dA[l]`: fills `dZ[l]`, `dW[l]`, `db[l]` and returns `dA[l−1]`.
     ///
-    /// `a_prev` must be the A[l−1] given to the last [`Dense::forward`].
+    /// `a_prev` must be the `A[l−1]` given to the last [`Dense::forward`].
     ///
     /// # Shapes
-    /// `a_prev` is (n[l−1], m), `da` is (n[l], m); the result is (n[l−1], m).
+    /// `a_prev` is `(n[l−1], m)`, `da` is `(n[l], m)`; the result is `(n[l−1], m)`.
     ///
     /// # Errors
     /// [`Error::Shape`] if the shapes do not match the last forward pass.
@@ -244,13 +244,13 @@ impl<F: Float> Dense<F> {
         Ok(self.da_prev.view())
     }
 
-    /// Linear forward only, Z = W A[l−1] + b, without touching the cache.
+    /// Linear forward only, `Z = W A[l−1] + b`, without touching the cache.
     ///
     /// # Shapes
-    /// `a_prev` is (n[l−1], m); the result is (n[l], m).
+    /// `a_prev` is `(n[l−1], m)`; the result is `(n[l], m)`.
     ///
     /// # Errors
-    /// As [`Dense::forward`] ([`Error::NonFiniteOutput`] names Z[l]).
+    /// As [`Dense::forward`] ([`Error::NonFiniteOutput`] names `Z[l]`).
     ///
     /// ```
     /// use ndarray::array;
@@ -266,10 +266,10 @@ impl<F: Float> Dense<F> {
         Ok(z)
     }
 
-    /// Inference only: A = g(W A[l−1] + b) without touching the cache, so `&self` suffices.
+    /// Inference only: `A = g(W A[l−1] + b)` without touching the cache, so `&self` suffices.
     ///
     /// # Shapes
-    /// `a_prev` is (n[l−1], m); the result is (n[l], m).
+    /// `a_prev` is `(n[l−1], m)`; the result is `(n[l], m)`.
     ///
     /// # Errors
     /// As [`Dense::forward`].
@@ -287,7 +287,7 @@ impl<F: Float> Dense<F> {
         Ok(z)
     }
 
-    /// [`Error::NonFiniteOutput`] naming `matrix`\[l\] if it holds NaN or ±inf.
+    /// [`Error::NonFiniteOutput`] naming `matrix[l]` if it holds NaN or ±inf.
     pub(crate) fn check_output(&self, matrix: &str, m: ArrayView2<F>) -> Result<()> {
         match check::describe_non_finite(|| format!("{matrix}[{}]", self.l), m) {
             None => Ok(()),
@@ -316,7 +316,7 @@ impl<F: Float> Dense<F> {
             .apply(self.a.view_mut(), None::<&mut rand::rngs::Xoshiro256PlusPlus>);
     }
 
-    /// dZ[l] = dA[l] ⊙ g′(Z[l]).
+    /// `dZ[l] = dA[l] ⊙ g′(Z[l])`.
     pub(crate) fn set_dz_from_da(&mut self, da: ArrayView2<F>) {
         resize(&mut self.dz, self.z.dim());
         if let Some(mask) = self.dropout.active_mask() {
@@ -343,7 +343,7 @@ impl<F: Float> Dense<F> {
             .backward_into(self.z.view(), self.a.view(), da, self.dz.view_mut());
     }
 
-    /// dZ[L] = A[L] − Y: the sigmoid + cross-entropy shortcut (softmax too, later).
+    /// `dZ[L] = A[L] − Y`: the sigmoid + cross-entropy shortcut (softmax too, later).
     pub(crate) fn set_dz_to_a_minus_y(&mut self, y: ArrayView2<F>) {
         resize(&mut self.dz, self.a.dim());
         Zip::from(&mut self.dz)
@@ -352,7 +352,7 @@ impl<F: Float> Dense<F> {
             .for_each(|dz, &a, &y| *dz = a - y);
     }
 
-    /// From dZ[l]: dW[l], db[l] and (when asked) dA[l−1].
+    /// From `dZ[l]`: `dW[l]`, `db[l]` and (when asked) `dA[l−1]`.
     pub(crate) fn backward_from_dz(&mut self, a_prev: ArrayView2<F>, compute_da_prev: bool) {
         let inv_m = F::one() / F::from_f64(a_prev.ncols() as f64);
         product(inv_m, self.dz.view(), a_prev.t(), F::zero(), self.dw.view_mut());
@@ -363,7 +363,7 @@ impl<F: Float> Dense<F> {
         }
     }
 
-    /// db[l] = (1/m) Σ dZ[l] over the examples, alone (see `train::first_layer_gram`).
+    /// `db[l] = (1/m) Σ dZ[l]` over the examples, alone (see `train::first_layer_gram`).
     pub(crate) fn bias_gradient_from_dz(&mut self) {
         let inv_m = F::one() / F::from_f64(self.dz.ncols() as f64);
         for (db, dz_row) in self.db.iter_mut().zip(self.dz.axis_iter(Axis(0))) {
@@ -371,7 +371,7 @@ impl<F: Float> Dense<F> {
         }
     }
 
-    /// A[l] = g(Z[l]) from the cached Z[l] (no dropout: see `train::first_layer_gram`).
+    /// `A[l] = g(Z[l])` from the cached `Z[l]` (no dropout: see `train::first_layer_gram`).
     pub(crate) fn activate_cached_z(&mut self) {
         resize(&mut self.a, self.z.dim());
         self.activation.forward_into(self.z.view(), self.a.view_mut());
@@ -399,7 +399,7 @@ pub(crate) struct DenseParts<'a, F> {
 }
 
 impl<F: Float> Dense<F> {
-    /// Training forward pass: as the plain one, then the dropout mask on A[l] when dropout is on.
+    /// Training forward pass: as the plain one, then the dropout mask on `A[l]` when dropout is on.
     pub(crate) fn forward_train<R: Rng + ?Sized>(&mut self, a_prev: ArrayView2<F>, rng: &mut R) {
         self.forward_unchecked(a_prev);
         self.dropout.apply(self.a.view_mut(), Some(rng));

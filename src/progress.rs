@@ -1,4 +1,5 @@
-//! A terminal progress bar for long training runs (feature `progress`, on [`indicatif`]).
+//! A terminal progress bar for long training runs (feature `progress`, on
+//! [`indicatif`](https://docs.rs/indicatif)).
 //!
 //! The library never draws anything by itself: build a bar with [`bar`] and pass
 //! [`callback`] to [`FitOptions::callback`](crate::FitOptions::callback). The bar shows the
@@ -24,6 +25,9 @@
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
+// Not inlined: indicatif's own page renders its docs (inlined here, their links to indicatif's
+// other items break).
+#[doc(no_inline)]
 pub use indicatif::ProgressBar;
 use indicatif::ProgressStyle;
 

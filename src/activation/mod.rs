@@ -26,7 +26,7 @@ use crate::Float;
 
 pub(crate) mod softmax;
 
-/// The activation g[l] of a layer: A[l] = g[l](Z[l]).
+/// The activation `g[l]` of a layer: `A[l] = g[l](Z[l])`.
 ///
 /// A small `Copy` value; [`Activation::Custom`] plugs in a function of your own.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -82,7 +82,7 @@ pub fn circles<F: Float, R: Rng + ?Sized>(m: usize, noise: f64, factor: f64, rng
     (x, y)
 }
 
-/// The four XOR points: X = [[0, 0, 1, 1], [0, 1, 0, 1]], Y = [[0, 1, 1, 0]].
+/// The four XOR points: `X = [[0, 0, 1, 1], [0, 1, 0, 1]]`, `Y = [[0, 1, 1, 0]]`.
 ///
 /// # Shapes
 /// X is (2, 4), Y is (1, 4).

@@ -56,7 +56,7 @@ impl Derivatives {
     /// dJ/d(`node`).
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `node` if it is not a node of the graph these
+    /// [`Error::InvalidArgument`] naming `node` if it is not a node of the graph these
     /// derivatives were computed on.
     ///
     /// ```

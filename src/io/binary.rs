@@ -176,7 +176,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 mod tests {
     use super::*;
 
-    /// The bytes of a logistic regression on 2 features with the W[1] rows field replaced by
+    /// The bytes of a logistic regression on 2 features with the `W[1]` rows field replaced by
     /// `rows` and a valid checksum, as a forger would write them.
     fn forged(rows: u64, cols: u64) -> Vec<u8> {
         let net = Network::<f64>::logistic_regression(2).unwrap();

@@ -35,7 +35,7 @@ pub(super) struct Document<T> {
     pub preprocessing: Option<serde_json::Value>,
 }
 
-/// One layer: its activation by name (with the leaky ReLU's slope) and W[l], b[l].
+/// One layer: its activation by name (with the leaky ReLU's slope) and `W[l]`, `b[l]`.
 #[derive(Serialize, Deserialize)]
 pub(super) struct LayerDocument<T> {
     pub activation: String,

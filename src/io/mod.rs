@@ -2,7 +2,7 @@
 //!
 //! Both forms hold the same content: the format's name and version, the float type (`"f32"` or
 //! `"f64"`), the cost, and for every layer its activation by name (with the leaky ReLU's slope)
-//! and W[l], b[l] as a shape and row-major values — plus, in a [`SavedModel`], what is saved
+//! and `W[l]`, `b[l]` as a shape and row-major values — plus, in a [`SavedModel`], what is saved
 //! along with the network (the tabular preprocessing, with feature `csv`).
 //!
 //! * Loading rebuilds the network with [`Network::from_parameters`], so every shape and value is

@@ -4,10 +4,10 @@
 //! On x86_64 CPUs with AVX2 and FMA (detected at run time) two kernels cover the three
 //! products of a dense layer:
 //!
-//! - Z = W·A[l−1] and dA[l−1] = Wᵀ·dZ: B (A[l−1] or dZ) has contiguous rows, so each element
-//!   of A is broadcast against vectors of a row of B ("broadcast" kernel, any layout of A);
-//! - dW = (1/m) dZ·A[l−1]ᵀ: B is the transpose of a row-major matrix, so each element of C is
-//!   a dot product of two contiguous rows ("dot" kernel), and A[l−1] is read once.
+//! - `Z = W·A[l−1]` and `dA[l−1] = Wᵀ·dZ`: B (`A[l−1]` or dZ) has contiguous rows, so each
+//!   element of A is broadcast against vectors of a row of B ("broadcast" kernel, any layout of A);
+//! - `dW = (1/m) dZ·A[l−1]ᵀ`: B is the transpose of a row-major matrix, so each element of C is
+//!   a dot product of two contiguous rows ("dot" kernel), and `A[l−1]` is read once.
 //!
 //! Both block the reduction so that a panel of B stays in cache while all of A passes over it,
 //! allocate nothing, and split C between [`num_threads`] threads when the product is big
@@ -28,9 +28,9 @@ pub use threads::{num_threads, set_num_threads};
 
 use crate::{Float, Result, check};
 
-/// Products below this many floating-point operations run on one thread (measured with
-/// `examples/gemm_speed.rs` when each product started its threads: a 4 MFLOP product ran
-/// slower on two threads than on one).
+/// Products below this many floating-point operations run on one thread: handing pieces of a
+/// small product to the workers costs more than it saves. `examples/gemm_speed.rs` measures
+/// where the crossover lies on a given machine.
 const PARALLEL_MIN_FLOP: usize = 16_000_000;
 
 /// C = α A·B + β C, on [`num_threads`] threads when the product is big enough.

@@ -1,12 +1,12 @@
 //! Long-lived worker threads for the parallel matrix products, woken by spinning.
 //!
-//! A training iteration of the cat network runs two products of about 1 ms each, a few
-//! microseconds apart. Starting a thread per product cost 0.05–0.2 ms on the 2-core machine
-//! this was measured on; rayon's pool (tried) puts its threads to sleep between the products,
-//! and a `join` whose other half is not picked up in time runs both halves on the caller, which
-//! made whole iterations run on one core (15.0 s for the cat network against 11.8 s here).
-//! So each worker spins for [`SPIN`] after a piece before sleeping, and the caller hands piece
-//! i to worker i directly.
+//! A training iteration runs its products a few microseconds apart, and on the course's
+//! networks each product is short (on the order of a millisecond), so handing out its pieces
+//! must cost far less than that. Starting a thread per product costs a sizeable fraction of a
+//! product. A pool that puts its threads to sleep between products (rayon's, tried) pays a
+//! wake-up each time, and a `join` whose other half is not picked up in time runs both halves
+//! on the caller, so whole iterations can end up on one core. So each worker spins for
+//! [`SPIN`] after a piece before sleeping, and the caller hands piece i to worker i directly.
 //!
 //! One caller at a time uses the pool: a second thread calling in while it is busy runs its
 //! pieces itself, one after the other (the results are the same, since no product depends on

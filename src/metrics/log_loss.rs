@@ -8,7 +8,7 @@ use crate::{Error, Float, Result, check};
 /// p and 1 − p are floored at `EPSILON` so that the loss stays finite.
 const EPSILON: f64 = 1e-15;
 
-/// The binary cross-entropy −(1/m) Σ [y ln p + (1 − y) ln(1 − p)], computed in f64.
+/// The binary cross-entropy `−(1/m) Σ [y ln p + (1 − y) ln(1 − p)]`, computed in f64.
 ///
 /// p and 1 − p are floored at 1e-15 before taking logarithms, so a confident wrong answer
 /// costs −ln(1e-15) ≈ 34.54 instead of infinity.

@@ -2,7 +2,7 @@
 //! example per column.
 //!
 //! Binary metrics take 0/1 predictions (threshold probabilities first, e.g. p ≥ 0.5);
-//! [`log_loss`] takes the probabilities themselves.
+//! [`log_loss`](fn@log_loss) takes the probabilities themselves.
 //!
 //! ```
 //! use ndarray::array;

@@ -5,7 +5,7 @@ use super::state::{check_beta, check_epsilon};
 use crate::Result;
 
 crate::config::config! {
-    /// The hyperparameters of [`Adam`], with the defaults of the course (β1, β2, ε) and of Keras
+    /// The hyperparameters of [`Adam`](crate::Adam), with the defaults of the course (β1, β2, ε) and of Keras
     /// and the Adam paper (α).
     ///
     /// | field | default | source |

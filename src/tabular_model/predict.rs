@@ -134,7 +134,7 @@ impl<F: Float> TabularModel<F> {
     ///
     /// For a logistic regression the value is the signed weight wⱼ (positive pushes towards
     /// the positive label; features are standardized, so weights are comparable). For a
-    /// network with hidden layers it is the Euclidean norm of the feature's column of W\[1\],
+    /// network with hidden layers it is the Euclidean norm of the feature's column of `W[1]`,
     /// a rough, unsigned importance. Fewer than `k` entries if there are fewer features.
     ///
     /// ```

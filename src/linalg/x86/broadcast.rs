@@ -104,7 +104,7 @@ macro_rules! broadcast_kernel {
             }
         }
 
-        /// out = Σ_{p < kc} A[.., p] B[p, ..] for a packed A tile (kc, BR) and B panel (kc, NR).
+        /// `out = Σ_{p < kc} A[.., p] B[p, ..]` for a packed A tile (kc, BR) and B panel (kc, NR).
         ///
         /// # Safety
         /// `a` must address kc·BR and `b` kc·NR initialised elements.

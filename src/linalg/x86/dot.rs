@@ -13,7 +13,7 @@ macro_rules! dot_kernel {
         /// Rows of Bᵗ in a dot register tile.
         const NB: usize = 3;
 
-        /// Σ_p A[r, p] Bᵗ[j, p] over kc for R rows of A and J rows of Bᵗ.
+        /// `Σ_p A[r, p] Bᵗ[j, p]` over kc for R rows of A and J rows of Bᵗ.
         ///
         /// # Safety
         /// Rows r < R of `a` (row stride `a_rs`) and j < J of `bt` (row stride `bt_rs`)
@@ -44,7 +44,7 @@ macro_rules! dot_kernel {
             }
         }
 
-        /// acc[r][j] += A[r, p..p+W] ⊙ Bᵗ[j, p..p+W], lanes outside `m` skipped when `MASKED`.
+        /// `acc[r][j] += A[r, p..p+W] ⊙ Bᵗ[j, p..p+W]`, lanes outside `m` skipped when `MASKED`.
         ///
         /// # Safety
         /// W elements (the masked-off ones excepted) must be readable from `a` + r·`a_rs`

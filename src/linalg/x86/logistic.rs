@@ -5,7 +5,7 @@
 //! dw_j = (1/m) X_j · dZ;   w_j := w_j − α dw_j;   Z_part += w_j X_j
 //! ```
 //!
-//! Rows are taken [`ROWS`] at a time: their dot products with dZ share each load of dZ and run
+//! Rows are taken `ROWS` at a time: their dot products with dZ share each load of dZ and run
 //! as independent chains of fused multiply-adds, and Z_part is loaded and stored once for all
 //! of them while the rows are still in L1. X is read from memory once per iteration.
 

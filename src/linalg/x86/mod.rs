@@ -69,7 +69,7 @@ macro_rules! avx2_kernels {
                 unsafe { _mm256_loadu_si256(MASKS.as_ptr().add(start).cast()) }
             }
 
-            /// C[..mr, ..nr] = α·tile + β·C, reading C only when β ≠ 0.
+            /// `C[..mr, ..nr] = α·tile + β·C`, reading C only when β ≠ 0.
             ///
             /// # Safety
             /// `c` must point at an (mr, nr) block valid for writes with strides `(rs, cs)`.
