@@ -46,7 +46,7 @@ pub struct Network<F: Float> {
 }
 
 impl<F: Float> Network<F> {
-    /// A network from layer sizes [n[0] = n_x, n[1], …, n[L]], one activation for every hidden
+    /// A network from layer sizes `[n[0] = n_x, n[1], …, n[L]]`, one activation for every hidden
     /// layer and one for the output, weights drawn by `init` (biases zero), cross-entropy cost.
     ///
     /// # Errors
@@ -83,7 +83,7 @@ impl<F: Float> Network<F> {
         Self::from_layers(layer_sizes[0], &layers, init, rng)
     }
 
-    /// A network with an activation of its own for each layer: `layers` lists (n[l], g[l]).
+    /// A network with an activation of its own for each layer: `layers` lists `(n[l], g[l])`.
     ///
     /// # Errors
     /// [`Error::Architecture`] for an empty list or a size of 0.
@@ -146,11 +146,11 @@ impl<F: Float> Network<F> {
         )
     }
 
-    /// A network with given parameters: `parameters[l − 1]` is (W[l], b[l]), `activations[l − 1]` is g[l].
+    /// A network with given parameters: `parameters[l − 1]` is `(W[l], b[l])`, `activations[l − 1]` is `g[l]`.
     ///
     /// # Errors
     /// [`Error::Architecture`] for an empty list or a count mismatch, [`Error::Shape`] when
-    /// W[l] does not take A[l−1] or b[l] is not (n[l], 1), [`Error::NonFinite`] for NaN or inf.
+    /// `W[l]` does not take `A[l−1]` or `b[l]` is not `(n[l], 1)`, [`Error::NonFinite`] for NaN or inf.
     ///
     /// ```
     /// use ndarray::array;
@@ -309,7 +309,7 @@ impl<F: Float> Network<F> {
         self.l2
     }
 
-    /// (λ / 2m) Σ ‖W[l]‖², the L2 part of the cost.
+    /// (λ / 2m) Σ ‖`W[l]`‖², the L2 part of the cost.
     fn l2_cost(&self, m: usize) -> F {
         if self.l2 == 0.0 {
             return F::zero();
@@ -328,7 +328,7 @@ impl<F: Float> Network<F> {
         self.layers.len()
     }
 
-    /// [n[0], n[1], …, n[L]].
+    /// `[n[0], n[1], …, n[L]]`.
     pub fn layer_sizes(&self) -> Vec<usize> {
         std::iter::once(self.layers[0].inputs())
             .chain(self.layers.iter().map(Dense::units))
@@ -355,7 +355,7 @@ impl<F: Float> Network<F> {
         &mut self.layers
     }
 
-    /// The number of parameters Σ n[l] (n[l−1] + 1).
+    /// The number of parameters Σ `n[l]` `(n[l−1] + 1)`.
     pub fn parameter_count(&self) -> usize {
         self.layers.iter().map(|l| l.units() * (l.inputs() + 1)).sum()
     }
@@ -366,8 +366,8 @@ impl<F: Float> Network<F> {
             .expect("a network always has at least one layer (checked when built)")
     }
 
-    /// Whether backpropagation starts from dZ[L] = A[L] − Y (sigmoid with cross-entropy, or
-    /// softmax with categorical cross-entropy), with the cost computed from the logits Z[L].
+    /// Whether backpropagation starts from `dZ[L]` = `A[L]` − Y (sigmoid with cross-entropy, or
+    /// softmax with categorical cross-entropy), with the cost computed from the logits `Z[L]`.
     pub(crate) fn uses_sigmoid_cross_entropy(&self) -> bool {
         matches!(
             (self.cost, self.output().activation()),
@@ -375,7 +375,7 @@ impl<F: Float> Network<F> {
         )
     }
 
-    /// The cost from the logits Z[L] for the two shortcut pairs.
+    /// The cost from the logits `Z[L]` for the two shortcut pairs.
     fn cost_from_logits(&self, z: ArrayView2<F>, y: ArrayView2<F>) -> F {
         if self.cost == Cost::CategoricalCrossEntropy {
             categorical_cross_entropy_from_logits(z, y)
@@ -402,15 +402,15 @@ impl<F: Float> Network<F> {
         self.cost.check_labels(y)
     }
 
-    /// Model forward: computes and caches Z[l], A[l] for every layer, returns A[L] (ŷ).
+    /// Model forward: computes and caches `Z[l]`, `A[l]` for every layer, returns `A[L]` (ŷ).
     ///
     /// # Shapes
-    /// `x` is (n_x, m); the result is (n[L], m).
+    /// `x` is (n_x, m); the result is `(n[L], m)`.
     ///
     /// # Errors
     /// [`Error::Shape`] if X does not have n_x rows (with a hint when X is transposed),
     /// [`Error::NoExamples`] if m = 0, [`Error::NonFinite`] for NaN or inf in X,
-    /// [`Error::NonFiniteOutput`] naming the first Z[l] or A[l] that overflowed to NaN or ±inf.
+    /// [`Error::NonFiniteOutput`] naming the first `Z[l]` or `A[l]` that overflowed to NaN or ±inf.
     ///
     /// ```
     /// use ndarray::array;
@@ -449,7 +449,7 @@ impl<F: Float> Network<F> {
         self.forward_after_first();
     }
 
-    /// The forward pass of layers 2..=L from the cached A[1] (no dropout: the caller checks).
+    /// The forward pass of layers 2..=L from the cached `A[1]` (no dropout: the caller checks).
     pub(crate) fn forward_after_first(&mut self) {
         let (first, rest) = self
             .layers
@@ -462,11 +462,11 @@ impl<F: Float> Network<F> {
         }
     }
 
-    /// Model backward after [`Network::forward`] on the same X: fills dZ[l], dW[l], db[l] of
+    /// Model backward after [`Network::forward`] on the same X: fills `dZ[l]`, `dW[l]`, `db[l]` of
     /// every layer (read them with [`Dense::dw`], [`Dense::db`]).
     ///
     /// # Shapes
-    /// `x` is (n_x, m) and `y` is (n[L], m), as in the forward pass.
+    /// `x` is (n_x, m) and `y` is `(n[L], m)`, as in the forward pass.
     ///
     /// # Errors
     /// [`Error::Shape`] if X or Y do not fit or the last forward pass had another m,
@@ -515,7 +515,7 @@ impl<F: Float> Network<F> {
         }
     }
 
-    /// The backward pass down to dZ[1]: dZ[L], then dW[l], db[l], dA[l−1] and dZ[l−1] for
+    /// The backward pass down to `dZ[1]`: `dZ[L]`, then `dW[l]`, `db[l]`, `dA[l−1]` and `dZ[l−1]` for
     /// l = L, …, 2. Layer 1's own gradients are the caller's (they need X).
     pub(crate) fn backward_to_first_dz(&mut self, y: ArrayView2<F>) {
         let last = self.layers.len() - 1;
@@ -536,7 +536,7 @@ impl<F: Float> Network<F> {
         }
     }
 
-    /// Update parameters: one step of `optimizer` on every W[l] and b[l] with the gradients of the
+    /// Update parameters: one step of `optimizer` on every `W[l]` and `b[l]` with the gradients of the
     /// last [`Network::backward`].
     ///
     /// ```
@@ -587,11 +587,11 @@ impl<F: Float> Network<F> {
     /// Compute cost: J on (X, Y) with the current parameters (a forward pass that caches nothing),
     /// including the L2 term when [`Network::with_l2`] is on.
     ///
-    /// With a sigmoid output and cross-entropy it is computed from Z[L], so it is finite for any
+    /// With a sigmoid output and cross-entropy it is computed from `Z[L]`, so it is finite for any
     /// Z (see [`crate::binary_cross_entropy_with_logits`]).
     ///
     /// # Shapes
-    /// `x` is (n_x, m), `y` is (n[L], m).
+    /// `x` is (n_x, m), `y` is `(n[L], m)`.
     ///
     /// # Errors
     /// As [`Network::forward`] and [`Network::backward`].
@@ -629,7 +629,7 @@ impl<F: Float> Network<F> {
         Ok(j)
     }
 
-    /// Z[L] and A[L] without caching.
+    /// `Z[L]` and `A[L]` without caching.
     fn output_z_and_a(&self, x: ArrayView2<F>) -> Result<(Array2<F>, Array2<F>)> {
         let (output, hidden) = self
             .layers
@@ -645,11 +645,11 @@ impl<F: Float> Network<F> {
         Ok((z, a))
     }
 
-    /// ŷ = A[L] for X, without caching (takes `&self`, so a trained network can be shared
+    /// ŷ = `A[L]` for X, without caching (takes `&self`, so a trained network can be shared
     /// between threads).
     ///
     /// # Shapes
-    /// `x` is (n_x, m); the result is (n[L], m).
+    /// `x` is (n_x, m); the result is `(n[L], m)`.
     ///
     /// # Errors
     /// As [`Network::forward`].
@@ -667,7 +667,7 @@ impl<F: Float> Network<F> {
     /// Predict: 1 where ŷ > `threshold`, else 0 (the course uses 0.5).
     ///
     /// # Shapes
-    /// `x` is (n_x, m); the result is (n[L], m).
+    /// `x` is (n_x, m); the result is `(n[L], m)`.
     ///
     /// # Errors
     /// As [`Network::forward`]; [`Error::InvalidHyperparameter`] for a threshold that is not finite.
@@ -697,7 +697,7 @@ impl<F: Float> Network<F> {
     /// every output unit is thresholded at 0.5 and compared with Y.
     ///
     /// # Shapes
-    /// `x` is (n_x, m), `y` is (n[L], m).
+    /// `x` is (n_x, m), `y` is `(n[L], m)`.
     ///
     /// # Errors
     /// As [`Network::cost`].

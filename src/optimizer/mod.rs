@@ -51,21 +51,21 @@ pub use schedule::LearningRateSchedule;
 pub struct ParamId {
     /// The layer's number l, from 1.
     pub layer: usize,
-    /// W[l] or b[l].
+    /// `W[l]` or `b[l]`.
     pub kind: ParamKind,
 }
 
-/// W[l] or b[l].
+/// `W[l]` or `b[l]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParamKind {
-    /// The weights W[l].
+    /// The weights `W[l]`.
     Weights,
-    /// The biases b[l].
+    /// The biases `b[l]`.
     Bias,
 }
 
 impl ParamId {
-    /// A dense index 0, 1, 2, … (W[1], b[1], W[2], …) for optimizers that keep state in a `Vec`.
+    /// A dense index 0, 1, 2, … `(W[1], b[1], W[2], …)` for optimizers that keep state in a `Vec`.
     ///
     /// ```
     /// use ndnet::{ParamId, ParamKind};

@@ -51,15 +51,15 @@ crate::config::config! {
         schedule: LearningRateSchedule = LearningRateSchedule::Constant, set LearningRateSchedule,
             e.g. ndnet::LearningRateSchedule::InverseTime { decay: 1.0 }
             => ndnet::LearningRateSchedule::InverseTime { decay: 1.0 };
-        /// Let batch gradient descent on few examples (m ≤ n_x / 4) update Z\[1\] through the
+        /// Let batch gradient descent on few examples (m ≤ n_x / 4) update `Z[1]` through the
         /// Gram matrix XᵀX instead of multiplying by X twice per step.
         ///
-        /// Plain batch gradient descent changes W\[1\] by a combination of the examples,
-        /// W\[1\] := W\[1\] − (α/m) dZ\[1\] Xᵀ, so the next Z\[1\] = W\[1\] X + b\[1\] follows from
+        /// Plain batch gradient descent changes `W[1]` by a combination of the examples,
+        /// `W[1]` := `W[1]` − (α/m) `dZ[1]` Xᵀ, so the next `Z[1]` = `W[1]` X + `b[1]` follows from
         /// this one through the m × m matrix G = XᵀX, computed once:
-        /// Z\[1\] := Z\[1\] − (α/m) dZ\[1\] G + Δb\[1\], and W\[1\] is formed once at the end from the
-        /// sum of the dZ\[1\]. With few examples next to the features this replaces the two
-        /// products with X of every step (2·n\[1\]·n_x·m multiply-adds) by one of n\[1\]·m². The
+        /// `Z[1]` := `Z[1]` − (α/m) `dZ[1]` G + Δ`b[1]`, and `W[1]` is formed once at the end from the
+        /// sum of the `dZ[1]`. With few examples next to the features this replaces the two
+        /// products with X of every step `(2·n[1]·n_x·m multiply-adds)` by one of `n[1]`·m². The
         /// iterates are those of the textbook loop up to rounding (the tests compare them).
         /// [`History::plan`](crate::History::plan) says whether it ran, and if not, why. Turn it
         /// off to time the textbook products.

@@ -1,6 +1,6 @@
 //! Why a network does (not) learn: per-layer figures recorded during training.
 //!
-//! - **gradient norms** ‖dW[l]‖, ‖db[l]‖: vanishing (≈ 0 in the first layers) or exploding;
+//! - **gradient norms** ‖`dW[l]`‖, ‖`db[l]`‖: vanishing (≈ 0 in the first layers) or exploding;
 //! - **dead ReLU units**: the fraction of ReLU units whose Z ≤ 0 for every example of the batch
 //!   (they get no gradient and stop learning);
 //! - **saturated units**: the fraction of sigmoid/tanh activations in the flat tails
@@ -42,9 +42,9 @@ pub struct Diagnostics {
 pub struct LayerDiagnostics {
     /// The layer's number l.
     pub layer: usize,
-    /// ‖dW[l]‖ (Frobenius norm).
+    /// ‖`dW[l]`‖ (Frobenius norm).
     pub dw_norm: f64,
-    /// ‖db[l]‖.
+    /// ‖`db[l]`‖.
     pub db_norm: f64,
     /// ReLU layers: the fraction of units with Z ≤ 0 on every example of the batch.
     pub dead_fraction: Option<f64>,

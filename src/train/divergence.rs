@@ -1,19 +1,19 @@
-//! Where a diverging step first went non-finite: Z[l], A[l], the gradients or the parameters.
+//! Where a diverging step first went non-finite: `Z[l]`, `A[l]`, the gradients or the parameters.
 //!
 //! [`Error::Diverged`](crate::Error::Diverged)'s `what` names the first matrix holding NaN or
-//! ±inf in the order the step computed them: Z[1], A[1], Z[2], A[2], … Z[L], A[L] in the forward
-//! pass, then dZ[L], dW[L], db[L], dA[L−1], dZ[L−1], … db[1] in the backward pass, then W[1],
-//! b[1], … after the update; with how many entries are non-finite and where the first one is.
+//! ±inf in the order the step computed them: `Z[1]`, `A[1]`, `Z[2]`, `A[2]`, … `Z[L]`, `A[L]` in the forward
+//! pass, then `dZ[L]`, `dW[L]`, `db[L]`, `dA[L−1]`, `dZ[L−1]`, … `db[1]` in the backward pass, then `W[1]`,
+//! `b[1]`, … after the update; with how many entries are non-finite and where the first one is.
 //! A cost that overflows from finite values (a squared error of 1e200) names the largest entry
-//! of A[L], or of Z[L] when the cost is computed from the logits (sigmoid or softmax with
+//! of `A[L]`, or of `Z[L]` when the cost is computed from the logits (sigmoid or softmax with
 //! cross-entropy).
 
 use crate::check::{describe_non_finite as describe, largest};
 use crate::{Float, Network};
 
 impl<F: Float> Network<F> {
-    /// Why a forward pass gave a non-finite cost: the first non-finite Z[l] or A[l], else the
-    /// cost overflowed from a finite A[L], described by its largest entry.
+    /// Why a forward pass gave a non-finite cost: the first non-finite `Z[l]` or `A[l]`, else the
+    /// cost overflowed from a finite `A[L]`, described by its largest entry.
     pub(super) fn non_finite_cost_culprit(&self, cost: f64) -> String {
         if let Some(culprit) = self.first_non_finite_activation() {
             return format!("{culprit} in the forward pass; the cost is {cost}");
@@ -30,7 +30,7 @@ impl<F: Float> Network<F> {
         format!("the cost is {cost}: it overflowed from a finite {culprit} in the forward pass")
     }
 
-    /// The first of Z[1], A[1], …, Z[L], A[L] (as cached by the last forward pass) holding NaN
+    /// The first of `Z[1]`, `A[1]`, …, `Z[L]`, `A[L]` (as cached by the last forward pass) holding NaN
     /// or ±inf, described.
     pub(crate) fn first_non_finite_activation(&self) -> Option<String> {
         self.layers().iter().enumerate().find_map(|(i, layer)| {
@@ -39,8 +39,8 @@ impl<F: Float> Network<F> {
         })
     }
 
-    /// The first of dZ\[L\], dW\[L\], db\[L\], dA\[L−1\], dZ\[L−1\], …, db\[1\] (the order
-    /// backpropagation computes them) holding NaN or ±inf, described; dW\[1\] only with
+    /// The first of `dZ[L]`, `dW[L]`, `db[L]`, `dA[L−1]`, `dZ[L−1]`, …, `db[1]` (the order
+    /// backpropagation computes them) holding NaN or ±inf, described; `dW[1]` only with
     /// `first_dw`.
     pub(super) fn first_non_finite_gradient(&self, first_dw: bool) -> Option<String> {
         self.layers().iter().enumerate().rev().find_map(|(i, layer)| {
@@ -58,7 +58,7 @@ impl<F: Float> Network<F> {
         })
     }
 
-    /// The first of W\[1\], b\[1\], …, W\[L\], b\[L\] holding NaN or ±inf, described; W\[1\]
+    /// The first of `W[1]`, `b[1]`, …, `W[L]`, `b[L]` holding NaN or ±inf, described; `W[1]`
     /// only with `first_w`.
     pub(super) fn first_non_finite_parameter(&self, first_w: bool) -> Option<String> {
         self.layers().iter().enumerate().find_map(|(i, layer)| {

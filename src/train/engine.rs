@@ -127,7 +127,7 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
     Ok(cost)
 }
 
-/// A copy of every W\[l\], b\[l\] (buffers allocated once), to go back to when an update
+/// A copy of every `W[l]`, `b[l]` (buffers allocated once), to go back to when an update
 /// overflows a parameter.
 struct Checkpoint<F> {
     parameters: Vec<(Array2<F>, Array2<F>)>,

@@ -52,7 +52,7 @@ impl<F: Float> Network<F> {
     /// that sees every [`Record`] as it is made.
     ///
     /// # Shapes
-    /// `x` is (n_x, m), `y` is (n\[L\], m); a validation set has the same number of rows.
+    /// `x` is (n_x, m), `y` is `(n[L], m)`; a validation set has the same number of rows.
     ///
     /// # Errors
     /// Input errors as [`Network::cost`], in the training and the validation set (checked once,
@@ -121,7 +121,7 @@ impl<F: Float> Network<F> {
     /// Returns the cost of the forward pass (before the update).
     ///
     /// # Shapes
-    /// `x` is (n_x, m), `y` is (n[L], m).
+    /// `x` is (n_x, m), `y` is `(n[L], m)`.
     ///
     /// # Errors
     /// Input errors as [`Network::cost`]; [`Error::Diverged`](crate::Error::Diverged) (with iteration 0) when the cost or

@@ -22,7 +22,7 @@ use crate::{Activation, Cost, Float, GradientDescent, LearningRateSchedule, Netw
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TrainingPath {
-    /// Batch gradient descent with Z\[1\] updated through the Gram matrix XᵀX (see
+    /// Batch gradient descent with `Z[1]` updated through the Gram matrix XᵀX (see
     /// [`TrainConfig::gram`](crate::TrainConfig::gram)).
     GramForm,
     /// Logistic regression with one fused pass over X per iteration (dW, the update and the
@@ -84,7 +84,7 @@ impl fmt::Display for Plan {
 }
 
 /// Whether the Gram form is the cheaper one for X of shape (n_x, m): m ≤ n_x / 4 (a step
-/// costs n\[1\]·m² against 2·n\[1\]·n_x·m), and G small (at most 2048², 32 MB in f64).
+/// costs `n[1]`·m² against 2·`n[1]`·n_x·m), and G small (at most 2048², 32 MB in f64).
 pub(super) fn gram_pays(n_x: usize, m: usize) -> bool {
     m <= 2048 && m.saturating_mul(4) <= n_x
 }

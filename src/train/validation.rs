@@ -33,7 +33,7 @@ pub struct Validation<'a, F> {
 }
 
 impl<'a, F: Float> Validation<'a, F> {
-    /// A validation set X (n_x, m_valid), Y (n[L], m_valid), without early stopping.
+    /// A validation set X (n_x, m_valid), Y `(n[L], m_valid)`, without early stopping.
     pub fn new<S, T>(x: &'a ArrayBase<S, Ix2>, y: &'a ArrayBase<T, Ix2>) -> Self
     where
         S: Data<Elem = F>,
@@ -64,7 +64,7 @@ impl<'a, F: Float> Validation<'a, F> {
     }
 }
 
-/// (W[l], b[l]) of every layer.
+/// `(W[l], b[l])` of every layer.
 type Parameters<F> = Vec<(Array2<F>, Array2<F>)>;
 
 /// Remembers the parameters of the epoch with the lowest validation cost.

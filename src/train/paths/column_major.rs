@@ -1,6 +1,6 @@
 //! A column-major copy of X for full-batch training.
 //!
-//! The first layer's two products read X: Z\[1\] = W\[1\]·X and dW\[1\] = (1/m) dZ\[1\]·Xᵀ. When X
+//! The first layer's two products read X: `Z[1]` = `W[1]`·X and `dW[1]` = (1/m) `dZ[1]`·Xᵀ. When X
 //! is tall (n_x > m, like the cat pictures: 12288 × 209), both run faster on a column-major copy
 //! (each example contiguous): the product kernels then take the dot-product form instead of
 //! packing panels of X again at every call. X does not change between iterations, so the copy

@@ -2,8 +2,8 @@
 //! next to the features (m ≤ n_x / 4, like the cat pictures: 209 × 12288). See
 //! [`TrainConfig::gram`](crate::TrainConfig::gram).
 //!
-//! Every update of W[1] is a combination of the examples, W[1] := W[1] − (α/m) dZ[1] Xᵀ, so
-//! the next Z[1] = W[1] X + b[1] follows from this one through the m × m Gram matrix
+//! Every update of `W[1]` is a combination of the examples, `W[1]` := `W[1]` − (α/m) `dZ[1]` Xᵀ, so
+//! the next `Z[1]` = `W[1]` X + `b[1]` follows from this one through the m × m Gram matrix
 //! G = XᵀX, computed once:
 //!
 //! ```text
@@ -11,11 +11,11 @@
 //! W[1]_T     = W[1]_0 − (α/m) (dZ[1]_0 + dZ[1]_1 + … + dZ[1]_{T−1}) Xᵀ
 //! ```
 //!
-//! A step then costs n[1]·m² multiply-adds for the first layer instead of 2·n[1]·n_x·m (for
+//! A step then costs `n[1]`·m² multiply-adds for the first layer instead of 2·`n[1]`·n_x·m (for
 //! the cat data 59 times fewer, and none of them on X); the other layers train as usual, and
-//! W[1] is formed once at the end. These are the iterates of the textbook loop up to rounding:
+//! `W[1]` is formed once at the end. These are the iterates of the textbook loop up to rounding:
 //! same costs, caches and parameters (the gram and looped-vs-vectorized tests compare them with
-//! step-by-step training). The sum of the dZ[1] is kept in f64 so that an
+//! step-by-step training). The sum of the `dZ[1]` is kept in f64 so that an
 //! f32 run does not lose it to rounding.
 
 use ndarray::{Array2, ArrayView2, Zip};
@@ -24,7 +24,7 @@ use super::Step;
 use crate::linalg::product;
 use crate::{Float, Network, Optimizer};
 
-/// The state of the Gram form: G = XᵀX, the running sum of dZ\[1\], and b\[1\] before the update.
+/// The state of the Gram form: G = XᵀX, the running sum of `dZ[1]`, and `b[1]` before the update.
 pub(in crate::train) struct GramForm<'a, F> {
     x: ArrayView2<'a, F>,
     y: ArrayView2<'a, F>,
@@ -32,17 +32,17 @@ pub(in crate::train) struct GramForm<'a, F> {
     alpha: F,
     inv_m: F,
     gram: Array2<F>,
-    /// Σ dZ\[1\] over the steps taken, in f64 so that an f32 run does not lose it to rounding.
+    /// Σ `dZ[1]` over the steps taken, in f64 so that an f32 run does not lose it to rounding.
     dz_sum: Array2<f64>,
     /// `dz_sum` at the engine's last checkpoint.
     dz_sum_checkpoint: Array2<f64>,
     b_before: Array2<F>,
-    /// Steps left, counting the current one: the last one skips the update of Z\[1\].
+    /// Steps left, counting the current one: the last one skips the update of `Z[1]`.
     steps_left: usize,
 }
 
 impl<'a, F: Float> GramForm<'a, F> {
-    /// Computes Z\[1\] = W\[1\] X + b\[1\] and G = XᵀX for `steps` steps at learning rate α.
+    /// Computes `Z[1]` = `W[1]` X + `b[1]` and G = XᵀX for `steps` steps at learning rate α.
     pub(in crate::train) fn new(
         net: &mut Network<F>,
         x: ArrayView2<'a, F>,
@@ -79,13 +79,13 @@ impl<F: Float> Step<F> for GramForm<'_, F> {
         net.cached_cost(self.y).as_f64()
     }
 
-    /// dZ\[L\] down to dZ\[1\] and db\[1\]; dW\[1\] is never formed in the loop.
+    /// `dZ[L]` down to `dZ[1]` and `db[1]`; `dW[1]` is never formed in the loop.
     fn backward(&mut self, net: &mut Network<F>) {
         net.backward_to_first_dz(self.y);
         net.layers_mut()[0].bias_gradient_from_dz();
     }
 
-    /// θ := θ − α dθ for every parameter but W\[1\], then Z\[1\] := Z\[1\] − (α/m) dZ\[1\] G + Δb\[1\].
+    /// θ := θ − α dθ for every parameter but `W[1]`, then `Z[1]` := `Z[1]` − (α/m) `dZ[1]` G + Δ`b[1]`.
     fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, _optimizer: &mut O) {
         self.b_before.assign(&net.layers()[0].b());
         for (i, layer) in net.layers_mut().iter_mut().enumerate() {
@@ -117,8 +117,8 @@ impl<F: Float> Step<F> for GramForm<'_, F> {
         }
     }
 
-    /// The checkpoint's W\[1\] is the W\[1\] training started from (it is formed only in
-    /// `finish`): keep the sum of the dZ\[1\] that goes with it.
+    /// The checkpoint's `W[1]` is the `W[1]` training started from (it is formed only in
+    /// `finish`): keep the sum of the `dZ[1]` that goes with it.
     fn checkpoint(&mut self) {
         self.dz_sum_checkpoint.assign(&self.dz_sum);
     }
@@ -127,7 +127,7 @@ impl<F: Float> Step<F> for GramForm<'_, F> {
         self.dz_sum.assign(&self.dz_sum_checkpoint);
     }
 
-    /// W\[1\] := W\[1\] − (α/m) (Σ dZ\[1\]) Xᵀ over the steps taken, and dW\[1\] of the last one.
+    /// `W[1]` := `W[1]` − (α/m) `(Σ dZ[1])` Xᵀ over the steps taken, and `dW[1]` of the last one.
     fn finish(&mut self, net: &mut Network<F>) {
         let m = self.x.ncols();
         let parts = net.layers_mut()[0].parts_mut(m);

@@ -20,8 +20,8 @@ pub(super) use textbook::Textbook;
 
 /// One way to run an iteration.
 pub(super) trait Step<F: Float> {
-    /// Whether W\[1\] and dW\[1\] change at every iteration. The Gram form updates Z\[1\]
-    /// instead and forms W\[1\] in [`Step::finish`], so the checks between iterations skip them.
+    /// Whether `W[1]` and `dW[1]` change at every iteration. The Gram form updates `Z[1]`
+    /// instead and forms `W[1]` in [`Step::finish`], so the checks between iterations skip them.
     const FIRST_WEIGHTS_EVERY_STEP: bool = true;
 
     /// Whether the gradients are computed inside [`Step::update`] (the fused logistic pass
