@@ -138,6 +138,7 @@ fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>, gram: bool) -> Res
     }
     let train_accuracy = net.accuracy(&train.x, &train.y)?;
     let test_accuracy = net.accuracy(&test.x, &test.y)?;
+    println!("training path: {}", history.plan);
     println!("train accuracy: {:.2} %", 100.0 * train_accuracy);
     println!("test accuracy:  {:.2} %", 100.0 * test_accuracy);
 

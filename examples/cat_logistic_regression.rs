@@ -67,6 +67,7 @@ fn train<F: Float>(gram: bool) -> Result<(), Box<dyn std::error::Error>> {
     let seconds = start.elapsed().as_secs_f64();
     let train_accuracy = net.accuracy(&train.x, &train.y)?;
     let test_accuracy = net.accuracy(&test.x, &test.y)?;
+    println!("training path: {}", history.plan);
     println!("train accuracy: {:.2} %", 100.0 * train_accuracy);
     println!("test accuracy:  {:.2} %", 100.0 * test_accuracy);
 
