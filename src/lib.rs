@@ -46,11 +46,12 @@ pub mod plot;
 pub mod progress;
 pub mod search;
 #[cfg(feature = "csv")]
-mod tabular_model;
+pub mod tabular;
 mod train;
 
 pub use activation::{Activation, CustomActivation};
 pub use cost::{Cost, binary_cross_entropy_with_logits};
+pub use data::{CrossValidation, cross_validate};
 pub use error::{Error, Result};
 pub use float::Float;
 pub use gradcheck::{GradientCheck, gradient_check};
@@ -63,7 +64,7 @@ pub use optimizer::{
     RmsProp, RmsPropConfig,
 };
 #[cfg(feature = "csv")]
-pub use tabular_model::{CrossValidation, TabularModel, cross_validate};
+pub use tabular::TabularModel;
 pub use train::{Diagnostics, EpochRecord, History, LayerDiagnostics, Record, TrainConfig, Validation};
 
 /// The README's code blocks, compiled and run as doctests.
