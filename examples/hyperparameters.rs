@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use ndnet::search::{self, SearchOptimizer, SearchSpace, TrialTable};
-use ndnet::{Activation, Initializer, data};
+use ndnet::{Activation, Initializer, Validation, data};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -58,14 +58,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         space.initializer
     );
     let start = Instant::now();
-    let trials = search::search(
-        &space,
-        &split.x_train,
-        &split.y_train,
-        &split.x_test,
-        &split.y_test,
-        &mut rng,
-    )?;
+    let validation = Validation::new(&split.x_test, &split.y_test);
+    let trials = search::search(&space, &split.x_train, &split.y_train, &validation, &mut rng)?;
     let seconds = start.elapsed().as_secs_f64();
     print!("{}", TrialTable(&trials));
     let diverged = trials.iter().filter(|t| t.diverged).count();

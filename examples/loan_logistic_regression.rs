@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use ndnet::TabularModel;
 use ndnet::data::require_file;
-use ndnet::data::tabular::{Table, TabularConfig};
+use ndnet::tabular::{Table, TabularConfig};
 use rand::SeedableRng;
 
 const LEARNING_RATE: f64 = 0.1;

@@ -74,7 +74,7 @@ pub fn fuzz_model(data: &[u8]) {
 
 /// The CSV loader, then fitting and applying the preprocessing with the last column as target.
 pub fn fuzz_csv(data: &[u8]) {
-    use ndnet::data::tabular::{Table, TabularConfig};
+    use ndnet::tabular::{Table, TabularConfig};
     let Ok(table) = Table::from_reader(data, "fuzz.csv") else { return };
     let (Some(target), Some(first)) = (table.headers().last(), table.rows().first()) else { return };
     let positive = first.last().cloned().unwrap_or_default();

@@ -184,6 +184,14 @@ impl Error {
         }
     }
 
+    /// Builds an [`Error::InvalidArgument`] naming `argument`.
+    pub(crate) fn invalid_argument(argument: &'static str, message: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            argument,
+            message: message.into(),
+        }
+    }
+
     /// Builds an [`Error::Io`] for `path`.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

@@ -14,7 +14,7 @@
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
 
-use ndarray::{LinalgScalar, ScalarOperand};
+use ndarray::{ArrayView2, ArrayViewMut2, LinalgScalar, ScalarOperand};
 
 /// A floating-point element type ndnet computes in: implemented for `f32` and `f64`.
 ///
@@ -41,7 +41,7 @@ pub trait Float:
     + Sum
     + Send
     + Sync
-    + crate::linalg::Kernels
+    + Kernels
     + 'static
 {
     /// Converts an `f64` (a hyperparameter or a constant) into this type, rounding to nearest.
@@ -70,4 +70,27 @@ impl Float for f64 {
         self
     }
     const NAME: &'static str = "f64";
+}
+
+/// C = α A·B + β C on views whose layouts the kernel accepts (see [`Kernels`]).
+pub type BlockFn<F> = fn(F, ArrayView2<F>, ArrayView2<F>, F, ArrayViewMut2<F>);
+
+/// The fused logistic-regression pass over rows of X (contiguous rows):
+/// `(x, dz, 1/m, α, w, dw, z_part)`, see `crate::train::logistic_fast`.
+pub type LogisticPassFn<F> = fn(ArrayView2<F>, &[F], F, F, &mut [F], &mut [F], &mut [F]);
+
+/// The SIMD kernels of an element type, if this CPU has them: the link through which generic
+/// code reaches the `f32` or `f64` kernels without casts (a supertrait of [`Float`]).
+///
+/// Sealed: the trait lives in a private module, so only ndnet implements it (for `f32` and
+/// `f64`, in `linalg/kernel.rs`, beside the kernels).
+pub trait Kernels: Sized {
+    /// The broadcast kernel (C = α A·B + β C, B with unit column stride, any strides for A
+    /// and C) and its register tile width in columns, or `None` without AVX2 + FMA.
+    fn broadcast() -> Option<(BlockFn<Self>, usize)>;
+    /// The dot kernel (C = α A·Bᵗᵀ + β C, A and `bt` with unit column stride, any strides for
+    /// C), or `None` without AVX2 + FMA.
+    fn dot() -> Option<BlockFn<Self>>;
+    /// The fused logistic-regression pass, or `None` without AVX2 + FMA.
+    fn logistic_pass() -> Option<LogisticPassFn<Self>>;
 }

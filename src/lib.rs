@@ -49,11 +49,12 @@ pub mod plot;
 pub mod progress;
 pub mod search;
 #[cfg(feature = "csv")]
-mod tabular_model;
+pub mod tabular;
 mod train;
 
 pub use activation::{Activation, CustomActivation};
 pub use cost::{Cost, binary_cross_entropy_with_logits};
+pub use data::{CrossValidation, cross_validate};
 pub use error::{Error, Result};
 pub use float::Float;
 pub use gradcheck::{GradientCheck, gradient_check};
@@ -66,7 +67,7 @@ pub use optimizer::{
     ParamKind, RmsProp, RmsPropConfig,
 };
 #[cfg(feature = "csv")]
-pub use tabular_model::{CrossValidation, TabularModel, cross_validate};
+pub use tabular::TabularModel;
 pub use train::{
     Diagnostics, EpochRecord, FitOptions, History, LayerDiagnostics, Plan, Record, TrainConfig, TrainLength,
     TrainingPath, Validation,

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use ndnet::data::tabular::{Table, TabularConfig};
+use ndnet::tabular::{Table, TabularConfig};
 
 fn loan_file(name: &str) -> PathBuf {
     let dir = std::env::var("NDNET_DATA").unwrap_or_else(|_| "data".to_owned());

@@ -188,7 +188,7 @@ fn relu_network_with_z_of_1e16_is_finite() {
 
 #[cfg(feature = "csv")]
 mod csv {
-    use ndnet::data::tabular::{Table, TabularConfig};
+    use ndnet::tabular::{Table, TabularConfig};
 
     fn transform(text: &str) -> ndarray::Array2<f64> {
         let table = Table::from_reader(text.as_bytes(), "extreme.csv").unwrap();

@@ -170,8 +170,8 @@ fn fuzz_csv_loader() {
         "a;b\n1;2\n",
         "a,b,c\n1,2\n3,4,5,6\n",
     ];
-    let table = ndnet::data::tabular::Table::from_reader(seeds[0].as_bytes(), "seed.csv").expect("a valid seed");
-    ndnet::data::tabular::TabularConfig::new("approved", "Y")
+    let table = ndnet::tabular::Table::from_reader(seeds[0].as_bytes(), "seed.csv").expect("a valid seed");
+    ndnet::tabular::TabularConfig::new("approved", "Y")
         .id_column("id")
         .fit(&table)
         .expect("a valid seed");

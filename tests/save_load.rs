@@ -137,7 +137,7 @@ fn saved_model_without_preprocessing_round_trips() {
 #[cfg(feature = "csv")]
 mod with_preprocessing {
     use super::*;
-    use ndnet::data::tabular::{Table, TabularConfig};
+    use ndnet::tabular::{Table, TabularConfig};
 
     const CSV: &str = "id,income,area,ok\na1,1000,Urban,Y\na2,3000,Rural,N\na3,,Urban,Y\na4,2500,Semiurban,N\n";
 

@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use ndarray::{ArrayBase, Data, Ix2};
 
-use super::split::invalid;
-use crate::{Float, Result};
+use crate::{Error, Float, Result};
 
 /// The class of every example of Y, for stratifying: Y (1, m) must hold class indices
 /// 0, 1, 2, … (0/1 for binary labels); for one-hot Y (C, m) the class is the row of each
@@ -26,9 +25,9 @@ use crate::{Float, Result};
 /// assert!(class_indices(&array![[0.5]]).is_err());
 /// ```
 pub fn class_indices<F: Float, S: Data<Elem = F>>(y: &ArrayBase<S, Ix2>) -> Result<Vec<usize>> {
-    let bad = |j: usize, v: F, what: &str| invalid("y", format!("column {j} holds {v}; {what}"));
+    let bad = |j: usize, v: F, what: &str| Error::invalid_argument("y", format!("column {j} holds {v}; {what}"));
     match y.nrows() {
-        0 => Err(invalid(
+        0 => Err(Error::invalid_argument(
             "y",
             "Y has no rows; labels are (1, m) or one-hot (C, m)".to_owned(),
         )),

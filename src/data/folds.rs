@@ -15,8 +15,7 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 use super::classes::class_groups;
-use super::split::invalid;
-use crate::Result;
+use crate::{Error, Result};
 
 /// Splits the indices 0..m into `k` folds at random and returns, for each fold, the pair
 /// (training indices, validation indices), both sorted.
@@ -44,15 +43,21 @@ pub fn k_fold_indices<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Result<Vec<(Vec<usize>, Vec<usize>)>> {
     if k < 2 {
-        return Err(invalid("k", format!("k = {k} folds; at least 2 are needed")));
+        return Err(Error::invalid_argument(
+            "k",
+            format!("k = {k} folds; at least 2 are needed"),
+        ));
     }
     if k > m {
-        return Err(invalid("k", format!("k = {k} folds but only m = {m} examples")));
+        return Err(Error::invalid_argument(
+            "k",
+            format!("k = {k} folds but only m = {m} examples"),
+        ));
     }
     let mut order = Vec::with_capacity(m);
     match stratify {
         Some(labels) if labels.len() != m => {
-            return Err(invalid(
+            return Err(Error::invalid_argument(
                 "stratify",
                 format!("{} labels for m = {m} examples", labels.len()),
             ));

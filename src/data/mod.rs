@@ -1,5 +1,5 @@
-//! Data: layout conversions, generated data sets, seeded train/test splits and k-fold indices,
-//! and (behind features) file loaders such as `tabular` (feature `csv`).
+//! Data: layout conversions, generated data sets, seeded train/test splits, k-fold indices and
+//! cross-validation, and (behind features) file loaders.
 //!
 //! ndnet follows the course: **one example per column**. X is (n_x, m), Y is (1, m).
 //! Most files hold one example per row; [`from_rows`] turns such a matrix around.
@@ -20,6 +20,7 @@
 //! | `mnist` | `load_mnist` | MNIST's IDX files, gzip or plain | `Mnist` |
 //! | `image` | `load_image` | one PNG/JPEG picture | a column (h·w·3, 1) |
 //! | `image` | `load_image_folder` | one sub-folder of pictures per class | [`ImageDataset`] |
+//! | `csv` | `ndnet::tabular::Table::from_path` | a CSV file with a header | `Table`; X, Y via `TabularConfig` |
 //!
 //! Labels of many classes become binary or one-hot label matrices with [`one_vs_rest`] and
 //! [`one_hot`].
@@ -60,12 +61,12 @@ mod mnist;
 pub use mnist::{Mnist, load_mnist, read_idx_images, read_idx_labels};
 
 mod classes;
+mod cross_validation;
 mod folds;
 mod split;
-#[cfg(feature = "csv")]
-pub mod tabular;
 
 pub use classes::class_indices;
+pub use cross_validation::{CrossValidation, cross_validate};
 pub use folds::k_fold_indices;
 pub use split::{Split, select_columns, train_test_split};
 

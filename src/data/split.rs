@@ -97,13 +97,13 @@ where
         Some(m),
     )?;
     if !(test_fraction > 0.0 && test_fraction < 1.0) {
-        return Err(invalid(
+        return Err(Error::invalid_argument(
             "test_fraction",
             format!("{test_fraction} must be strictly between 0 and 1"),
         ));
     }
     if m < 2 {
-        return Err(invalid(
+        return Err(Error::invalid_argument(
             "x",
             format!("m = {m} examples cannot be split; at least 2 are needed"),
         ));
@@ -151,7 +151,7 @@ where
 /// ```
 pub fn select_columns<F: Clone, S: Data<Elem = F>>(x: &ArrayBase<S, Ix2>, indices: &[usize]) -> Result<Array2<F>> {
     if let Some(&bad) = indices.iter().find(|&&i| i >= x.ncols()) {
-        return Err(invalid(
+        return Err(Error::invalid_argument(
             "indices",
             format!("column {bad} is out of range: the matrix has {} columns", x.ncols()),
         ));
@@ -177,10 +177,6 @@ fn quotas(sizes: &[usize], total: usize) -> Vec<usize> {
         }
     }
     quotas
-}
-
-pub(crate) fn invalid(argument: &'static str, message: String) -> Error {
-    Error::InvalidArgument { argument, message }
 }
 
 #[cfg(test)]

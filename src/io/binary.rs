@@ -22,7 +22,7 @@
 use std::path::Path;
 
 use super::document::{self, FORMAT_VERSION};
-use super::reader::Reader;
+use super::reader::{Reader, float_size};
 use crate::{Error, Float, Network, Result};
 
 const MAGIC: &[u8; 8] = b"NDNETMDL";
@@ -139,10 +139,6 @@ pub(super) fn decode<F: Float>(path: &Path, bytes: &[u8]) -> Result<(Network<F>,
         return Err(error(format!("{} unexpected bytes after the content", r.remaining())));
     }
     Ok((document::network(path, cost, parameters, &activations)?, preprocessing))
-}
-
-pub(super) fn float_size<F: Float>() -> usize {
-    if F::NAME == "f32" { 4 } else { 8 }
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {

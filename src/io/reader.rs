@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use super::binary::float_size;
 use super::document;
 use crate::{Error, Float, Result};
 
@@ -96,4 +95,9 @@ impl<'a> Reader<'a> {
         };
         document::matrix(self.path, what, [rows, cols], data)
     }
+}
+
+/// Bytes per stored float: 4 for `f32`, 8 for `f64`.
+pub(super) fn float_size<F: Float>() -> usize {
+    if F::NAME == "f32" { 4 } else { 8 }
 }

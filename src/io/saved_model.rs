@@ -3,7 +3,7 @@
 use std::path::Path;
 
 #[cfg(feature = "csv")]
-use crate::data::tabular::FittedPreprocessing;
+use crate::tabular::FittedPreprocessing;
 use crate::{Error, Float, Network, Result};
 
 use super::{BYTES, JSON_STRING, atomic, binary, json, read_bytes, read_text};
@@ -44,7 +44,7 @@ impl<F: Float> SavedModel<F> {
     /// The same model with the tabular preprocessing its network was trained after.
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// use ndnet::io::SavedModel;
     /// let table = Table::from_reader("income,area,ok\n1000,Urban,Y\n3000,Rural,N\n".as_bytes(), "t.csv")?;
     /// let fitted = TabularConfig::new("ok", "Y").fit(&table)?;

@@ -1,29 +1,7 @@
-//! The sealed link from an element type to its SIMD kernels ([`Kernels`], a supertrait of
-//! [`crate::Float`]), so that generic code reaches the `f32` or `f64` kernels without casts.
+//! The implementations of the sealed [`Kernels`] link (a supertrait of [`crate::Float`], defined
+//! beside it) for `f32` and `f64`: the SIMD kernels of `linalg::x86` when this CPU has them.
 
-use ndarray::{ArrayView2, ArrayViewMut2};
-
-/// C = α A·B + β C on views whose layouts the kernel accepts (see [`Kernels`]).
-pub type BlockFn<F> = fn(F, ArrayView2<F>, ArrayView2<F>, F, ArrayViewMut2<F>);
-
-/// The fused logistic-regression pass over rows of X (contiguous rows):
-/// `(x, dz, 1/m, α, w, dw, z_part)`, see `crate::train::logistic_fast`.
-pub type LogisticPassFn<F> = fn(ArrayView2<F>, &[F], F, F, &mut [F], &mut [F], &mut [F]);
-
-/// The SIMD kernels of an element type, if this CPU has them.
-///
-/// Sealed: the trait lives in a private module, so only ndnet implements it (for `f32` and
-/// `f64`).
-pub trait Kernels: Sized {
-    /// The broadcast kernel (C = α A·B + β C, B with unit column stride, any strides for A
-    /// and C) and its register tile width in columns, or `None` without AVX2 + FMA.
-    fn broadcast() -> Option<(BlockFn<Self>, usize)>;
-    /// The dot kernel (C = α A·Bᵗᵀ + β C, A and `bt` with unit column stride, any strides for
-    /// C), or `None` without AVX2 + FMA.
-    fn dot() -> Option<BlockFn<Self>>;
-    /// The fused logistic-regression pass, or `None` without AVX2 + FMA.
-    fn logistic_pass() -> Option<LogisticPassFn<Self>>;
-}
+use crate::float::{BlockFn, Kernels, LogisticPassFn};
 
 #[cfg(target_arch = "x86_64")]
 mod imp {

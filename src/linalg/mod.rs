@@ -23,7 +23,6 @@ mod x86;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
-pub(crate) use kernel::Kernels;
 pub use threads::{num_threads, set_num_threads};
 
 use crate::{Float, Result, check};

@@ -7,6 +7,7 @@ use rand_distr::{Distribution, Uniform};
 
 use super::*;
 use crate::Error;
+use crate::float::Kernels;
 
 fn random<F: Float>(shape: (usize, usize), rng: &mut StdRng) -> Array2<F> {
     let u = Uniform::new(-1.0, 1.0).expect("a valid range");

@@ -5,7 +5,7 @@ use rand::rngs::StdRng;
 use std::cmp::Ordering;
 
 use super::*;
-use crate::{Activation, Initializer, data};
+use crate::{Activation, Initializer, Validation, data};
 
 fn tiny_space() -> SearchSpace {
     SearchSpace {
@@ -20,7 +20,14 @@ fn tiny_space() -> SearchSpace {
 #[test]
 fn every_combination_is_tried_and_ranked_best_first() {
     let (x, y) = data::xor::<f64>();
-    let trials = search(&tiny_space(), &x, &y, &x, &y, &mut StdRng::seed_from_u64(3)).unwrap();
+    let trials = search(
+        &tiny_space(),
+        &x,
+        &y,
+        &Validation::new(&x, &y),
+        &mut StdRng::seed_from_u64(3),
+    )
+    .unwrap();
     assert_eq!(trials.len(), 8);
     for pair in trials.windows(2) {
         assert_ne!(pair[0].rank(&pair[1]), Ordering::Greater, "{pair:?} out of order");
@@ -50,8 +57,8 @@ fn the_same_seed_gives_the_same_ranking() {
         iterations: 200,
         ..tiny_space()
     };
-    let a = search(&space, &x, &y, &x, &y, &mut StdRng::seed_from_u64(9)).unwrap();
-    let b = search(&space, &x, &y, &x, &y, &mut StdRng::seed_from_u64(9)).unwrap();
+    let a = search(&space, &x, &y, &Validation::new(&x, &y), &mut StdRng::seed_from_u64(9)).unwrap();
+    let b = search(&space, &x, &y, &Validation::new(&x, &y), &mut StdRng::seed_from_u64(9)).unwrap();
     assert_eq!(a, b);
 }
 
@@ -91,7 +98,7 @@ fn a_diverging_run_is_a_trial_not_an_error() {
         iterations: 50,
         ..SearchSpace::default()
     };
-    let trials = search(&space, &x, &y, &x, &y, &mut StdRng::seed_from_u64(0)).unwrap();
+    let trials = search(&space, &x, &y, &Validation::new(&x, &y), &mut StdRng::seed_from_u64(0)).unwrap();
     assert_eq!(trials.len(), 2);
     assert!(!trials[0].diverged);
     assert_eq!(trials[0].learning_rate, 0.1);
@@ -150,7 +157,7 @@ fn a_bad_space_is_rejected_with_the_field_named() {
         ),
     ];
     for (space, named) in cases {
-        let err = search(&space, &x, &y, &x, &y, &mut StdRng::seed_from_u64(0)).unwrap_err();
+        let err = search(&space, &x, &y, &Validation::new(&x, &y), &mut StdRng::seed_from_u64(0)).unwrap_err();
         assert!(err.to_string().contains(named), "{err} should name {named}");
     }
 }
@@ -163,7 +170,14 @@ fn a_validation_set_of_the_wrong_shape_is_an_error() {
         ..tiny_space()
     };
     let x_rows = x.t().to_owned(); // (4, 2): one example per row
-    let err = search(&space, &x, &y, &x_rows, &y, &mut StdRng::seed_from_u64(0)).unwrap_err();
+    let err = search(
+        &space,
+        &x,
+        &y,
+        &Validation::new(&x_rows, &y),
+        &mut StdRng::seed_from_u64(0),
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::Shape { .. }), "{err}");
 }
 
@@ -185,7 +199,7 @@ fn optimizers_l2_and_batch_sizes_are_searched() {
         batch_sizes: vec![None, Some(50)],
         ..SearchSpace::default()
     };
-    let trials = search(&space, &x, &y, &x, &y, &mut rng).unwrap();
+    let trials = search(&space, &x, &y, &Validation::new(&x, &y), &mut rng).unwrap();
     assert_eq!(trials.len(), 12);
     for optimizer in &space.optimizers {
         assert_eq!(trials.iter().filter(|t| t.optimizer == *optimizer).count(), 4);

@@ -59,7 +59,7 @@ impl<'a, F: Float> Validation<'a, F> {
     }
 
     /// (cost, accuracy) of the network on this set.
-    pub(super) fn evaluate(&self, net: &Network<F>) -> Result<(f64, f64)> {
+    pub(crate) fn evaluate(&self, net: &Network<F>) -> Result<(f64, f64)> {
         Ok((net.cost(&self.x, &self.y)?.as_f64(), net.accuracy(&self.x, &self.y)?))
     }
 }

@@ -8,7 +8,7 @@ use crate::{Error, Result};
 /// How one input column was fitted, and so how it becomes features of X.
 ///
 /// ```
-/// use ndnet::data::tabular::{ColumnEncoding, Table, TabularConfig};
+/// use ndnet::tabular::{ColumnEncoding, Table, TabularConfig};
 ///
 /// let t = Table::from_reader("x,y\n1,Y\n,N\n5,Y\n".as_bytes(), "t.csv").unwrap();
 /// let fitted = TabularConfig::new("y", "Y").fit(&t).unwrap();
@@ -30,7 +30,7 @@ pub struct FittedColumn {
 /// The statistics a feature column was fitted with.
 ///
 /// ```
-/// use ndnet::data::tabular::ColumnEncoding;
+/// use ndnet::tabular::ColumnEncoding;
 /// let e = ColumnEncoding::Categorical { categories: vec!["a".into(), "b".into()], mode: "a".into() };
 /// assert_eq!(e.n_features(), 2);
 /// ```
@@ -60,7 +60,7 @@ impl ColumnEncoding {
     /// The number of features (rows of X) this column produces.
     ///
     /// ```
-    /// use ndnet::data::tabular::ColumnEncoding;
+    /// use ndnet::tabular::ColumnEncoding;
     /// let e = ColumnEncoding::Numeric { median: 0.0, mean: 0.0, std: 1.0 };
     /// assert_eq!(e.n_features(), 1);
     /// ```

@@ -1,10 +1,11 @@
 //! [`TabularModel`] (feature `csv`): a trained [`Network`] together with the preprocessing
 //! fitted on its training rows, so that new CSV rows are imputed, encoded and scaled exactly
-//! as the training rows were; [`cross_validate`] scores it by k-fold cross-validation.
+//! as the training rows were; [`TabularModel::cross_validate_logistic_regression`] scores a
+//! logistic regression by k-fold cross-validation.
 //!
 //! ```
 //! use ndnet::TabularModel;
-//! use ndnet::data::tabular::{Table, TabularConfig};
+//! use ndnet::tabular::{Table, TabularConfig};
 //!
 //! let train = "id,income,area,ok\n\
 //!              a1,9000,Urban,Y\n\
@@ -22,12 +23,11 @@
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
-use crate::data::tabular::{FittedPreprocessing, Table, TabularConfig};
+use crate::tabular::{FittedPreprocessing, Table, TabularConfig};
 use crate::{Error, Float, GradientDescent, History, Network, Optimizer, Result, TrainConfig};
 
 mod cross_validation;
 mod predict;
-pub use cross_validation::{CrossValidation, cross_validate};
 
 /// A binary classifier for CSV rows: the fitted preprocessing that travels with the trained
 /// network.
@@ -38,7 +38,7 @@ pub use cross_validation::{CrossValidation, cross_validate};
 ///
 /// ```
 /// use ndnet::{Network, TabularModel};
-/// use ndnet::data::tabular::{Table, TabularConfig};
+/// use ndnet::tabular::{Table, TabularConfig};
 ///
 /// let table = Table::from_reader("x,y\n1,Y\n3,N\n".as_bytes(), "t.csv")?;
 /// let preprocessing = TabularConfig::new("y", "Y").fit(&table)?;
@@ -63,7 +63,7 @@ impl<F: Float> TabularModel<F> {
     ///
     /// ```
     /// use ndnet::{Network, TabularModel};
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("x,c,y\n1,a,Y\n3,b,N\n".as_bytes(), "t.csv")?;
     /// let preprocessing = TabularConfig::new("y", "Y").fit(&table)?; // x, c=a, c=b: n_x = 3
     /// assert!(TabularModel::new(preprocessing.clone(), Network::<f64>::logistic_regression(3)?).is_ok());
@@ -94,7 +94,7 @@ impl<F: Float> TabularModel<F> {
     ///
     /// ```
     /// use ndnet::TabularModel;
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
     /// let config = TabularConfig::new("y", "Y");
     /// let (model, history) = TabularModel::<f64>::fit_logistic_regression(&table, &config, 1.0, 100)?;
@@ -120,7 +120,7 @@ impl<F: Float> TabularModel<F> {
     ///
     /// ```
     /// use ndnet::TabularModel;
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
     /// let config = TabularConfig::new("y", "Y");
     /// let (model, _) = TabularModel::<f64>::fit_logistic_regression_rows(&table, &[0, 3], &config, 1.0, 100)?;
@@ -156,7 +156,7 @@ impl<F: Float> TabularModel<F> {
     ///
     /// ```
     /// use ndnet::{Activation, GradientDescent, Initializer, Network, TabularModel, TrainConfig};
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// use rand::SeedableRng;
     ///
     /// let table = Table::from_reader("x,c,y\n1,a,N\n2,b,N\n3,a,Y\n4,b,Y\n".as_bytes(), "t.csv")?;
@@ -185,7 +185,7 @@ impl<F: Float> TabularModel<F> {
     ///
     /// ```
     /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("x,y\n1,N\n3,Y\n1000,Y\n".as_bytes(), "t.csv")?;
     /// let (model, _) = TabularModel::<f64>::fit_rows(&table, &[0, 1], &TabularConfig::new("y", "Y"),
     ///     Network::logistic_regression, &mut GradientDescent::new(1.0)?, &TrainConfig::new(50))?;

@@ -1,4 +1,5 @@
-//! Tabular data (feature `csv`): a CSV file with a header into X (n_x, m) and Y (1, m).
+//! Tabular data (feature `csv`): a CSV file with a header into X (n_x, m) and Y (1, m), and
+//! [`TabularModel`], a network trained on such rows together with their preprocessing.
 //!
 //! Three steps, kept apart so that k-fold cross-validation can fit on training folds only:
 //! 1. [`Table::from_path`] parses the file into text cells (errors name path, line, column);
@@ -9,8 +10,11 @@
 //! 3. [`FittedPreprocessing::transform`] applies them to any table with the same columns —
 //!    the training file, a validation fold, or an unlabelled test file.
 //!
+//! [`TabularModel`] keeps the fitted preprocessing with the trained network, so that new rows
+//! are prepared exactly as the training rows were.
+//!
 //! ```
-//! use ndnet::data::tabular::{Table, TabularConfig};
+//! use ndnet::tabular::{Table, TabularConfig};
 //!
 //! let csv = "Loan_ID,Income,Area,Loan_Status\n\
 //!            LP1,5000,Urban,Y\n\
@@ -30,6 +34,7 @@ mod column;
 mod config;
 mod fit;
 mod fitted;
+mod model;
 mod read;
 mod table;
 mod target;
@@ -38,4 +43,5 @@ mod transform;
 pub use column::{ColumnEncoding, FittedColumn};
 pub use config::{ColumnKind, TabularConfig};
 pub use fitted::FittedPreprocessing;
+pub use model::TabularModel;
 pub use table::Table;

@@ -19,7 +19,7 @@ use crate::{Error, Result};
 ///   [`transform`](FittedPreprocessing::transform) then returns no Y.
 ///
 /// ```
-/// use ndnet::data::tabular::{Table, TabularConfig};
+/// use ndnet::tabular::{Table, TabularConfig};
 ///
 /// let train = "id,income,area,ok\n\
 ///              a1,1000,Urban,Y\n\
@@ -116,7 +116,7 @@ impl FittedPreprocessing {
     /// `table` lacks it.
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("id,x,y\nP1,1,Y\nP2,3,N\n".as_bytes(), "t.csv").unwrap();
     /// let fitted = TabularConfig::new("y", "Y").id_column("id").fit(&t).unwrap();
     /// assert_eq!(fitted.ids(&t).unwrap(), ["P1", "P2"]);
@@ -134,7 +134,7 @@ impl FittedPreprocessing {
     /// features, e.g. `"ApplicantIncome"`, `"Property_Area=Urban"`.
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,c,y\n1,u,1\n2,r,0\n".as_bytes(), "t.csv").unwrap();
     /// let fitted = TabularConfig::new("y", "1").fit(&t).unwrap();
     /// assert_eq!(fitted.feature_names(), ["a", "c=r", "c=u"]);
@@ -146,7 +146,7 @@ impl FittedPreprocessing {
     /// n_x, the number of rows of X.
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,c,y\n1,u,1\n2,r,0\n".as_bytes(), "t.csv").unwrap();
     /// assert_eq!(TabularConfig::new("y", "1").fit(&t).unwrap().n_features(), 3);
     /// ```
@@ -157,7 +157,7 @@ impl FittedPreprocessing {
     /// The fitted feature columns, in file order, with their statistics.
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,y\n1,1\n2,0\n".as_bytes(), "t.csv").unwrap();
     /// assert_eq!(TabularConfig::new("y", "1").fit(&t).unwrap().columns()[0].name, "a");
     /// ```
@@ -168,7 +168,7 @@ impl FittedPreprocessing {
     /// The target column's name.
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,y\n1,1\n2,0\n".as_bytes(), "t.csv").unwrap();
     /// assert_eq!(TabularConfig::new("y", "1").fit(&t).unwrap().target(), "y");
     /// ```
@@ -180,7 +180,7 @@ impl FittedPreprocessing {
     /// label found when fitting for `false` (`None` if fitting saw only positive labels).
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,y\n1,Y\n2,N\n".as_bytes(), "t.csv").unwrap();
     /// let fitted = TabularConfig::new("y", "Y").fit(&t).unwrap();
     /// assert_eq!((fitted.label(true), fitted.label(false)), (Some("Y"), Some("N")));
@@ -197,7 +197,7 @@ impl FittedPreprocessing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::tabular::ColumnKind;
+    use crate::tabular::ColumnKind;
 
     const TRAIN: &str = "id,num,cat,y\n\
                          1,1,b,Y\n\

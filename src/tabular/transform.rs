@@ -17,7 +17,7 @@ impl FittedPreprocessing {
     /// See [`FittedPreprocessing::transform_rows`].
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("x,y\n1,Y\n3,N\n".as_bytes(), "t.csv").unwrap();
     /// let (x, y) = TabularConfig::new("y", "Y").fit(&t).unwrap().transform::<f64>(&t).unwrap();
     /// assert_eq!(x, ndarray::array![[-1.0, 1.0]]); // mean 2, std 1
@@ -39,7 +39,7 @@ impl FittedPreprocessing {
     ///   `table`, a numeric cell is not a number, or a target cell is empty or neither label.
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("x,y\n1,Y\n3,N\n5,N\n".as_bytes(), "t.csv").unwrap();
     /// let fitted = TabularConfig::new("y", "Y").fit_rows(&t, &[0, 1]).unwrap();
     /// let (x, y) = fitted.transform_rows::<f64>(&t, &[2, 0]).unwrap();
@@ -75,7 +75,7 @@ impl FittedPreprocessing {
 
 #[cfg(test)]
 mod tests {
-    use crate::data::tabular::{Table, TabularConfig};
+    use crate::tabular::{Table, TabularConfig};
 
     const TRAIN: &str = "id,num,cat,y\n\
                          1,1,b,Y\n\

@@ -6,7 +6,7 @@
 //! a failure of the search: it is kept as a [`Trial`] with `diverged: true` and ranked last.
 //!
 //! ```
-//! use ndnet::{data, search};
+//! use ndnet::{data, search, Validation};
 //! use rand::SeedableRng;
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(1);
@@ -18,7 +18,7 @@
 //!     iterations: 2000,
 //!     ..search::SearchSpace::default()
 //! };
-//! let trials = search::search(&space, &x, &y, &x, &y, &mut rng)?;
+//! let trials = search::search(&space, &x, &y, &Validation::new(&x, &y), &mut rng)?;
 //! assert_eq!(trials.len(), 2);
 //! assert_eq!(trials[0].learning_rate, 1.0); // the faster one has learnt XOR
 //! println!("{}", search::TrialTable(&trials));
@@ -28,7 +28,7 @@
 use ndarray::{ArrayBase, Data, Ix2};
 use rand::Rng;
 
-use crate::{Error, Float, Network, Result, TrainConfig};
+use crate::{Error, Float, Network, Result, TrainConfig, Validation};
 
 mod space;
 mod trial;
@@ -37,13 +37,16 @@ pub use space::{SearchOptimizer, SearchSpace};
 pub use trial::{Trial, TrialTable};
 
 /// Trains one network per point of `space` on (X_train, Y_train) and returns the trials ranked
-/// by validation accuracy, best first (ties by lower validation cost, then in search order:
+/// by accuracy on `validation` (X_valid, Y_valid), best first (ties by lower validation cost, then in search order:
 /// optimizer, learning rate, λ, batch size, hidden units, then depth, as listed). Weights are drawn from `rng` trial
 /// after trial, so a seeded `rng` gives the same ranking every run.
 ///
+/// Every trial trains for `space.iterations` steps: the early-stopping patience of
+/// `validation` ([`Validation::early_stopping`]) is ignored here, only its examples are used.
+///
 /// # Shapes
-/// `x_train` is (n_x, m_train), `y_train` is (n_y, m_train), `x_valid` is (n_x, m_valid),
-/// `y_valid` is (n_y, m_valid).
+/// `x_train` is (n_x, m_train), `y_train` is (n_y, m_train); `validation` holds X_valid
+/// (n_x, m_valid) and Y_valid (n_y, m_valid).
 ///
 /// # Errors
 /// [`SearchSpace::validate`]'s errors; input errors as [`Network::fit`] (wrong shapes, no
@@ -56,23 +59,21 @@ pub use trial::{Trial, TrialTable};
 /// let y = array![[0.0, 1.0], [1.0, 0.0]]; // 2 output rows: n_y = 2
 /// let space = ndnet::search::SearchSpace { iterations: 10, ..Default::default() };
 /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-/// let wrong = ndnet::search::search(&space, &x, &y, &x, &y.row(0).insert_axis(ndarray::Axis(0)), &mut rng);
+/// let y_valid = y.row(0).insert_axis(ndarray::Axis(0));
+/// let wrong = ndnet::search::search(&space, &x, &y, &ndnet::Validation::new(&x, &y_valid), &mut rng);
 /// assert!(wrong.is_err()); // Y_valid has 1 row, the networks 2 outputs
 /// ```
-pub fn search<F, S1, S2, S3, S4, R>(
+pub fn search<F, S1, S2, R>(
     space: &SearchSpace,
     x_train: &ArrayBase<S1, Ix2>,
     y_train: &ArrayBase<S2, Ix2>,
-    x_valid: &ArrayBase<S3, Ix2>,
-    y_valid: &ArrayBase<S4, Ix2>,
+    validation: &Validation<'_, F>,
     rng: &mut R,
 ) -> Result<Vec<Trial>>
 where
     F: Float,
     S1: Data<Elem = F>,
     S2: Data<Elem = F>,
-    S3: Data<Elem = F>,
-    S4: Data<Elem = F>,
     R: Rng + ?Sized,
 {
     space.validate()?;
@@ -95,7 +96,7 @@ where
                                 valid_cost: f64::NAN,
                                 diverged: false,
                             };
-                            trials.push(run_trial(space, trial, x_train, y_train, x_valid, y_valid, rng)?);
+                            trials.push(run_trial(space, trial, x_train, y_train, validation, rng)?);
                         }
                     }
                 }
@@ -107,21 +108,18 @@ where
 }
 
 /// Trains the network of `trial` and fills in its scores.
-fn run_trial<F, S1, S2, S3, S4, R>(
+fn run_trial<F, S1, S2, R>(
     space: &SearchSpace,
     mut trial: Trial,
     x_train: &ArrayBase<S1, Ix2>,
     y_train: &ArrayBase<S2, Ix2>,
-    x_valid: &ArrayBase<S3, Ix2>,
-    y_valid: &ArrayBase<S4, Ix2>,
+    validation: &Validation<'_, F>,
     rng: &mut R,
 ) -> Result<Trial>
 where
     F: Float,
     S1: Data<Elem = F>,
     S2: Data<Elem = F>,
-    S3: Data<Elem = F>,
-    S4: Data<Elem = F>,
     R: Rng + ?Sized,
 {
     let mut sizes = vec![x_train.nrows()];
@@ -143,8 +141,7 @@ where
             // Scores without the L2 term, so that trials with different λ compare fairly.
             let net = net.with_l2(0.0)?;
             trial.train_accuracy = net.accuracy(x_train, y_train)?;
-            trial.valid_accuracy = net.accuracy(x_valid, y_valid)?;
-            trial.valid_cost = net.cost(x_valid, y_valid)?.as_f64();
+            (trial.valid_cost, trial.valid_accuracy) = validation.evaluate(&net)?;
         }
         Err(Error::Diverged { .. }) => trial.diverged = true,
         Err(e) => return Err(e),

@@ -6,7 +6,7 @@ use crate::{Error, Result};
 /// How a feature column is encoded.
 ///
 /// ```
-/// use ndnet::data::tabular::ColumnKind;
+/// use ndnet::tabular::ColumnKind;
 /// assert_ne!(ColumnKind::Numeric, ColumnKind::Categorical);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -32,7 +32,7 @@ pub enum ColumnKind {
 /// Every other column becomes one or more features of X, in file order.
 ///
 /// ```
-/// use ndnet::data::tabular::{ColumnKind, TabularConfig};
+/// use ndnet::tabular::{ColumnKind, TabularConfig};
 ///
 /// let config = TabularConfig::new("Loan_Status", "Y")
 ///     .id_column("Loan_ID")
@@ -56,7 +56,7 @@ impl TabularConfig {
     /// fitting; see [`FittedPreprocessing`](super::FittedPreprocessing) for what is an error.
     ///
     /// ```
-    /// let config = ndnet::data::tabular::TabularConfig::new("Survived", "1");
+    /// let config = ndnet::tabular::TabularConfig::new("Survived", "1");
     /// assert_eq!(config.positive_label(), "1");
     /// ```
     pub fn new(target: impl Into<String>, positive_label: impl Into<String>) -> Self {
@@ -72,7 +72,7 @@ impl TabularConfig {
     /// Marks `name` as an ID column: not a feature, its values kept for writing predictions.
     ///
     /// ```
-    /// let c = ndnet::data::tabular::TabularConfig::new("y", "1").id_column("id");
+    /// let c = ndnet::tabular::TabularConfig::new("y", "1").id_column("id");
     /// assert_eq!(c.id_columns(), ["id"]);
     /// ```
     #[must_use]
@@ -84,7 +84,7 @@ impl TabularConfig {
     /// Leaves column `name` out of X altogether.
     ///
     /// ```
-    /// let c = ndnet::data::tabular::TabularConfig::new("y", "1").drop_column("notes");
+    /// let c = ndnet::tabular::TabularConfig::new("y", "1").drop_column("notes");
     /// assert_eq!(c.dropped_columns(), ["notes"]);
     /// ```
     #[must_use]
@@ -97,7 +97,7 @@ impl TabularConfig {
     /// a column wins).
     ///
     /// ```
-    /// use ndnet::data::tabular::{ColumnKind, TabularConfig};
+    /// use ndnet::tabular::{ColumnKind, TabularConfig};
     /// let c = TabularConfig::new("y", "1").column_kind("zip", ColumnKind::Categorical);
     /// assert_eq!(c.kind_override("zip"), Some(ColumnKind::Categorical));
     /// assert_eq!(c.kind_override("age"), None);
@@ -113,7 +113,7 @@ impl TabularConfig {
     /// The target column's name.
     ///
     /// ```
-    /// assert_eq!(ndnet::data::tabular::TabularConfig::new("y", "1").target(), "y");
+    /// assert_eq!(ndnet::tabular::TabularConfig::new("y", "1").target(), "y");
     /// ```
     pub fn target(&self) -> &str {
         &self.target
@@ -122,7 +122,7 @@ impl TabularConfig {
     /// The target value that means Y = 1.
     ///
     /// ```
-    /// assert_eq!(ndnet::data::tabular::TabularConfig::new("y", "yes").positive_label(), "yes");
+    /// assert_eq!(ndnet::tabular::TabularConfig::new("y", "yes").positive_label(), "yes");
     /// ```
     pub fn positive_label(&self) -> &str {
         &self.positive_label
@@ -131,7 +131,7 @@ impl TabularConfig {
     /// The ID columns, in the order given.
     ///
     /// ```
-    /// assert!(ndnet::data::tabular::TabularConfig::new("y", "1").id_columns().is_empty());
+    /// assert!(ndnet::tabular::TabularConfig::new("y", "1").id_columns().is_empty());
     /// ```
     pub fn id_columns(&self) -> &[String] {
         &self.id_columns
@@ -140,7 +140,7 @@ impl TabularConfig {
     /// The dropped columns, in the order given.
     ///
     /// ```
-    /// assert!(ndnet::data::tabular::TabularConfig::new("y", "1").dropped_columns().is_empty());
+    /// assert!(ndnet::tabular::TabularConfig::new("y", "1").dropped_columns().is_empty());
     /// ```
     pub fn dropped_columns(&self) -> &[String] {
         &self.dropped
@@ -149,7 +149,7 @@ impl TabularConfig {
     /// The kind forced on column `name`, if any.
     ///
     /// ```
-    /// assert_eq!(ndnet::data::tabular::TabularConfig::new("y", "1").kind_override("x"), None);
+    /// assert_eq!(ndnet::tabular::TabularConfig::new("y", "1").kind_override("x"), None);
     /// ```
     pub fn kind_override(&self, name: &str) -> Option<ColumnKind> {
         self.kinds.iter().find(|(n, _)| n == name).map(|&(_, k)| k)

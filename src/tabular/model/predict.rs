@@ -4,8 +4,8 @@
 use ndarray::Array2;
 
 use super::{TabularModel, unlabelled};
-use crate::data::tabular::Table;
 use crate::metrics::{ConfusionMatrix, confusion_matrix};
+use crate::tabular::Table;
 use crate::{Error, Float, Result};
 
 impl<F: Float> TabularModel<F> {
@@ -15,12 +15,12 @@ impl<F: Float> TabularModel<F> {
     /// The result is (1, m), m the number of rows.
     ///
     /// # Errors
-    /// As [`FittedPreprocessing::transform`](crate::data::tabular::FittedPreprocessing::transform) (a missing feature
+    /// As [`FittedPreprocessing::transform`](crate::tabular::FittedPreprocessing::transform) (a missing feature
     /// column, text in a numeric one).
     ///
     /// ```
     /// # use ndnet::TabularModel;
-    /// # use ndnet::data::tabular::{Table, TabularConfig};
+    /// # use ndnet::tabular::{Table, TabularConfig};
     /// # let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
     /// # let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
     /// let p = model.predict_proba(&table)?;
@@ -42,7 +42,7 @@ impl<F: Float> TabularModel<F> {
     ///
     /// ```
     /// # use ndnet::TabularModel;
-    /// # use ndnet::data::tabular::{Table, TabularConfig};
+    /// # use ndnet::tabular::{Table, TabularConfig};
     /// # let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
     /// # let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
     /// let new = Table::from_reader("x\n0\n9\n".as_bytes(), "new.csv")?;
@@ -72,12 +72,12 @@ impl<F: Float> TabularModel<F> {
     /// The first ID column's value for every row of `table`, to write next to the predictions.
     ///
     /// # Errors
-    /// As [`FittedPreprocessing::ids`](crate::data::tabular::FittedPreprocessing::ids): no ID column configured, or
+    /// As [`FittedPreprocessing::ids`](crate::tabular::FittedPreprocessing::ids): no ID column configured, or
     /// `table` lacks it.
     ///
     /// ```
     /// # use ndnet::TabularModel;
-    /// # use ndnet::data::tabular::{Table, TabularConfig};
+    /// # use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("id,x,y\nP1,1,N\nP2,3,Y\n".as_bytes(), "t.csv")?;
     /// let config = TabularConfig::new("y", "Y").id_column("id");
     /// let (model, _) = TabularModel::<f32>::fit_logistic_regression(&table, &config, 1.0, 10)?;
@@ -95,7 +95,7 @@ impl<F: Float> TabularModel<F> {
     ///
     /// ```
     /// # use ndnet::TabularModel;
-    /// # use ndnet::data::tabular::{Table, TabularConfig};
+    /// # use ndnet::tabular::{Table, TabularConfig};
     /// # let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
     /// # let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
     /// let cm = model.confusion_matrix(&table)?;
@@ -110,13 +110,13 @@ impl<F: Float> TabularModel<F> {
     /// As [`TabularModel::confusion_matrix`], on the rows `rows` of `table` (a validation fold).
     ///
     /// # Errors
-    /// As [`FittedPreprocessing::transform_rows`](crate::data::tabular::FittedPreprocessing::transform_rows);
+    /// As [`FittedPreprocessing::transform_rows`](crate::tabular::FittedPreprocessing::transform_rows);
     /// [`Error::InvalidArgument`] if `table` has
     /// no target column.
     ///
     /// ```
     /// # use ndnet::TabularModel;
-    /// # use ndnet::data::tabular::{Table, TabularConfig};
+    /// # use ndnet::tabular::{Table, TabularConfig};
     /// # let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
     /// # let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
     /// assert_eq!(model.confusion_matrix_rows(&table, &[0, 3])?.total(), 2);
@@ -130,7 +130,7 @@ impl<F: Float> TabularModel<F> {
 
     /// The `k` features with the largest weights in absolute value, largest first, with their
     /// names from
-    /// [`FittedPreprocessing::feature_names`](crate::data::tabular::FittedPreprocessing::feature_names).
+    /// [`FittedPreprocessing::feature_names`](crate::tabular::FittedPreprocessing::feature_names).
     ///
     /// For a logistic regression the value is the signed weight wⱼ (positive pushes towards
     /// the positive label; features are standardized, so weights are comparable). For a
@@ -139,7 +139,7 @@ impl<F: Float> TabularModel<F> {
     ///
     /// ```
     /// # use ndnet::TabularModel;
-    /// # use ndnet::data::tabular::{Table, TabularConfig};
+    /// # use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("noise,x,y\n5,1,N\n5,2,N\n6,3,Y\n5,4,Y\n".as_bytes(), "t.csv")?;
     /// let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
     /// let top = model.top_features(1);
@@ -174,7 +174,7 @@ impl<F: Float> TabularModel<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::tabular::TabularConfig;
+    use crate::tabular::TabularConfig;
 
     // Income decides: high → Y. Row 3 has an empty income, row 5 an empty area.
     const TRAIN: &str = "id,income,area,married,ok\n\

@@ -1,6 +1,5 @@
 //! [`Table`]: a parsed CSV file with a header, every cell kept as text.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::{Error, Result};
@@ -14,7 +13,7 @@ use crate::{Error, Result};
 /// job, so one table can be fitted on some rows and transformed on others (k-fold CV).
 ///
 /// ```
-/// use ndnet::data::tabular::Table;
+/// use ndnet::tabular::Table;
 ///
 /// let csv = "id,age,city\n1,30,Paris\n2,,Lyon\n";
 /// let table = Table::from_reader(csv.as_bytes(), "people.csv").unwrap();
@@ -33,48 +32,10 @@ pub struct Table {
 }
 
 impl Table {
-    /// Reads the CSV file at `path` (comma-separated, double-quoted fields, UTF-8, header first).
-    ///
-    /// # Errors
-    /// [`Error::Io`] if the file cannot be opened or read; [`Error::Format`] (with path, line
-    /// and column) if it has no header, no data rows, an empty or repeated column name, a row
-    /// with the wrong number of fields, or invalid UTF-8.
-    ///
-    /// ```
-    /// use ndnet::data::tabular::Table;
-    ///
-    /// let err = Table::from_path("no/such/file.csv").unwrap_err();
-    /// assert!(err.to_string().starts_with("no/such/file.csv: "));
-    /// ```
-    pub fn from_path(path: impl AsRef<Path>) -> Result<Table> {
-        let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        Table::from_reader(std::io::BufReader::new(file), path)
-    }
-
-    /// Reads CSV text from any reader; `path` only names the source in error messages.
-    ///
-    /// # Errors
-    /// As [`Table::from_path`], with `path` in the messages.
-    ///
-    /// ```
-    /// use ndnet::data::tabular::Table;
-    ///
-    /// let err = Table::from_reader("a,b\n1,2\n3\n".as_bytes(), "mem.csv").unwrap_err();
-    /// assert_eq!(err.to_string(),
-    ///            "mem.csv, line 3, column b: row has 1 field but the header has 2");
-    /// ```
-    pub fn from_reader(mut reader: impl Read, path: impl Into<PathBuf>) -> Result<Table> {
-        let path = path.into();
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).map_err(|e| Error::io(&path, e))?;
-        super::read::parse(&bytes, path)
-    }
-
     /// The column names, in file order.
     ///
     /// ```
-    /// # use ndnet::data::tabular::Table;
+    /// # use ndnet::tabular::Table;
     /// let t = Table::from_reader("x,y\n1,2\n".as_bytes(), "t.csv").unwrap();
     /// assert_eq!(t.headers(), ["x", "y"]);
     /// ```
@@ -85,7 +46,7 @@ impl Table {
     /// The data rows (header excluded), each with one trimmed cell per column; `""` is missing.
     ///
     /// ```
-    /// # use ndnet::data::tabular::Table;
+    /// # use ndnet::tabular::Table;
     /// let t = Table::from_reader("x,y\n1, 2 \n".as_bytes(), "t.csv").unwrap();
     /// assert_eq!(t.rows(), [["1", "2"]]);
     /// ```
@@ -96,7 +57,7 @@ impl Table {
     /// The number of data rows m.
     ///
     /// ```
-    /// # use ndnet::data::tabular::Table;
+    /// # use ndnet::tabular::Table;
     /// let t = Table::from_reader("x\n1\n2\n3\n".as_bytes(), "t.csv").unwrap();
     /// assert_eq!(t.n_rows(), 3);
     /// ```
@@ -107,7 +68,7 @@ impl Table {
     /// The file (or the name given to [`Table::from_reader`]) the table was read from.
     ///
     /// ```
-    /// # use ndnet::data::tabular::Table;
+    /// # use ndnet::tabular::Table;
     /// let t = Table::from_reader("x\n1\n".as_bytes(), "t.csv").unwrap();
     /// assert_eq!(t.path(), std::path::Path::new("t.csv"));
     /// ```
@@ -118,7 +79,7 @@ impl Table {
     /// The 1-based line of the file on which data row `row` (0-based) starts, `None` past the end.
     ///
     /// ```
-    /// # use ndnet::data::tabular::Table;
+    /// # use ndnet::tabular::Table;
     /// let t = Table::from_reader("x\n\n1\n".as_bytes(), "t.csv").unwrap();
     /// assert_eq!(t.line(0), Some(3)); // blank lines are skipped but counted
     /// assert_eq!(t.line(1), None);
@@ -130,7 +91,7 @@ impl Table {
     /// The position of the column named `name`, if there is one.
     ///
     /// ```
-    /// # use ndnet::data::tabular::Table;
+    /// # use ndnet::tabular::Table;
     /// let t = Table::from_reader("x,y\n1,2\n".as_bytes(), "t.csv").unwrap();
     /// assert_eq!(t.column_index("y"), Some(1));
     /// assert_eq!(t.column_index("z"), None);
@@ -145,7 +106,7 @@ impl Table {
     /// [`Error::Format`] naming the file and the column if there is no such column.
     ///
     /// ```
-    /// # use ndnet::data::tabular::Table;
+    /// # use ndnet::tabular::Table;
     /// let t = Table::from_reader("id,x\nA7,1\nB2,2\n".as_bytes(), "t.csv").unwrap();
     /// assert_eq!(t.column("id").unwrap(), ["A7", "B2"]);
     /// assert!(t.column("name").is_err());

@@ -1,12 +1,54 @@
-//! Parsing CSV bytes into a [`Table`], with errors naming path, line and column.
+//! Reading a CSV file into a [`Table`] ([`Table::from_path`], [`Table::from_reader`]), with
+//! errors naming path, line and column.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::Table;
 use crate::{Error, Result};
 
+impl Table {
+    /// Reads the CSV file at `path` (comma-separated, double-quoted fields, UTF-8, header first).
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be opened or read; [`Error::Format`] (with path, line
+    /// and column) if it has no header, no data rows, an empty or repeated column name, a row
+    /// with the wrong number of fields, or invalid UTF-8.
+    ///
+    /// ```
+    /// use ndnet::tabular::Table;
+    ///
+    /// let err = Table::from_path("no/such/file.csv").unwrap_err();
+    /// assert!(err.to_string().starts_with("no/such/file.csv: "));
+    /// ```
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Table> {
+        let path = path.as_ref();
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        Table::from_reader(std::io::BufReader::new(file), path)
+    }
+
+    /// Reads CSV text from any reader; `path` only names the source in error messages.
+    ///
+    /// # Errors
+    /// As [`Table::from_path`], with `path` in the messages.
+    ///
+    /// ```
+    /// use ndnet::tabular::Table;
+    ///
+    /// let err = Table::from_reader("a,b\n1,2\n3\n".as_bytes(), "mem.csv").unwrap_err();
+    /// assert_eq!(err.to_string(),
+    ///            "mem.csv, line 3, column b: row has 1 field but the header has 2");
+    /// ```
+    pub fn from_reader(mut reader: impl Read, path: impl Into<PathBuf>) -> Result<Table> {
+        let path = path.into();
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(|e| Error::io(&path, e))?;
+        parse(&bytes, path)
+    }
+}
+
 /// Parses `bytes` (a whole CSV file) read from `path`.
-pub(super) fn parse(bytes: &[u8], path: PathBuf) -> Result<Table> {
+fn parse(bytes: &[u8], path: PathBuf) -> Result<Table> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -11,7 +11,7 @@ impl TabularConfig {
     /// See [`TabularConfig::fit_rows`].
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     ///
     /// let table = Table::from_reader("x,c,y\n1,a,Y\n3,b,N\n".as_bytes(), "t.csv").unwrap();
     /// let fitted = TabularConfig::new("y", "Y").fit(&table).unwrap();
@@ -36,7 +36,7 @@ impl TabularConfig {
     ///   than two distinct values.
     ///
     /// ```
-    /// use ndnet::data::tabular::{Table, TabularConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
     ///
     /// let table = Table::from_reader("x,y\n1,Y\n3,N\n100,Y\n".as_bytes(), "t.csv").unwrap();
     /// let fitted = TabularConfig::new("y", "Y").fit_rows(&table, &[0, 1]).unwrap();
@@ -85,7 +85,7 @@ pub(crate) fn check_rows(table: &Table, rows: &[usize]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::tabular::ColumnKind;
+    use crate::tabular::ColumnKind;
 
     fn table(text: &str) -> Table {
         Table::from_reader(text.as_bytes(), "t.csv").expect("test CSV is well formed")
