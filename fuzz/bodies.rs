@@ -1,5 +1,5 @@
 // The fuzz targets' bodies, shared by the cargo-fuzz targets (fuzz/fuzz_targets/*.rs, nightly)
-// and the stable poor man's fuzzer tests/fuzz_regressions.rs, which `include!` this file.
+// and the stable poor man's fuzzer tests/robustness/fuzz_regressions.rs, which `include!` this file.
 // Each body takes arbitrary bytes and must return without panicking (an Err is fine).
 
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 # CI step for the fuzz targets: build them (fuzz/build.sh) when a nightly toolchain is
 # installed, else print why they were skipped and succeed. A failing build fails the step; only
 # a missing nightly toolchain is a skip. The targets are not run here: their regression inputs
-# (fuzz/regressions/) run on stable in tests/fuzz_regressions.rs.
+# (fuzz/regressions/) run on stable in tests/robustness/fuzz_regressions.rs.
 set -euo pipefail
 cd "$(dirname "$0")"
 if ! rustc +nightly -V >/dev/null 2>&1 || ! cargo +nightly -V >/dev/null 2>&1; then

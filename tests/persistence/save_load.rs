@@ -10,8 +10,7 @@ use ndnet::io::{self, SavedModel};
 use ndnet::{Activation, CustomActivation, Float, Initializer, Network};
 use rand::{RngExt, SeedableRng};
 
-mod persist_common;
-use persist_common::{assert_identical, network, scratch};
+use crate::persist_common::{assert_identical, network, scratch};
 
 fn round_trips<F: Float>() {
     let net = network::<F>(5);

@@ -1,5 +1,4 @@
 //! Helpers shared by the save/load tests.
-#![allow(dead_code)]
 
 use std::fs;
 use std::path::PathBuf;

@@ -5,6 +5,8 @@ use ndnet::{Activation, Error, FitOptions, GradientDescent, Initializer, Network
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::common;
+
 #[test]
 fn early_stopping_stops_and_restores_the_best_epoch() {
     let mut rng = StdRng::seed_from_u64(5);
@@ -42,16 +44,7 @@ fn early_stopping_stops_and_restores_the_best_epoch() {
 
 #[test]
 fn epochs_are_recorded_with_validation_figures() {
-    let mut rng = StdRng::seed_from_u64(1);
-    let (x, y) = data::xor::<f64>();
-    let mut net = Network::new(
-        &[2, 4, 1],
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Initializer::Xavier,
-        &mut rng,
-    )
-    .unwrap();
+    let (x, y, mut net) = common::xor_setup::<f64>(1);
     let history = net
         .fit(
             &x,

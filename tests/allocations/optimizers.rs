@@ -1,8 +1,7 @@
 //! After their first step the optimizers allocate nothing: a counting global allocator checks
-//! `Network::update` (one test only in this binary, so no other thread allocates meanwhile).
+//! `Network::update` (run alone: see `main.rs`).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use ndnet::{
     Activation, Adam, AdamConfig, Initializer, Momentum, MomentumConfig, Network, Optimizer, RmsProp, RmsPropConfig,
@@ -10,25 +9,7 @@ use ndnet::{
 };
 use rand::SeedableRng;
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call to the system allocator unchanged, only counting them.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: the caller upholds `alloc`'s contract, which we pass on.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+use crate::ALL_ALLOCATIONS as ALLOCATIONS;
 
 fn allocations_in_updates<O: Optimizer<f64>>(mut opt: O) -> (usize, usize) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
@@ -52,8 +33,8 @@ fn allocations_in_updates<O: Optimizer<f64>>(mut opt: O) -> (usize, usize) {
     (counts[0], counts[1] + counts[2])
 }
 
-#[test]
-fn no_allocation_after_the_first_step() {
+/// Run from the binary's only test (`main.rs`), so no other thread allocates meanwhile.
+pub fn no_allocation_after_the_first_step() {
     let (first, later) = allocations_in_updates(Momentum::new(MomentumConfig::default()).unwrap());
     assert!(first > 0);
     assert_eq!(later, 0, "momentum");

@@ -14,6 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use ndarray::Array2;
 use ndnet::{Activation, Cost, Initializer, Network, gradient_check};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -117,7 +118,14 @@ fn same_network<F: ndnet::Float>(a: &Network<F>, b: &Network<F>) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    // Regressions are read from (and new ones written to) `properties.proptest-regressions`
+    // beside this file: proptest's default would look in `tests/proptest-regressions/`, the
+    // binary's `main.rs` being in this folder.
+    #![proptest_config(ProptestConfig {
+        cases: 1000,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::default()
+    })]
 
     /// Backpropagation agrees with centred differences (relative difference < 1e-6, f64).
     #[test]

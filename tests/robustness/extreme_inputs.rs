@@ -9,6 +9,8 @@ use ndnet::{
 };
 use rand::SeedableRng;
 
+use crate::common;
+
 fn all_finite<F: Float>(what: &str, m: &Array2<F>) {
     assert!(m.iter().all(|v| v.is_finite()), "{what} is not finite: {m}");
 }
@@ -161,14 +163,7 @@ fn training_with_huge_features_and_weights_stays_finite() {
 #[test]
 fn relu_network_with_z_of_1e16_is_finite() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(9);
-    let mut net = Network::<f64>::new(
-        &[2, 3, 1],
-        Activation::Relu,
-        Activation::Sigmoid,
-        Initializer::He,
-        &mut rng,
-    )
-    .unwrap();
+    let mut net = common::relu_network::<f64>(&[2, 3, 1], &mut rng);
     for l in 1..=2 {
         let (mut w, _) = net.layer_mut(l).unwrap().parameters_mut();
         w.mapv_inplace(|v| v.signum() * 1e4);

@@ -2,9 +2,11 @@
 //! trains reproducibly (same seed → bit-identical; 1 vs 2 matrix-product threads → equal to rounding).
 
 use ndarray::Array2;
-use ndnet::{Activation, Adam, AdamConfig, GradientDescent, Initializer, Network, TrainConfig, data};
+use ndnet::{Adam, AdamConfig, GradientDescent, Network, TrainConfig, data};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+
+use crate::common;
 
 const fn assert_send_sync<T: Send + Sync>() {}
 const _: () = assert_send_sync::<Network<f32>>();
@@ -14,14 +16,7 @@ const _: () = assert_send_sync::<Network<f64>>();
 fn trained(seed: u64, m: usize) -> (Network<f64>, Array2<f64>, Array2<f64>) {
     let mut rng = StdRng::seed_from_u64(seed);
     let (x, y) = data::planar_flower::<f64, _>(m, &mut rng);
-    let mut net = Network::new(
-        &[2, 16, 8, 1],
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Initializer::Xavier,
-        &mut rng,
-    )
-    .expect("valid sizes");
+    let mut net = common::tanh_network(&[2, 16, 8, 1], &mut rng);
     let config = TrainConfig::epochs(20).batch_size(64).seed(seed);
     net.fit(
         &x,
@@ -88,14 +83,7 @@ fn one_and_two_threads_train_equal_to_rounding() {
     let mut rng = StdRng::seed_from_u64(5);
     // Big enough (256 hidden units, 512 examples) that the products really split between threads.
     let (x, y) = data::planar_flower::<f64, _>(512, &mut rng);
-    let net0 = Network::new(
-        &[2, 256, 64, 1],
-        Activation::Relu,
-        Activation::Sigmoid,
-        Initializer::He,
-        &mut rng,
-    )
-    .expect("valid sizes");
+    let net0 = common::relu_network(&[2, 256, 64, 1], &mut rng);
     let run = |threads: usize| {
         ndnet::set_num_threads(threads);
         let mut net = net0.clone();

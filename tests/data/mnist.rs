@@ -10,14 +10,7 @@ use std::path::PathBuf;
 use ndnet::data::{load_mnist, one_hot, one_vs_rest};
 
 fn mnist_dir() -> PathBuf {
-    let root = std::env::var_os("NDNET_DATA").unwrap_or_else(|| "data".into());
-    let dir = PathBuf::from(root).join("mnist");
-    assert!(
-        dir.join("t10k-images-idx3-ubyte.gz").is_file(),
-        "{} has no t10k-images-idx3-ubyte.gz: set NDNET_DATA to the data folder",
-        dir.display()
-    );
-    dir
+    crate::common::data_path("mnist", "t10k-images-idx3-ubyte.gz")
 }
 
 #[test]

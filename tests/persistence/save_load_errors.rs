@@ -7,8 +7,7 @@ use std::path::Path;
 
 use ndnet::{Error, Network, io};
 
-mod persist_common;
-use persist_common::{network, scratch};
+use crate::persist_common::{network, scratch};
 
 fn is_format_error<T>(result: ndnet::Result<T>, path: &str) -> bool {
     matches!(result, Err(Error::Format { path: p, .. }) if p == Path::new(path))

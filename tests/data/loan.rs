@@ -8,14 +8,7 @@ use std::path::PathBuf;
 use ndnet::tabular::{Table, TabularConfig};
 
 fn loan_file(name: &str) -> PathBuf {
-    let dir = std::env::var("NDNET_DATA").unwrap_or_else(|_| "data".to_owned());
-    let path = PathBuf::from(dir).join("loan").join(name);
-    assert!(
-        path.is_file(),
-        "{} is missing: set NDNET_DATA to the shared data folder",
-        path.display()
-    );
-    path
+    crate::common::data_path("loan", name).join(name)
 }
 
 fn config() -> TabularConfig {

@@ -14,7 +14,7 @@
     feature = "image"
 ))]
 
-include!("../fuzz/bodies.rs");
+include!("../../fuzz/bodies.rs");
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::catch_unwind;

@@ -10,14 +10,7 @@ use std::path::PathBuf;
 use ndnet::data::{CatSplit, load_cat_h5, load_catvnoncat};
 
 fn cat_dir() -> PathBuf {
-    let root = std::env::var_os("NDNET_DATA").unwrap_or_else(|| "data".into());
-    let dir = PathBuf::from(root).join("catvnoncat");
-    assert!(
-        dir.join("train_catvnoncat.h5").is_file(),
-        "{} has no train_catvnoncat.h5: set NDNET_DATA to the data folder",
-        dir.display()
-    );
-    dir
+    crate::common::data_path("catvnoncat", "train_catvnoncat.h5")
 }
 
 #[test]

@@ -4,16 +4,11 @@ use ndarray::{Array2, array};
 use ndnet::{Activation, Cost, Error, GradientDescent, Initializer, Network, TrainConfig};
 use rand::SeedableRng;
 
+use crate::common;
+
 fn net() -> Network<f64> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    Network::new(
-        &[5, 4, 1],
-        Activation::Relu,
-        Activation::Sigmoid,
-        Initializer::He,
-        &mut rng,
-    )
-    .unwrap()
+    common::relu_network(&[5, 4, 1], &mut rng)
 }
 
 #[test]
@@ -278,14 +273,7 @@ fn divergence_stops_training_with_the_iteration() {
 #[test]
 fn divergence_names_the_first_non_finite_layer_cache() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    let mut net = Network::<f64>::new(
-        &[2, 2, 1],
-        Activation::Relu,
-        Activation::Sigmoid,
-        Initializer::He,
-        &mut rng,
-    )
-    .unwrap();
+    let mut net = common::relu_network::<f64>(&[2, 2, 1], &mut rng);
     // W[1] = 1e200 · I, b[1] = 0: Z[1] = A[1] = 1e200 · X (finite). W[2] = [1e200, 1e200]:
     // Z[2] = 1e400 · (x1 + x2) = +inf wherever x1 + x2 > 0, i.e. columns 1 and 2 of X.
     let (w1, b1) = net.layer_mut(1).unwrap().parameters_mut();

@@ -2,10 +2,11 @@
 
 use ndarray::Array2;
 use ndnet::{
-    Activation, Adam, AdamConfig, GradientDescent, Initializer, Momentum, MomentumConfig, Network, Optimizer, RmsProp,
-    RmsPropConfig, data,
+    Adam, AdamConfig, GradientDescent, Momentum, MomentumConfig, Network, Optimizer, RmsProp, RmsPropConfig, data,
 };
 use rand::{RngExt, SeedableRng};
+
+use crate::common;
 
 /// A badly scaled problem: feature 1 in [−1, 1], feature 2 in [−0.01, 0.01], and the label
 /// depends on both equally (y = 1 when x1 + 100·x2 > 0). Plain gradient descent must keep α small
@@ -76,14 +77,7 @@ fn adam_reaches_the_target_cost_in_fewer_iterations_than_gradient_descent() {
 fn momentum_with_beta_zero_is_gradient_descent_exactly() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(2);
     let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
-    let start = Network::new(
-        &[2, 5, 3, 1],
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Initializer::Xavier,
-        &mut rng,
-    )
-    .unwrap();
+    let start = common::tanh_network(&[2, 5, 3, 1], &mut rng);
     let (mut a, mut b) = (start.clone(), start);
     let mut gd = GradientDescent::new(0.7).unwrap();
     let mut momentum = Momentum::new(MomentumConfig::default().learning_rate(0.7).beta(0.0)).unwrap();
@@ -102,14 +96,7 @@ fn momentum_with_beta_zero_is_gradient_descent_exactly() {
 fn every_optimizer_trains_a_hidden_layer_network_in_f32() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
     let (x, y) = data::planar_flower::<f32, _>(400, &mut rng);
-    let start = Network::new(
-        &[2, 4, 1],
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Initializer::Xavier,
-        &mut rng,
-    )
-    .unwrap();
+    let start = common::tanh_network(&[2, 4, 1], &mut rng);
     let optimizers: Vec<(&str, Box<dyn Optimizer<f32>>)> = vec![
         (
             "momentum",

@@ -1,22 +1,17 @@
 //! Inverted dropout: active in training only.
 
 use ndarray::{Array2, Axis};
-use ndnet::{Activation, GradientDescent, Initializer, Network, TrainConfig, data};
+use ndnet::{GradientDescent, Network, TrainConfig, data};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::common;
+
 fn net(keep: f64, seed: u64) -> Network<f64> {
     let mut rng = StdRng::seed_from_u64(seed);
-    Network::new(
-        &[2, 200, 1],
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Initializer::Xavier,
-        &mut rng,
-    )
-    .unwrap()
-    .with_dropout(&[keep, 1.0], &mut rng)
-    .unwrap()
+    common::tanh_network(&[2, 200, 1], &mut rng)
+        .with_dropout(&[keep, 1.0], &mut rng)
+        .unwrap()
 }
 
 #[test]

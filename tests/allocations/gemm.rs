@@ -2,40 +2,14 @@
 //! worker threads exist), and a whole training iteration after the first (whose buffers are
 //! then reused), counted by a global allocator.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use ndarray::Array2;
 use ndnet::{Activation, GradientDescent, Initializer, Network, linalg::gemm};
 use rand::SeedableRng;
 
-/// The system allocator, counting the allocations of the current thread.
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Allocations of every thread (the worker threads of the products included).
-static ALL_ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded to the system allocator unchanged.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        ALL_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+use crate::{ALL_ALLOCATIONS, ALLOCATIONS};
 
 fn allocations_during(f: impl FnOnce()) -> usize {
     let before = ALLOCATIONS.with(Cell::get);
@@ -43,8 +17,8 @@ fn allocations_during(f: impl FnOnce()) -> usize {
     ALLOCATIONS.with(Cell::get) - before
 }
 
-#[test]
-fn products_and_training_iterations_allocate_nothing() {
+/// Run from the binary's only test (`main.rs`): the counts and the thread count are global.
+pub fn products_and_training_iterations_allocate_nothing() {
     ndnet::set_num_threads(1);
     let w = Array2::from_shape_fn((20, 700), |(i, j)| ((i * 7 + j) % 13) as f64 - 6.0);
     let x = Array2::from_shape_fn((700, 209), |(i, j)| ((i + 3 * j) % 11) as f64 * 0.1);

@@ -4,18 +4,11 @@ use ndnet::{Activation, FitOptions, GradientDescent, Initializer, Network, Train
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::common;
+
 /// XOR needs a hidden layer; written once, run in f64 and f32.
 fn xor_reaches_100_percent<F: ndnet::Float>() {
-    let (x, y) = data::xor::<F>();
-    let mut rng = StdRng::seed_from_u64(3);
-    let mut net = Network::new(
-        &[2, 4, 1],
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Initializer::Xavier,
-        &mut rng,
-    )
-    .unwrap();
+    let (x, y, mut net) = common::xor_setup::<F>(3);
     let history = net
         .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &TrainConfig::new(3000))
         .unwrap();
@@ -88,26 +81,10 @@ fn the_same_seed_gives_the_same_network_bit_for_bit() {
     let build = |seed| {
         let mut rng = StdRng::seed_from_u64(seed);
         let (x, y) = data::planar_flower::<f64, _>(100, &mut rng);
-        let mut net = Network::new(
-            &[2, 5, 3, 1],
-            Activation::Relu,
-            Activation::Sigmoid,
-            Initializer::He,
-            &mut rng,
-        )
-        .unwrap();
+        let mut net = common::relu_network(&[2, 5, 3, 1], &mut rng);
         net.fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(50))
             .unwrap();
-        net.layers()
-            .iter()
-            .flat_map(|l| {
-                l.w()
-                    .iter()
-                    .chain(l.b().iter())
-                    .map(|v| v.to_bits())
-                    .collect::<Vec<_>>()
-            })
-            .collect::<Vec<u64>>()
+        common::parameter_bits(&net)
     };
     assert_eq!(build(9), build(9));
     assert_ne!(build(9), build(10));
@@ -137,14 +114,7 @@ fn history_records_every_k_iterations_and_the_last() {
 fn l2_shrinks_the_weights() {
     let mut rng = StdRng::seed_from_u64(2);
     let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
-    let net = Network::new(
-        &[2, 20, 1],
-        Activation::Relu,
-        Activation::Sigmoid,
-        Initializer::He,
-        &mut rng,
-    )
-    .unwrap();
+    let net = common::relu_network(&[2, 20, 1], &mut rng);
     let norm = |lambda: f64| {
         let mut net = net.clone().with_l2(lambda).unwrap();
         net.fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &TrainConfig::new(2000))
@@ -182,14 +152,7 @@ fn diagnostics_tell_why_a_network_does_not_learn() {
     assert!(last.to_string().contains("symmetry not broken"), "{last}");
 
     // A ReLU layer pushed far negative by its biases is dead: Z ≤ 0 everywhere.
-    let mut dead = Network::new(
-        &[2, 6, 1],
-        Activation::Relu,
-        Activation::Sigmoid,
-        Initializer::He,
-        &mut rng,
-    )
-    .unwrap();
+    let mut dead = common::relu_network(&[2, 6, 1], &mut rng);
     let (_, mut b) = dead.layer_mut(1).unwrap().parameters_mut();
     b.fill(-100.0);
     let history = dead

@@ -1,34 +1,17 @@
 //! Mini-batch gradient descent.
 
-use ndnet::{Activation, GradientDescent, Initializer, Network, TrainConfig, data};
+use ndnet::{GradientDescent, Network, TrainConfig, data};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+
+use crate::common;
+use crate::common::parameter_bits as bits;
 
 fn setup() -> (ndarray::Array2<f64>, ndarray::Array2<f64>, Network<f64>) {
     let mut rng = StdRng::seed_from_u64(4);
     let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
-    let net = Network::new(
-        &[2, 6, 1],
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Initializer::Xavier,
-        &mut rng,
-    )
-    .unwrap();
+    let net = common::tanh_network(&[2, 6, 1], &mut rng);
     (x, y, net)
-}
-
-fn bits(net: &Network<f64>) -> Vec<u64> {
-    net.layers()
-        .iter()
-        .flat_map(|l| {
-            l.w()
-                .iter()
-                .chain(l.b().iter())
-                .map(|v| v.to_bits())
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 #[test]
@@ -79,16 +62,7 @@ fn mini_batches_learn_and_are_reproducible() {
 
 #[test]
 fn stochastic_gradient_descent_with_batches_of_one() {
-    let (x, y) = data::xor::<f64>();
-    let mut rng = StdRng::seed_from_u64(0);
-    let mut net = Network::new(
-        &[2, 4, 1],
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Initializer::Xavier,
-        &mut rng,
-    )
-    .unwrap();
+    let (x, y, mut net) = common::xor_setup::<f64>(0);
     let config = TrainConfig::epochs(3000).batch_size(1);
     assert_eq!(config.steps(4), 12_000);
     net.fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &config)

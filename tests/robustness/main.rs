@@ -1,0 +1,12 @@
+//! Robustness: bad input gives the error that names it, extreme input stays finite, properties
+//! over random architectures (proptest), the fuzz regressions on stable, and threads. Each file
+//! is one concept; see `tests/README.md`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod concurrency;
+mod errors;
+mod extreme_inputs;
+mod fuzz_regressions;
+mod properties;
