@@ -31,7 +31,7 @@ impl<F: Float> ColumnMajorX<F> {
             && n_x > m
             && x.len() * std::mem::size_of::<F>() >= MIN_BYTES
             && x.is_standard_layout()
-            && F::dot().is_some();
+            && F::dot(crate::linalg::TOKEN).is_some();
         let columns = pays.then(|| x.t().as_standard_layout().into_owned());
         ColumnMajorX { columns }
     }
@@ -52,7 +52,7 @@ mod tests {
     fn the_copy_is_made_only_for_tall_full_batch_training_and_equals_x() {
         let x = Array2::from_shape_fn((2000, 100), |(i, j)| (i * 100 + j) as f64);
         let copy = ColumnMajorX::new(x.view(), true, 10);
-        if <f64 as crate::linalg::Kernels>::dot().is_some() {
+        if <f64 as crate::linalg::Kernels>::dot(crate::linalg::TOKEN).is_some() {
             let view = copy.view(x.view());
             assert_eq!(view, x);
             assert_eq!(view.strides(), &[1, 2000], "column-major");
