@@ -76,21 +76,31 @@ impl Float for f64 {
 pub type BlockFn<F> = fn(F, ArrayView2<F>, ArrayView2<F>, F, ArrayViewMut2<F>);
 
 /// The fused logistic-regression pass over rows of X (contiguous rows):
-/// `(x, dz, 1/m, α, w, dw, z_part)`, see `crate::train::logistic_fast`.
+/// `(x, dz, 1/m, α, w, dw, z_part)`, see `crate::train::paths::fused_logistic`.
 pub type LogisticPassFn<F> = fn(ArrayView2<F>, &[F], F, F, &mut [F], &mut [F], &mut [F]);
 
-/// The SIMD kernels of an element type, if this CPU has them: the link through which generic
-/// code reaches the `f32` or `f64` kernels without casts (a supertrait of [`Float`]).
+/// Proof that the caller is ndnet itself: the one value is [`TOKEN`], crate-private, and the
+/// private field keeps code outside this module from making another.
+#[derive(Clone, Copy)]
+pub struct Token(());
+
+/// The only [`Token`].
+pub(crate) const TOKEN: Token = Token(());
+
+/// The SIMD kernels of an element type, if this CPU has them.
 ///
 /// Sealed: the trait lives in a private module, so only ndnet implements it (for `f32` and
-/// `f64`, in `linalg/kernel.rs`, beside the kernels).
+/// `f64`, in `linalg/kernel.rs`). Because [`Float`] is public, code outside ndnet can call the
+/// methods of its supertraits on a type parameter (`fn f<F: Float>() { F::dot(…) }`): each
+/// method therefore takes a [`Token`], which only ndnet can make, and every kernel also checks
+/// its own preconditions with `assert!` at entry.
 pub trait Kernels: Sized {
-    /// The broadcast kernel (C = α A·B + β C, B with unit column stride, any strides for A
-    /// and C) and its register tile width in columns, or `None` without AVX2 + FMA.
-    fn broadcast() -> Option<(BlockFn<Self>, usize)>;
+    /// The broadcast kernel (C = α A·B + β C, any strides; fast when B has unit column
+    /// stride) and its register tile width in columns, or `None` without AVX2 + FMA.
+    fn broadcast(token: Token) -> Option<(BlockFn<Self>, usize)>;
     /// The dot kernel (C = α A·Bᵗᵀ + β C, A and `bt` with unit column stride, any strides for
     /// C), or `None` without AVX2 + FMA.
-    fn dot() -> Option<BlockFn<Self>>;
+    fn dot(token: Token) -> Option<BlockFn<Self>>;
     /// The fused logistic-regression pass, or `None` without AVX2 + FMA.
-    fn logistic_pass() -> Option<LogisticPassFn<Self>>;
+    fn logistic_pass(token: Token) -> Option<LogisticPassFn<Self>>;
 }

@@ -1,33 +1,34 @@
-//! The implementations of the sealed [`Kernels`] link (a supertrait of [`crate::Float`], defined
-//! beside it) for `f32` and `f64`: the SIMD kernels of `linalg::x86` when this CPU has them.
+//! The implementations of the sealed [`Kernels`] trait (a supertrait of [`crate::Float`],
+//! defined beside it with its [`Token`]) for `f32` and `f64`: the SIMD kernels of
+//! `linalg::x86` when this CPU has them.
 
-use crate::float::{BlockFn, Kernels, LogisticPassFn};
+use crate::float::{BlockFn, Kernels, LogisticPassFn, Token};
 
 #[cfg(target_arch = "x86_64")]
 mod imp {
-    use super::{BlockFn, Kernels, LogisticPassFn};
+    use super::{BlockFn, Kernels, LogisticPassFn, Token};
     use crate::linalg::x86::{f32x8, f64x4};
 
     impl Kernels for f64 {
-        fn broadcast() -> Option<(BlockFn<Self>, usize)> {
+        fn broadcast(_: Token) -> Option<(BlockFn<Self>, usize)> {
             f64x4::available().then_some((f64x4::broadcast, f64x4::NR))
         }
-        fn dot() -> Option<BlockFn<Self>> {
+        fn dot(_: Token) -> Option<BlockFn<Self>> {
             f64x4::available().then_some(f64x4::dot)
         }
-        fn logistic_pass() -> Option<LogisticPassFn<Self>> {
+        fn logistic_pass(_: Token) -> Option<LogisticPassFn<Self>> {
             f64x4::available().then_some(f64x4::logistic_pass)
         }
     }
 
     impl Kernels for f32 {
-        fn broadcast() -> Option<(BlockFn<Self>, usize)> {
+        fn broadcast(_: Token) -> Option<(BlockFn<Self>, usize)> {
             f32x8::available().then_some((f32x8::broadcast, f32x8::NR))
         }
-        fn dot() -> Option<BlockFn<Self>> {
+        fn dot(_: Token) -> Option<BlockFn<Self>> {
             f32x8::available().then_some(f32x8::dot)
         }
-        fn logistic_pass() -> Option<LogisticPassFn<Self>> {
+        fn logistic_pass(_: Token) -> Option<LogisticPassFn<Self>> {
             f32x8::available().then_some(f32x8::logistic_pass)
         }
     }
@@ -35,18 +36,18 @@ mod imp {
 
 #[cfg(not(target_arch = "x86_64"))]
 mod imp {
-    use super::{BlockFn, Kernels, LogisticPassFn};
+    use super::{BlockFn, Kernels, LogisticPassFn, Token};
 
     macro_rules! none {
         ($($t:ty),*) => {$(
             impl Kernels for $t {
-                fn broadcast() -> Option<(BlockFn<Self>, usize)> {
+                fn broadcast(_: Token) -> Option<(BlockFn<Self>, usize)> {
                     None
                 }
-                fn dot() -> Option<BlockFn<Self>> {
+                fn dot(_: Token) -> Option<BlockFn<Self>> {
                     None
                 }
-                fn logistic_pass() -> Option<LogisticPassFn<Self>> {
+                fn logistic_pass(_: Token) -> Option<LogisticPassFn<Self>> {
                     None
                 }
             }

@@ -13,6 +13,41 @@
 //! allocate nothing, and split C between [`num_threads`] threads when the product is big
 //! enough. Other layouts and other CPUs use [`ndarray::linalg::general_mat_mul`] on one
 //! thread.
+//!
+//! # Soundness
+//!
+//! [`gemm`] is the one public way in: it hands a kernel only views that satisfy the kernel's
+//! preconditions (else it takes the portable path), and each kernel checks them again with
+//! `assert!` at entry. The kernels themselves are out of reach of code outside ndnet, even
+//! through the [`Float`] bound, whose sealed supertrait hands them out only for a token that
+//! ndnet alone can make. This call returned 4093 instead of 4096 (reading past a one-element
+//! buffer) when it still compiled:
+//!
+//! ```compile_fail,E0061
+//! use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+//!
+//! fn raw_dot<F: ndnet::Float>(a: ArrayView2<F>, bt: ArrayView2<F>, c: ArrayViewMut2<F>) {
+//!     if let Some(kernel) = F::dot() {
+//!         kernel(F::one(), a, bt, F::zero(), c);
+//!     }
+//! }
+//! let one = Array2::<f64>::ones((1, 1));
+//! let mut c = Array2::zeros((1, 1));
+//! raw_dot(one.broadcast((1, 4096)).unwrap(), Array2::ones((1, 4096)).view(), c.view_mut());
+//! ```
+//!
+//! The same product through [`gemm`] is right whatever the strides:
+//!
+//! ```
+//! use ndarray::Array2;
+//!
+//! let one = Array2::<f64>::ones((1, 1));
+//! let bt = Array2::<f64>::ones((1, 4096));
+//! let mut c = Array2::zeros((1, 1));
+//! ndnet::linalg::gemm(1.0, one.broadcast((1, 4096)).unwrap(), bt.t(), 0.0, c.view_mut())?;
+//! assert_eq!(c[[0, 0]], 4096.0);
+//! # Ok::<(), ndnet::Error>(())
+//! ```
 
 mod kernel;
 pub(crate) mod pool;
@@ -23,6 +58,7 @@ mod x86;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
+pub(crate) use crate::float::TOKEN;
 pub use threads::{num_threads, set_num_threads};
 
 use crate::{Float, Result, check};
@@ -90,7 +126,13 @@ pub(crate) fn gemm_unchecked<F: Float>(
     mut c: ArrayViewMut2<F>,
 ) {
     let ((m, k), n) = (a.dim(), b.ncols());
-    debug_assert!(b.nrows() == k && c.dim() == (m, n));
+    assert!(
+        b.nrows() == k && c.dim() == (m, n),
+        "gemm: A {:?}, B {:?} and C {:?} do not fit",
+        a.dim(),
+        b.dim(),
+        c.dim()
+    );
     if m == 0 || n == 0 {
         return;
     }
@@ -102,10 +144,13 @@ pub(crate) fn gemm_unchecked<F: Float>(
         }
         return;
     }
-    // A stride only matters along an axis longer than 1.
+    // Each kernel only on the layouts it accepts (it asserts them): the broadcast kernel takes
+    // any strides but is only fast on rows of B that are contiguous; the dot kernel needs rows
+    // of A and columns of B (rows of Bᵀ) contiguous. A stride only matters along an axis
+    // longer than 1.
     let unit = |len: usize, stride: isize| len <= 1 || stride == 1;
-    let broadcast = F::broadcast().filter(|_| unit(n, b.strides()[1]));
-    let dot = F::dot().filter(|_| unit(k, b.strides()[0]) && unit(k, a.strides()[1]));
+    let broadcast = F::broadcast(TOKEN).filter(|_| unit(n, b.strides()[1]));
+    let dot = F::dot(TOKEN).filter(|_| unit(k, b.strides()[0]) && unit(k, a.strides()[1]));
     if let Some((kernel, nr)) = broadcast {
         // Split columns while each thread gets at least two register tiles, else rows.
         let (axis, align) = if n >= 2 * nr * threads {

@@ -9,4 +9,5 @@ mod concurrency;
 mod errors;
 mod extreme_inputs;
 mod fuzz_regressions;
+mod odd_views;
 mod properties;

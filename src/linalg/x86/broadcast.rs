@@ -133,10 +133,26 @@ macro_rules! broadcast_kernel {
             }
         }
 
-        /// C = α A·B + β C with B of unit column stride (checked by the caller).
+        // pack_a and pack_b fill whole tiles and panels: the blocks must hold whole ones.
+        const _: () = assert!(MC % BR == 0 && NC % NR == 0);
+
+        /// C = α A·B + β C, any strides (fast when the rows of B are contiguous).
+        ///
+        /// # Panics
+        /// If the CPU lacks AVX2 or FMA, if k = 0, or if the shapes do not fit: programming
+        /// errors of the caller ([`crate::linalg::gemm`] checks them). Memory is only touched
+        /// through `a` and `b` (safe indexing, any strides) and through C's (m, n) block, so
+        /// these are the whole precondition.
         pub(crate) fn broadcast(alpha: $t, a: ArrayView2<$t>, b: ArrayView2<$t>, beta: $t, mut c: ArrayViewMut2<$t>) {
             let ((m, k), n) = (a.dim(), b.ncols());
-            debug_assert!(b.nrows() == k && c.dim() == (m, n) && available() && k > 0);
+            assert!(available(), "the broadcast kernel needs AVX2 and FMA");
+            assert!(
+                k > 0 && b.nrows() == k && c.dim() == (m, n),
+                "broadcast kernel: A {:?}, B {:?} and C {:?} do not fit (or k = 0)",
+                a.dim(),
+                b.dim(),
+                c.dim()
+            );
             // Uninitialised: pack_a and pack_b write every element the kernel reads.
             let mut a_pack: Aligned<{ MC * KC }> = Aligned([const { std::mem::MaybeUninit::uninit() }; MC * KC]);
             let mut b_pack: Aligned<{ KC * NC }> = Aligned([const { std::mem::MaybeUninit::uninit() }; KC * NC]);

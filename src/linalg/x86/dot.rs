@@ -74,11 +74,30 @@ macro_rules! dot_kernel {
             }
         }
 
-        /// C = α A·Bᵀ + β C with A and `bt` = Bᵀ of unit column stride (checked by the caller).
+        /// C = α A·Bᵀ + β C with A and `bt` = Bᵀ of unit column stride, any strides for C and
+        /// any row strides (zero and negative included).
+        ///
+        /// # Panics
+        /// If the CPU lacks AVX2 or FMA, if k = 0, if the shapes do not fit, or if a row of A
+        /// or of `bt` is not contiguous (k > 1 and column stride ≠ 1): programming errors of the
+        /// caller ([`crate::linalg::gemm`] only picks this kernel for such views). The raw reads
+        /// below rely on exactly these.
         pub(crate) fn dot(alpha: $t, a: ArrayView2<$t>, bt: ArrayView2<$t>, beta: $t, mut c: ArrayViewMut2<$t>) {
             let ((m, k), n) = (a.dim(), bt.nrows());
-            debug_assert!(bt.ncols() == k && c.dim() == (m, n));
-            debug_assert!((k <= 1 || (a.strides()[1] == 1 && bt.strides()[1] == 1)) && available());
+            assert!(available(), "the dot kernel needs AVX2 and FMA");
+            assert!(
+                k > 0 && bt.ncols() == k && c.dim() == (m, n),
+                "dot kernel: A {:?}, Bᵀ {:?} and C {:?} do not fit (or k = 0)",
+                a.dim(),
+                bt.dim(),
+                c.dim()
+            );
+            assert!(
+                k == 1 || (a.strides()[1] == 1 && bt.strides()[1] == 1),
+                "dot kernel: the rows of A and Bᵀ must be contiguous, their strides are {:?} and {:?}",
+                a.strides(),
+                bt.strides()
+            );
             let (a_p, a_rs) = (a.as_ptr(), a.strides()[0]);
             let (b_p, b_rs) = (bt.as_ptr(), bt.strides()[0]);
             let (c_p, c_s) = (c.as_mut_ptr(), (c.strides()[0], c.strides()[1]));

@@ -21,8 +21,10 @@ macro_rules! logistic_kernel {
         /// `linalg::x86::logistic`): dW, the update of w and the partial next Z.
         ///
         /// # Panics
-        /// If the lengths do not fit `x`, or its rows are not contiguous: these are
-        /// programming errors of the caller (`crate::train::logistic_fast`), which checks them.
+        /// If the CPU lacks AVX2 or FMA, if the lengths do not fit `x`, or if its rows are not
+        /// contiguous (m > 1 and column stride ≠ 1): programming errors of the caller
+        /// (`crate::train::logistic_fast`, which only takes X in standard layout). Any row
+        /// stride is accepted; `w`, `dw` and `z_part` cannot overlap (distinct `&mut`).
         pub(crate) fn logistic_pass(
             x: ArrayView2<$t>,
             dz: &[$t],
@@ -37,8 +39,20 @@ macro_rules! logistic_kernel {
                 available(),
                 "logistic_pass is only handed out on CPUs with AVX2 and FMA"
             );
-            assert!(dz.len() == m && z_part.len() == m && w.len() == n && dw.len() == n);
-            assert!(m <= 1 || x.strides()[1] == 1, "rows of X must be contiguous");
+            assert!(
+                dz.len() == m && z_part.len() == m && w.len() == n && dw.len() == n,
+                "logistic_pass: X is {:?}, dZ has {}, Z_part {}, w {} and dW {} elements",
+                x.dim(),
+                dz.len(),
+                z_part.len(),
+                w.len(),
+                dw.len()
+            );
+            assert!(
+                m <= 1 || x.strides()[1] == 1,
+                "logistic_pass: the rows of X must be contiguous, its strides are {:?}",
+                x.strides()
+            );
             let (x_p, rs) = (x.as_ptr(), x.strides()[0]);
             let mut j = 0;
             while j < n {

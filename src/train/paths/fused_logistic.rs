@@ -139,7 +139,7 @@ impl<F: Float> Step<F> for FusedLogistic<'_, F> {
 
 /// The fused pass over a block of rows: dW, the update of w and the partial Z_next.
 fn pass<F: Float>(x: ArrayView2<F>, dz: &[F], inv_m: F, alpha: F, w: &mut [F], dw: &mut [F], z_part: &mut [F]) {
-    match F::logistic_pass() {
+    match F::logistic_pass(crate::linalg::TOKEN) {
         Some(kernel) => kernel(x, dz, inv_m, alpha, w, dw, z_part),
         None => pass_portable(x, dz, inv_m, alpha, w, dw, z_part),
     }
