@@ -10,6 +10,9 @@
 //!   [`Error::Format`] naming the path (with line and column for JSON), never a panic.
 //! * Saving is atomic: the bytes go to a temporary file in the same folder, which is flushed to
 //!   disk and then renamed over the target. On any error the old file is untouched.
+//!   Saving keeps what was there: the old file's permission bits (and owner and group where
+//!   allowed) carry over; a symbolic link is written through (its target is replaced, the link
+//!   kept); a folder, FIFO, socket or device at the path is refused; any valid file name works.
 //! * A network with a [`Activation::Custom`](crate::Activation::Custom) activation (a Rust
 //!   function) cannot be saved: [`Error::InvalidArgument`].
 //! * Parameters read back bit for bit in both forms, for f32 and f64.
@@ -56,7 +59,8 @@ const BYTES: &str = "<bytes>";
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a custom activation or a non-finite parameter (nothing is
-/// written), [`Error::Io`] naming `path` if it cannot be written (the old file is untouched).
+/// written), [`Error::Io`] naming `path` (or the file a link at `path` points to) if it cannot be
+/// written or is not a regular file (a folder, FIFO, socket or device); the old file is untouched.
 ///
 /// ```
 /// # let dir = std::env::temp_dir().join(format!("ndnet-save-json-{}", std::process::id()));

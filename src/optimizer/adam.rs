@@ -64,7 +64,7 @@ impl<F: Float> Adam<F> {
             t: 0,
             beta1_t: 1.0,
             beta2_t: 1.0,
-            moments: Vec::new(),
+            moments: Slots::new(),
         })
     }
 
@@ -108,7 +108,7 @@ impl<F: Float> Adam<F> {
     /// # Ok::<(), ndnet::Error>(())
     /// ```
     pub fn moments(&self, id: ParamId) -> Option<(ArrayView2<'_, F>, ArrayView2<'_, F>)> {
-        let (v, s) = self.moments.get(id.index())?.as_ref()?;
+        let (v, s) = self.moments.get(&id)?;
         Some((v.view(), s.view()))
     }
 }
@@ -134,7 +134,7 @@ impl<F: Float> Optimizer<F> for Adam<F> {
         let dim = grad.dim();
         let (v, s) = slot(
             &mut self.moments,
-            id.index(),
+            id,
             |(v, _)| v.dim() == dim,
             || (Array2::zeros(dim), Array2::zeros(dim)),
         );

@@ -14,7 +14,7 @@
 //!
 //! Each optimizer with state is built from a config whose defaults are documented and checked
 //! once by `new` ([`Momentum::new`], [`RmsProp::new`], [`Adam::new`]); its state (v, s) is kept
-//! per parameter, indexed by [`ParamId::index`], allocated at the first step and reused after.
+//! per parameter, keyed by its [`ParamId`], allocated at the first step and reused after.
 //! A [`LearningRateSchedule`] gives the decayed α for an epoch.
 //!
 //! ```
@@ -47,7 +47,17 @@ pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use schedule::LearningRateSchedule;
 
 /// Which parameter of which layer an update is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+///
+/// A network numbers its layers from 1, but the optimizers accept any `ParamId` (layer 0 or
+/// `usize::MAX` included): they key their state by the id itself, so every id gets its own state
+/// and none panics. Only [`ParamId::index`] has no answer for layer 0.
+///
+/// ```
+/// use ndnet::{ParamId, ParamKind};
+/// let b2 = ParamId { layer: 2, kind: ParamKind::Bias };
+/// assert!(ParamId { layer: 2, kind: ParamKind::Weights } < b2); // ordered as W[1], b[1], W[2], b[2], …
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ParamId {
     /// The layer's number l, from 1.
     pub layer: usize,
@@ -56,7 +66,7 @@ pub struct ParamId {
 }
 
 /// `W[l]` or `b[l]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParamKind {
     /// The weights `W[l]`.
     Weights,
@@ -65,14 +75,20 @@ pub enum ParamKind {
 }
 
 impl ParamId {
-    /// A dense index 0, 1, 2, … `(W[1], b[1], W[2], …)` for optimizers that keep state in a `Vec`.
+    /// A dense index 0, 1, 2, … `(W[1], b[1], W[2], …)` for an optimizer of one's own that keeps
+    /// its state in a `Vec`; `None` for layer 0 (layers are numbered from 1) or a layer number
+    /// so large that the index does not fit in a `usize`.
     ///
     /// ```
     /// use ndnet::{ParamId, ParamKind};
-    /// assert_eq!(ParamId { layer: 2, kind: ParamKind::Bias }.index(), 3);
+    /// assert_eq!(ParamId { layer: 1, kind: ParamKind::Weights }.index(), Some(0));
+    /// assert_eq!(ParamId { layer: 2, kind: ParamKind::Bias }.index(), Some(3));
+    /// assert_eq!(ParamId { layer: 0, kind: ParamKind::Weights }.index(), None);
+    /// assert_eq!(ParamId { layer: usize::MAX, kind: ParamKind::Bias }.index(), None);
     /// ```
-    pub fn index(&self) -> usize {
-        2 * (self.layer - 1) + usize::from(self.kind == ParamKind::Bias)
+    pub fn index(&self) -> Option<usize> {
+        let weights = self.layer.checked_sub(1)?.checked_mul(2)?;
+        weights.checked_add(usize::from(self.kind == ParamKind::Bias))
     }
 }
 

@@ -83,7 +83,7 @@ impl<F: Float> Momentum<F> {
         crate::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
         Ok(Momentum {
             config,
-            velocity: Vec::new(),
+            velocity: Slots::new(),
         })
     }
 
@@ -112,19 +112,14 @@ impl<F: Float> Momentum<F> {
     /// # Ok::<(), ndnet::Error>(())
     /// ```
     pub fn velocity(&self, id: ParamId) -> Option<ArrayView2<'_, F>> {
-        self.velocity.get(id.index())?.as_ref().map(|a| a.view())
+        self.velocity.get(&id).map(|a| a.view())
     }
 }
 
 impl<F: Float> Optimizer<F> for Momentum<F> {
     fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) {
         let dim = grad.dim();
-        let v = slot(
-            &mut self.velocity,
-            id.index(),
-            |v| v.dim() == dim,
-            || Array2::zeros(dim),
-        );
+        let v = slot(&mut self.velocity, id, |v| v.dim() == dim, || Array2::zeros(dim));
         let beta = F::from_f64(self.config.beta);
         let one_minus_beta = F::from_f64(1.0 - self.config.beta);
         let alpha = F::from_f64(self.config.learning_rate);

@@ -86,7 +86,7 @@ impl<F: Float> RmsProp<F> {
         crate::check::in_float::<F>("epsilon", config.epsilon, true)?;
         Ok(RmsProp {
             config,
-            mean_square: Vec::new(),
+            mean_square: Slots::new(),
         })
     }
 
@@ -114,19 +114,14 @@ impl<F: Float> RmsProp<F> {
     /// # Ok::<(), ndnet::Error>(())
     /// ```
     pub fn mean_square(&self, id: ParamId) -> Option<ArrayView2<'_, F>> {
-        self.mean_square.get(id.index())?.as_ref().map(|a| a.view())
+        self.mean_square.get(&id).map(|a| a.view())
     }
 }
 
 impl<F: Float> Optimizer<F> for RmsProp<F> {
     fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) {
         let dim = grad.dim();
-        let s = slot(
-            &mut self.mean_square,
-            id.index(),
-            |s| s.dim() == dim,
-            || Array2::zeros(dim),
-        );
+        let s = slot(&mut self.mean_square, id, |s| s.dim() == dim, || Array2::zeros(dim));
         let beta = F::from_f64(self.config.beta);
         let one_minus_beta = F::from_f64(1.0 - self.config.beta);
         let alpha = F::from_f64(self.config.learning_rate);

@@ -1,28 +1,34 @@
 //! Per-parameter optimizer state and the checks shared by the optimizers' configs.
 
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
+use super::ParamId;
 use crate::{Error, Result};
 
-/// State per parameter, indexed by [`ParamId::index`](super::ParamId::index): `None` until the
+/// State per parameter, keyed by its [`ParamId`] (any id, layer 0 included): absent until the
 /// parameter's first update.
-pub(crate) type Slots<S> = Vec<Option<S>>;
+pub(crate) type Slots<S> = BTreeMap<ParamId, S>;
 
-/// The state of parameter `index`, made by `make` at its first update (or if `fits` says the
+/// The state of parameter `id`, made by `make` at its first update (or if `fits` says the
 /// parameter's shape changed, e.g. the optimizer was moved to another network); after that the
 /// same buffers are returned and nothing is allocated.
 pub(crate) fn slot<S>(
     slots: &mut Slots<S>,
-    index: usize,
+    id: ParamId,
     fits: impl Fn(&S) -> bool,
     make: impl FnOnce() -> S,
 ) -> &mut S {
-    if slots.len() <= index {
-        slots.resize_with(index + 1, || None);
+    match slots.entry(id) {
+        Entry::Occupied(entry) => {
+            let state = entry.into_mut();
+            if !fits(state) {
+                *state = make();
+            }
+            state
+        }
+        Entry::Vacant(entry) => entry.insert(make()),
     }
-    let entry = &mut slots[index];
-    if !entry.as_ref().is_some_and(fits) {
-        *entry = Some(make());
-    }
-    entry.as_mut().expect("the entry was filled just above")
 }
 
 /// Checks a decay rate β: finite and in [0, 1).
@@ -57,12 +63,16 @@ mod tests {
 
     #[test]
     fn slots_are_made_once_and_remade_when_the_shape_changes() {
-        let mut slots: Slots<Vec<u8>> = Vec::new();
+        let mut slots: Slots<Vec<u8>> = Slots::new();
         let mut made = 0;
+        let id = ParamId {
+            layer: 2,
+            kind: super::super::ParamKind::Bias,
+        };
         for len in [2, 2, 3] {
             let s = slot(
                 &mut slots,
-                3,
+                id,
                 |s| s.len() == len,
                 || {
                     made += 1;
@@ -72,7 +82,39 @@ mod tests {
             assert_eq!(s.len(), len);
         }
         assert_eq!(made, 2);
-        assert_eq!(slots.len(), 4);
+        assert_eq!(slots.len(), 1);
+    }
+
+    #[test]
+    fn every_param_id_gets_its_own_state_and_none_panics() {
+        use crate::{Adam, AdamConfig, GradientDescent, Momentum, MomentumConfig, Optimizer, ParamKind};
+        use crate::{RmsProp, RmsPropConfig};
+        use ndarray::array;
+        let ids = [0, 1, usize::MAX]
+            .into_iter()
+            .flat_map(|layer| [ParamKind::Weights, ParamKind::Bias].map(|kind| ParamId { layer, kind }));
+        let mut momentum = Momentum::new(MomentumConfig::default()).unwrap();
+        let mut others: Vec<Box<dyn Optimizer<f64>>> = vec![
+            Box::new(GradientDescent::new(0.1).unwrap()),
+            Box::new(RmsProp::new(RmsPropConfig::default()).unwrap()),
+            Box::new(Adam::new(AdamConfig::default()).unwrap()),
+        ];
+        for (i, id) in ids.clone().enumerate() {
+            let grad = array![[1.0 + i as f64]];
+            for opt in others
+                .iter_mut()
+                .map(|o| &mut **o)
+                .chain([&mut momentum as &mut dyn Optimizer<f64>])
+            {
+                let mut theta = array![[0.0]];
+                opt.update(id, theta.view_mut(), grad.view());
+                assert!(theta[[0, 0]] < 0.0, "{id:?}");
+            }
+        }
+        for (i, id) in ids.enumerate() {
+            let v = momentum.velocity(id).unwrap()[[0, 0]];
+            approx::assert_abs_diff_eq!(v, 0.1 * (1.0 + i as f64), epsilon = 1e-15); // (1 − β) dθ, β = 0.9
+        }
     }
 
     #[test]
