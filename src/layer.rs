@@ -55,7 +55,8 @@ impl<F: Float> Dense<F> {
     /// A layer of `units` units fed by `inputs` values, W drawn by `init`, b zero.
     ///
     /// # Errors
-    /// [`Error::Architecture`] if `units` or `inputs` is 0.
+    /// [`Error::Architecture`] if `units` or `inputs` is 0; [`Error::TooLarge`] if W, b and their
+    /// gradients would exceed the [memory limit](crate::memory_limit).
     ///
     /// ```
     /// use ndnet::{Activation, Dense, Initializer};
@@ -77,6 +78,9 @@ impl<F: Float> Dense<F> {
                 "a layer needs at least one unit and one input, got {units} units fed by {inputs} inputs"
             )));
         }
+        // W, dW (units, inputs) and b, db (units, 1), checked before any is allocated.
+        let what = || format!("W, b, dW and db of a layer of {units} units fed by {inputs} inputs");
+        crate::limits::check_alloc(what, &[2, units, inputs.saturating_add(1)], std::mem::size_of::<F>())?;
         Ok(Self::with_parameters(
             init.weights(units, inputs, rng),
             Array2::zeros((units, 1)),
