@@ -127,15 +127,21 @@ impl<F: Float> Network<F> {
             return Err(Error::Architecture("the layer list is empty".into()));
         }
         let sizes: Vec<usize> = std::iter::once(n_x).chain(layers.iter().map(|&(n, _)| n)).collect();
+        // A size of 0 is the first thing wrong with an architecture, before its memory.
+        if let Some(l) = sizes.windows(2).position(|pair| pair[0] == 0 || pair[1] == 0) {
+            let (n_prev, n) = (sizes[l], sizes[l + 1]);
+            return Err(Error::Architecture(format!(
+                "layer {}: {n} units fed by {n_prev} inputs; every size must be at least 1",
+                l + 1
+            )));
+        }
         check_parameter_memory(&sizes, 2 * std::mem::size_of::<F>(), PARAMETERS_AND_GRADIENTS)?;
         let mut built = Vec::with_capacity(layers.len());
         let mut n_prev = n_x;
         for (i, &(n, activation)) in layers.iter().enumerate() {
+            // Every size is at least 1 and all layers fit the memory limit: checked above.
             let layer = Dense::new(n_prev, n, activation, init, rng).map_err(|e| match e {
-                Error::Architecture(_) => Error::Architecture(format!(
-                    "layer {}: {n} units fed by {n_prev} inputs; every size must be at least 1",
-                    i + 1
-                )),
+                Error::Architecture(msg) => Error::Architecture(format!("layer {}: {msg}", i + 1)),
                 other => other,
             })?;
             built.push(layer);
