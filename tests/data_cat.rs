@@ -31,7 +31,13 @@ fn real_cat_files_match_h5py() {
     assert_eq!(train.classes(), vec!["non-cat", "cat"]);
     assert_eq!(train.class_counts(), vec![137, 72]); // 72 cats (numpy: train_set_y.sum())
     assert_eq!(test.class_counts(), vec![17, 33]); // 33 cats
-    assert!(train.x().iter().chain(test.x().iter()).all(|&v| (0.0..=1.0).contains(&v)));
+    assert!(
+        train
+            .x()
+            .iter()
+            .chain(test.x().iter())
+            .all(|&v| (0.0..=1.0).contains(&v))
+    );
 
     // h5py: train_set_x[0, 0, 0] = [17, 31, 56]; train_set_x[1, 10, 20] = [54, 70, 82]
     // (feature (10·64 + 20)·3 = 1980); test_set_x[0, 0, 0] = [158, 104, 83];

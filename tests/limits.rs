@@ -41,12 +41,21 @@ fn too_large<T: std::fmt::Debug>(result: ndnet::Result<T>) -> String {
     let err = result.unwrap_err();
     assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains("memory limit") && text.contains("set_memory_limit"), "{text}");
+    assert!(
+        text.contains("memory limit") && text.contains("set_memory_limit"),
+        "{text}"
+    );
     text
 }
 
 fn network(sizes: &[usize]) -> ndnet::Result<Network<f64>> {
-    Network::new(sizes, Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng())
+    Network::new(
+        sizes,
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng(),
+    )
 }
 
 #[test]
@@ -68,10 +77,24 @@ fn absurd_layer_sizes_are_refused_before_allocating() {
         Initializer::He,
         &mut rng(),
     ));
-    too_large(Dense::<f64>::new(1 << 40, 1 << 40, Activation::Tanh, Initializer::Xavier, &mut rng()));
+    too_large(Dense::<f64>::new(
+        1 << 40,
+        1 << 40,
+        Activation::Tanh,
+        Initializer::Xavier,
+        &mut rng(),
+    ));
     too_large(Network::<f64>::logistic_regression(usize::MAX));
-    too_large(ndnet::numpy_random::course_initialize_parameters_deep::<f64>(&[usize::MAX, 3, 1], 1));
-    too_large(ndnet::numpy_random::course_initialize_parameters::<f32>(3, usize::MAX, 1, 1));
+    too_large(ndnet::numpy_random::course_initialize_parameters_deep::<f64>(
+        &[usize::MAX, 3, 1],
+        1,
+    ));
+    too_large(ndnet::numpy_random::course_initialize_parameters::<f32>(
+        3,
+        usize::MAX,
+        1,
+        1,
+    ));
     // Ordinary sizes still work.
     assert!(network(&[12288, 20, 7, 5, 1]).is_ok());
 }
@@ -80,7 +103,9 @@ fn absurd_layer_sizes_are_refused_before_allocating() {
 fn network_bytes(sizes: &[usize]) -> Option<u128> {
     sizes
         .windows(2)
-        .try_fold(0u128, |acc, p| acc.checked_add((p[1] as u128).checked_mul(p[0] as u128 + 1)?))?
+        .try_fold(0u128, |acc, p| {
+            acc.checked_add((p[1] as u128).checked_mul(p[0] as u128 + 1)?)
+        })?
         .checked_mul(16)
 }
 
@@ -183,7 +208,10 @@ fn a_search_space_whose_trial_count_overflows_is_refused() {
     };
     assert_eq!(space.trial_count(), usize::MAX);
     let text = too_large(space.validate());
-    assert!(text.contains("the trials") && !text.contains("more than 2^128"), "{text}");
+    assert!(
+        text.contains("the trials") && !text.contains("more than 2^128"),
+        "{text}"
+    );
     // A depth whose list of layer sizes alone exceeds the limit.
     let deep = SearchSpace {
         depths: vec![usize::MAX],
@@ -211,11 +239,21 @@ fn a_lower_limit_makes_an_ordinary_allocation_fail_clearly() {
     // [20, 20, 1]: 2 · (20 · 21 + 21) = 882 values = 7056 bytes: does not.
     let err = network(&[20, 20, 1]).unwrap_err();
     assert!(
-        matches!(err, Error::TooLarge { bytes: Some(7056), limit: 1000, .. }),
+        matches!(
+            err,
+            Error::TooLarge {
+                bytes: Some(7056),
+                limit: 1000,
+                ..
+            }
+        ),
         "{err:?}"
     );
     let text = err.to_string();
-    assert!(text.contains("7056 bytes (6.9 KiB)") && text.contains("limit of 1000 bytes"), "{text}");
+    assert!(
+        text.contains("7056 bytes (6.9 KiB)") && text.contains("limit of 1000 bytes"),
+        "{text}"
+    );
     // Raised again, the same call works: the limit is read at each call.
     ndnet::set_memory_limit(DEFAULT_MEMORY_LIMIT);
     assert!(network(&[20, 20, 1]).is_ok());
@@ -259,7 +297,17 @@ mod idx {
         // 2 images of 4 × 4 = 32 pixels, each kept as a byte, its copy and an f64: 320 bytes.
         let path = idx_file("small", &[2, 4, 4], &[7; 32], false);
         let err = data::read_idx_images::<f64>(&path).unwrap_err();
-        assert!(matches!(err, Error::TooLarge { bytes: Some(320), limit: 100, .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::TooLarge {
+                    bytes: Some(320),
+                    limit: 100,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
         ndnet::set_memory_limit(DEFAULT_MEMORY_LIMIT);
         assert_eq!(data::read_idx_images::<f64>(&path).unwrap().0.dim(), (16, 2));
         std::fs::remove_file(path).unwrap();
@@ -271,7 +319,9 @@ mod idx {
 fn a_huge_target_image_size_is_refused_before_decoding() {
     let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
     let path = std::env::temp_dir().join(format!("ndnet-limits-{}.png", std::process::id()));
-    image::RgbImage::from_pixel(4, 3, image::Rgb([1, 2, 3])).save(&path).unwrap();
+    image::RgbImage::from_pixel(4, 3, image::Rgb([1, 2, 3]))
+        .save(&path)
+        .unwrap();
     // u32::MAX × u32::MAX used to abort in the resize.
     let side = u32::MAX as usize;
     let text = too_large(data::load_image::<f64>(&path, (side, side)));

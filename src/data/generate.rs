@@ -119,7 +119,10 @@ pub fn parity<F: Float>(n_bits: usize) -> Result<(Array2<F>, Array2<F>)> {
     let bytes = m
         .and_then(|m| m.checked_mul(n_bits as u128 + 1))
         .and_then(|v| v.checked_mul(std::mem::size_of::<F>() as u128));
-    crate::limits::check_bytes(|| format!("X (n, 2^n) and Y (1, 2^n) of parity(n) for n = {n_bits}"), bytes)?;
+    crate::limits::check_bytes(
+        || format!("X (n, 2^n) and Y (1, 2^n) of parity(n) for n = {n_bits}"),
+        bytes,
+    )?;
     // Fits: 2ⁿ values take at most the memory limit, at most isize::MAX bytes.
     let m = 1_usize << n_bits;
     let x = Array2::from_shape_fn((n_bits, m), |(bit, k)| {

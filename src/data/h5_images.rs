@@ -288,7 +288,10 @@ mod tests {
         let err = load_h5_images::<f64>(FIXTURE, "huge_x", "train_set_y", None).unwrap_err();
         assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
         let text = err.to_string();
-        assert!(text.contains("dataset `huge_x`") && text.contains("(1048576 × 1024 × 1024 × 3)"), "{text}");
+        assert!(
+            text.contains("dataset `huge_x`") && text.contains("(1048576 × 1024 × 1024 × 3)"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -67,7 +67,11 @@ pub(super) fn read_idx(path: &Path, rank: u8, what: &str, kept_bytes: usize) -> 
     let claim = || format!("the {what} claimed by the IDX header of {}", path.display());
     let values = check_alloc(claim, &dims, kept_bytes)? as u64;
     let header = 4 + size_bytes.len() as u64;
-    let too_few = |held: u64| bad(format!("sizes {dims:?} claim {values} values but the file holds {held}"));
+    let too_few = |held: u64| {
+        bad(format!(
+            "sizes {dims:?} claim {values} values but the file holds {held}"
+        ))
+    };
     match file_len {
         Some(len) if !gzip && len.saturating_sub(header) < values => return Err(too_few(len.saturating_sub(header))),
         Some(len) if gzip && len.saturating_mul(DEFLATE_MAX_RATIO) < values => {
@@ -206,7 +210,11 @@ mod tests {
         // 60000 × 28 × 28 is fine as a claim, but the file holds 4 bytes.
         let plain = write(&dir, "a", &idx(&[60_000, 28, 28], &[0; 4]));
         assert!(format_error(read_idx_images::<f64>(&plain)).contains("holds 4"));
+        // Zipped, the claim is more than deflate can decode from ~40 bytes: refused at once.
         let zipped = write(&dir, "b", &gz(&idx(&[60_000, 28, 28], &[0; 4])));
+        assert!(format_error(read_idx_images::<f64>(&zipped)).contains("can decode to"));
+        // A claim deflate could meet is found out while reading.
+        let zipped = write(&dir, "b2", &gz(&idx(&[10, 28, 28], &[0; 4])));
         assert!(format_error(read_idx_images::<f64>(&zipped)).contains("holds 4"));
         // (2^32 − 1)^3 values: over any memory limit, refused right after the header.
         let absurd = write(&dir, "c", &gz(&idx(&[u32::MAX, u32::MAX, u32::MAX], &[])));
@@ -235,7 +243,10 @@ mod tests {
             ("long", idx(&[1], &[1, 2]), Err("holds more")),
         ] {
             let path = dir.join(name);
-            let status = std::process::Command::new("mkfifo").arg(&path).status().expect("mkfifo runs");
+            let status = std::process::Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .expect("mkfifo runs");
             assert!(status.success());
             let writer = {
                 let path = path.clone();

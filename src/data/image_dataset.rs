@@ -42,8 +42,8 @@ use crate::{Error, Float, Result};
 /// The fields are private so that what [`new`](ImageDataset::new) checked stays true (X has
 /// h·w·c rows, Y is (1, m) of class indices): read them with [`x`](ImageDataset::x),
 /// [`y`](ImageDataset::y), [`classes`](ImageDataset::classes) and
-/// [`image_shape`](ImageDataset::image_shape), or take them with
-/// [`into_parts`](ImageDataset::into_parts).
+/// [`image_shape`](ImageDataset::image_shape), or take X and Y with
+/// [`into_xy`](ImageDataset::into_xy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageDataset<F> {
     /// The images, one per column: (h·w·c, m), values in [0, 1].
@@ -164,7 +164,8 @@ impl<F: Float> ImageDataset<F> {
         self.image_shape
     }
 
-    /// The parts, taken apart: (X, Y, class names, image shape).
+    /// X and Y, taken out of the data set without copying (read the class names and the image
+    /// shape first if you need them).
     ///
     /// # Shapes
     /// X is (h·w·c, m), Y is (1, m).
@@ -173,11 +174,11 @@ impl<F: Float> ImageDataset<F> {
     /// use ndnet::data::ImageDataset;
     /// let data = ImageDataset::<f32>::new(ndarray::Array2::zeros((3, 2)),
     ///     ndarray::Array2::zeros((1, 2)), vec!["a".into()], (1, 1, 3)).unwrap();
-    /// let (x, y, classes, image_shape) = data.into_parts();
-    /// assert_eq!((x.dim(), y.dim(), classes.len(), image_shape), ((3, 2), (1, 2), 1, (1, 1, 3)));
+    /// let (x, y) = data.into_xy();
+    /// assert_eq!((x.dim(), y.dim()), ((3, 2), (1, 2)));
     /// ```
-    pub fn into_parts(self) -> (Array2<F>, Array2<F>, Vec<String>, (usize, usize, usize)) {
-        (self.x, self.y, self.classes, self.image_shape)
+    pub fn into_xy(self) -> (Array2<F>, Array2<F>) {
+        (self.x, self.y)
     }
 
     /// The number of examples m (columns of X).
@@ -308,7 +309,16 @@ mod tests {
     fn an_overflowing_image_shape_is_an_error_not_a_panic() {
         let x = Array2::<f64>::zeros((3, 1));
         let err = ImageDataset::new(x, array![[0.0]], vec!["a".into()], (usize::MAX, 2, 3)).unwrap_err();
-        assert!(matches!(err, Error::InvalidArgument { argument: "image_shape", .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::InvalidArgument {
+                    argument: "image_shape",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("overflows"));
     }
 

@@ -127,7 +127,10 @@ impl SearchSpace {
     /// assert_eq!(space.trial_count(), 32 * 2 * 3);
     /// ```
     pub fn trial_count(&self) -> usize {
-        self.list_lengths().iter().try_fold(1usize, |acc, &n| acc.checked_mul(n)).unwrap_or(usize::MAX)
+        self.list_lengths()
+            .iter()
+            .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+            .unwrap_or(usize::MAX)
     }
 
     fn list_lengths(&self) -> [usize; 6] {
