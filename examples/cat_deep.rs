@@ -119,8 +119,8 @@ fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>, gram: bool) -> Res
     let print = |r: &Record| println!("Cost after iteration {:>4}: {}", r.iteration, r.cost);
     let start = Instant::now();
     let history = net.fit(
-        &train.x,
-        &train.y,
+        train.x(),
+        train.y(),
         &mut GradientDescent::new(0.0075)?,
         FitOptions::new(TrainConfig::new(ITERATIONS).gram(gram)).callback(|r| {
             #[cfg(feature = "progress")]
@@ -136,8 +136,8 @@ fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>, gram: bool) -> Res
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let train_accuracy = net.accuracy(&train.x, &train.y)?;
-    let test_accuracy = net.accuracy(&test.x, &test.y)?;
+    let train_accuracy = net.accuracy(train.x(), train.y())?;
+    let test_accuracy = net.accuracy(test.x(), test.y())?;
     println!("training path: {}", history.plan);
     println!("train accuracy: {:.2} %", 100.0 * train_accuracy);
     println!("test accuracy:  {:.2} %", 100.0 * test_accuracy);

@@ -51,22 +51,22 @@ fn train<F: Float>(gram: bool) -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "cat vs non-cat ({}): train X {:?}, test X {:?}",
         F::NAME,
-        train.x.dim(),
-        test.x.dim()
+        train.x().dim(),
+        test.x().dim()
     );
 
     let start = Instant::now();
-    let mut net = Network::<F>::logistic_regression(train.x.nrows())?;
+    let mut net = Network::<F>::logistic_regression(train.x().nrows())?;
     let history = net.fit(
-        &train.x,
-        &train.y,
+        train.x(),
+        train.y(),
         &mut GradientDescent::new(0.005)?,
         FitOptions::new(TrainConfig::new(2000).gram(gram))
             .callback(|r| println!("Cost after iteration {:>4}: {:.6}", r.iteration, r.cost)),
     )?;
     let seconds = start.elapsed().as_secs_f64();
-    let train_accuracy = net.accuracy(&train.x, &train.y)?;
-    let test_accuracy = net.accuracy(&test.x, &test.y)?;
+    let train_accuracy = net.accuracy(train.x(), train.y())?;
+    let test_accuracy = net.accuracy(test.x(), test.y())?;
     println!("training path: {}", history.plan);
     println!("train accuracy: {:.2} %", 100.0 * train_accuracy);
     println!("test accuracy:  {:.2} %", 100.0 * test_accuracy);
@@ -98,13 +98,13 @@ fn misclassified<F: Float>(
     net: &Network<F>,
     data: &ImageDataset<F>,
 ) -> Result<Vec<(ndarray::Array3<u8>, String)>, ndnet::Error> {
-    let predictions = net.predict(&data.x, 0.5)?;
+    let predictions = net.predict(data.x(), 0.5)?;
     let mut wrong = Vec::new();
     for (i, &p) in predictions.iter().enumerate() {
         let predicted = p.as_f64() as usize;
         if predicted != data.label(i)? {
             let image = data.image(i)?.mapv(|v| (v.as_f64() * 255.0).round() as u8);
-            wrong.push((image, format!("predicted: {}", data.classes[predicted])));
+            wrong.push((image, format!("predicted: {}", data.classes()[predicted])));
         }
     }
     Ok(wrong)

@@ -66,7 +66,7 @@ fn train<F: Float>(seed: Option<u64>) -> Result<(), Box<dyn std::error::Error>> 
     let train = load_cat_h5::<F>(train_path, CatSplit::Train)?;
     let test = load_cat_h5::<F>(test_path, CatSplit::Test)?;
 
-    let (n_x, n_h, n_y) = (train.x.nrows(), 7, 1);
+    let (n_x, n_h, n_y) = (train.x().nrows(), 7, 1);
     let mut net = match seed {
         None => {
             println!(
@@ -94,15 +94,15 @@ fn train<F: Float>(seed: Option<u64>) -> Result<(), Box<dyn std::error::Error>> 
 
     let start = Instant::now();
     let history = net.fit(
-        &train.x,
-        &train.y,
+        train.x(),
+        train.y(),
         &mut GradientDescent::new(0.0075)?,
         FitOptions::new(TrainConfig::new(2500))
             .callback(|r| println!("Cost after iteration {:>4}: {}", r.iteration, r.cost)),
     )?;
     let seconds = start.elapsed().as_secs_f64();
-    let train_accuracy = net.accuracy(&train.x, &train.y)?;
-    let test_accuracy = net.accuracy(&test.x, &test.y)?;
+    let train_accuracy = net.accuracy(train.x(), train.y())?;
+    let test_accuracy = net.accuracy(test.x(), test.y())?;
     println!("train accuracy: {:.2} %", 100.0 * train_accuracy);
     println!("test accuracy:  {:.2} %", 100.0 * test_accuracy);
 

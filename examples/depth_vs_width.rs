@@ -68,7 +68,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut last_deep = None;
     for n in BITS {
         let n_start = Instant::now();
-        let (x, y) = data::parity::<f64>(n);
+        let (x, y) = data::parity::<f64>(n)?;
         let x = x.mapv(|bit| 2.0 * bit - 1.0);
         let shallow = SHALLOW_WIDTHS.iter().map(|&w| (w, vec![w])).collect();
         let deep = DEEP_DEPTHS

@@ -138,6 +138,23 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A size from an argument or a file that would take more memory than the crate's limit
+    /// ([`crate::memory_limit`]), or whose byte count overflows; checked before allocating.
+    #[error(
+        "{what} would take {}, more than the memory limit of {}; \
+         raise it with ndnet::set_memory_limit or the NDNET_MEMORY_LIMIT environment variable \
+         if this is intended",
+        bytes_text(*.bytes),
+        crate::limits::human_bytes(u128::from(*.limit))
+    )]
+    TooLarge {
+        /// What would be allocated and its shape, e.g. `"W[1] of shape (1048576 × 1048576)"`.
+        what: String,
+        /// The bytes it would take; `None` when counting them overflows (more than 2^128).
+        bytes: Option<u128>,
+        /// The memory limit at the time, in bytes.
+        limit: u64,
+    },
     /// Anything else invalid in an argument, with the argument's name.
     #[error("{argument}: {message}")]
     InvalidArgument {
@@ -146,6 +163,13 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+}
+
+fn bytes_text(bytes: Option<u128>) -> String {
+    match bytes {
+        Some(b) => crate::limits::human_bytes(b),
+        None => "more than 2^128 bytes (the count overflows)".into(),
+    }
 }
 
 fn transposed_hint(transposed_fits: bool) -> &'static str {

@@ -55,8 +55,10 @@ impl<F: Float> Dense<F> {
     /// A layer of `units` units fed by `inputs` values, W drawn by `init`, b zero.
     ///
     /// # Errors
-    /// [`Error::Architecture`] if `units` or `inputs` is 0; [`Error::InvalidHyperparameter`] for
-    /// an initializer whose weights would not be finite (see [`Initializer::validate`]).
+    /// [`Error::Architecture`] if `units` or `inputs` is 0; [`Error::TooLarge`] if W, b and their
+    /// gradients would exceed the [memory limit](crate::memory_limit);
+    /// [`Error::InvalidHyperparameter`] for an initializer whose weights would not be finite (see
+    /// [`Initializer::validate`]).
     ///
     /// ```
     /// use ndnet::{Activation, Dense, Initializer};
@@ -78,6 +80,9 @@ impl<F: Float> Dense<F> {
                 "a layer needs at least one unit and one input, got {units} units fed by {inputs} inputs"
             )));
         }
+        // W, dW (units, inputs) and b, db (units, 1), checked before any is allocated.
+        let what = || format!("W, b, dW and db of a layer of {units} units fed by {inputs} inputs");
+        crate::limits::check_alloc(what, &[2, units, inputs.saturating_add(1)], std::mem::size_of::<F>())?;
         init.validate::<F>()?;
         let w = init.weights(units, inputs, rng);
         if !check::all_finite(w.view()) {

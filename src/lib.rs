@@ -37,6 +37,7 @@ mod init;
 #[cfg(feature = "serde")]
 pub mod io;
 mod layer;
+pub mod limits;
 pub mod linalg;
 pub mod looped;
 pub mod metrics;
@@ -60,6 +61,7 @@ pub use float::Float;
 pub use gradcheck::{GradientCheck, gradient_check};
 pub use init::Initializer;
 pub use layer::Dense;
+pub use limits::{memory_limit, set_memory_limit};
 pub use linalg::{num_threads, set_num_threads};
 pub use network::Network;
 pub use optimizer::{

@@ -45,12 +45,28 @@ pub struct Network<F: Float> {
     dropout_rng: Option<rand::rngs::Xoshiro256PlusPlus>,
 }
 
+/// What [`Network::new`] allocates per parameter: the value and its gradient.
+const PARAMETERS_AND_GRADIENTS: &str = "the parameters and gradients (W, b, dW, db)";
+
+/// Checks, before anything is allocated, that a network of layer sizes `sizes` (n[0] = n_x, …,
+/// n[L]) fits the memory limit with `value_bytes` bytes for each of its Σ n[l] · (n[l−1] + 1)
+/// parameters (W[l] and b[l]), counted without overflow; `what` names those bytes.
+pub(crate) fn check_parameter_memory(sizes: &[usize], value_bytes: usize, what: &str) -> Result<()> {
+    let values = sizes.windows(2).try_fold(0u128, |total, pair| {
+        let layer = (pair[1] as u128).checked_mul(pair[0] as u128 + 1)?;
+        total.checked_add(layer)
+    });
+    let bytes = values.and_then(|v| v.checked_mul(value_bytes as u128));
+    crate::limits::check_bytes(|| format!("{what} of a network of layer sizes {sizes:?}"), bytes)
+}
+
 impl<F: Float> Network<F> {
     /// A network from layer sizes `[n[0] = n_x, n[1], …, n[L]]`, one activation for every hidden
     /// layer and one for the output, weights drawn by `init` (biases zero), cross-entropy cost.
     ///
     /// # Errors
-    /// [`Error::Architecture`] for fewer than two sizes or a size of 0.
+    /// [`Error::Architecture`] for fewer than two sizes or a size of 0; [`Error::TooLarge`] if
+    /// the parameters and their gradients would exceed the [memory limit](crate::memory_limit).
     ///
     /// ```
     /// use ndnet::{Activation, Initializer, Network};
@@ -86,7 +102,8 @@ impl<F: Float> Network<F> {
     /// A network with an activation of its own for each layer: `layers` lists `(n[l], g[l])`.
     ///
     /// # Errors
-    /// [`Error::Architecture`] for an empty list or a size of 0.
+    /// [`Error::Architecture`] for an empty list or a size of 0; [`Error::TooLarge`] as for
+    /// [`Network::new`].
     ///
     /// ```
     /// use ndnet::{Activation, Initializer, Network};
@@ -110,14 +127,22 @@ impl<F: Float> Network<F> {
             return Err(Error::Architecture("the layer list is empty".into()));
         }
         init.validate::<F>()?;
+        let sizes: Vec<usize> = std::iter::once(n_x).chain(layers.iter().map(|&(n, _)| n)).collect();
+        // A size of 0 is the first thing wrong with an architecture, before its memory.
+        if let Some(l) = sizes.windows(2).position(|pair| pair[0] == 0 || pair[1] == 0) {
+            let (n_prev, n) = (sizes[l], sizes[l + 1]);
+            return Err(Error::Architecture(format!(
+                "layer {}: {n} units fed by {n_prev} inputs; every size must be at least 1",
+                l + 1
+            )));
+        }
+        check_parameter_memory(&sizes, 2 * std::mem::size_of::<F>(), PARAMETERS_AND_GRADIENTS)?;
         let mut built = Vec::with_capacity(layers.len());
         let mut n_prev = n_x;
         for (i, &(n, activation)) in layers.iter().enumerate() {
+            // Every size is at least 1 and all layers fit the memory limit: checked above.
             let layer = Dense::new(n_prev, n, activation, init, rng).map_err(|e| match e {
-                Error::Architecture(_) => Error::Architecture(format!(
-                    "layer {}: {n} units fed by {n_prev} inputs; every size must be at least 1",
-                    i + 1
-                )),
+                Error::Architecture(msg) => Error::Architecture(format!("layer {}: {msg}", i + 1)),
                 other => other,
             })?;
             built.push(layer);
@@ -130,7 +155,7 @@ impl<F: Float> Network<F> {
     /// (as the course does; a single layer has no symmetry to break), cross-entropy cost.
     ///
     /// # Errors
-    /// [`Error::Architecture`] if `n_x` is 0.
+    /// [`Error::Architecture`] if `n_x` is 0; [`Error::TooLarge`] as for [`Network::new`].
     ///
     /// ```
     /// let net = ndnet::Network::<f64>::logistic_regression(12288).unwrap();
@@ -140,6 +165,7 @@ impl<F: Float> Network<F> {
         if n_x == 0 {
             return Err(Error::Architecture("logistic regression needs n_x ≥ 1 features".into()));
         }
+        check_parameter_memory(&[n_x, 1], 2 * std::mem::size_of::<F>(), PARAMETERS_AND_GRADIENTS)?;
         Self::from_parameters(
             vec![(Array2::zeros((1, n_x)), Array2::zeros((1, 1)))],
             &[Activation::Sigmoid],

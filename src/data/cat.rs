@@ -8,8 +8,8 @@
 //! ```no_run
 //! # fn main() -> ndnet::Result<()> {
 //! let (train, test) = ndnet::data::load_catvnoncat::<f64>("data/catvnoncat")?;
-//! assert_eq!(train.x.dim(), (12288, 209));
-//! assert_eq!(test.y.dim(), (1, 50));
+//! assert_eq!(train.x().dim(), (12288, 209));
+//! assert_eq!(test.y().dim(), (1, 50));
 //! # Ok(())
 //! # }
 //! ```
@@ -70,9 +70,9 @@ impl CatSplit {
 /// #     std::fs::copy("tests/fixtures/tiny_catvnoncat.h5", dir.join(name)).unwrap();
 /// # }
 /// // `dir` holds train_catvnoncat.h5 and test_catvnoncat.h5 (here tiny 2×2-pixel stand-ins;
-/// // with the course's files, train.x is (12288, 209) and the counts are [137, 72]).
+/// // with the course's files, train.x() is (12288, 209) and the counts are [137, 72]).
 /// let (train, test) = ndnet::data::load_catvnoncat::<f32>(&dir)?;
-/// assert_eq!(train.x.nrows(), test.x.nrows());
+/// assert_eq!(train.x().nrows(), test.x().nrows());
 /// assert_eq!(train.class_counts(), vec![1, 2]); // non-cat, cat
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// # Ok::<(), ndnet::Error>(())
@@ -96,8 +96,8 @@ pub fn load_catvnoncat<F: Float>(dir: impl AsRef<Path>) -> Result<(ImageDataset<
 /// use ndnet::data::{CatSplit, load_cat_h5};
 /// // A tiny file laid out like test_catvnoncat.h5: two 2×2 RGB images.
 /// let test = load_cat_h5::<f64>("tests/fixtures/tiny_catvnoncat.h5", CatSplit::Test)?;
-/// assert_eq!(test.classes, vec!["non-cat", "cat"]);
-/// assert_eq!(test.x.dim(), (2 * 2 * 3, 2));
+/// assert_eq!(test.classes(), vec!["non-cat", "cat"]);
+/// assert_eq!(test.x().dim(), (2 * 2 * 3, 2));
 /// # Ok::<(), ndnet::Error>(())
 /// ```
 pub fn load_cat_h5<F: Float>(path: impl AsRef<Path>, split: CatSplit) -> Result<ImageDataset<F>> {
@@ -117,15 +117,15 @@ mod tests {
     #[test]
     fn train_split_flattens_like_the_course() {
         let train = load_cat_h5::<f64>(FIXTURE, CatSplit::Train).unwrap();
-        assert_eq!(train.x.dim(), (12, 3));
-        assert!(train.x.is_standard_layout());
-        assert_eq!(train.image_shape, (2, 2, 3));
-        assert_eq!(train.classes, vec!["non-cat", "cat"]);
-        assert_eq!(train.y, ndarray::array![[1.0, 0.0, 1.0]]);
+        assert_eq!(train.x().dim(), (12, 3));
+        assert!(train.x().is_standard_layout());
+        assert_eq!(train.image_shape(), (2, 2, 3));
+        assert_eq!(train.classes(), vec!["non-cat", "cat"]);
+        assert_eq!(train.y(), ndarray::array![[1.0, 0.0, 1.0]]);
         assert_eq!(train.class_counts(), vec![1, 2]);
         // The fixture stores 7·k at flat index k of (3, 2, 2, 3), so image i, feature j
         // (j = (row·2 + col)·3 + channel) is 7·(12·i + j), divided by 255.
-        for ((j, i), v) in train.x.indexed_iter() {
+        for ((j, i), v) in train.x().indexed_iter() {
             assert_eq!(*v, (7 * (12 * i + j)) as f64 / 255.0);
         }
         // h5py: train_set_x[1, 1, 0, 2] == 140.
@@ -135,12 +135,12 @@ mod tests {
     #[test]
     fn test_split_in_f32() {
         let test = load_cat_h5::<f32>(FIXTURE, CatSplit::Test).unwrap();
-        assert_eq!(test.x.dim(), (12, 2));
-        assert_eq!(test.y, ndarray::array![[0.0, 1.0]]);
+        assert_eq!(test.x().dim(), (12, 2));
+        assert_eq!(test.y(), ndarray::array![[0.0, 1.0]]);
         // Flat index k holds 255 − 10·k; image 1, feature 3 is k = 15 → 105
         // (h5py: test_set_x[1, 0, 1, 0] == 105).
-        assert_eq!(test.x[[3, 1]], 105.0 / 255.0);
-        assert_eq!(test.x[[0, 0]], 1.0);
+        assert_eq!(test.x()[[3, 1]], 105.0 / 255.0);
+        assert_eq!(test.x()[[0, 0]], 1.0);
     }
 
     #[test]

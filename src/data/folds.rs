@@ -26,7 +26,9 @@ use crate::{Error, Result};
 /// by at most one (a class with fewer than k examples is absent from some folds).
 ///
 /// # Errors
-/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if k < 2, k > m, or `stratify` has not m labels.
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if k < 2, k > m, or `stratify` has not m labels;
+/// [`Error::TooLarge`](crate::Error::TooLarge) if the folds' indices would exceed the
+/// [memory limit](crate::memory_limit).
 ///
 /// ```
 /// use rand::SeedableRng;
@@ -54,6 +56,9 @@ pub fn k_fold_indices<R: Rng + ?Sized>(
             format!("k = {k} folds but only m = {m} examples"),
         ));
     }
+    // The k folds' indices (m each) and the two working lists, before any is allocated.
+    let what = || format!("the indices of {k} folds of m = {m} examples");
+    crate::limits::check_alloc(what, &[k.saturating_add(2), m], std::mem::size_of::<usize>())?;
     let mut order = Vec::with_capacity(m);
     match stratify {
         Some(labels) if labels.len() != m => {

@@ -14,7 +14,7 @@ use ndarray::Array2;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::Float;
+use crate::{Float, Result};
 
 /// The course's planar "flower": `m` points (m/2 per class j ∈ {0, 1}) on the petals of
 /// r = 4 sin 4t, which logistic regression cannot separate.
@@ -92,28 +92,44 @@ pub fn circles<F: Float, R: Rng + ?Sized>(m: usize, noise: f64, factor: f64, rng
 /// assert_eq!(y, ndarray::array![[0.0, 1.0, 1.0, 0.0]]);
 /// ```
 pub fn xor<F: Float>() -> (Array2<F>, Array2<F>) {
-    parity(2)
+    parity(2).expect("12 values fit any memory limit")
 }
 
 /// All 2ⁿ inputs of n bits and their parity (XOR of the bits); column k holds k's bits, most
 /// significant first.
 ///
+/// # Errors
+/// [`Error::TooLarge`](crate::Error::TooLarge) if the 2ⁿ examples would exceed the [memory limit](crate::memory_limit)
+/// (with the default limit, n ≤ 27 for f64), including every n ≥ 64, whose 2ⁿ overflows.
+///
 /// # Shapes
 /// X is (n, 2ⁿ), Y is (1, 2ⁿ).
 ///
 /// ```
-/// let (x, y) = ndnet::data::parity::<f32>(3);
+/// let (x, y) = ndnet::data::parity::<f32>(3)?;
 /// assert_eq!(x.column(5).to_vec(), vec![1.0, 0.0, 1.0]);
 /// assert_eq!(y[[0, 5]], 0.0);
 /// assert_eq!(y[[0, 7]], 1.0);
+/// assert!(ndnet::data::parity::<f64>(64).is_err());
+/// # Ok::<(), ndnet::Error>(())
 /// ```
-pub fn parity<F: Float>(n_bits: usize) -> (Array2<F>, Array2<F>) {
+pub fn parity<F: Float>(n_bits: usize) -> Result<(Array2<F>, Array2<F>)> {
+    // X and Y together: (n + 1) · 2ⁿ values, counted without overflow.
+    let m = u32::try_from(n_bits).ok().and_then(|n| 1u128.checked_shl(n));
+    let bytes = m
+        .and_then(|m| m.checked_mul(n_bits as u128 + 1))
+        .and_then(|v| v.checked_mul(std::mem::size_of::<F>() as u128));
+    crate::limits::check_bytes(
+        || format!("X (n, 2^n) and Y (1, 2^n) of parity(n) for n = {n_bits}"),
+        bytes,
+    )?;
+    // Fits: 2ⁿ values take at most the memory limit, at most isize::MAX bytes.
     let m = 1_usize << n_bits;
     let x = Array2::from_shape_fn((n_bits, m), |(bit, k)| {
         F::from_f64(((k >> (n_bits - 1 - bit)) & 1) as f64)
     });
     let y = Array2::from_shape_fn((1, m), |(_, k)| F::from_f64((k.count_ones() % 2) as f64));
-    (x, y)
+    Ok((x, y))
 }
 
 fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {

@@ -6,7 +6,7 @@
 //! ```no_run
 //! let data = ndnet::data::load_h5_images::<f32>("cats.h5", "train_set_x", "train_set_y",
 //!                                              Some("list_classes")).unwrap();
-//! assert_eq!(data.x.nrows(), 64 * 64 * 3);
+//! assert_eq!(data.x().nrows(), 64 * 64 * 3);
 //! ```
 
 use std::path::Path;
@@ -17,12 +17,8 @@ use ndarray::Array2;
 use super::ImageDataset;
 use crate::{Error, Float, Result};
 
-/// Refuse datasets claiming more elements than this, before anything is allocated.
-const MAX_ELEMENTS: u64 = 1 << 31;
-
-/// Deflate, the usual HDF5 compression, shrinks data at most about 1032-fold (258-byte matches
-/// coded in 2 bits): a chunked dataset may decode to at most this many times the file's length.
-const MAX_COMPRESSION: u64 = 1032;
+/// A chunked dataset may decode to at most this many times the file's length: deflate's ratio.
+const MAX_COMPRESSION: u64 = crate::limits::DEFLATE_MAX_RATIO;
 
 /// Without class names, labels must be below this (classes are named "0", "1", …).
 const MAX_CLASSES: i64 = 1 << 16;
@@ -38,11 +34,12 @@ const MAX_CLASSES: i64 = 1 << 16;
 /// and the dataset if the file is not HDF5, a dataset is missing, the images are not uint8 of
 /// rank 3 or 4, the labels are not integers of rank 1 (or (m, 1) / (1, m)), the counts differ,
 /// a label is outside the classes, or a dataset claims more data than the file can hold: more
-/// than 2³¹ elements, more bytes than the file's length (uncompressed storage, or no storage at
-/// all, which would be filled with the fill value), or more than 1032 times the file's length
-/// (chunked storage, which may be compressed; 1032 is deflate's largest ratio, so a chunked
-/// dataset compressed harder by another filter is refused too). All of this is checked before
-/// the data is read, so a file claiming huge dimensions fails without allocating them.
+/// bytes than the file's length (uncompressed storage, or no storage at all, which would be
+/// filled with the fill value), or more than 1032 times the file's length (chunked storage,
+/// which may be compressed; 1032 is deflate's largest ratio, so a chunked dataset compressed
+/// harder by another filter is refused too); [`Error::TooLarge`] naming the dataset if its
+/// claimed shape would exceed the [memory limit](crate::memory_limit). All of this is checked
+/// before the data is read, so a file claiming huge dimensions fails without allocating them.
 ///
 /// # Shapes
 /// X is (h·w·c, m), Y is (1, m).
@@ -51,8 +48,8 @@ const MAX_CLASSES: i64 = 1 << 16;
 /// // uint8 images `train_set_x` (3, 2, 2, 3) and int32 labels `y_int32` [1, 1, 0].
 /// let path = "tests/fixtures/tiny_catvnoncat.h5";
 /// let data = ndnet::data::load_h5_images::<f64>(path, "train_set_x", "y_int32", None)?;
-/// assert_eq!(data.image_shape, (2, 2, 3));
-/// assert_eq!(data.classes, vec!["0", "1"]);
+/// assert_eq!(data.image_shape(), (2, 2, 3));
+/// assert_eq!(data.classes(), vec!["0", "1"]);
 /// # Ok::<(), ndnet::Error>(())
 /// ```
 pub fn load_h5_images<F: Float>(
@@ -68,13 +65,16 @@ pub fn load_h5_images<F: Float>(
         |dataset: &str, message: String| Error::format(path, None, None, format!("dataset `{dataset}`: {message}"));
     let file = Hdf5File::from_vec_with_options(bytes, open_options(file_len))
         .map_err(|e| Error::format(path, None, None, format!("not a readable HDF5 file: {e}")))?;
-    let open = |name: &str| {
+    // `kept_bytes`: what the loader holds per value of the dataset at once, for the memory limit.
+    let open = |name: &str, kept_bytes: usize| {
         let set = file.dataset(name).map_err(|e| bad(name, format!("{e}")))?;
+        check_memory(&set, path, name, kept_bytes)?;
         check_claim(&set, file_len).map_err(|msg| bad(name, msg))?;
         Ok::<_, Error>(set)
     };
 
-    let x_set = open(x_name)?;
+    // Per pixel: the array read, its copy as a vector, the transposed copy and X.
+    let x_set = open(x_name, 3 + std::mem::size_of::<F>())?;
     let (m, image_shape) = image_dims(&x_set).map_err(|msg| bad(x_name, msg))?;
     let bytes: Vec<u8> = x_set
         .read_array::<u8>()
@@ -86,14 +86,16 @@ pub fn load_h5_images<F: Float>(
         .map_err(|e| bad(x_name, format!("holds the wrong number of values: {e}")))?;
     let x = super::image_dataset::pixels_to_x(rows.view());
 
-    let y_set = open(y_name)?;
+    // Per label: the integers read (at most 8 bytes), as i64, and as F in Y.
+    let y_set = open(y_name, 16 + std::mem::size_of::<F>())?;
     let labels = read_labels(&y_set).map_err(|msg| bad(y_name, msg))?;
     if labels.len() != m {
         let msg = format!("{} labels for the {m} images of `{x_name}`", labels.len());
         return Err(bad(y_name, msg));
     }
     let classes = match classes_name {
-        Some(name) => open(name)?
+        // Per name: the bytes read and a String (24 bytes) holding them.
+        Some(name) => open(name, 24)?
             .read_strings()
             .map_err(|e| bad(name, format!("not a list of class names: {e}")))?,
         None => {
@@ -130,7 +132,7 @@ fn image_dims(set: &Dataset) -> std::result::Result<(usize, (usize, usize, usize
         return Err(format!("images must be uint8, found {:?}", set.dtype()));
     }
     let dims = set.shape();
-    // `check_claim` has run: each dimension is at most 2^31, so it fits in usize on 64- and 32-bit targets.
+    // `check_memory` has run: the dimensions multiply to at most isize::MAX, so each fits usize.
     let d: Vec<usize> = dims.iter().map(|&v| v as usize).collect();
     match d[..] {
         [m, h, w, c] => Ok((m, (h, w, c))),
@@ -141,13 +143,17 @@ fn image_dims(set: &Dataset) -> std::result::Result<(usize, (usize, usize, usize
     }
 }
 
-/// Refuses shapes of more than [`MAX_ELEMENTS`] values (or whose product overflows).
-fn check_size(dims: &[u64]) -> std::result::Result<(), String> {
-    let total = dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
-    if total.is_none_or(|t| t > MAX_ELEMENTS) {
-        return Err(format!("shape {dims:?} is too large (more than 2^31 values)"));
-    }
-    Ok(())
+/// Refuses a dataset whose claimed shape, with `kept_bytes` bytes per value, would exceed the
+/// [memory limit](crate::memory_limit) (or whose size overflows), before any of it is read.
+fn check_memory(set: &Dataset, path: &Path, name: &str, kept_bytes: usize) -> Result<()> {
+    // A side beyond usize (32-bit targets) is over any limit: saturate and let the check refuse it.
+    let dims: Vec<usize> = set
+        .shape()
+        .iter()
+        .map(|&d| usize::try_from(d).unwrap_or(usize::MAX))
+        .collect();
+    let what = || format!("dataset `{name}` of {}", path.display());
+    crate::limits::check_alloc(what, &dims, kept_bytes).map(|_| ())
 }
 
 /// hdf5-reader's own limits, as a second guard behind [`check_claim`]: no single read, chunk or
@@ -170,8 +176,8 @@ fn open_options(file_len: u64) -> OpenOptions {
 /// [`load_h5_images`]'s `# Errors`. Runs before any of its data is read.
 fn check_claim(set: &Dataset, file_len: u64) -> std::result::Result<(), String> {
     let dims = set.shape();
-    check_size(dims)?;
-    let elements: u64 = dims.iter().product(); // no overflow: `check_size` bounds it by 2^31
+    // `check_memory` has run: the product is at most isize::MAX.
+    let elements: u64 = dims.iter().product();
     let element_size = set.raw_element_size().map_err(|e| e.to_string())?;
     let bytes = elements.saturating_mul(element_size as u64);
     let (limit, times) = if set.chunks().is_some() {
@@ -240,8 +246,8 @@ mod tests {
     fn other_integer_labels_and_default_class_names() {
         // y_int32 = [1, 1, 0] (int32) for the three train images.
         let data = load_h5_images::<f64>(FIXTURE, "train_set_x", "y_int32", None).unwrap();
-        assert_eq!(data.y, ndarray::array![[1.0, 1.0, 0.0]]);
-        assert_eq!(data.classes, vec!["0", "1"]);
+        assert_eq!(data.y(), ndarray::array![[1.0, 1.0, 0.0]]);
+        assert_eq!(data.classes(), vec!["0", "1"]);
     }
 
     #[test]
@@ -249,9 +255,9 @@ mod tests {
         // grey_x is (3, 2, 2) uint8 with 20·k at flat index k: image i, pixel j is 20·(4i + j).
         let data = load_h5_images::<f32>(FIXTURE, "grey_x", "train_set_y", Some("list_classes"));
         let data = data.unwrap();
-        assert_eq!(data.image_shape, (2, 2, 1));
-        assert_eq!(data.x.dim(), (4, 3));
-        assert_eq!(data.x[[3, 2]], 220.0 / 255.0);
+        assert_eq!(data.image_shape(), (2, 2, 1));
+        assert_eq!(data.x().dim(), (4, 3));
+        assert_eq!(data.x()[[3, 2]], 220.0 / 255.0);
         let text = load_h5_images::<f32>(FIXTURE, "grey_x", "y_huge", None)
             .unwrap_err()
             .to_string();
@@ -278,11 +284,14 @@ mod tests {
 
     #[test]
     fn absurd_claimed_size_is_refused_before_reading() {
-        // huge_x claims (2^20, 2^10, 2^10, 3) uint8 values but stores none.
-        let text = error("huge_x", "train_set_y");
-        assert!(text.contains("too large"), "{text}");
-        assert!(check_size(&[u64::MAX, 2]).is_err());
-        assert!(check_size(&[209, 64, 64, 3]).is_ok());
+        // huge_x claims (2^20, 2^10, 2^10, 3) uint8 values (3 TiB) but stores none.
+        let err = load_h5_images::<f64>(FIXTURE, "huge_x", "train_set_y", None).unwrap_err();
+        assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("dataset `huge_x`") && text.contains("(1048576 × 1024 × 1024 × 3)"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The IDX file format (MNIST's), read safely: sizes are checked against the data before
-//! anything of the claimed size is allocated, for plain and gzip-compressed files alike.
+//! The IDX file format (MNIST's), read safely: the claimed sizes are checked against the memory
+//! limit before anything of that size is allocated, and against the data actually read, for
+//! plain and gzip-compressed files and for pipes alike.
 //!
 //! An IDX file is a 4-byte magic number `00 00 08 d` (unsigned bytes, d dimensions), d
 //! big-endian u32 sizes, then the values row-major.
@@ -8,16 +9,23 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
+use crate::limits::{DEFLATE_MAX_RATIO, check_alloc};
 use crate::{Error, Result};
 
-/// Refuse files claiming more values than this, before anything is allocated.
-const MAX_VALUES: u64 = 1 << 31;
-
 /// Reads an IDX file of unsigned bytes with `rank` dimensions: its sizes and its values.
-pub(super) fn read_idx(path: &Path, rank: u8, what: &str) -> Result<(Vec<usize>, Vec<u8>)> {
+///
+/// Everything is decided from the bytes read, never from the file's metadata length (0 for a
+/// FIFO or a `/proc` file): the header is read, the claimed count is checked against the
+/// [memory limit](crate::memory_limit) with `kept_bytes` bytes per value (what the caller
+/// will hold per value, the bytes read included), then the values are read as a stream into a
+/// buffer that grows only as data arrives, stopping one byte past the claim. For a regular
+/// gzip file, a claim larger than deflate can decode from the file's length fails early.
+pub(super) fn read_idx(path: &Path, rank: u8, what: &str, kept_bytes: usize) -> Result<(Vec<usize>, Vec<u8>)> {
     let bad = |message: String| Error::format(path, None, None, message);
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let metadata = file.metadata().map_err(|e| Error::io(path, e))?;
+    // Only a regular file with a non-zero length says how much it holds.
+    let file_len = Some(metadata.len()).filter(|&len| metadata.is_file() && len > 0);
     let mut gzip_magic = [0u8; 2];
     let head_len = read_full(&mut file, &mut gzip_magic, path)?;
     let gzip = head_len == 2 && gzip_magic == [0x1f, 0x8b];
@@ -46,27 +54,36 @@ pub(super) fn read_idx(path: &Path, rank: u8, what: &str) -> Result<(Vec<usize>,
         );
         return Err(bad(msg));
     }
-    let mut size_bytes = vec![0u8; 4 * usize::from(rank)];
-    if read_full(&mut reader, &mut size_bytes, path)? < size_bytes.len() {
+    let mut size_bytes = [0u8; 4 * 255];
+    let size_bytes = &mut size_bytes[..4 * usize::from(rank)];
+    if read_full(&mut reader, size_bytes, path)? < size_bytes.len() {
         return Err(bad("file ends inside the IDX header".into()));
     }
-    let dims: Vec<u64> = size_bytes
+    // u32 → usize is lossless on every supported target (at least 32 bits).
+    let dims: Vec<usize> = size_bytes
         .chunks_exact(4)
-        .map(|b| u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])))
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
         .collect();
-    let values = dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
-    let Some(values) = values.filter(|&v| v <= MAX_VALUES) else {
-        return Err(bad(format!("sizes {dims:?} claim more than 2^31 values")));
-    };
+    let claim = || format!("the {what} claimed by the IDX header of {}", path.display());
+    let values = check_alloc(claim, &dims, kept_bytes)? as u64;
     let header = 4 + size_bytes.len() as u64;
-    if !gzip && file_len - header != values {
-        let held = file_len - header;
-        return Err(bad(format!(
+    let too_few = |held: u64| {
+        bad(format!(
             "sizes {dims:?} claim {values} values but the file holds {held}"
-        )));
+        ))
+    };
+    match file_len {
+        Some(len) if !gzip && len.saturating_sub(header) < values => return Err(too_few(len.saturating_sub(header))),
+        Some(len) if gzip && len.saturating_mul(DEFLATE_MAX_RATIO) < values => {
+            return Err(bad(format!(
+                "sizes {dims:?} claim {values} values, more than the {len} bytes of gzip data can \
+                 decode to ({DEFLATE_MAX_RATIO} times as many at most)"
+            )));
+        }
+        _ => {}
     }
     // Read at most one byte more than claimed, growing the buffer only as data arrives, so a
-    // gzip file that lies about its sizes cannot make us allocate what it claims.
+    // file that lies about its sizes cannot make us allocate what it claims.
     let mut data = Vec::with_capacity(values.min(1 << 24) as usize);
     reader
         .take(values + 1)
@@ -81,7 +98,7 @@ pub(super) fn read_idx(path: &Path, rank: u8, what: &str) -> Result<(Vec<usize>,
             "sizes {dims:?} claim {values} values but the file holds {held}"
         )));
     }
-    Ok((dims.iter().map(|&d| d as usize).collect(), data))
+    Ok((dims, data))
 }
 
 /// Reads into `buf` until it is full or the data ends; returns how many bytes were read.
@@ -193,10 +210,55 @@ mod tests {
         // 60000 × 28 × 28 is fine as a claim, but the file holds 4 bytes.
         let plain = write(&dir, "a", &idx(&[60_000, 28, 28], &[0; 4]));
         assert!(format_error(read_idx_images::<f64>(&plain)).contains("holds 4"));
+        // Zipped, the claim is more than deflate can decode from ~40 bytes: refused at once.
         let zipped = write(&dir, "b", &gz(&idx(&[60_000, 28, 28], &[0; 4])));
+        assert!(format_error(read_idx_images::<f64>(&zipped)).contains("can decode to"));
+        // A claim deflate could meet is found out while reading.
+        let zipped = write(&dir, "b2", &gz(&idx(&[10, 28, 28], &[0; 4])));
         assert!(format_error(read_idx_images::<f64>(&zipped)).contains("holds 4"));
+        // (2^32 − 1)^3 values: over any memory limit, refused right after the header.
         let absurd = write(&dir, "c", &gz(&idx(&[u32::MAX, u32::MAX, u32::MAX], &[])));
-        assert!(format_error(read_idx_images::<f64>(&absurd)).contains("more than 2^31"));
+        let err = read_idx_images::<f64>(&absurd).unwrap_err();
+        assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+        assert!(err.to_string().contains("images claimed by the IDX header"), "{err}");
+        // Also with 0 images: ndarray refuses (0, 2^64 − 2^33 + 1) as a shape, so must we.
+        let empty = write(&dir, "d", &idx(&[0, u32::MAX, u32::MAX], &[]));
+        assert!(matches!(read_idx_images::<f32>(&empty), Err(Error::TooLarge { .. })));
+        // 2^31 pixels in a small gzip file: more than deflate can decode from it.
+        let bomb = write(&dir, "e", &gz(&idx(&[1 << 11, 1 << 10, 1 << 10], &[0; 1000])));
+        let text = format_error(read_idx_images::<f32>(&bomb));
+        assert!(text.contains("can decode to"), "{text}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// A FIFO's metadata says 0 bytes: the reader must go by what it reads (this used to
+    /// underflow `file_len - header`).
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_read_by_its_content_not_its_metadata() {
+        let dir = temp_dir("fifo");
+        for (name, bytes, want) in [
+            ("ok", idx(&[3], &[1, 2, 3]), Ok(vec![1, 2, 3])),
+            ("short", idx(&[3], &[1, 2]), Err("holds 2")),
+            ("long", idx(&[1], &[1, 2]), Err("holds more")),
+        ] {
+            let path = dir.join(name);
+            let status = std::process::Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .expect("mkfifo runs");
+            assert!(status.success());
+            let writer = {
+                let path = path.clone();
+                std::thread::spawn(move || std::fs::write(path, bytes).expect("write to the FIFO"))
+            };
+            let got = read_idx_labels(&path);
+            writer.join().expect("writer thread");
+            match want {
+                Ok(labels) => assert_eq!(got.unwrap(), labels),
+                Err(text) => assert!(format_error(got).contains(text), "{name}"),
+            }
+        }
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

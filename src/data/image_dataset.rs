@@ -38,16 +38,22 @@ use crate::{Error, Float, Result};
 /// let data = ImageDataset::new(x, y, vec!["no".into(), "yes".into()], (2, 2, 3)).unwrap();
 /// assert_eq!(data.image(0).unwrap().dim(), (2, 2, 3));
 /// ```
+///
+/// The fields are private so that what [`new`](ImageDataset::new) checked stays true (X has
+/// h·w·c rows, Y is (1, m) of class indices): read them with [`x`](ImageDataset::x),
+/// [`y`](ImageDataset::y), [`classes`](ImageDataset::classes) and
+/// [`image_shape`](ImageDataset::image_shape), or take X and Y with
+/// [`into_xy`](ImageDataset::into_xy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageDataset<F> {
     /// The images, one per column: (h·w·c, m), values in [0, 1].
-    pub x: Array2<F>,
+    x: Array2<F>,
     /// The class index of each image: (1, m).
-    pub y: Array2<F>,
+    y: Array2<F>,
     /// The class names; `classes[k]` is the name of label `k`.
-    pub classes: Vec<String>,
+    classes: Vec<String>,
     /// The shape of one image: (height, width, channels).
-    pub image_shape: (usize, usize, usize),
+    image_shape: (usize, usize, usize),
 }
 
 impl<F: Float> ImageDataset<F> {
@@ -55,7 +61,8 @@ impl<F: Float> ImageDataset<F> {
     ///
     /// # Errors
     /// [`Error::Shape`] if `x` does not have h·w·c rows or `y` is not (1, m) with the same m;
-    /// [`Error::InvalidArgument`] if a label is not a whole number in `0..classes.len()`.
+    /// [`Error::InvalidArgument`] if h·w·c overflows or a label is not a whole number in
+    /// `0..classes.len()`.
     ///
     /// # Shapes
     /// `x` is (h·w·c, m), `y` is (1, m).
@@ -70,8 +77,13 @@ impl<F: Float> ImageDataset<F> {
     /// ```
     pub fn new(x: Array2<F>, y: Array2<F>, classes: Vec<String>, image_shape: (usize, usize, usize)) -> Result<Self> {
         let (h, w, c) = image_shape;
-        let n_x = h * w * c;
         let image_str = format!("images of shape ({h}, {w}, {c})");
+        let Some(n_x) = h.checked_mul(w).and_then(|hw| hw.checked_mul(c)) else {
+            return Err(Error::InvalidArgument {
+                argument: "image_shape",
+                message: format!("{image_str}: h·w·c overflows usize"),
+            });
+        };
         crate::check::shape(|| format!("X holding {image_str}"), x.dim(), n_x, None)?;
         let m = x.ncols();
         crate::check::shape(|| format!("Y for X with m = {m}"), y.dim(), 1, Some(m))?;
@@ -95,6 +107,78 @@ impl<F: Float> ImageDataset<F> {
             classes,
             image_shape,
         })
+    }
+
+    /// X (h·w·c, m): the images, one per column, values in [0, 1].
+    ///
+    /// # Shapes
+    /// (h·w·c, m).
+    ///
+    /// ```
+    /// use ndnet::data::ImageDataset;
+    /// let data = ImageDataset::<f64>::new(ndarray::Array2::zeros((3, 4)),
+    ///     ndarray::Array2::zeros((1, 4)), vec!["a".into()], (1, 1, 3)).unwrap();
+    /// assert_eq!(data.x().dim(), (3, 4));
+    /// ```
+    pub fn x(&self) -> &Array2<F> {
+        &self.x
+    }
+
+    /// Y (1, m): the class index of each image, as a float.
+    ///
+    /// # Shapes
+    /// (1, m).
+    ///
+    /// ```
+    /// use ndnet::data::ImageDataset;
+    /// let y = ndarray::array![[1.0, 0.0]];
+    /// let data = ImageDataset::<f64>::new(ndarray::Array2::zeros((3, 2)), y.clone(),
+    ///     vec!["a".into(), "b".into()], (1, 1, 3)).unwrap();
+    /// assert_eq!(data.y(), &y);
+    /// ```
+    pub fn y(&self) -> &Array2<F> {
+        &self.y
+    }
+
+    /// The class names: `classes()[k]` names label `k`.
+    ///
+    /// ```
+    /// use ndnet::data::ImageDataset;
+    /// let data = ImageDataset::<f64>::new(ndarray::Array2::zeros((3, 1)),
+    ///     ndarray::Array2::zeros((1, 1)), vec!["cat".into()], (1, 1, 3)).unwrap();
+    /// assert_eq!(data.classes(), ["cat"]);
+    /// ```
+    pub fn classes(&self) -> &[String] {
+        &self.classes
+    }
+
+    /// The shape of one image: (height, width, channels).
+    ///
+    /// ```
+    /// use ndnet::data::ImageDataset;
+    /// let data = ImageDataset::<f64>::new(ndarray::Array2::zeros((12, 1)),
+    ///     ndarray::Array2::zeros((1, 1)), vec!["a".into()], (2, 2, 3)).unwrap();
+    /// assert_eq!(data.image_shape(), (2, 2, 3));
+    /// ```
+    pub fn image_shape(&self) -> (usize, usize, usize) {
+        self.image_shape
+    }
+
+    /// X and Y, taken out of the data set without copying (read the class names and the image
+    /// shape first if you need them).
+    ///
+    /// # Shapes
+    /// X is (h·w·c, m), Y is (1, m).
+    ///
+    /// ```
+    /// use ndnet::data::ImageDataset;
+    /// let data = ImageDataset::<f32>::new(ndarray::Array2::zeros((3, 2)),
+    ///     ndarray::Array2::zeros((1, 2)), vec!["a".into()], (1, 1, 3)).unwrap();
+    /// let (x, y) = data.into_xy();
+    /// assert_eq!((x.dim(), y.dim()), ((3, 2), (1, 2)));
+    /// ```
+    pub fn into_xy(self) -> (Array2<F>, Array2<F>) {
+        (self.x, self.y)
     }
 
     /// The number of examples m (columns of X).
@@ -219,6 +303,23 @@ mod tests {
         assert!(err.unwrap_err().to_string().contains("column 1"));
         let half = array![[0.5, 1.0]];
         assert!(ImageDataset::new(x, half, vec!["a".into(), "b".into()], (1, 1, 3)).is_err());
+    }
+
+    #[test]
+    fn an_overflowing_image_shape_is_an_error_not_a_panic() {
+        let x = Array2::<f64>::zeros((3, 1));
+        let err = ImageDataset::new(x, array![[0.0]], vec!["a".into()], (usize::MAX, 2, 3)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidArgument {
+                    argument: "image_shape",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("overflows"));
     }
 
     #[test]

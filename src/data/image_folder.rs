@@ -6,7 +6,7 @@
 //! ```no_run
 //! // pets/cat/*.jpg, pets/dog/*.png → classes ["cat", "dog"], labels 0 and 1.
 //! let data = ndnet::data::load_image_folder::<f32>("pets", (64, 64)).unwrap();
-//! assert_eq!(data.image_shape, (64, 64, 3));
+//! assert_eq!(data.image_shape(), (64, 64, 3));
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -28,9 +28,11 @@ const EXTENSIONS: [&str; 3] = ["png", "jpg", "jpeg"];
 /// directly in `root` and hidden entries (names starting with `.`, e.g. `.ipynb_checkpoints`).
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if h or w is 0; [`Error::Io`] naming the folder or file that
-/// cannot be read; [`Error::Format`] naming `root` if it has no sub-folders, naming a class
-/// folder that has no images, or naming an image that cannot be decoded.
+/// [`Error::InvalidArgument`] if h or w is 0; [`Error::TooLarge`] if the pictures, resized,
+/// would exceed the [memory limit](crate::memory_limit) (checked before any is read);
+/// [`Error::Io`] naming the folder or file that cannot be read; [`Error::Format`] naming `root`
+/// if it has no sub-folders, naming a class folder that has no images, or naming an image that
+/// cannot be decoded.
 ///
 /// # Shapes
 /// X is (h·w·3, m), Y is (1, m), `image_shape` is (h, w, 3).
@@ -46,9 +48,9 @@ const EXTENSIONS: [&str; 3] = ["png", "jpg", "jpeg"];
 /// # }
 /// // pets/cat/0.png, pets/cat/1.png and pets/dog/0.png: cat → 0, dog → 1.
 /// let data = ndnet::data::load_image_folder::<f64>(&pets, (64, 64))?;
-/// assert_eq!(data.classes, vec!["cat", "dog"]);
-/// assert_eq!(data.y, ndarray::array![[0.0, 0.0, 1.0]]);
-/// assert_eq!(data.x.dim(), (12288, 3));
+/// assert_eq!(data.classes(), vec!["cat", "dog"]);
+/// assert_eq!(data.y(), ndarray::array![[0.0, 0.0, 1.0]]);
+/// assert_eq!(data.x().dim(), (12288, 3));
 /// # std::fs::remove_dir_all(&pets).unwrap();
 /// # Ok::<(), ndnet::Error>(())
 /// ```
@@ -63,8 +65,7 @@ pub fn load_image_folder<F: Float>(root: impl AsRef<Path>, size: (usize, usize))
         let msg = "no class sub-folders (expected one folder of images per class)";
         return Err(Error::format(root, None, None, msg));
     }
-    let mut bytes = Vec::new();
-    let mut labels = Vec::new();
+    let mut files = Vec::new(); // (path, label)
     let mut classes = Vec::new();
     for (k, dir) in class_dirs.iter().enumerate() {
         let images: Vec<PathBuf> = sorted_entries(dir)?
@@ -75,11 +76,17 @@ pub fn load_image_folder<F: Float>(root: impl AsRef<Path>, size: (usize, usize))
             let msg = "class folder has no .png, .jpg or .jpeg images";
             return Err(Error::format(dir, None, None, msg));
         }
-        for path in &images {
-            bytes.extend(read_rgb(path, h, w)?);
-            labels.push(k);
-        }
+        files.extend(images.into_iter().map(|path| (path, k)));
         classes.push(dir.file_name().unwrap_or_default().to_string_lossy().into_owned());
+    }
+    // Per value: the resized byte, its transposed copy and its value in X; before reading any.
+    let what = || format!("{} pictures of (h, w, 3) from {}", files.len(), root.display());
+    let values = crate::limits::check_alloc(what, &[files.len(), h, w, 3], 2 + std::mem::size_of::<F>())?;
+    let mut bytes = Vec::with_capacity(values);
+    let mut labels = Vec::with_capacity(files.len());
+    for (path, k) in &files {
+        bytes.extend(read_rgb(path, h, w)?);
+        labels.push(*k);
     }
     let n_x = h * w * 3;
     let rows = Array2::from_shape_vec((labels.len(), n_x), bytes).expect("each image adds exactly h·w·3 values");
@@ -140,13 +147,13 @@ mod tests {
         let hidden = dir.join("cat").join("._0.png"); // macOS resource fork: not an image
         std::fs::write(hidden, "junk").unwrap();
         let data = load_image_folder::<f64>(&dir, (2, 2)).unwrap();
-        assert_eq!(data.classes, vec!["cat", "dog"]);
-        assert_eq!(data.y, ndarray::array![[0.0, 0.0, 1.0]]);
-        assert_eq!(data.x.dim(), (12, 3));
-        assert_eq!(data.image_shape, (2, 2, 3));
-        assert!(data.x.is_standard_layout());
+        assert_eq!(data.classes(), vec!["cat", "dog"]);
+        assert_eq!(data.y(), ndarray::array![[0.0, 0.0, 1.0]]);
+        assert_eq!(data.x().dim(), (12, 3));
+        assert_eq!(data.image_shape(), (2, 2, 3));
+        assert!(data.x().is_standard_layout());
         // cat/1.png is grey 60; resizing a flat image keeps it.
-        assert!(data.x.column(1).iter().all(|&v| v == 60.0 / 255.0));
+        assert!(data.x().column(1).iter().all(|&v| v == 60.0 / 255.0));
         let err = load_image_folder::<f64>(dir.join("cat"), (2, 2)).unwrap_err();
         assert!(err.to_string().contains("no class sub-folders"), "{err}");
         std::fs::create_dir(dir.join("empty")).unwrap();

@@ -22,8 +22,11 @@ use crate::{Error, Float, Result};
 /// Loads one PNG or JPEG image as a column (h·w·3, 1) of RGB values in [0, 1], resized to (h, w).
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if h or w is 0; [`Error::Io`] naming the path if the file cannot
-/// be read; [`Error::Format`] naming the path if it is not a PNG or JPEG image it can decode.
+/// [`Error::InvalidArgument`] if h or w is 0 or not below 2³²; [`Error::TooLarge`] if the
+/// resized picture or the size its header claims would exceed the
+/// [memory limit](crate::memory_limit) (checked before decoding); [`Error::Io`] naming the path
+/// if the file cannot be read; [`Error::Format`] naming the path if it is not a PNG or JPEG
+/// image it can decode.
 ///
 /// # Shapes
 /// The result is (h·w·3, 1), one example in ndnet's layout.
@@ -40,6 +43,9 @@ use crate::{Error, Float, Result};
 /// ```
 pub fn load_image<F: Float>(path: impl AsRef<Path>, size: (usize, usize)) -> Result<Array2<F>> {
     let (h, w) = check_size(size)?;
+    // Per value: the resized byte, its transposed copy and its value in X.
+    let what = || "the picture resized to (h, w, 3)".to_string();
+    crate::limits::check_alloc(what, &[h, w, 3], 2 + std::mem::size_of::<F>())?;
     let values = read_rgb(path.as_ref(), h, w)?;
     let row = Array2::from_shape_vec((1, values.len()), values).expect("a vector of n values fits (1, n)");
     Ok(super::image_dataset::pixels_to_x(row.view()))
@@ -56,9 +62,6 @@ pub(super) fn check_size((h, w): (usize, usize)) -> Result<(usize, usize)> {
     Ok((h, w))
 }
 
-/// The largest image (width · height) [`read_rgb`] decodes: 2^26, about 8192 × 8192.
-const MAX_DECODED_PIXELS: u64 = 1 << 26;
-
 /// Decodes `path`, turns it upright (EXIF orientation), converts it to RGB, resizes it to
 /// (h, w): h·w·3 bytes, row-major.
 pub(super) fn read_rgb(path: &Path, h: usize, w: usize) -> Result<Vec<u8>> {
@@ -72,13 +75,13 @@ pub(super) fn read_rgb(path: &Path, h: usize, w: usize) -> Result<Vec<u8>> {
         .map_err(|e| Error::io(path, e))?
         .into_decoder()
         .map_err(image_error)?;
-    // The header's claimed size, checked before decoding allocates width · height pixels
-    // (a corrupt JPEG header claiming 65535 × 65535 would otherwise take 12 GB).
+    // The header's claimed size, checked before decoding allocates it (a corrupt JPEG header
+    // claiming 65535 × 65535 would otherwise take 12 GB): per pixel, the decoded pixel and its
+    // RGB copy. (u32 → usize is lossless on every supported target.)
     let (width, height) = decoder.dimensions();
-    if u64::from(width) * u64::from(height) > MAX_DECODED_PIXELS {
-        let msg = format!("the image claims {width} × {height} pixels, more than the limit of {MAX_DECODED_PIXELS}");
-        return Err(Error::format(path, None, None, msg));
-    }
+    let pixel_bytes = usize::from(decoder.color_type().bytes_per_pixel()) + 3;
+    let what = || format!("the decoded picture {} (height × width)", path.display());
+    crate::limits::check_alloc(what, &[height as usize, width as usize], pixel_bytes)?;
     // Phone photos are often stored sideways with an EXIF tag saying how to turn them.
     let orientation = decoder.orientation().map_err(image_error)?;
     let mut decoded = image::DynamicImage::from_decoder(decoder).map_err(image_error)?;

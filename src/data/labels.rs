@@ -50,7 +50,9 @@ pub fn one_vs_rest<F: Float, L: Copy + Into<usize>>(labels: &[L], class: usize) 
 /// One-hot labels Y (classes, m): column j has a 1 in row `labels[j]` and 0 elsewhere.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] naming `labels` if a label is `>= classes`.
+/// [`Error::InvalidArgument`] naming `labels` if a label is `>= classes`; [`Error::TooLarge`]
+/// if Y would exceed the [memory limit](crate::memory_limit) (a huge `classes`), checked
+/// before it is allocated.
 ///
 /// # Shapes
 /// `labels` has length m; the result is (classes, m).
@@ -61,6 +63,8 @@ pub fn one_vs_rest<F: Float, L: Copy + Into<usize>>(labels: &[L], class: usize) 
 /// assert!(ndnet::data::one_hot::<f64, u8>(&[3], 3).is_err());
 /// ```
 pub fn one_hot<F: Float, L: Copy + Into<usize>>(labels: &[L], classes: usize) -> Result<Array2<F>> {
+    let what = || "Y (classes, m) of one_hot".to_string();
+    crate::limits::check_alloc(what, &[classes, labels.len()], std::mem::size_of::<F>())?;
     let mut y = Array2::zeros((classes, labels.len()));
     for (j, &label) in labels.iter().enumerate() {
         let k: usize = label.into();

@@ -94,9 +94,11 @@ pub fn load_mnist<F: Float>(images_path: impl AsRef<Path>, labels_path: impl AsR
 ///
 /// # Errors
 /// [`Error::Io`] naming the path if it cannot be read; [`Error::Format`] naming the path if
-/// the magic number is not `00 00 08 03`, the sizes disagree with the length of the data
-/// (checked before anything is allocated for a plain file, and while decompressing a gzip
-/// one), the sizes claim more than 2³¹ values, or the gzip data is corrupt.
+/// the magic number is not `00 00 08 03`, the sizes disagree with the data read (a plain file
+/// shorter than claimed fails before reading, a gzip file or a pipe while reading, with a
+/// buffer that grows only as data arrives), or the gzip data is corrupt; [`Error::TooLarge`]
+/// if the claimed images would exceed the [memory limit](crate::memory_limit) (checked right
+/// after the header, before anything of that size is allocated).
 ///
 /// # Shapes
 /// The result is (rows·cols, n) with the image shape (rows, cols).
@@ -116,10 +118,13 @@ pub fn load_mnist<F: Float>(images_path: impl AsRef<Path>, labels_path: impl AsR
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_idx_images<F: Float>(path: impl AsRef<Path>) -> Result<(Array2<F>, (usize, usize))> {
-    let (dims, bytes) = read_idx(path.as_ref(), 3, "images")?;
+    // Per pixel: the byte read, its transposed copy and its value in X.
+    let kept_bytes = 2 + std::mem::size_of::<F>();
+    let (dims, bytes) = read_idx(path.as_ref(), 3, "images", kept_bytes)?;
     let (n, rows, cols) = (dims[0], dims[1], dims[2]);
-    // read_idx returns exactly n·rows·cols bytes, but with n = 0 the claimed rows·cols can still
-    // exceed ndarray's isize limit (fuzz finding: 0 images of 2^32−1 × 2^32−1).
+    // read_idx returned exactly n·rows·cols bytes and checked n·rows·cols against the memory
+    // limit counting every side as at least 1, so rows·cols fits even with n = 0 (fuzz finding:
+    // 0 images of 2^32−1 × 2^32−1).
     let pixels = Array2::from_shape_vec((n, rows * cols), bytes).map_err(|e| {
         Error::format(
             path.as_ref(),
@@ -151,7 +156,7 @@ pub fn read_idx_images<F: Float>(path: impl AsRef<Path>) -> Result<(Array2<F>, (
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_idx_labels(path: impl AsRef<Path>) -> Result<Vec<u8>> {
-    Ok(read_idx(path.as_ref(), 1, "labels")?.1)
+    Ok(read_idx(path.as_ref(), 1, "labels", 1)?.1)
 }
 
 #[cfg(test)]

@@ -140,7 +140,8 @@ where
 /// `x` is (n, m); the result is (n, indices.len()).
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if an index is ≥ m.
+/// [`Error::InvalidArgument`] if an index is ≥ m; [`Error::TooLarge`] if the result would
+/// exceed the [memory limit](crate::memory_limit).
 ///
 /// ```
 /// use ndarray::array;
@@ -156,6 +157,8 @@ pub fn select_columns<F: Clone, S: Data<Elem = F>>(x: &ArrayBase<S, Ix2>, indice
             format!("column {bad} is out of range: the matrix has {} columns", x.ncols()),
         ));
     }
+    let what = || "the selected columns (rows, indices)".to_string();
+    crate::limits::check_alloc(what, &[x.nrows(), indices.len()], std::mem::size_of::<F>())?;
     Ok(x.select(Axis(1), indices))
 }
 

@@ -17,7 +17,8 @@ use crate::{Error, Float, Result};
 /// W1 is (n_h, n_x), b1 is (n_h, 1), W2 is (n_y, n_h), b2 is (n_y, 1).
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `n_x`, `n_h` or `n_y` is 0.
+/// [`Error::InvalidArgument`] if `n_x`, `n_h` or `n_y` is 0; [`Error::TooLarge`] if the
+/// parameters would exceed the [memory limit](crate::memory_limit).
 ///
 /// ```
 /// use ndnet::numpy_random::course_initialize_parameters;
@@ -40,6 +41,8 @@ pub fn course_initialize_parameters<F: Float>(
             });
         }
     }
+    let value_bytes = std::mem::size_of::<F>() + std::mem::size_of::<f64>(); // drawn in f64, kept in F
+    crate::network::check_parameter_memory(&[n_x, n_h, n_y], value_bytes, "the parameters (W, b)")?;
     let mut rs = NumpyRandomState::new(seed);
     Ok([(n_h, n_x), (n_y, n_h)]
         .into_iter()
@@ -62,7 +65,8 @@ pub fn course_initialize_parameters<F: Float>(
 /// `W[l]` is (`layer_dims[l]`, `layer_dims[l−1]`), `b[l]` is (`layer_dims[l]`, 1).
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `layer_dims` has fewer than 2 entries or holds a 0.
+/// [`Error::InvalidArgument`] if `layer_dims` has fewer than 2 entries or holds a 0;
+/// [`Error::TooLarge`] if the parameters would exceed the [memory limit](crate::memory_limit).
 ///
 /// ```
 /// use ndnet::numpy_random::course_initialize_parameters_deep;
@@ -87,6 +91,8 @@ pub fn course_initialize_parameters_deep<F: Float>(
             message: format!("layer_dims[{l}] is 0 in {layer_dims:?}; every layer needs a unit"),
         });
     }
+    let value_bytes = std::mem::size_of::<F>() + std::mem::size_of::<f64>(); // drawn in f64, kept in F
+    crate::network::check_parameter_memory(layer_dims, value_bytes, "the parameters (W, b)")?;
     let mut rs = NumpyRandomState::new(seed);
     Ok(layer_dims
         .windows(2)

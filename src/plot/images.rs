@@ -17,7 +17,8 @@ const PAD: usize = 8;
 const CAPTION: usize = 22;
 /// Narrowest cell, so short captions under tiny images fit.
 const MIN_CELL_WIDTH: usize = 150;
-/// Largest picture written, in pixels (about 100 MB of RGB).
+/// Largest picture written, in pixels: a size limit on the picture (about 6500 × 4900, far
+/// beyond any screen), not a memory limit; `render_png` checks the crate's memory limit too.
 const MAX_PIXELS: usize = 32_000_000;
 
 /// Draws `images` in a grid of `columns` columns, each with its caption under it, to a PNG.

@@ -62,7 +62,9 @@ fn render_png(
         return Err(drawing_error(path, "the bundled font could not be loaded"));
     }
     // u32 → usize is lossless on every supported target.
-    let mut pixels = vec![255u8; width as usize * height as usize * 3];
+    let what = || format!("the picture for {} (height × width × RGB)", path.display());
+    let bytes = crate::limits::check_alloc(what, &[height as usize, width as usize, 3], 1)?;
+    let mut pixels = vec![255u8; bytes];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| drawing_error(path, e))?;

@@ -112,7 +112,8 @@ impl Default for SearchSpace {
 }
 
 impl SearchSpace {
-    /// The number of trials: the product of the lengths of the six lists.
+    /// The number of trials: the product of the lengths of the six lists, `usize::MAX` if that
+    /// overflows ([`validate`](Self::validate) refuses such a space).
     ///
     /// ```
     /// use ndnet::search::{SearchOptimizer, SearchSpace};
@@ -126,12 +127,21 @@ impl SearchSpace {
     /// assert_eq!(space.trial_count(), 32 * 2 * 3);
     /// ```
     pub fn trial_count(&self) -> usize {
-        self.optimizers.len()
-            * self.learning_rates.len()
-            * self.l2.len()
-            * self.batch_sizes.len()
-            * self.hidden_units.len()
-            * self.depths.len()
+        self.list_lengths()
+            .iter()
+            .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+            .unwrap_or(usize::MAX)
+    }
+
+    fn list_lengths(&self) -> [usize; 6] {
+        [
+            self.optimizers.len(),
+            self.learning_rates.len(),
+            self.l2.len(),
+            self.batch_sizes.len(),
+            self.hidden_units.len(),
+            self.depths.len(),
+        ]
     }
 
     /// Checks the space: no empty list, learning rates finite and > 0, momentum β in [0, 1),
@@ -139,7 +149,9 @@ impl SearchSpace {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] naming an empty list; [`Error::InvalidHyperparameter`] naming
-    /// the bad value.
+    /// the bad value; [`Error::TooLarge`] if the trials' results (their number overflowing
+    /// included) or the deepest network's list of layer sizes would exceed the
+    /// [memory limit](crate::memory_limit).
     ///
     /// ```
     /// use ndnet::search::SearchSpace;
@@ -193,6 +205,12 @@ impl SearchSpace {
                 });
             }
         }
+        // The results of every trial, and the layer-size list of the deepest network.
+        let trials = || "the trials (optimizers × learning rates × l2 × batch sizes × units × depths)".to_string();
+        crate::limits::check_alloc(trials, &self.list_lengths(), std::mem::size_of::<super::Trial>())?;
+        let deepest = self.depths.iter().max().copied().unwrap_or(1);
+        let sizes = || "the layer sizes of the deepest network (depth + 2)".to_string();
+        crate::limits::check_alloc(sizes, &[deepest.saturating_add(2)], std::mem::size_of::<usize>())?;
         Ok(())
     }
 }

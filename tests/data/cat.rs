@@ -17,30 +17,36 @@ fn cat_dir() -> PathBuf {
 #[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test -- --ignored"]
 fn real_cat_files_match_h5py() {
     let (train, test) = load_catvnoncat::<f64>(cat_dir()).expect("the real cat files load");
-    assert_eq!(train.x.dim(), (12288, 209));
-    assert_eq!(train.y.dim(), (1, 209));
-    assert_eq!(test.x.dim(), (12288, 50));
-    assert_eq!(train.image_shape, (64, 64, 3));
-    assert_eq!(train.classes, vec!["non-cat", "cat"]);
+    assert_eq!(train.x().dim(), (12288, 209));
+    assert_eq!(train.y().dim(), (1, 209));
+    assert_eq!(test.x().dim(), (12288, 50));
+    assert_eq!(train.image_shape(), (64, 64, 3));
+    assert_eq!(train.classes(), vec!["non-cat", "cat"]);
     assert_eq!(train.class_counts(), vec![137, 72]); // 72 cats (numpy: train_set_y.sum())
     assert_eq!(test.class_counts(), vec![17, 33]); // 33 cats
-    assert!(train.x.iter().chain(test.x.iter()).all(|&v| (0.0..=1.0).contains(&v)));
+    assert!(
+        train
+            .x()
+            .iter()
+            .chain(test.x().iter())
+            .all(|&v| (0.0..=1.0).contains(&v))
+    );
 
     // h5py: train_set_x[0, 0, 0] = [17, 31, 56]; train_set_x[1, 10, 20] = [54, 70, 82]
     // (feature (10·64 + 20)·3 = 1980); test_set_x[0, 0, 0] = [158, 104, 83];
     // test_set_x[49, 63, 63] = [5, 22, 5] (features 12285..12288).
     let px = |x: &ndarray::Array2<f64>, f: usize, i: usize| (x[[f, i]] * 255.0).round() as u8;
-    assert_eq!([0, 1, 2].map(|f| px(&train.x, f, 0)), [17, 31, 56]);
-    assert_eq!([1980, 1981, 1982].map(|f| px(&train.x, f, 1)), [54, 70, 82]);
-    assert_eq!([0, 1, 2].map(|f| px(&test.x, f, 0)), [158, 104, 83]);
-    assert_eq!([12285, 12286, 12287].map(|f| px(&test.x, f, 49)), [5, 22, 5]);
+    assert_eq!([0, 1, 2].map(|f| px(train.x(), f, 0)), [17, 31, 56]);
+    assert_eq!([1980, 1981, 1982].map(|f| px(train.x(), f, 1)), [54, 70, 82]);
+    assert_eq!([0, 1, 2].map(|f| px(test.x(), f, 0)), [158, 104, 83]);
+    assert_eq!([12285, 12286, 12287].map(|f| px(test.x(), f, 49)), [5, 22, 5]);
     assert_eq!(train.image(1).unwrap()[[10, 20, 1]], 70.0 / 255.0);
     // numpy: train_set_y[:10] = [0, 0, 1, 0, 0, 0, 0, 1, 0, 0].
-    let first: Vec<f64> = train.y.iter().take(10).copied().collect();
+    let first: Vec<f64> = train.y().iter().take(10).copied().collect();
     assert_eq!(first, [0., 0., 1., 0., 0., 0., 0., 1., 0., 0.]);
     // numpy: train_set_x.sum() = 264542077, test_set_x.sum() = 65969547.
     let sum = |x: &ndarray::Array2<f64>| x.iter().map(|v| (v * 255.0).round() as u64).sum::<u64>();
-    assert_eq!((sum(&train.x), sum(&test.x)), (264_542_077, 65_969_547));
+    assert_eq!((sum(train.x()), sum(test.x())), (264_542_077, 65_969_547));
 }
 
 #[test]
@@ -48,8 +54,8 @@ fn real_cat_files_match_h5py() {
 fn real_test_file_in_f32() {
     let path = cat_dir().join("test_catvnoncat.h5");
     let test = load_cat_h5::<f32>(path, CatSplit::Test).expect("the real test file loads");
-    assert_eq!(test.x.dim(), (12288, 50));
-    assert_eq!(test.x[[0, 0]], 158.0 / 255.0);
+    assert_eq!(test.x().dim(), (12288, 50));
+    assert_eq!(test.x()[[0, 0]], 158.0 / 255.0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,8 +95,8 @@ fn logistic_regression_reproduces_the_course_with(gram: bool) {
     let mut net = Network::<f64>::logistic_regression(12288).unwrap();
     let history = net
         .fit(
-            &train.x,
-            &train.y,
+            train.x(),
+            train.y(),
             &mut GradientDescent::new(0.005).unwrap(),
             &TrainConfig::new(2000).gram(gram),
         )
@@ -109,8 +115,8 @@ fn logistic_regression_reproduces_the_course_with(gram: bool) {
         0.13565884743936965,
         1e-6,
     );
-    assert_eq!(net.accuracy(&train.x, &train.y).unwrap(), 207.0 / 209.0);
-    assert_eq!(net.accuracy(&test.x, &test.y).unwrap(), 35.0 / 50.0);
+    assert_eq!(net.accuracy(train.x(), train.y()).unwrap(), 207.0 / 209.0);
+    assert_eq!(net.accuracy(test.x(), test.y()).unwrap(), 35.0 / 50.0);
 }
 
 /// The two-layer model [12288, 7, 1] with the course's `initialize_parameters(n_x, 7, 1)`
@@ -123,13 +129,13 @@ fn two_layer_first_cost_matches_the_course() {
     let mut net = Network::from_parameters(parameters, &[Activation::Relu, Activation::Sigmoid]).unwrap();
     close(
         "cost before training",
-        net.cost(&train.x, &train.y).unwrap(),
+        net.cost(train.x(), train.y()).unwrap(),
         0.693049735659989,
         1e-9,
     );
     // The cost that training reports at iteration 0 is the same number.
     let cost = net
-        .train_step(&train.x, &train.y, &mut GradientDescent::new(0.0075).unwrap())
+        .train_step(train.x(), train.y(), &mut GradientDescent::new(0.0075).unwrap())
         .unwrap();
     close("cost at iteration 0", cost, 0.693049735659989, 1e-9);
 }
@@ -161,8 +167,8 @@ fn deep_network_reproduces_the_course_with(gram: bool) {
     let mut net = Network::from_parameters(parameters, &activations).unwrap();
     let history = net
         .fit(
-            &train.x,
-            &train.y,
+            train.x(),
+            train.y(),
             &mut GradientDescent::new(0.0075).unwrap(),
             &TrainConfig::new(2500).gram(gram),
         )
@@ -173,8 +179,8 @@ fn deep_network_reproduces_the_course_with(gram: bool) {
     close("cost at iteration 200", cost_at(200), 0.6482632048575212, 1e-6);
     close("cost at iteration 2400", cost_at(2400), 0.0928782, 1e-6);
     let (train_accuracy, test_accuracy) = (
-        net.accuracy(&train.x, &train.y).unwrap(),
-        net.accuracy(&test.x, &test.y).unwrap(),
+        net.accuracy(train.x(), train.y()).unwrap(),
+        net.accuracy(test.x(), test.y()).unwrap(),
     );
     assert!(
         train_accuracy >= 0.95 && test_accuracy >= 0.76,

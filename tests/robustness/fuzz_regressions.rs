@@ -222,13 +222,14 @@ fn flate2_free_gzip(data: &[u8]) -> Vec<u8> {
 /// be an allocation abort, not a test failure, so running at all proves it).
 #[test]
 fn huge_dimension_claims_fail_cleanly() {
-    // IDX: 2^32 − 1 images of (2^32 − 1)² pixels, 8 bytes of data; plain and gzipped.
+    // IDX: 2^32 − 1 images of (2^32 − 1)² pixels, 8 bytes of data; plain and gzipped: over
+    // the memory limit, refused right after the header.
     let images = [&[0u8, 0, 8, 3][..], &[0xff; 12], &[1; 8]].concat();
     for bytes in [images.clone(), flate2_free_gzip(&images)] {
         let file = TempFile::new(&bytes, ".idx");
         assert!(matches!(
             ndnet::data::read_idx_images::<f32>(&file.0),
-            Err(ndnet::Error::Format { .. })
+            Err(ndnet::Error::TooLarge { .. })
         ));
     }
     let labels = [&[0u8, 0, 8, 1][..], &[0xff; 4], &[1; 8]].concat();

@@ -89,14 +89,14 @@ fn main() {
     let test_set = load_cat_h5::<f32>(dir.join(CatSplit::Test.file_name()), CatSplit::Test).expect("test file");
 
     let device = Device::flex().autodiff();
-    let x_train = to_tensor(train_set.x.dim(), train_set.x.iter().copied(), &device);
-    let y_train = to_tensor(train_set.y.dim(), train_set.y.iter().copied(), &device);
-    let x_test = to_tensor(test_set.x.dim(), test_set.x.iter().copied(), &device);
-    let y_test = to_tensor(test_set.y.dim(), test_set.y.iter().copied(), &device);
+    let x_train = to_tensor(train_set.x().dim(), train_set.x().iter().copied(), &device);
+    let y_train = to_tensor(train_set.y().dim(), train_set.y().iter().copied(), &device);
+    let x_test = to_tensor(test_set.x().dim(), test_set.x().iter().copied(), &device);
+    let y_test = to_tensor(test_set.y().dim(), test_set.y().iter().copied(), &device);
     assert_eq!(x_train.dtype(), burn::tensor::DType::F32);
 
     let (params, forward): (Vec<Tensor<2>>, fn(&[Tensor<2>], Tensor<2>) -> Tensor<2>) = if job == "logistic" {
-        let n_x = train_set.x.nrows();
+        let n_x = train_set.x().nrows();
         let w = Tensor::zeros([n_x, 1], &device).require_grad();
         let b = Tensor::zeros([1, 1], &device).require_grad();
         (vec![w, b], logistic_forward)

@@ -1,0 +1,332 @@
+//! Every size from a user or a file is checked against the one memory limit before it is
+//! allocated: no panic, no abort, no overflow, in debug and release alike, and an error that
+//! names the quantity and the bytes.
+//!
+//! The limit is process-wide, so every test here holds `LIMIT_LOCK` and sets the limit it
+//! relies on; no other test binary changes it.
+
+use std::sync::{Mutex, MutexGuard};
+
+use ndnet::limits::DEFAULT_MEMORY_LIMIT;
+use ndnet::{Activation, Dense, Error, Initializer, Network, data};
+use proptest::prelude::*;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+static LIMIT_LOCK: Mutex<()> = Mutex::new(());
+
+/// Holds the lock and sets the limit to `bytes`; the default comes back when it is dropped.
+struct Limit(#[allow(dead_code)] MutexGuard<'static, ()>);
+
+impl Limit {
+    fn set(bytes: u64) -> Self {
+        // A test that failed while holding the lock poisons it; the limit is reset anyway.
+        let guard = LIMIT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        ndnet::set_memory_limit(bytes);
+        Limit(guard)
+    }
+}
+
+impl Drop for Limit {
+    fn drop(&mut self) {
+        ndnet::set_memory_limit(DEFAULT_MEMORY_LIMIT);
+    }
+}
+
+fn rng() -> StdRng {
+    StdRng::seed_from_u64(0)
+}
+
+fn too_large<T: std::fmt::Debug>(result: ndnet::Result<T>) -> String {
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("memory limit") && text.contains("set_memory_limit"),
+        "{text}"
+    );
+    text
+}
+
+fn network(sizes: &[usize]) -> ndnet::Result<Network<f64>> {
+    Network::new(
+        sizes,
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng(),
+    )
+}
+
+#[test]
+fn absurd_layer_sizes_are_refused_before_allocating() {
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    // Used to panic in ndarray ("Shape too large") and to abort on 8 TiB respectively.
+    let text = too_large(network(&[usize::MAX / 2, 2, 1]));
+    assert!(text.contains("the parameters and gradients"), "{text}");
+    assert!(text.contains("more than 2^128") || text.contains("bytes ("), "{text}");
+    let text = too_large(network(&[1 << 20, 1 << 20, 1]));
+    // 2 · (2^20 · (2^20 + 1) + 1 · (2^20 + 1)) values of 8 bytes.
+    let bytes = 2 * ((1u128 << 20) * ((1 << 20) + 1) + (1 << 20) + 1) * 8;
+    assert!(text.contains(&format!("would take {bytes} bytes")), "{text}");
+    assert!(text.contains("[1048576, 1048576, 1]"), "{text}");
+    too_large(network(&[1, usize::MAX, usize::MAX, 1]));
+    too_large(Network::<f32>::from_layers(
+        usize::MAX,
+        &[(usize::MAX, Activation::Relu)],
+        Initializer::He,
+        &mut rng(),
+    ));
+    too_large(Dense::<f64>::new(
+        1 << 40,
+        1 << 40,
+        Activation::Tanh,
+        Initializer::Xavier,
+        &mut rng(),
+    ));
+    too_large(Network::<f64>::logistic_regression(usize::MAX));
+    too_large(ndnet::numpy_random::course_initialize_parameters_deep::<f64>(
+        &[usize::MAX, 3, 1],
+        1,
+    ));
+    too_large(ndnet::numpy_random::course_initialize_parameters::<f32>(
+        3,
+        usize::MAX,
+        1,
+        1,
+    ));
+    // Ordinary sizes still work.
+    assert!(network(&[12288, 20, 7, 5, 1]).is_ok());
+}
+
+/// Σ n[l] · (n[l−1] + 1) parameters, each with its gradient, in f64; `None` on overflow.
+fn network_bytes(sizes: &[usize]) -> Option<u128> {
+    sizes
+        .windows(2)
+        .try_fold(0u128, |acc, p| {
+            acc.checked_add((p[1] as u128).checked_mul(p[0] as u128 + 1)?)
+        })?
+        .checked_mul(16)
+}
+
+fn layer_size() -> impl Strategy<Value = usize> {
+    prop_oneof![
+        1usize..64,
+        1usize..4096,
+        (0u32..usize::BITS).prop_map(|bits| 1usize << bits),
+        any::<usize>(),
+        Just(usize::MAX),
+        Just(0usize),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any layer sizes: never a panic; Ok exactly when the size is not 0 and the parameters
+    /// and their gradients fit the limit.
+    #[test]
+    fn network_new_never_panics_and_is_ok_only_within_the_limit(
+        sizes in proptest::collection::vec(layer_size(), 0..6),
+    ) {
+        const LIMIT: u64 = 1 << 20;
+        let _limit = Limit::set(LIMIT);
+        let result = std::panic::catch_unwind(|| network(&sizes).map(|net| net.layer_sizes()));
+        let result = result.map_err(|_| TestCaseError::fail(format!("Network::new panicked on {sizes:?}")))?;
+        let valid = sizes.len() >= 2 && !sizes.contains(&0);
+        let fits = network_bytes(&sizes).is_some_and(|b| b <= u128::from(LIMIT));
+        match result {
+            Ok(built) => {
+                prop_assert!(valid && fits, "{sizes:?} was accepted");
+                prop_assert_eq!(built, sizes);
+            }
+            Err(Error::TooLarge { bytes, limit, .. }) => {
+                prop_assert!(valid && !fits, "{:?} was refused as too large", sizes);
+                prop_assert_eq!(limit, LIMIT);
+                prop_assert_eq!(bytes, network_bytes(&sizes));
+            }
+            Err(Error::Architecture(_)) => prop_assert!(!valid, "{:?} is a valid architecture", sizes),
+            Err(other) => prop_assert!(false, "unexpected error {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn parity_refuses_bit_counts_whose_examples_do_not_fit() {
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    // 1 << 64 used to overflow the shift (a panic in debug, 1 example in release).
+    for n in [64, 65, 127, 128, 1000, usize::MAX] {
+        let text = too_large(data::parity::<f64>(n));
+        assert!(text.contains(&format!("n = {n}")), "{text}");
+    }
+    // 2^40 examples of 41 values: 360 TiB.
+    let text = too_large(data::parity::<f32>(40));
+    assert!(text.contains("bytes ("), "{text}");
+    assert_eq!(data::parity::<f64>(4).unwrap().0.dim(), (4, 16));
+    assert_eq!(data::parity::<f64>(0).unwrap().1.dim(), (1, 1));
+}
+
+#[test]
+fn one_hot_with_a_huge_class_count_is_an_error() {
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    let text = too_large(data::one_hot::<f64, u8>(&[1, 2, 3], usize::MAX));
+    assert!(text.contains("Y (classes, m) of one_hot"), "{text}");
+    too_large(data::one_hot::<f64, u8>(&[], usize::MAX));
+    too_large(data::one_hot::<f32, u8>(&[0; 1000], 1 << 40));
+    assert!(data::one_hot::<f64, u8>(&[1, 2], 3).is_ok());
+}
+
+#[test]
+fn k_folds_of_a_huge_m_are_an_error() {
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    too_large(data::k_fold_indices(usize::MAX, 2, None, &mut rng()));
+    too_large(data::k_fold_indices(1 << 40, 1 << 20, None, &mut rng()));
+    assert_eq!(data::k_fold_indices(10, 5, None, &mut rng()).unwrap().len(), 5);
+}
+
+#[test]
+fn selecting_many_columns_is_checked() {
+    let _limit = Limit::set(1 << 10);
+    let x = ndarray::Array2::<f64>::zeros((100, 3));
+    too_large(data::select_columns(&x, &[0; 2]));
+    assert!(data::select_columns(&x, &[0; 1]).is_ok());
+}
+
+#[test]
+fn a_search_space_whose_trial_count_overflows_is_refused() {
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    use ndnet::search::SearchSpace;
+    // 2^11 values in each of the six lists: 2^66 trials, more than usize.
+    let space = SearchSpace {
+        learning_rates: vec![0.1; 1 << 11],
+        hidden_units: vec![4; 1 << 11],
+        depths: vec![1; 1 << 11],
+        optimizers: vec![ndnet::search::SearchOptimizer::GradientDescent; 1 << 11],
+        l2: vec![0.0; 1 << 11],
+        batch_sizes: vec![None; 1 << 11],
+        ..Default::default()
+    };
+    assert_eq!(space.trial_count(), usize::MAX);
+    let text = too_large(space.validate());
+    assert!(
+        text.contains("the trials") && !text.contains("more than 2^128"),
+        "{text}"
+    );
+    // A depth whose list of layer sizes alone exceeds the limit.
+    let deep = SearchSpace {
+        depths: vec![usize::MAX],
+        ..Default::default()
+    };
+    too_large(deep.validate());
+    assert!(SearchSpace::default().validate().is_ok());
+}
+
+#[test]
+fn an_overflowing_image_shape_is_refused() {
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    let x = ndarray::Array2::<f64>::zeros((12, 1));
+    let y = ndarray::Array2::<f64>::zeros((1, 1));
+    let err = data::ImageDataset::new(x, y, vec!["a".into()], (1 << 32, 1 << 32, 3)).unwrap_err();
+    assert!(err.to_string().contains("overflows"), "{err}");
+}
+
+#[test]
+fn a_lower_limit_makes_an_ordinary_allocation_fail_clearly() {
+    let _limit = Limit::set(1000);
+    assert_eq!(ndnet::memory_limit(), 1000);
+    // [2, 4, 1]: 2 · (4 · 3 + 1 · 5) = 34 values of 8 bytes = 272 bytes: fits.
+    assert!(network(&[2, 4, 1]).is_ok());
+    // [20, 20, 1]: 2 · (20 · 21 + 21) = 882 values = 7056 bytes: does not.
+    let err = network(&[20, 20, 1]).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::TooLarge {
+                bytes: Some(7056),
+                limit: 1000,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("7056 bytes (6.9 KiB)") && text.contains("limit of 1000 bytes"),
+        "{text}"
+    );
+    // Raised again, the same call works: the limit is read at each call.
+    ndnet::set_memory_limit(DEFAULT_MEMORY_LIMIT);
+    assert!(network(&[20, 20, 1]).is_ok());
+}
+
+#[cfg(feature = "mnist")]
+mod idx {
+    use super::*;
+
+    fn idx_file(name: &str, dims: &[u32], data: &[u8], gzip: bool) -> std::path::PathBuf {
+        use std::io::Write;
+        let mut bytes = vec![0, 0, 0x08, dims.len() as u8];
+        for d in dims {
+            bytes.extend_from_slice(&d.to_be_bytes());
+        }
+        bytes.extend_from_slice(data);
+        if gzip {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            enc.write_all(&bytes).unwrap();
+            bytes = enc.finish().unwrap();
+        }
+        let path = std::env::temp_dir().join(format!("ndnet-limits-{}-{name}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_gzip_idx_file_claiming_2_pow_31_pixels_is_refused_before_reading() {
+        let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+        // 2^31 pixels as f64 are 16 GiB, plus the bytes read: over the default limit.
+        let path = idx_file("claim", &[1 << 11, 1 << 10, 1 << 10], &[0; 64], true);
+        let text = too_large(data::read_idx_images::<f64>(&path));
+        assert!(text.contains("images claimed by the IDX header"), "{text}");
+        assert!(text.contains("(2048 × 1024 × 1024)"), "{text}");
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_lower_limit_makes_an_ordinary_idx_load_fail_clearly() {
+        let _limit = Limit::set(100);
+        // 2 images of 4 × 4 = 32 pixels, each kept as a byte, its copy and an f64: 320 bytes.
+        let path = idx_file("small", &[2, 4, 4], &[7; 32], false);
+        let err = data::read_idx_images::<f64>(&path).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::TooLarge {
+                    bytes: Some(320),
+                    limit: 100,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        ndnet::set_memory_limit(DEFAULT_MEMORY_LIMIT);
+        assert_eq!(data::read_idx_images::<f64>(&path).unwrap().0.dim(), (16, 2));
+        std::fs::remove_file(path).unwrap();
+    }
+}
+
+#[cfg(feature = "image")]
+#[test]
+fn a_huge_target_image_size_is_refused_before_decoding() {
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    let path = std::env::temp_dir().join(format!("ndnet-limits-{}.png", std::process::id()));
+    image::RgbImage::from_pixel(4, 3, image::Rgb([1, 2, 3]))
+        .save(&path)
+        .unwrap();
+    // u32::MAX × u32::MAX used to abort in the resize.
+    let side = u32::MAX as usize;
+    let text = too_large(data::load_image::<f64>(&path, (side, side)));
+    assert!(text.contains("the picture resized to (h, w, 3)"), "{text}");
+    too_large(data::load_image::<f32>(&path, (1 << 20, 1 << 20)));
+    assert_eq!(data::load_image::<f32>(&path, (2, 2)).unwrap().dim(), (12, 1));
+    std::fs::remove_file(path).unwrap();
+}
