@@ -4,7 +4,8 @@
 //!   network on m = 209, f64 and f32;
 //! - 100 iterations of `fit` on the cat shape, in the Gram form and with the textbook products;
 //! - one iteration of a wider [784, 256, 128, 10] network on m = 1024;
-//! - inference throughput of the wider network (examples per second).
+//! - inference throughput of the wider network (examples per second), and the time to predict
+//!   one example at a time with [784, 128, 10] and [30, 16, 1].
 //!
 //! `cargo bench --bench training`.
 
@@ -85,6 +86,16 @@ fn inference(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("predict_proba", format!("f32_{sizes:?}_m{m}")), |b| {
         b.iter(|| net.predict_proba(black_box(&x)).unwrap())
     });
+    group.finish();
+    // One example at a time, as a server answers requests: matrix-vector products.
+    let mut group = c.benchmark_group("inference_one_example");
+    for sizes in [[784, 128, 10], [30, 16, 1]] {
+        let (x, _) = data::<f32>(sizes[0], sizes[2], 1);
+        let net = network::<f32>(&sizes);
+        group.bench_function(BenchmarkId::new("predict_proba", format!("f32_{sizes:?}_m1")), |b| {
+            b.iter(|| net.predict_proba(black_box(&x)).unwrap())
+        });
+    }
     group.finish();
 }
 

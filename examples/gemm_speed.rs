@@ -86,7 +86,7 @@ fn iteration<F: Float>(rng: &mut rand::rngs::StdRng) {
     let t = best_of(2.0, || {
         net.forward(&x).expect("shapes fit");
         net.backward(&x, &y).expect("shapes fit");
-        net.update(&mut gd);
+        net.update(&mut gd).expect("shapes fit");
     });
     let forward = best_of(1.0, || {
         net.forward(&x).expect("shapes fit");
@@ -94,7 +94,7 @@ fn iteration<F: Float>(rng: &mut rand::rngs::StdRng) {
     let backward = best_of(1.0, || {
         net.backward(&x, &y).expect("shapes fit");
     });
-    let update = best_of(1.0, || net.update(&mut gd));
+    let update = best_of(1.0, || net.update(&mut gd).expect("shapes fit"));
     println!(
         "  forward {:.3} ms, backward {:.3} ms, update {:.3} ms",
         forward * 1e3,

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = StdRng::seed_from_u64(1);
-    let (x, y) = data::planar_flower::<f64, _>(400, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(400, &mut rng)?;
     let split = data::train_test_split(&x, &y, 0.25, true, &mut rng)?;
     let space = SearchSpace {
         learning_rates: vec![0.01, 0.1, 1.2],

@@ -46,8 +46,8 @@ fn main() -> ExitCode {
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let out = Path::new("target/ndnet-examples");
     std::fs::create_dir_all(out)?;
-    let (x, y) = data::circles::<f64, _>(300, 0.05, 0.8, &mut StdRng::seed_from_u64(1));
-    let (x_test, y_test) = data::circles::<f64, _>(300, 0.05, 0.8, &mut StdRng::seed_from_u64(2));
+    let (x, y) = data::circles::<f64, _>(300, 0.05, 0.8, &mut StdRng::seed_from_u64(1))?;
+    let (x_test, y_test) = data::circles::<f64, _>(300, 0.05, 0.8, &mut StdRng::seed_from_u64(2))?;
     let inits = [
         ("zeros", Initializer::Zeros),
         ("randn x 10", Initializer::RandnScaled(10.0)),

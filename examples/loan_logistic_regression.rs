@@ -67,7 +67,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let (model, history) = TabularModel::<f64>::fit_logistic_regression(&train, &config, LEARNING_RATE, ITERATIONS)?;
     let train_seconds = start.elapsed().as_secs_f64();
-    let features = model.preprocessing.feature_names().len();
+    let features = model.preprocessing().feature_names().len();
     println!(
         "trained on all {} rows, {features} features: cost {:.4} → {:.4} in {train_seconds:.3} s",
         train.n_rows(),

@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use ndnet::data::{load_mnist, one_hot, require_file, train_test_split};
-use ndnet::{Activation, Adam, AdamConfig, Cost, FitOptions, Initializer, Network, Record, TrainConfig, Validation};
+use ndnet::{Activation, Adam, AdamConfig, FitOptions, Initializer, Network, Record, TrainConfig, Validation};
 use rand::SeedableRng;
 
 const HIDDEN: usize = 128;
@@ -67,8 +67,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         Activation::Softmax,
         Initializer::He,
         &mut rng,
-    )?
-    .with_cost(Cost::CategoricalCrossEntropy);
+    )?;
     let config = TrainConfig::epochs(EPOCHS).batch_size(BATCH).seed(1).record_every(1);
     let validation = Validation::new(&fit.x_test, &fit.y_test).early_stopping(PATIENCE);
     let mut adam = Adam::new(AdamConfig::default().learning_rate(LEARNING_RATE))?;

@@ -42,8 +42,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let out = Path::new("target/ndnet-examples");
     std::fs::create_dir_all(out)?;
     let mut rng = StdRng::seed_from_u64(1);
-    let (x, y) = data::planar_flower::<f64, _>(400, &mut rng);
-    let (x_test, y_test) = data::planar_flower::<f64, _>(400, &mut StdRng::seed_from_u64(2));
+    let (x, y) = data::planar_flower::<f64, _>(400, &mut rng)?;
+    let (x_test, y_test) = data::planar_flower::<f64, _>(400, &mut StdRng::seed_from_u64(2))?;
     println!(
         "flower: X {:?}, Y {:?}; held-out test X {:?}",
         x.dim(),

@@ -20,7 +20,7 @@ fn main() -> ndnet::Result<()> {
     // Decision boundary: the course's planar "flower", labelled by petal.
     let mut rs = NumpyRandomState::new(1);
     let m = 400;
-    let noise = rs.randn::<f64>(2, m);
+    let noise = rs.randn::<f64>(2, m)?;
     let mut x = Array2::zeros((2, m));
     let mut y = Array2::zeros((1, m));
     for k in 0..m {

@@ -12,7 +12,7 @@ use rand::SeedableRng;
 
 fn main() -> Result<(), ndnet::Error> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-    let (x, y) = data::planar_flower::<f64, _>(400, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(400, &mut rng)?;
     println!("flower data: X is {:?}, Y is {:?}", x.dim(), y.dim());
 
     let start = Instant::now();

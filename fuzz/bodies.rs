@@ -70,19 +70,63 @@ pub fn fuzz_model(data: &[u8]) {
         }
     }
     let _ = ndnet::io::from_json_str::<f64>(&text);
+    // A model with tabular preprocessing: whatever loads must hold fitting's invariants, so
+    // encoding a row built from its own column names never panics.
+    if let Ok(model) = ndnet::io::SavedModel::<f64>::from_json_str(&text)
+        && let Some(preprocessing) = model.preprocessing()
+    {
+        let names: Vec<&str> = preprocessing.columns().iter().map(|c| c.name.as_str()).collect();
+        let row: Vec<&str> = names.iter().map(|_| "1").collect();
+        let csv = format!("{}\n{}\n{}\n", names.join(","), row.join(","), vec![""; names.len()].join(","));
+        if let Ok(table) = ndnet::tabular::Table::from_reader(csv.as_bytes(), "fuzz.csv")
+            && let Ok((x, _)) = preprocessing.transform::<f32>(&table)
+        {
+            let _ = model.network().predict_proba(&x.mapv(f64::from));
+        }
+    }
 }
 
-/// The CSV loader, then fitting and applying the preprocessing with the last column as target.
+/// The CSV loader, then fitting and applying the preprocessing with the last column as a
+/// binary, multi-class and regression target; what fits also gets its report printed to a
+/// string, and a tiny model of the target's kind trained for a few steps predicts the table
+/// and writes its predictions as CSV text.
 pub fn fuzz_csv(data: &[u8]) {
     use ndnet::tabular::{Table, TabularConfig};
+    use ndnet::{Activation, GradientDescent, Network, TabularModel, TrainConfig};
     let Ok(table) = Table::from_reader(data, "fuzz.csv") else { return };
     let (Some(target), Some(first)) = (table.headers().last(), table.rows().first()) else { return };
     let positive = first.last().cloned().unwrap_or_default();
-    for config in [TabularConfig::new(target.clone(), positive), TabularConfig::new(target.clone(), "1")] {
-        if let Ok(fitted) = config.fit(&table) {
-            let _ = fitted.transform::<f64>(&table);
-            let _ = fitted.transform::<f32>(&table);
-            let _ = fitted.transform_rows::<f64>(&table, &[0, table.n_rows().saturating_sub(1)]);
+    let configs = [
+        TabularConfig::binary(target.clone(), positive),
+        TabularConfig::binary(target.clone(), "1"),
+        TabularConfig::multi_class(target.clone()),
+        TabularConfig::regression(target.clone()),
+    ];
+    for config in configs {
+        let Ok(fitted) = config.fit(&table) else { continue };
+        let _ = fitted.to_string();
+        let _ = fitted.transform::<f64>(&table);
+        let _ = fitted.transform::<f32>(&table);
+        let _ = fitted.transform_rows::<f64>(&table, &[0, table.n_rows().saturating_sub(1)]);
+        // A one-layer model with the output of the target's kind (its cost follows); a few
+        // features only.
+        if fitted.n_features() > 64 || fitted.n_outputs() > 64 {
+            continue;
+        }
+        let output = match fitted.fitted_target() {
+            ndnet::tabular::FittedTarget::MultiClass { .. } => Activation::Softmax,
+            ndnet::tabular::FittedTarget::Regression { .. } => Activation::Linear,
+            _ => Activation::Sigmoid,
+        };
+        let build = |n_x, n_y| {
+            let zeros = (ndarray::Array2::zeros((n_y, n_x)), ndarray::Array2::zeros((n_y, 1)));
+            Network::<f32>::from_parameters(vec![zeros], &[output])
+        };
+        let Ok(mut gd) = GradientDescent::new(0.1) else { return };
+        if let Ok((model, _)) = TabularModel::fit(&table, &config, build, &mut gd, &TrainConfig::new(3))
+            && let Ok(predictions) = model.predict(&table)
+        {
+            let _ = predictions.to_csv(model.preprocessing().target(), None);
         }
     }
 }
@@ -106,5 +150,16 @@ pub fn fuzz_image(data: &[u8]) {
     for suffix in [".png", ".jpg"] {
         let file = TempFile::new(data, suffix);
         let _ = ndnet::data::load_image::<f32>(&file.0, (8, 8));
+    }
+}
+
+/// The `.safetensors` reader, in f32 and f64; a loaded network must predict.
+pub fn fuzz_safetensors(data: &[u8]) {
+    let _ = ndnet::io::from_safetensors::<f32>(data);
+    if let Ok(net) = ndnet::io::from_safetensors::<f64>(data) {
+        let n_x = net.layer_sizes()[0];
+        if n_x <= 4096 {
+            let _ = net.predict_proba(&ndarray::Array2::<f64>::ones((n_x, 2)));
+        }
     }
 }

@@ -9,6 +9,11 @@
 //! as the course does. With a sigmoid output and cross-entropy the network skips dA and starts
 //! backpropagation from `dZ[L] = A[L] − Y`, which is exact and never divides by zero.
 //!
+//! Each output activation has the cost that belongs with it ([`Cost::for_output`]: sigmoid —
+//! binary cross-entropy, softmax — categorical cross-entropy, linear — mean squared error), chosen
+//! by every network constructor; a cross-entropy on an output that is not its probability is
+//! refused by [`Network::with_cost`](crate::Network::with_cost).
+//!
 //! ```
 //! use ndarray::array;
 //! use ndnet::Cost;
@@ -23,11 +28,14 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
 use crate::{Error, Float, Result, check};
 
+mod pairing;
+
 /// The cost J a network minimises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Cost {
-    /// Binary cross-entropy (log loss), for 0/1 labels and a sigmoid output. The default.
+    /// Binary cross-entropy (log loss), for 0/1 labels and a sigmoid output. `Cost::default()`;
+    /// a network's default depends on its output ([`Cost::for_output`]).
     #[default]
     BinaryCrossEntropy,
     /// Mean squared error, summed over output units and averaged over the m examples.
@@ -38,7 +46,7 @@ pub enum Cost {
 }
 
 impl Cost {
-    /// A short name: `"binary_cross_entropy"` or `"mean_squared_error"`.
+    /// A short name: `"binary_cross_entropy"`, `"mean_squared_error"` or `"categorical_cross_entropy"`.
     ///
     /// ```
     /// assert_eq!(ndnet::Cost::MeanSquaredError.name(), "mean_squared_error");
@@ -62,7 +70,8 @@ impl Cost {
     /// # Errors
     /// [`Error::Shape`] if the shapes differ, [`Error::NoExamples`] if m = 0,
     /// [`Error::NonFinite`] for NaN or inf, [`Error::LabelOutOfRange`] for cross-entropy labels
-    /// outside [0, 1].
+    /// outside [0, 1], [`Error::NonFiniteOutput`] if the cost overflows (a squared error of
+    /// 1e200).
     ///
     /// ```
     /// use ndarray::array;
@@ -75,7 +84,16 @@ impl Cost {
         check::not_empty("A", a.view())?;
         check::finite("A", a.view())?;
         self.check_labels(y.view())?;
-        Ok(self.compute_unchecked(a.view(), y.view()))
+        let j = self.compute_unchecked(a.view(), y.view());
+        if !j.is_finite() {
+            let what = format!(
+                "the {} cost is {j}: it overflowed from a finite {}",
+                self.name(),
+                check::largest("A", a.view())
+            );
+            return Err(Error::NonFiniteOutput { what });
+        }
+        Ok(j)
     }
 
     /// dA = ∂L/∂A for each example (not divided by m).

@@ -11,7 +11,7 @@
 //! use rand::SeedableRng;
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-//! let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
+//! let (x, y) = data::planar_flower::<f64, _>(200, &mut rng)?;
 //! let mut net = Network::new(&[2, 32, 32, 1], Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng)?
 //!     .with_dropout(&[0.8, 0.8, 1.0], &mut rng)?; // keep_prob per layer; never on the output
 //! net.fit(&x, &y, &mut GradientDescent::new(0.1)?, &TrainConfig::new(500))?;

@@ -13,7 +13,7 @@
 //! use rand::SeedableRng;
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-//! let (x, y) = data::planar_flower::<f64, _>(20, &mut rng);
+//! let (x, y) = data::planar_flower::<f64, _>(20, &mut rng)?;
 //! let mut net = Network::new(&[2, 3, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
 //! let check = gradient_check(&mut net, &x, &y, 1e-6)?;
 //! assert!(check.difference < 1e-7, "{}", check.difference);
@@ -37,14 +37,16 @@ pub struct GradientCheck {
 
 /// Compares the network's backward pass on (X, Y) with centred differences of step `epsilon`.
 ///
-/// The parameters are restored exactly afterwards. Costs one forward pass per parameter and
+/// The parameters are restored exactly afterwards, also when an error is returned. Costs one forward pass per parameter and
 /// direction: use it on small networks and batches.
 ///
 /// # Shapes
 /// `x` is `(n_x, m)`, `y` is `(n[L], m)`.
 ///
 /// # Errors
-/// As [`Network::cost`]; [`Error::InvalidHyperparameter`] unless `epsilon` is finite and positive.
+/// As [`Network::cost`] (a cost that overflows at θ ± ε is [`Error::NonFiniteOutput`]);
+/// [`Error::InvalidHyperparameter`] unless `epsilon` is finite and positive, finite and not 0 in
+/// `F`, and large enough that the centred differences (J+ − J−) / 2ε are finite.
 pub fn gradient_check<F, S, T>(
     network: &mut Network<F>,
     x: &ArrayBase<S, Ix2>,
@@ -78,7 +80,7 @@ where
         })
         .collect();
 
-    let eps = F::from_f64(epsilon);
+    let eps = crate::check::in_float::<F>("epsilon", epsilon, true)?;
     let mut numeric = Vec::with_capacity(analytic.len());
     for l in 1..=network.depth() {
         for bias in [false, true] {
@@ -89,11 +91,20 @@ where
             for i in 0..count {
                 let original = param(network, l, bias, i, None);
                 param(network, l, bias, i, Some(original + eps));
-                let plus = network.cost(x, y)?;
+                let plus = network.cost(x, y);
                 param(network, l, bias, i, Some(original - eps));
-                let minus = network.cost(x, y)?;
+                let minus = network.cost(x, y);
+                // Put θ back before returning any error.
                 param(network, l, bias, i, Some(original));
-                numeric.push((plus - minus).as_f64() / (2.0 * epsilon));
+                let difference = (plus? - minus?).as_f64() / (2.0 * epsilon);
+                if !difference.is_finite() {
+                    return Err(Error::InvalidHyperparameter {
+                        name: "epsilon",
+                        value: epsilon,
+                        reason: "is so small that the centred difference (J+ − J−) / 2ε is not finite",
+                    });
+                }
+                numeric.push(difference);
             }
         }
     }
@@ -119,9 +130,14 @@ fn param<F: Float>(network: &mut Network<F>, l: usize, bias: bool, i: usize, val
 
 /// ‖a − b‖ / (‖a‖ + ‖b‖), 0 when both are zero.
 fn relative_difference(a: &[f64], b: &[f64]) -> f64 {
+    // Scaled by the largest magnitude, so that squares of gradients beyond 1e154 stay finite.
+    let scale = a.iter().chain(b).fold(0.0f64, |s, v| s.max(v.abs()));
+    if scale == 0.0 {
+        return 0.0;
+    }
     let norm = |v: &mut dyn Iterator<Item = f64>| v.map(|x| x * x).sum::<f64>().sqrt();
-    let numerator = norm(&mut a.iter().zip(b).map(|(x, y)| x - y));
-    let denominator = norm(&mut a.iter().copied()) + norm(&mut b.iter().copied());
+    let numerator = norm(&mut a.iter().zip(b).map(|(x, y)| x / scale - y / scale));
+    let denominator = norm(&mut a.iter().map(|x| x / scale)) + norm(&mut b.iter().map(|x| x / scale));
     if denominator == 0.0 {
         0.0
     } else {

@@ -37,7 +37,7 @@
 //! use rand::SeedableRng;
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-//! let (x, y) = data::planar_flower::<f64, _>(100, &mut rng);
+//! let (x, y) = data::planar_flower::<f64, _>(100, &mut rng)?;
 //! // initialize_parameters_deep
 //! let mut net = Network::new(&[2, 5, 3, 1], Activation::Relu, Activation::Sigmoid,
 //!                            Initializer::RandnOverSqrtFanIn, &mut rng)?;
@@ -49,7 +49,7 @@
 //!         costs.push(net.cost(&x, &y)?);   // compute_cost
 //!     }
 //!     net.backward(&x, &y)?;               // L_model_backward
-//!     net.update(&mut optimizer);          // update_parameters
+//!     net.update(&mut optimizer)?;         // update_parameters
 //! }
 //! let dw1 = net.layer(1).unwrap().dw();    // grads["dW1"]
 //! assert_eq!(dw1.dim(), (5, 2));

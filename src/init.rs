@@ -15,8 +15,8 @@
 //! use ndnet::Initializer;
 //! use rand::SeedableRng;
 //!
-//! let w1 = Initializer::He.weights::<f64, _>(4, 3, &mut rand::rngs::StdRng::seed_from_u64(7));
-//! let w2 = Initializer::He.weights::<f64, _>(4, 3, &mut rand::rngs::StdRng::seed_from_u64(7));
+//! let w1 = Initializer::He.weights::<f64, _>(4, 3, &mut rand::rngs::StdRng::seed_from_u64(7)).unwrap();
+//! let w2 = Initializer::He.weights::<f64, _>(4, 3, &mut rand::rngs::StdRng::seed_from_u64(7)).unwrap();
 //! assert_eq!(w1.dim(), (4, 3));
 //! assert_eq!(w1, w2);
 //! ```
@@ -62,16 +62,22 @@ impl Initializer {
 
     /// The standard deviation of `W[l]` for a layer of `n` units fed by `n_prev`.
     ///
+    /// Sizes of 0 count as 1 (a layer has at least one input and one unit), so the result is
+    /// finite for every size.
+    ///
     /// ```
     /// assert_eq!(ndnet::Initializer::He.std_dev(10, 8), 0.5);
+    /// assert_eq!(ndnet::Initializer::He.std_dev(10, 0), 2f64.sqrt());
     /// ```
     pub fn std_dev(&self, n: usize, n_prev: usize) -> f64 {
+        // In f64 (n_prev + n overflows usize at the extremes).
+        let (n, n_prev) = (n.max(1) as f64, n_prev.max(1) as f64);
         match *self {
             Initializer::Zeros => 0.0,
             Initializer::RandnScaled(scale) => scale,
-            Initializer::RandnOverSqrtFanIn => 1.0 / (n_prev as f64).sqrt(),
-            Initializer::Xavier => (2.0 / (n_prev + n) as f64).sqrt(),
-            Initializer::He => (2.0 / n_prev as f64).sqrt(),
+            Initializer::RandnOverSqrtFanIn => 1.0 / n_prev.sqrt(),
+            Initializer::Xavier => (2.0 / (n_prev + n)).sqrt(),
+            Initializer::He => (2.0 / n_prev).sqrt(),
         }
     }
 
@@ -105,21 +111,28 @@ impl Initializer {
     /// # Shapes
     /// The result is (n, n_prev).
     ///
+    /// # Errors
+    /// [`Error::TooLarge`](crate::Error::TooLarge) if W would exceed the [memory limit](crate::memory_limit).
+    ///
     /// ```
     /// use ndnet::Initializer;
     /// use rand::SeedableRng;
-    /// let w = Initializer::Zeros.weights::<f32, _>(2, 3, &mut rand::rngs::StdRng::seed_from_u64(0));
+    /// let w = Initializer::Zeros.weights::<f32, _>(2, 3, &mut rand::rngs::StdRng::seed_from_u64(0))?;
     /// assert!(w.iter().all(|&v| v == 0.0));
+    /// assert!(Initializer::He.weights::<f64, _>(1 << 40, 1 << 40, &mut rand::rngs::StdRng::seed_from_u64(0)).is_err());
+    /// # Ok::<(), ndnet::Error>(())
     /// ```
-    pub fn weights<F: Float, R: Rng + ?Sized>(&self, n: usize, n_prev: usize, rng: &mut R) -> Array2<F> {
+    pub fn weights<F: Float, R: Rng + ?Sized>(&self, n: usize, n_prev: usize, rng: &mut R) -> crate::Result<Array2<F>> {
+        let what = || format!("W of a layer of {n} units fed by {n_prev} inputs");
+        crate::limits::check_alloc(what, &[n, n_prev], std::mem::size_of::<F>())?;
         if *self == Initializer::Zeros {
-            return Array2::zeros((n, n_prev));
+            return Ok(Array2::zeros((n, n_prev)));
         }
         let std_dev = self.std_dev(n, n_prev);
-        Array2::from_shape_simple_fn((n, n_prev), || {
+        Ok(Array2::from_shape_simple_fn((n, n_prev), || {
             let draw: f64 = StandardNormal.sample(rng);
             F::from_f64(draw * std_dev)
-        })
+        }))
     }
 }
 
@@ -138,7 +151,7 @@ mod tests {
             (Initializer::RandnOverSqrtFanIn, 0.05),
             (Initializer::randn_scaled(), 0.01),
         ] {
-            let w = init.weights::<f64, _>(200, 400, &mut rng);
+            let w = init.weights::<f64, _>(200, 400, &mut rng).unwrap();
             let std = (w.mapv(|v| v * v).sum() / w.len() as f64).sqrt();
             assert!((std / expected - 1.0).abs() < 0.02, "{init:?}: {std} vs {expected}");
         }
@@ -146,8 +159,12 @@ mod tests {
 
     #[test]
     fn f32_is_the_f64_draw_rounded() {
-        let w64 = Initializer::He.weights::<f64, _>(3, 5, &mut StdRng::seed_from_u64(3));
-        let w32 = Initializer::He.weights::<f32, _>(3, 5, &mut StdRng::seed_from_u64(3));
+        let w64 = Initializer::He
+            .weights::<f64, _>(3, 5, &mut StdRng::seed_from_u64(3))
+            .unwrap();
+        let w32 = Initializer::He
+            .weights::<f32, _>(3, 5, &mut StdRng::seed_from_u64(3))
+            .unwrap();
         assert_eq!(w64.mapv(|v| v as f32), w32);
     }
 }

@@ -58,7 +58,7 @@ impl<F: Float> Dense<F> {
     /// [`Error::Architecture`] if `units` or `inputs` is 0; [`Error::TooLarge`] if W, b and their
     /// gradients would exceed the [memory limit](crate::memory_limit);
     /// [`Error::InvalidHyperparameter`] for an initializer whose weights would not be finite (see
-    /// [`Initializer::validate`]).
+    /// [`Initializer::validate`]) or a leaky ReLU whose slope is not finite in `F`.
     ///
     /// ```
     /// use ndnet::{Activation, Dense, Initializer};
@@ -84,7 +84,8 @@ impl<F: Float> Dense<F> {
         let what = || format!("W, b, dW and db of a layer of {units} units fed by {inputs} inputs");
         crate::limits::check_alloc(what, &[2, units, inputs.saturating_add(1)], std::mem::size_of::<F>())?;
         init.validate::<F>()?;
-        let w = init.weights(units, inputs, rng);
+        activation.validate::<F>()?;
+        let w = init.weights(units, inputs, rng)?;
         if !check::all_finite(w.view()) {
             return Err(Error::InvalidHyperparameter {
                 name: "scale",
@@ -99,7 +100,8 @@ impl<F: Float> Dense<F> {
     ///
     /// # Errors
     /// [`Error::Architecture`] for an empty W, [`Error::Shape`] if b is not `(n[l], 1)`,
-    /// [`Error::NonFinite`] for NaN or inf in W or b.
+    /// [`Error::NonFinite`] for NaN or inf in W or b; [`Error::InvalidHyperparameter`] for a leaky
+    /// ReLU whose slope is not finite in `F`.
     ///
     /// ```
     /// use ndarray::array;
@@ -123,10 +125,21 @@ impl<F: Float> Dense<F> {
         )?;
         check::finite("W", w.view())?;
         check::finite("b", b.view())?;
+        activation.validate::<F>()?;
         Ok(Self::with_parameters(w, b, activation))
     }
 
     fn with_parameters(w: Array2<F>, b: Array2<F>, activation: Activation) -> Self {
+        // Parameters given by a user may be strided or column-major (`slice_move`,
+        // `reversed_axes`): the training paths work on W and b as contiguous rows.
+        let standard = |m: Array2<F>| {
+            if m.is_standard_layout() {
+                m
+            } else {
+                m.as_standard_layout().into_owned()
+            }
+        };
+        let (w, b) = (standard(w), standard(b));
         let empty = || Array2::zeros((0, 0));
         Dense {
             l: 1,
@@ -222,7 +235,9 @@ impl<F: Float> Dense<F> {
     /// `a_prev` is `(n[l−1], m)`, `da` is `(n[l], m)`; the result is `(n[l−1], m)`.
     ///
     /// # Errors
-    /// [`Error::Shape`] if the shapes do not match the last forward pass.
+    /// [`Error::Shape`] if the shapes do not match the last forward pass;
+    /// [`Error::NonFinite`] for NaN or inf in `a_prev` or `da`; [`Error::NonFiniteOutput`] naming
+    /// the first of `dZ[l]`, `dW[l]`, `db[l]`, `dA[l−1]` that overflows.
     pub fn backward(&mut self, a_prev: ArrayView2<F>, da: ArrayView2<F>) -> Result<ArrayView2<'_, F>> {
         self.check_input(a_prev)?;
         let l = self.l;
@@ -244,8 +259,19 @@ impl<F: Float> Dense<F> {
             self.inputs(),
             Some(self.z.ncols()),
         )?;
+        check::finite("a_prev", a_prev)?;
+        check::finite("da", da)?;
         self.set_dz_from_da(da);
         self.backward_from_dz(a_prev, true);
+        let l = self.l;
+        // Names formatted only when something is wrong.
+        let first_non_finite = check::describe_non_finite(|| format!("dZ[{l}]"), self.dz.view())
+            .or_else(|| check::describe_non_finite(|| format!("dW[{l}]"), self.dw.view()))
+            .or_else(|| check::describe_non_finite(|| format!("db[{l}]"), self.db.view()))
+            .or_else(|| check::describe_non_finite(|| format!("dA[{}]", l - 1), self.da_prev.view()));
+        if let Some(what) = first_non_finite {
+            return Err(Error::NonFiniteOutput { what });
+        }
         Ok(self.da_prev.view())
     }
 
@@ -308,7 +334,11 @@ impl<F: Float> Dense<F> {
             self.inputs(),
             None,
         )?;
-        check::not_empty(if l == 1 { "X" } else { "A[l-1]" }, a_prev)
+        check::not_empty(if l == 1 { "X" } else { "A[l-1]" }, a_prev)?;
+        // The caches for m examples can be far larger than the input (a wide layer on a long X).
+        let (units, m) = (self.units(), a_prev.ncols());
+        let what = || format!("layer {l}'s caches Z[{l}], A[{l}], dZ[{l}] for m = {m} examples");
+        crate::limits::check_alloc(what, &[3, units, m], std::mem::size_of::<F>()).map(|_| ())
     }
 
     pub(crate) fn forward_unchecked(&mut self, a_prev: ArrayView2<F>) {

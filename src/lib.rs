@@ -7,16 +7,26 @@
 //!
 //! ```
 //! use ndnet::{data, Activation, GradientDescent, Initializer, Network, TrainConfig};
-//! use rand::SeedableRng;
+//! use ndnet::rand::SeedableRng;
 //!
-//! let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-//! let (x, y) = data::planar_flower::<f64, _>(400, &mut rng);
+//! let mut rng = ndnet::rand::rngs::StdRng::seed_from_u64(1);
+//! let (x, y) = data::planar_flower::<f64, _>(400, &mut rng)?;
 //! let mut net = Network::new(&[2, 4, 1], Activation::Tanh, Activation::Sigmoid,
 //!                            Initializer::randn_scaled(), &mut rng)?;
 //! net.fit(&x, &y, &mut GradientDescent::new(1.2)?, &TrainConfig::new(5000))?;
 //! assert!(net.accuracy(&x, &y)? > 0.85);
 //! # Ok::<(), ndnet::Error>(())
 //! ```
+//!
+//! `println!("{net}")` prints a summary of the network: one row per layer with the shapes of
+//! `W[l]` and `b[l]`, the activation and the parameter count, then the cost and the total.
+//!
+//! ndnet re-exports the two crates its API speaks: [`rand`] (random generators are passed in)
+//! and [`ndarray`] (X, Y and every parameter are `Array2`). Use `ndnet::rand` and
+//! `ndnet::ndarray` rather than your own dependency on them: they are always the versions ndnet
+//! was built with, where a `rand = "0.9"` in your Cargo.toml gives a `StdRng` that does not
+//! implement ndnet's `rand` 0.10 `Rng` ("the trait bound `StdRng: rand_core::Rng` is not
+//! satisfied").
 //!
 //! See [`guide`] for every formula of the course next to the call that computes it.
 #![warn(missing_docs)]
@@ -63,11 +73,16 @@ pub use init::Initializer;
 pub use layer::Dense;
 pub use limits::{memory_limit, set_memory_limit};
 pub use linalg::{num_threads, set_num_threads};
+/// The `ndarray` ndnet is built with: `ndnet::ndarray::Array2` is the type of X, Y and every parameter.
+pub use ndarray;
 pub use network::Network;
 pub use optimizer::{
     Adam, AdamConfig, AsAny, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, ParamId,
-    ParamKind, RmsProp, RmsPropConfig,
+    ParamKind, RmsProp, RmsPropConfig, check_update_shapes,
 };
+/// The `rand` ndnet is built with: `ndnet::rand::rngs::StdRng` and `ndnet::rand::SeedableRng`
+/// make generators every ndnet function accepts.
+pub use rand;
 #[cfg(feature = "csv")]
 pub use tabular::TabularModel;
 pub use train::{

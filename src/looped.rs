@@ -48,11 +48,24 @@ pub struct LoopedGradients<F> {
 /// `w` is (n_x, 1), `x` is (n_x, m), `y` is (1, m).
 ///
 /// # Errors
-/// [`Error::Shape`] when the shapes disagree, [`Error::NoExamples`] if m = 0.
+/// [`Error::Shape`] when the shapes disagree, [`Error::NoExamples`] if m = 0,
+/// [`Error::NonFinite`] for NaN or inf in `w`, `b`, `x` or `y`, [`Error::LabelOutOfRange`] for a
+/// label outside [0, 1], [`Error::NonFiniteOutput`] if z, dw, db or the cost overflows.
 pub fn propagate<F: Float>(w: &Array2<F>, b: F, x: &Array2<F>, y: &Array2<F>) -> Result<LoopedGradients<F>> {
     check::shape(|| "w".to_string(), w.dim(), x.nrows(), Some(1))?;
     check::shape(|| "Y".to_string(), y.dim(), 1, Some(x.ncols()))?;
     check::not_empty("X", x.view())?;
+    check::finite("w", w.view())?;
+    check::finite("X", x.view())?;
+    if !b.is_finite() {
+        return Err(Error::NonFinite {
+            argument: "b",
+            row: 0,
+            column: 0,
+            value: b.as_f64(),
+        });
+    }
+    crate::Cost::BinaryCrossEntropy.check_labels(y.view())?;
     let (n_x, m) = x.dim();
     let mut cost = F::zero();
     let mut dw = Array2::zeros((n_x, 1));
@@ -64,7 +77,9 @@ pub fn propagate<F: Float>(w: &Array2<F>, b: F, x: &Array2<F>, y: &Array2<F>) ->
         }
         let a = Activation::Sigmoid.g(z);
         let y_i = y[[0, i]];
-        cost -= y_i * a.ln() + (F::one() - y_i) * (F::one() - a).ln();
+        // −(y ln a + (1 − y) ln(1 − a)) written from z, finite where a rounds to 0 or 1
+        // (the course's form gives 0 · ln 0 = NaN there).
+        cost += z.max(F::zero()) - z * y_i + (-z.abs()).exp().ln_1p();
         let dz = a - y_i;
         for j in 0..n_x {
             dw[[j, 0]] += x[[j, i]] * dz;
@@ -73,11 +88,16 @@ pub fn propagate<F: Float>(w: &Array2<F>, b: F, x: &Array2<F>, y: &Array2<F>) ->
     }
     let m = F::from_f64(m as f64);
     dw.mapv_inplace(|v| v / m);
-    Ok(LoopedGradients {
-        dw,
-        db: db / m,
-        cost: cost / m,
-    })
+    let (db, cost) = (db / m, cost / m);
+    if let Some(what) = check::describe_non_finite(|| "dw".to_string(), dw.view()) {
+        return Err(Error::NonFiniteOutput { what });
+    }
+    if !(db.is_finite() && cost.is_finite()) {
+        return Err(Error::NonFiniteOutput {
+            what: format!("db = {db} and the cost J = {cost} (z overflowed)"),
+        });
+    }
+    Ok(LoopedGradients { dw, db, cost })
 }
 
 /// Gradient descent for `iterations` steps with [`propagate`]; returns the final (w, b).
@@ -87,7 +107,7 @@ pub fn propagate<F: Float>(w: &Array2<F>, b: F, x: &Array2<F>, y: &Array2<F>) ->
 ///
 /// # Errors
 /// As [`propagate`]; [`Error::InvalidHyperparameter`] for a learning rate that is not finite
-/// and positive.
+/// and positive (in `F`); [`Error::Diverged`] when an update makes w or b non-finite.
 ///
 /// ```
 /// use ndarray::array;
@@ -105,13 +125,22 @@ pub fn optimize<F: Float>(
     learning_rate: f64,
 ) -> Result<(Array2<F>, F)> {
     crate::optimizer::check_learning_rate(learning_rate)?;
-    let alpha = F::from_f64(learning_rate);
-    for _ in 0..iterations {
+    let alpha = check::in_float::<F>("learning_rate", learning_rate, true)?;
+    for iteration in 0..iterations {
         let grads = propagate(&w, b, x, y)?;
         for j in 0..w.nrows() {
             w[[j, 0]] -= alpha * grads.dw[[j, 0]];
         }
         b -= alpha * grads.db;
+        let culprit = check::describe_non_finite(|| "w".to_string(), w.view())
+            .or_else(|| (!b.is_finite()).then(|| format!("b = {b}")));
+        if let Some(what) = culprit {
+            return Err(Error::Diverged {
+                iteration,
+                what: format!("{what} after the update of iteration {iteration}"),
+                last_finite_cost: Some(grads.cost.as_f64()),
+            });
+        }
     }
     Ok((w, b))
 }
@@ -119,7 +148,8 @@ pub fn optimize<F: Float>(
 /// Σ a_i b_i with a for-loop, the non-vectorized dot product.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if the lengths differ.
+/// [`Error::InvalidArgument`] if the lengths differ, [`Error::NonFinite`] for NaN or inf in `a`
+/// or `b`, [`Error::NonFiniteOutput`] if the sum overflows.
 ///
 /// ```
 /// assert_eq!(ndnet::looped::dot(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0]).unwrap(), 32.0);
@@ -131,9 +161,24 @@ pub fn dot<F: Float>(a: &[F], b: &[F]) -> Result<F> {
             message: format!("has length {}, a has {}", b.len(), a.len()),
         });
     }
+    for (argument, v) in [("a", a), ("b", b)] {
+        if let Some(column) = v.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFinite {
+                argument,
+                row: 0,
+                column,
+                value: v[column].as_f64(),
+            });
+        }
+    }
     let mut sum = F::zero();
     for i in 0..a.len() {
         sum += a[i] * b[i];
+    }
+    if !sum.is_finite() {
+        return Err(Error::NonFiniteOutput {
+            what: format!("the sum Σ a_i b_i of {} products overflowed to {sum}", a.len()),
+        });
     }
     Ok(sum)
 }

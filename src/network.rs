@@ -35,6 +35,8 @@ use crate::cost::{categorical_cross_entropy_from_logits, cross_entropy_from_logi
 use crate::optimizer::{ParamId, ParamKind};
 use crate::{Activation, Cost, Dense, Error, Float, Initializer, Optimizer, Result, check};
 
+mod summary;
+
 /// A fully connected network: layers 1..=L and the cost J it is trained on.
 #[derive(Clone, Debug)]
 pub struct Network<F: Float> {
@@ -43,6 +45,9 @@ pub struct Network<F: Float> {
     l2: f64,
     /// Draws the dropout masks in training; `None` when no layer has dropout.
     dropout_rng: Option<rand::rngs::Xoshiro256PlusPlus>,
+    /// The parameters before the last [`Network::train_step`], to undo an update that
+    /// overflows; empty until the first call.
+    pub(crate) step_backup: crate::train::engine::Checkpoint<F>,
 }
 
 /// What [`Network::new`] allocates per parameter: the value and its gradient.
@@ -62,7 +67,9 @@ pub(crate) fn check_parameter_memory(sizes: &[usize], value_bytes: usize, what: 
 
 impl<F: Float> Network<F> {
     /// A network from layer sizes `[n[0] = n_x, n[1], …, n[L]]`, one activation for every hidden
-    /// layer and one for the output, weights drawn by `init` (biases zero), cross-entropy cost.
+    /// layer and one for the output, weights drawn by `init` (biases zero), and the cost that
+    /// belongs with the output ([`Cost::for_output`]: binary cross-entropy for a sigmoid,
+    /// categorical cross-entropy for a softmax, mean squared error for a linear output).
     ///
     /// # Errors
     /// [`Error::Architecture`] for fewer than two sizes or a size of 0; [`Error::TooLarge`] if
@@ -99,7 +106,8 @@ impl<F: Float> Network<F> {
         Self::from_layers(layer_sizes[0], &layers, init, rng)
     }
 
-    /// A network with an activation of its own for each layer: `layers` lists `(n[l], g[l])`.
+    /// A network with an activation of its own for each layer: `layers` lists `(n[l], g[l])`;
+    /// the cost is the one that belongs with the output, as for [`Network::new`].
     ///
     /// # Errors
     /// [`Error::Architecture`] for an empty list or a size of 0; [`Error::TooLarge`] as for
@@ -114,8 +122,9 @@ impl<F: Float> Network<F> {
     ///     &[(8, Activation::Relu), (4, Activation::leaky_relu()), (1, Activation::Linear)],
     ///     Initializer::He,
     ///     &mut rng,
-    /// ).unwrap().with_cost(ndnet::Cost::MeanSquaredError);
+    /// ).unwrap();
     /// assert_eq!(net.layer_sizes(), vec![3, 8, 4, 1]);
+    /// assert_eq!(net.cost_function(), ndnet::Cost::MeanSquaredError); // a linear output
     /// ```
     pub fn from_layers<R: Rng + ?Sized>(
         n_x: usize,
@@ -152,7 +161,7 @@ impl<F: Float> Network<F> {
     }
 
     /// Logistic regression ŷ = σ(wᵀx + b) on `n_x` features: one sigmoid unit, zero-initialised
-    /// (as the course does; a single layer has no symmetry to break), cross-entropy cost.
+    /// (as the course does; a single layer has no symmetry to break), binary cross-entropy cost.
     ///
     /// # Errors
     /// [`Error::Architecture`] if `n_x` is 0; [`Error::TooLarge`] as for [`Network::new`].
@@ -169,6 +178,48 @@ impl<F: Float> Network<F> {
         Self::from_parameters(
             vec![(Array2::zeros((1, n_x)), Array2::zeros((1, 1)))],
             &[Activation::Sigmoid],
+        )
+    }
+
+    /// Softmax regression ŷ = softmax(W x + b) on `n_x` features and `classes` classes: one
+    /// softmax layer of `classes` units, no hidden layer, zero-initialised (like logistic
+    /// regression, a single layer has no symmetry to break: each class's row gets its own
+    /// gradient from its own labels), categorical cross-entropy cost. Train it on one-hot labels
+    /// ([`crate::data::one_hot`]) and read the classes with [`Network::predict_classes`].
+    ///
+    /// # Shapes
+    /// `W[1]` is (classes, n_x), `b[1]` is (classes, 1); Y is (classes, m).
+    ///
+    /// # Errors
+    /// [`Error::Architecture`] if `n_x` is 0 or `classes` < 2 (for two classes
+    /// [`Network::logistic_regression`] is the same model with one unit); [`Error::TooLarge`] as
+    /// for [`Network::new`].
+    ///
+    /// ```
+    /// use ndnet::ndarray::array;
+    /// use ndnet::{Cost, GradientDescent, Network, TrainConfig};
+    /// let mut net = Network::<f64>::softmax_regression(2, 3)?;
+    /// assert_eq!(net.layer(1).unwrap().w().dim(), (3, 2));
+    /// assert_eq!(net.cost_function(), Cost::CategoricalCrossEntropy);
+    /// // Three points, one per class, one-hot labels in the columns of Y.
+    /// let x = array![[-1.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+    /// let y = ndnet::data::one_hot::<f64, usize>(&[0, 1, 2], 3)?;
+    /// net.fit(&x, &y, &mut GradientDescent::new(1.0)?, &TrainConfig::new(200))?;
+    /// assert_eq!(net.predict_classes(&x)?, vec![0, 1, 2]);
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn softmax_regression(n_x: usize, classes: usize) -> Result<Self> {
+        if n_x == 0 || classes < 2 {
+            return Err(Error::Architecture(format!(
+                "softmax regression needs n_x ≥ 1 features and at least 2 classes, got n_x = {n_x} and \
+                 {classes} classes (for 2 classes, Network::logistic_regression is the same model with one unit)"
+            )));
+        }
+        let sizes = [n_x, classes];
+        check_parameter_memory(&sizes, 2 * std::mem::size_of::<F>(), PARAMETERS_AND_GRADIENTS)?;
+        Self::from_parameters(
+            vec![(Array2::zeros((classes, n_x)), Array2::zeros((classes, 1)))],
+            &[Activation::Softmax],
         )
     }
 
@@ -216,25 +267,48 @@ impl<F: Float> Network<F> {
         for (i, layer) in layers.iter_mut().enumerate() {
             layer.l = i + 1;
         }
+        let output = layers
+            .last()
+            .expect("every constructor checks that there is at least one layer")
+            .activation();
         Network {
             layers,
-            cost: Cost::default(),
+            cost: Cost::for_output(output),
             l2: 0.0,
             dropout_rng: None,
+            step_backup: Default::default(),
         }
     }
 
-    /// The same network trained on `cost` instead (cross-entropy by default).
+    /// The same network trained on `cost` instead of the one that belongs with its output
+    /// ([`Cost::for_output`], what every constructor chooses).
+    ///
+    /// Mean squared error goes with any output. A cross-entropy needs the output to be its
+    /// probability: binary cross-entropy a sigmoid output, categorical cross-entropy a softmax
+    /// output (a custom output activation may take either: its meaning is yours).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] (argument `cost`) for a cross-entropy that does not belong with
+    /// the output activation — softmax with binary cross-entropy, sigmoid with categorical
+    /// cross-entropy, a linear, tanh or ReLU output with either — naming the layer and the cost
+    /// to use instead.
     ///
     /// ```
-    /// use ndnet::{Cost, Network};
-    /// let net = Network::<f64>::logistic_regression(3).unwrap().with_cost(Cost::MeanSquaredError);
+    /// use ndnet::{Activation, Cost, Initializer, Network};
+    /// let net = Network::<f64>::logistic_regression(3)?.with_cost(Cost::MeanSquaredError)?;
     /// assert_eq!(net.cost_function(), Cost::MeanSquaredError);
+    ///
+    /// let mut rng = <ndnet::rand::rngs::StdRng as ndnet::rand::SeedableRng>::seed_from_u64(0);
+    /// let softmax = Network::<f64>::new(&[4, 8, 3], Activation::Relu, Activation::Softmax, Initializer::He, &mut rng)?;
+    /// assert_eq!(softmax.cost_function(), Cost::CategoricalCrossEntropy); // chosen by the output
+    /// let err = softmax.with_cost(Cost::BinaryCrossEntropy).unwrap_err();
+    /// assert!(err.to_string().contains("the output layer 2 is softmax"), "{err}");
+    /// # Ok::<(), ndnet::Error>(())
     /// ```
-    #[must_use]
-    pub fn with_cost(mut self, cost: Cost) -> Self {
+    pub fn with_cost(mut self, cost: Cost) -> Result<Self> {
+        cost.check_output(self.output().activation(), self.depth())?;
         self.cost = cost;
-        self
+        Ok(self)
     }
 
     /// The same network trained with L2 regularization of strength λ (`lambda`):
@@ -413,6 +487,11 @@ impl<F: Float> Network<F> {
     /// Checks X: n_x rows, at least one column, all finite.
     pub(crate) fn check_x(&self, x: ArrayView2<F>) -> Result<()> {
         self.layers[0].check_input(x)?;
+        // Every layer's caches together (each layer alone is checked when it runs).
+        let units = self.layers.iter().try_fold(0usize, |sum, l| sum.checked_add(l.units()));
+        let m = x.ncols();
+        let what = || format!("the caches Z[l], A[l], dZ[l] of every layer for m = {m} examples");
+        crate::limits::check_alloc(what, &[3, units.unwrap_or(usize::MAX), m], std::mem::size_of::<F>())?;
         check::finite("X", x)
     }
 
@@ -495,8 +574,10 @@ impl<F: Float> Network<F> {
     /// `x` is (n_x, m) and `y` is `(n[L], m)`, as in the forward pass.
     ///
     /// # Errors
-    /// [`Error::Shape`] if X or Y do not fit or the last forward pass had another m,
-    /// [`Error::LabelOutOfRange`] / [`Error::NonFinite`] for bad labels.
+    /// [`Error::Shape`] if X or Y do not fit, [`Error::InvalidArgument`] if the last forward pass
+    /// (of the network, or of one of its layers through [`Network::layer_mut`]) had another m,
+    /// [`Error::LabelOutOfRange`] / [`Error::NonFinite`] for bad labels,
+    /// [`Error::NonFiniteOutput`] naming the first gradient (`dZ[L]`, `dW[L]`, …) that overflows.
     ///
     /// ```
     /// use ndarray::array;
@@ -524,8 +605,26 @@ impl<F: Float> Network<F> {
                 ),
             });
         }
+        // A layer run on its own since (`layer_mut(l)?.forward(..)`) caches another m.
+        if let Some((l, layer)) = self.layers.iter().enumerate().find(|(_, layer)| {
+            let shape = (layer.units(), m);
+            layer.z().dim() != shape || layer.a().dim() != shape
+        }) {
+            return Err(Error::InvalidArgument {
+                argument: "X",
+                message: format!(
+                    "backward needs the forward pass on the same X first: layer {} caches Z and A of {:?}, not ({}, {m})",
+                    l + 1,
+                    layer.z().dim(),
+                    layer.units()
+                ),
+            });
+        }
         self.check_y(y.view(), m)?;
         self.backward_unchecked(x.view(), y.view());
+        if let Some(what) = self.first_non_finite_gradient(true) {
+            return Err(Error::NonFiniteOutput { what });
+        }
         Ok(())
     }
 
@@ -572,10 +671,15 @@ impl<F: Float> Network<F> {
     /// let (x, y) = (array![[1.0, 3.0]], array![[1.0, 0.0]]);
     /// net.forward(&x).unwrap();
     /// net.backward(&x, &y).unwrap();
-    /// net.update(&mut GradientDescent::new(0.1).unwrap());
+    /// net.update(&mut GradientDescent::new(0.1).unwrap()).unwrap();
     /// assert_eq!(net.layer(1).unwrap().w(), array![[-0.05]]);
     /// ```
-    pub fn update<O: Optimizer<F> + ?Sized>(&mut self, optimizer: &mut O) {
+    ///
+    /// # Errors
+    /// Whatever `optimizer` returns (the built-in ones fail only on mismatched shapes, which
+    /// the network's own parameters and gradients never have); the layers before it are
+    /// updated already.
+    pub fn update<O: Optimizer<F> + ?Sized>(&mut self, optimizer: &mut O) -> Result<()> {
         optimizer.begin_step();
         for (i, layer) in self.layers.iter_mut().enumerate() {
             let [(w, dw), (b, db)] = layer.params_and_grads();
@@ -587,7 +691,7 @@ impl<F: Float> Network<F> {
                 },
                 w,
                 dw,
-            );
+            )?;
             optimizer.update(
                 ParamId {
                     layer,
@@ -595,8 +699,9 @@ impl<F: Float> Network<F> {
                 },
                 b,
                 db,
-            );
+            )?;
         }
+        Ok(())
     }
 
     /// The cost J of the last forward pass against Y, without checks (the training loop's).

@@ -15,7 +15,7 @@
 //! use rand::SeedableRng;
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-//! let (x, y) = data::planar_flower::<f32, _>(200, &mut rng);
+//! let (x, y) = data::planar_flower::<f32, _>(200, &mut rng)?;
 //! let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
 //! let config = TrainConfig::epochs(5).batch_size(50).record_every(1);
 //! let bar = progress::bar(config.steps(x.ncols()));
@@ -57,7 +57,8 @@ pub fn bar(total_steps: usize) -> ProgressBar {
 /// assert_eq!((bar.position(), bar.message()), (5, "cost 0.250000".to_string()));
 /// ```
 pub fn update(bar: &ProgressBar, record: &Record) {
-    bar.set_position(record.iteration as u64 + 1);
+    // A record built by hand may hold iteration = usize::MAX.
+    bar.set_position((record.iteration as u64).saturating_add(1));
     bar.set_message(format!("cost {:.6}", record.cost));
 }
 

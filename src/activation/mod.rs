@@ -209,6 +209,22 @@ impl Activation {
     }
 
     /// Writes A = g(Z) into `a` (same shape as `z`).
+    /// Checks the activation's own parameter: a leaky ReLU's slope must be finite in `F` (a NaN
+    /// or infinite slope, or 1e39 in `f32`, would make every negative `Z[l]` non-finite).
+    pub(crate) fn validate<F: Float>(&self) -> crate::Result<()> {
+        if let Activation::LeakyRelu { slope } = *self {
+            if !slope.is_finite() {
+                return Err(crate::Error::InvalidHyperparameter {
+                    name: "slope",
+                    value: slope,
+                    reason: "the leaky ReLU's slope must be finite",
+                });
+            }
+            crate::check::in_float::<F>("slope", slope, true)?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn forward_into<F: Float>(&self, z: ArrayView2<F>, a: ArrayViewMut2<F>) {
         match self {
             Activation::Softmax => softmax::forward_into(z, a),

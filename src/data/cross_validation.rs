@@ -60,8 +60,17 @@ impl CrossValidation {
             });
         }
         let k = scores.len() as f64;
-        let mean = scores.iter().sum::<f64>() / k;
-        let std = (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / k).sqrt();
+        let moments = |scale: f64| {
+            let mean = scores.iter().map(|s| s / scale).sum::<f64>() / k;
+            let std = (scores.iter().map(|s| (s / scale - mean).powi(2)).sum::<f64>() / k).sqrt();
+            (mean * scale, std * scale)
+        };
+        let (mut mean, mut std) = moments(1.0);
+        if !(mean.is_finite() && std.is_finite()) {
+            // Scores near ±f64::MAX: the sum or the squares overflowed. Scaled by the largest
+            // magnitude, the mean and the std (both at most that magnitude) are finite.
+            (mean, std) = moments(scores.iter().fold(0.0f64, |m, s| m.max(s.abs())));
+        }
         Ok(CrossValidation {
             fold_accuracies: scores,
             mean,

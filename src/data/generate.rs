@@ -4,7 +4,7 @@
 //! ```
 //! use rand::SeedableRng;
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-//! let (x, y) = ndnet::data::planar_flower::<f64, _>(400, &mut rng);
+//! let (x, y) = ndnet::data::planar_flower::<f64, _>(400, &mut rng).unwrap();
 //! assert_eq!((x.dim(), y.dim()), ((2, 400), (1, 400)));
 //! ```
 
@@ -28,12 +28,17 @@ use crate::{Float, Result};
 /// # Shapes
 /// X is (2, m), Y is (1, m); an odd `m` is rounded down to an even number.
 ///
+/// # Errors
+/// [`Error::TooLarge`](crate::Error::TooLarge) if X and Y would exceed the [memory limit](crate::memory_limit).
+///
 /// ```
 /// use rand::SeedableRng;
-/// let (x, y) = ndnet::data::planar_flower::<f32, _>(10, &mut rand::rngs::StdRng::seed_from_u64(0));
+/// let (x, y) = ndnet::data::planar_flower::<f32, _>(10, &mut rand::rngs::StdRng::seed_from_u64(0))?;
 /// assert_eq!(y.sum(), 5.0);
+/// # Ok::<(), ndnet::Error>(())
 /// ```
-pub fn planar_flower<F: Float, R: Rng + ?Sized>(m: usize, rng: &mut R) -> (Array2<F>, Array2<F>) {
+pub fn planar_flower<F: Float, R: Rng + ?Sized>(m: usize, rng: &mut R) -> Result<(Array2<F>, Array2<F>)> {
+    check_size::<F>("planar_flower", m)?;
     let per_class = m / 2;
     let mut x = Array2::zeros((2, 2 * per_class));
     let mut y = Array2::zeros((1, 2 * per_class));
@@ -50,7 +55,13 @@ pub fn planar_flower<F: Float, R: Rng + ?Sized>(m: usize, rng: &mut R) -> (Array
             y[[0, col]] = F::from_f64(j as f64);
         }
     }
-    (x, y)
+    Ok((x, y))
+}
+
+/// X (2, m) and Y (1, m) of a generator named `name` fit the memory limit.
+fn check_size<F>(name: &str, m: usize) -> Result<()> {
+    let what = || format!("X (2, m) and Y (1, m) of {name}(m) for m = {m}");
+    crate::limits::check_alloc(what, &[3, m], std::mem::size_of::<F>()).map(|_| ())
 }
 
 /// Two noisy concentric circles (as scikit-learn's `make_circles`): the outer one (radius 1)
@@ -59,12 +70,22 @@ pub fn planar_flower<F: Float, R: Rng + ?Sized>(m: usize, rng: &mut R) -> (Array
 /// # Shapes
 /// X is (2, m), Y is (1, m).
 ///
+/// # Errors
+/// [`Error::TooLarge`](crate::Error::TooLarge) if X and Y would exceed the [memory limit](crate::memory_limit).
+///
 /// ```
 /// use rand::SeedableRng;
-/// let (x, y) = ndnet::data::circles::<f64, _>(300, 0.05, 0.5, &mut rand::rngs::StdRng::seed_from_u64(0));
+/// let (x, y) = ndnet::data::circles::<f64, _>(300, 0.05, 0.5, &mut rand::rngs::StdRng::seed_from_u64(0))?;
 /// assert_eq!((x.ncols(), y.sum()), (300, 150.0));
+/// # Ok::<(), ndnet::Error>(())
 /// ```
-pub fn circles<F: Float, R: Rng + ?Sized>(m: usize, noise: f64, factor: f64, rng: &mut R) -> (Array2<F>, Array2<F>) {
+pub fn circles<F: Float, R: Rng + ?Sized>(
+    m: usize,
+    noise: f64,
+    factor: f64,
+    rng: &mut R,
+) -> Result<(Array2<F>, Array2<F>)> {
+    check_size::<F>("circles", m)?;
     let outer = m - m / 2;
     let mut x = Array2::zeros((2, m));
     let mut y = Array2::zeros((1, m));
@@ -79,7 +100,7 @@ pub fn circles<F: Float, R: Rng + ?Sized>(m: usize, noise: f64, factor: f64, rng
         x[[1, i]] = F::from_f64(radius * angle.sin() + noise * normal(rng));
         y[[0, i]] = F::from_f64(label);
     }
-    (x, y)
+    Ok((x, y))
 }
 
 /// The four XOR points: `X = [[0, 0, 1, 1], [0, 1, 0, 1]]`, `Y = [[0, 1, 1, 0]]`.

@@ -26,7 +26,9 @@ use crate::{Error, Float, Result};
 /// resized picture or the size its header claims would exceed the
 /// [memory limit](crate::memory_limit) (checked before decoding); [`Error::Io`] naming the path
 /// if the file cannot be read; [`Error::Format`] naming the path if it is not a PNG or JPEG
-/// image it can decode.
+/// image it can decode, or if its header claims a picture of more than 256 MiB (RGB) that is
+/// over 1032 times the file's length (more than deflate or JPEG can expand: a truncated or
+/// corrupt file, refused before the decoder allocates it).
 ///
 /// # Shapes
 /// The result is (h·w·3, 1), one example in ndnet's layout.
@@ -82,6 +84,7 @@ pub(super) fn read_rgb(path: &Path, h: usize, w: usize) -> Result<Vec<u8>> {
     let pixel_bytes = usize::from(decoder.color_type().bytes_per_pixel()) + 3;
     let what = || format!("the decoded picture {} (height × width)", path.display());
     crate::limits::check_alloc(what, &[height as usize, width as usize], pixel_bytes)?;
+    check_ratio(path, width, height)?;
     // Phone photos are often stored sideways with an EXIF tag saying how to turn them.
     let orientation = decoder.orientation().map_err(image_error)?;
     let mut decoded = image::DynamicImage::from_decoder(decoder).map_err(image_error)?;
@@ -95,6 +98,37 @@ pub(super) fn read_rgb(path: &Path, h: usize, w: usize) -> Result<Vec<u8>> {
         image::imageops::resize(&rgb, w32, h32, FilterType::Triangle)
     };
     Ok(rgb.into_raw())
+}
+
+/// Pictures may decode to any size up to this; beyond it, to at most [`MAX_RATIO`] times the
+/// file's length.
+const RATIO_FREE_BYTES: u64 = 256 << 20;
+
+/// Deflate (PNG) cannot expand more than 1032 times; baseline JPEG stays below that too.
+const MAX_RATIO: u64 = 1032;
+
+/// Refuses a header whose claimed size (RGB, 3 bytes a pixel) is beyond what a file of its
+/// length can hold: a 654-byte JPEG claiming 54823 × 28420 pixels made the decoder allocate
+/// 4.7 GB before finding the data missing (within the 16 GiB memory limit, so not refused by
+/// it). A pipe, whose length reads as 0, gets only the ratio-free allowance.
+fn check_ratio(path: &Path, width: u32, height: u32) -> Result<()> {
+    let claimed = u64::from(width) * u64::from(height) * 3;
+    if claimed <= RATIO_FREE_BYTES {
+        return Ok(());
+    }
+    let length = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    if claimed / MAX_RATIO <= length {
+        return Ok(());
+    }
+    Err(Error::format(
+        path,
+        None,
+        None,
+        format!(
+            "the header claims {width} × {height} pixels ({claimed} bytes decoded) from a file of \
+             {length} bytes, more than {MAX_RATIO} times its length: the file is truncated or corrupt"
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -175,6 +209,25 @@ mod tests {
         let bottom_left = pixel(13, 1);
         assert!(top_right[0] > 0.8 && top_right[2] < 0.2, "{top_right:?}");
         assert!(bottom_left[2] > 0.8 && bottom_left[0] < 0.2, "{bottom_left:?}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_claimed_size_beyond_what_the_file_can_hold_is_refused() {
+        let dir = temp_dir("ratio");
+        let path = dir.join("small.jpg");
+        std::fs::write(&path, [0u8; 300]).unwrap();
+        // 300 bytes hold at most 1032 × 300 decoded bytes, but anything up to 256 MiB passes.
+        assert!(check_ratio(&path, 9000, 9000).is_ok()); // 243 MB
+        let err = check_ratio(&path, 54823, 28420).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("claims 54823 × 28420 pixels (4674208980 bytes decoded) from a file of 300 bytes"),
+            "{err}"
+        );
+        // 4.7 GB from 4.6 MB is within the ratio.
+        std::fs::write(&path, vec![0u8; 4_674_208_980 / 1032 + 1]).unwrap();
+        assert!(check_ratio(&path, 54823, 28420).is_ok());
         std::fs::remove_dir_all(dir).unwrap();
     }
 

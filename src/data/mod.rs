@@ -1,5 +1,6 @@
-//! Data: layout conversions, generated data sets, seeded train/test splits, k-fold indices and
-//! cross-validation, and (behind features) file loaders.
+//! Data: layout conversions, generated data sets (and the parity networks built by hand that
+//! compute one of them exactly), seeded train/test splits, k-fold indices and cross-validation,
+//! and (behind features) file loaders.
 //!
 //! ndnet follows the course: **one example per column**. X is (n_x, m), Y is (1, m).
 //! Most files hold one example per row; [`from_rows`] turns such a matrix around.
@@ -115,4 +116,6 @@ pub fn labels_row<F: Clone>(labels: ArrayView1<F>) -> Array2<F> {
 }
 
 mod generate;
+mod parity_networks;
 pub use generate::{circles, parity, planar_flower, xor};
+pub use parity_networks::{parity_network_bit_sum, parity_network_deep, parity_network_shallow};

@@ -6,6 +6,8 @@
 //!
 //! Nodes remember their graph: passing a node of another graph is an
 //! [`Error::InvalidArgument`](crate::Error::InvalidArgument), never a wrong answer or a panic.
+//! An operation whose value, or a derivative whose value, is not finite (ln of 0, an overflow, a
+//! NaN input) is an [`Error::NonFiniteOutput`](crate::Error::NonFiniteOutput), never a NaN.
 //!
 //! The course's example J = 3(a + bc) with a = 5, b = 3, c = 2:
 //!
@@ -167,7 +169,8 @@ impl Graph {
     /// Nodes are visited in reverse order of creation, which is a topological order.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `output` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `output` if it belongs to another graph;
+    /// [`Error::NonFiniteOutput`](crate::Error::NonFiniteOutput) if a derivative overflows.
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -203,6 +206,11 @@ impl Graph {
                 Op::Sigmoid(x) => d[x] += upstream * value * (1.0 - value),
                 Op::Ln(x) => d[x] += upstream / self.values[x],
             }
+        }
+        if let Some(i) = d.iter().position(|v| !v.is_finite()) {
+            return Err(crate::Error::NonFiniteOutput {
+                what: format!("the derivative of node {output} with respect to node {i} is {}", d[i]),
+            });
         }
         Ok(Derivatives {
             lineage: self.lineage.clone(),

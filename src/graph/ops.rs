@@ -7,19 +7,27 @@ impl Graph {
     /// Records a binary operation on `x` and `y`.
     fn binary(&mut self, x: Node, y: Node, op: fn(usize, usize) -> Op, f: fn(f64, f64) -> f64) -> Result<Node> {
         let (i, j) = (self.index(x, "x")?, self.index(y, "y")?);
-        Ok(self.push(op(i, j), f(self.values[i], self.values[j])))
+        let value = finite(
+            op(i, j),
+            f(self.values[i], self.values[j]),
+            &[self.values[i], self.values[j]],
+        )?;
+        Ok(self.push(op(i, j), value))
     }
 
     /// Records a unary operation on `x`.
     fn unary(&mut self, x: Node, op: fn(usize) -> Op, f: impl Fn(f64) -> f64) -> Result<Node> {
         let i = self.index(x, "x")?;
-        Ok(self.push(op(i), f(self.values[i])))
+        let value = finite(op(i), f(self.values[i]), &[self.values[i]])?;
+        Ok(self.push(op(i), value))
     }
 
     /// x + y.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` or `y` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` or `y` if it belongs to another graph;
+    /// [`Error::NonFiniteOutput`](crate::Error::NonFiniteOutput) if the result is not finite (a NaN or
+    /// infinite input, an overflow, ln of a number ≤ 0).
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -35,7 +43,9 @@ impl Graph {
     /// x − y.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` or `y` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` or `y` if it belongs to another graph;
+    /// [`Error::NonFiniteOutput`](crate::Error::NonFiniteOutput) if the result is not finite (a NaN or
+    /// infinite input, an overflow, ln of a number ≤ 0).
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -51,7 +61,9 @@ impl Graph {
     /// x · y.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` or `y` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` or `y` if it belongs to another graph;
+    /// [`Error::NonFiniteOutput`](crate::Error::NonFiniteOutput) if the result is not finite (a NaN or
+    /// infinite input, an overflow, ln of a number ≤ 0).
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -67,7 +79,9 @@ impl Graph {
     /// k · x for a constant k.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` if it belongs to another graph;
+    /// [`Error::NonFiniteOutput`](crate::Error::NonFiniteOutput) if the result is not finite (a NaN or
+    /// infinite input, an overflow, ln of a number ≤ 0).
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -78,13 +92,16 @@ impl Graph {
     /// ```
     pub fn scale(&mut self, x: Node, k: f64) -> Result<Node> {
         let i = self.index(x, "x")?;
-        Ok(self.push(Op::Scale(i, k), k * self.values[i]))
+        let value = finite(Op::Scale(i, k), k * self.values[i], &[self.values[i], k])?;
+        Ok(self.push(Op::Scale(i, k), value))
     }
 
     /// σ(x) = 1 / (1 + e^(−x)).
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` if it belongs to another graph;
+    /// [`Error::NonFiniteOutput`](crate::Error::NonFiniteOutput) if the result is not finite (a NaN or
+    /// infinite input, an overflow, ln of a number ≤ 0).
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -100,7 +117,9 @@ impl Graph {
     /// ln x.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` if it belongs to another graph.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `x` if it belongs to another graph;
+    /// [`Error::NonFiniteOutput`](crate::Error::NonFiniteOutput) if the result is not finite (a NaN or
+    /// infinite input, an overflow, ln of a number ≤ 0).
     ///
     /// ```
     /// let mut g = ndnet::graph::Graph::new();
@@ -112,6 +131,17 @@ impl Graph {
     pub fn ln(&mut self, x: Node) -> Result<Node> {
         self.unary(x, Op::Ln, f64::ln)
     }
+}
+
+/// The value of a new node, unless it is NaN or ±inf: the graph never holds a non-finite value
+/// it made itself (its derivatives would be NaN too).
+fn finite(op: Op, value: f64, operands: &[f64]) -> Result<f64> {
+    if value.is_finite() {
+        return Ok(value);
+    }
+    Err(crate::Error::NonFiniteOutput {
+        what: format!("{op:?} of {operands:?} is {value}"),
+    })
 }
 
 #[cfg(test)]

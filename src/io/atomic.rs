@@ -30,7 +30,7 @@ use crate::{Error, Result};
 const MAX_LINKS: usize = 40;
 
 /// Writes `bytes` to `path` atomically; see the module's documentation.
-pub(super) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     write_with(path, |file| file.write_all(bytes))
 }
 

@@ -22,7 +22,7 @@
 use std::path::Path;
 
 use super::document::{self, FORMAT_VERSION};
-use super::reader::{Reader, float_size};
+use super::reader::{self, Reader, float_size};
 use crate::{Error, Float, Network, Result};
 
 const MAGIC: &[u8; 8] = b"NDNETMDL";
@@ -51,11 +51,7 @@ pub(super) fn encode<F: Float>(network: &Network<F>, preprocessing: Option<&serd
             out.extend_from_slice(&(m.nrows() as u64).to_le_bytes());
             out.extend_from_slice(&(m.ncols() as u64).to_le_bytes());
             for &v in m.iter() {
-                if size == 4 {
-                    out.extend_from_slice(&(v.as_f64() as f32).to_le_bytes());
-                } else {
-                    out.extend_from_slice(&v.as_f64().to_le_bytes());
-                }
+                reader::push_le(&mut out, v);
             }
         }
     }

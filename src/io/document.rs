@@ -148,16 +148,24 @@ pub(super) fn matrix<F: Float>(path: &Path, what: &str, shape: [usize; 2], data:
 }
 
 /// The network from its parts, with every shape and value checked by
-/// [`Network::from_parameters`]; its errors become [`Error::Format`] naming the file.
+/// [`Network::from_parameters`] and the cost by [`Network::with_cost`]; their errors become
+/// [`Error::Format`] naming the file.
+///
+/// Softmax with binary cross-entropy, the default before costs were matched to the output, is
+/// read as the categorical cross-entropy that belongs with softmax: files saved then load.
 pub(super) fn network<F: Float>(
     path: &Path,
     cost: Cost,
     parameters: Vec<(Array2<F>, Array2<F>)>,
     activations: &[Activation],
 ) -> Result<Network<F>> {
-    Network::from_parameters(parameters, activations)
-        .map(|net| net.with_cost(cost))
-        .map_err(|e| Error::format(path, None, None, format!("the saved network is invalid: {e}")))
+    let invalid = |e: Error| Error::format(path, None, None, format!("the saved network is invalid: {e}"));
+    let network = Network::from_parameters(parameters, activations).map_err(invalid)?;
+    let cost = match (cost, activations.last()) {
+        (Cost::BinaryCrossEntropy, Some(Activation::Softmax)) => Cost::CategoricalCrossEntropy,
+        _ => cost,
+    };
+    network.with_cost(cost).map_err(invalid)
 }
 
 /// Checks the float type named in a file against `F`.

@@ -1,4 +1,6 @@
-//! Saving and loading trained networks (feature `serde`): readable JSON or a compact binary file.
+//! Saving and loading trained networks (feature `serde`): readable JSON or a compact binary file;
+//! with feature `safetensors`, a `.safetensors` file of the parameters under the course's names
+//! for Python, numpy and PyTorch (the last section, when that feature is on).
 //!
 //! Both forms hold the same content: the format's name and version, the float type (`"f32"` or
 //! `"f64"`), the cost, and for every layer its activation by name (with the leaky ReLU's slope)
@@ -36,18 +38,24 @@
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! # Ok::<(), ndnet::Error>(())
 //! ```
+//!
+#![cfg_attr(feature = "safetensors", doc = include_str!("safetensors.md"))]
 
 use std::path::Path;
 
 use crate::{Error, Float, Network, Result};
 
-mod atomic;
+pub(crate) mod atomic;
 mod binary;
 mod document;
 mod json;
 mod reader;
+#[cfg(feature = "safetensors")]
+mod safetensors;
 mod saved_model;
 
+#[cfg(feature = "safetensors")]
+pub use self::safetensors::{from_safetensors, load_safetensors, save_safetensors, to_safetensors};
 pub use saved_model::SavedModel;
 
 /// The path named in errors from [`from_json_str`].

@@ -84,20 +84,35 @@ impl<'a> Reader<'a> {
             ));
         }
         let raw = self.take(n_bytes.expect("checked just above"), what)?;
-        let data = if size == 4 {
-            raw.chunks_exact(4)
-                .map(|c| F::from_f64(f64::from(f32::from_le_bytes(c.try_into().expect("4 bytes")))))
-                .collect()
-        } else {
-            raw.chunks_exact(8)
-                .map(|c| F::from_f64(f64::from_le_bytes(c.try_into().expect("8 bytes"))))
-                .collect()
-        };
-        document::matrix(self.path, what, [rows, cols], data)
+        document::matrix(self.path, what, [rows, cols], floats_from_le(raw))
     }
 }
 
 /// Bytes per stored float: 4 for `f32`, 8 for `f64`.
 pub(super) fn float_size<F: Float>() -> usize {
     if F::NAME == "f32" { 4 } else { 8 }
+}
+
+/// The values stored little-endian in `raw`, [`float_size`] bytes each (a trailing partial
+/// value is ignored: callers pass whole values).
+pub(super) fn floats_from_le<F: Float>(raw: &[u8]) -> Vec<F> {
+    if float_size::<F>() == 4 {
+        raw.chunks_exact(4)
+            .map(|c| F::from_f64(f64::from(f32::from_le_bytes(c.try_into().expect("4 bytes")))))
+            .collect()
+    } else {
+        raw.chunks_exact(8)
+            .map(|c| F::from_f64(f64::from_le_bytes(c.try_into().expect("8 bytes"))))
+            .collect()
+    }
+}
+
+/// Appends `value` little-endian in [`float_size`] bytes (exact: an `F` converts to its own
+/// width without rounding).
+pub(super) fn push_le<F: Float>(out: &mut Vec<u8>, value: F) {
+    if float_size::<F>() == 4 {
+        out.extend_from_slice(&(value.as_f64() as f32).to_le_bytes());
+    } else {
+        out.extend_from_slice(&value.as_f64().to_le_bytes());
+    }
 }

@@ -80,6 +80,21 @@ impl<F: Float> SavedModel<F> {
         &self.network
     }
 
+    /// The network and the preprocessing saved along, by value (e.g. to build a
+    /// [`TabularModel`](crate::TabularModel), which [`TabularModel::load_json`](crate::TabularModel::load_json)
+    /// does in one call).
+    ///
+    /// ```
+    /// let model = ndnet::io::SavedModel::new(ndnet::Network::<f64>::logistic_regression(3)?);
+    /// let (network, preprocessing) = model.into_parts();
+    /// assert_eq!((network.layer_sizes(), preprocessing), (vec![3, 1], None));
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    #[cfg(feature = "csv")]
+    pub fn into_parts(self) -> (Network<F>, Option<FittedPreprocessing>) {
+        (self.network, self.preprocessing)
+    }
+
     /// The network, by value.
     ///
     /// ```
@@ -189,14 +204,20 @@ impl<F: Float> SavedModel<F> {
 
     #[cfg(feature = "csv")]
     fn preprocessing_json(&self) -> Result<Option<serde_json::Value>> {
-        self.preprocessing
-            .as_ref()
-            .map(serde_json::to_value)
-            .transpose()
-            .map_err(|e| Error::InvalidArgument {
-                argument: "preprocessing",
-                message: format!("cannot be written as JSON: {e}"),
-            })
+        preprocessing_value(self.preprocessing.as_ref())
+    }
+
+    /// The JSON form of `network` with `preprocessing` saved along, from borrowed parts (a
+    /// [`TabularModel`](crate::TabularModel) saves without cloning them).
+    #[cfg(feature = "csv")]
+    pub(crate) fn encode_json(network: &Network<F>, preprocessing: Option<&FittedPreprocessing>) -> Result<String> {
+        json::encode(network, preprocessing_value(preprocessing)?)
+    }
+
+    /// The binary form of `network` with `preprocessing` saved along, from borrowed parts.
+    #[cfg(feature = "csv")]
+    pub(crate) fn encode_binary(network: &Network<F>, preprocessing: Option<&FittedPreprocessing>) -> Result<Vec<u8>> {
+        binary::encode(network, preprocessing_value(preprocessing)?.as_ref())
     }
 
     #[cfg(not(feature = "csv"))]
@@ -210,13 +231,22 @@ impl<F: Float> SavedModel<F> {
         let preprocessing = match extra {
             None => None,
             Some(value) => {
+                // Deserializing checks every invariant of a fitted preprocessing.
                 let p: FittedPreprocessing = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
-                p.check_loaded().map_err(bad)?;
-                if p.n_features() != network.layer_sizes()[0] {
+                let sizes = network.layer_sizes();
+                if p.n_features() != sizes[0] {
                     return Err(bad(format!(
                         "it makes {} features but the network takes n_x = {}",
                         p.n_features(),
-                        network.layer_sizes()[0]
+                        sizes[0]
+                    )));
+                }
+                if p.n_outputs() != sizes[sizes.len() - 1] {
+                    return Err(bad(format!(
+                        "its target {:?} needs {} outputs but the network gives {}",
+                        p.target(),
+                        p.n_outputs(),
+                        sizes[sizes.len() - 1]
                     )));
                 }
                 Some(p)
@@ -238,4 +268,16 @@ impl<F: Float> SavedModel<F> {
         }
         Ok(SavedModel { network })
     }
+}
+
+/// `preprocessing` as a JSON value, to be saved along with a network.
+#[cfg(feature = "csv")]
+fn preprocessing_value(preprocessing: Option<&FittedPreprocessing>) -> Result<Option<serde_json::Value>> {
+    preprocessing
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| Error::InvalidArgument {
+            argument: "preprocessing",
+            message: format!("cannot be written as JSON: {e}"),
+        })
 }

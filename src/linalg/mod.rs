@@ -59,6 +59,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
 pub(crate) use crate::float::TOKEN;
+pub(crate) use threads::MAX_PARTS;
 pub use threads::{num_threads, set_num_threads};
 
 use crate::{Float, Result, check};
@@ -111,7 +112,10 @@ pub fn gemm<F: Float>(alpha: F, a: ArrayView2<F>, b: ArrayView2<F>, beta: F, c: 
 
 /// [`gemm`] for shapes that fit: on [`num_threads`] threads when the product is big enough.
 pub(crate) fn product<F: Float>(alpha: F, a: ArrayView2<F>, b: ArrayView2<F>, beta: F, c: ArrayViewMut2<F>) {
-    let flop = 2 * a.nrows() * a.ncols() * b.ncols();
+    // Saturating: broadcast views of gemm can be far larger than memory.
+    let flop = [a.ncols(), b.ncols()]
+        .into_iter()
+        .fold(2 * a.nrows(), usize::saturating_mul);
     let threads = if flop >= PARALLEL_MIN_FLOP { num_threads() } else { 1 };
     gemm_unchecked(threads, alpha, a, b, beta, c);
 }
@@ -149,18 +153,28 @@ pub(crate) fn gemm_unchecked<F: Float>(
     // of A and columns of B (rows of Bᵀ) contiguous. A stride only matters along an axis
     // longer than 1.
     let unit = |len: usize, stride: isize| len <= 1 || stride == 1;
-    let broadcast = F::broadcast(TOKEN).filter(|_| unit(n, b.strides()[1]));
     let dot = F::dot(TOKEN).filter(|_| unit(k, b.strides()[0]) && unit(k, a.strides()[1]));
+    // With fewer columns of B than a register tile of the broadcast kernel (one example at a
+    // time: a matrix-vector product), its tiles are mostly empty: dot products of rows of A
+    // with columns of B do the work instead, when both are contiguous.
+    let broadcast = F::broadcast(TOKEN)
+        .filter(|_| unit(n, b.strides()[1]))
+        .filter(|&(_, nr)| n >= nr || dot.is_none());
     if let Some((kernel, nr)) = broadcast {
         // Split columns while each thread gets at least two register tiles, else rows.
-        let (axis, align) = if n >= 2 * nr * threads {
+        // `threads` may be anything set_num_threads was given, usize::MAX included.
+        let (axis, align) = if n >= threads.saturating_mul(2 * nr) {
             (Axis(1), nr)
         } else {
             (Axis(0), 4)
         };
         threads::split(threads, axis, align, a, b, c, |a, b, c| kernel(alpha, a, b, beta, c));
     } else if let Some(kernel) = dot {
-        let (axis, align) = if n >= 6 * threads { (Axis(1), 3) } else { (Axis(0), 4) };
+        let (axis, align) = if n >= threads.saturating_mul(6) {
+            (Axis(1), 3)
+        } else {
+            (Axis(0), 4)
+        };
         threads::split(threads, axis, align, a, b, c, |a, b, c| {
             kernel(alpha, a, b.t(), beta, c)
         });

@@ -53,7 +53,7 @@ fn default_threads() -> usize {
 }
 
 /// The most pieces one product is split into.
-const MAX_PARTS: usize = 16;
+pub(crate) const MAX_PARTS: usize = 16;
 
 /// One piece of a product: views of A, B and C.
 type Part<'a, F> = (ArrayView2<'a, F>, ArrayView2<'a, F>, ArrayViewMut2<'a, F>);

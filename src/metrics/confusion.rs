@@ -34,14 +34,18 @@ pub struct ConfusionMatrix {
 }
 
 impl ConfusionMatrix {
-    /// The number of examples m = tp + fp + tn + fn.
+    /// The number of examples m = tp + fp + tn + fn (at most `usize::MAX`: counts set by hand
+    /// that add up to more saturate).
     ///
     /// ```
     /// let cm = ndnet::metrics::ConfusionMatrix { tp: 1, fp: 2, tn: 3, fn_: 4 };
     /// assert_eq!(cm.total(), 10);
     /// ```
     pub fn total(&self) -> usize {
-        self.tp + self.fp + self.tn + self.fn_
+        // Counts set by hand can add up past usize::MAX: saturate rather than overflow.
+        [self.fp, self.tn, self.fn_]
+            .into_iter()
+            .fold(self.tp, usize::saturating_add)
     }
 
     /// (tp + tn) / m, 0 for an empty matrix.
@@ -51,7 +55,7 @@ impl ConfusionMatrix {
     /// assert_eq!(cm.accuracy(), 0.4);
     /// ```
     pub fn accuracy(&self) -> f64 {
-        ratio(self.tp + self.tn, self.total())
+        ratio(self.tp as f64 + self.tn as f64, self.total_f64())
     }
 
     /// tp / (tp + fp), 0 when nothing is predicted positive.
@@ -61,7 +65,7 @@ impl ConfusionMatrix {
     /// assert_eq!(cm.precision(), 0.25);
     /// ```
     pub fn precision(&self) -> f64 {
-        ratio(self.tp, self.tp + self.fp)
+        ratio(self.tp as f64, self.tp as f64 + self.fp as f64)
     }
 
     /// tp / (tp + fn), 0 when no label is positive.
@@ -71,7 +75,7 @@ impl ConfusionMatrix {
     /// assert_eq!(cm.recall(), 0.75);
     /// ```
     pub fn recall(&self) -> f64 {
-        ratio(self.tp, self.tp + self.fn_)
+        ratio(self.tp as f64, self.tp as f64 + self.fn_ as f64)
     }
 
     /// 2·tp / (2·tp + fp + fn), the harmonic mean of precision and recall; 0 when tp = 0.
@@ -81,7 +85,13 @@ impl ConfusionMatrix {
     /// assert_eq!(cm.f1(), 0.4); // 2 / (2 + 1 + 2)
     /// ```
     pub fn f1(&self) -> f64 {
-        ratio(2 * self.tp, 2 * self.tp + self.fp + self.fn_)
+        let tp = self.tp as f64;
+        ratio(2.0 * tp, 2.0 * tp + self.fp as f64 + self.fn_ as f64)
+    }
+
+    /// The four counts added in f64: hand-set counts may overflow usize (the public fields).
+    fn total_f64(&self) -> f64 {
+        [self.tp, self.fp, self.tn, self.fn_].iter().map(|&n| n as f64).sum()
     }
 }
 
@@ -149,11 +159,11 @@ fn zero_one<F: Float>(argument: &'static str, column: usize, v: F) -> Result<boo
     }
 }
 
-fn ratio(numerator: usize, denominator: usize) -> f64 {
-    if denominator == 0 {
+fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator == 0.0 {
         0.0
     } else {
-        numerator as f64 / denominator as f64
+        numerator / denominator
     }
 }
 

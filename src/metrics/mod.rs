@@ -2,7 +2,8 @@
 //! example per column.
 //!
 //! Binary metrics take 0/1 predictions (threshold probabilities first, e.g. p ≥ 0.5);
-//! [`log_loss`](fn@log_loss) takes the probabilities themselves.
+//! [`log_loss`](fn@log_loss) takes the probabilities themselves. Regression metrics
+//! ([`rmse`], [`mae`], [`r2`]) take predicted and true numbers.
 //!
 //! ```
 //! use ndarray::array;
@@ -19,9 +20,11 @@
 
 mod confusion;
 mod log_loss;
+mod regression;
 
 pub use confusion::{ConfusionMatrix, confusion_matrix};
 pub use log_loss::log_loss;
+pub use regression::{mae, r2, rmse};
 
 use ndarray::{ArrayBase, Data, Ix2};
 

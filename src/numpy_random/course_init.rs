@@ -44,13 +44,13 @@ pub fn course_initialize_parameters<F: Float>(
     let value_bytes = std::mem::size_of::<F>() + std::mem::size_of::<f64>(); // drawn in f64, kept in F
     crate::network::check_parameter_memory(&[n_x, n_h, n_y], value_bytes, "the parameters (W, b)")?;
     let mut rs = NumpyRandomState::new(seed);
-    Ok([(n_h, n_x), (n_y, n_h)]
+    [(n_h, n_x), (n_y, n_h)]
         .into_iter()
         .map(|(rows, cols)| {
-            let w = rs.randn::<f64>(rows, cols).mapv(|v| F::from_f64(v * 0.01));
-            (w, Array2::zeros((rows, 1)))
+            let w = rs.randn::<f64>(rows, cols)?.mapv(|v| F::from_f64(v * 0.01));
+            Ok((w, Array2::zeros((rows, 1))))
         })
-        .collect())
+        .collect()
 }
 
 /// The course's L-layer initialiser: `W[l] = randn(n[l], n[l−1]) / sqrt(n[l−1])`, `b[l] = 0`.
@@ -94,16 +94,16 @@ pub fn course_initialize_parameters_deep<F: Float>(
     let value_bytes = std::mem::size_of::<F>() + std::mem::size_of::<f64>(); // drawn in f64, kept in F
     crate::network::check_parameter_memory(layer_dims, value_bytes, "the parameters (W, b)")?;
     let mut rs = NumpyRandomState::new(seed);
-    Ok(layer_dims
+    layer_dims
         .windows(2)
         .map(|pair| {
             let (prev, n) = (pair[0], pair[1]);
             // `prev` is a layer size, far below 2^53, so the conversion is exact.
             let scale = (prev as f64).sqrt();
-            let w = rs.randn::<f64>(n, prev).mapv(|v| F::from_f64(v / scale));
-            (w, Array2::zeros((n, 1)))
+            let w = rs.randn::<f64>(n, prev)?.mapv(|v| F::from_f64(v / scale));
+            Ok((w, Array2::zeros((n, 1))))
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //!
 //! // np.random.seed(1); np.random.randn(2, 3)[0, 0] == 1.6243453636632417
 //! let mut rs = NumpyRandomState::new(1);
-//! let w = rs.randn::<f64>(2, 3);
+//! let w = rs.randn::<f64>(2, 3).unwrap();
 //! assert_eq!(w[[0, 0]], 1.6243453636632417);
 //! ```
 
@@ -25,7 +25,7 @@ use std::convert::Infallible;
 use ndarray::Array2;
 use rand::TryRng;
 
-use crate::Float;
+use crate::{Float, Result};
 use mt19937::Mt19937;
 
 /// numpy's legacy `RandomState`: MT19937 plus the cached second Gaussian of the polar method.
@@ -131,16 +131,24 @@ impl NumpyRandomState {
     /// # Shapes
     /// Returns (rows, cols).
     ///
-    /// # Panics
-    /// Only if rows × cols overflows `usize`, as for any ndarray allocation.
+    /// # Errors
+    /// [`Error::TooLarge`](crate::Error::TooLarge) if the matrix would exceed the [memory limit](crate::memory_limit).
     ///
     /// ```
     /// use ndnet::numpy_random::NumpyRandomState;
-    /// let w = NumpyRandomState::new(1).randn::<f64>(2, 3);
+    /// let w = NumpyRandomState::new(1).randn::<f64>(2, 3)?;
     /// assert_eq!(w[[1, 2]], -2.3015386968802827); // np.random.seed(1); np.random.randn(2, 3)[1, 2]
+    /// # Ok::<(), ndnet::Error>(())
     /// ```
-    pub fn randn<F: Float>(&mut self, rows: usize, cols: usize) -> Array2<F> {
-        Array2::from_shape_simple_fn((rows, cols), || F::from_f64(self.standard_normal()))
+    pub fn randn<F: Float>(&mut self, rows: usize, cols: usize) -> Result<Array2<F>> {
+        crate::limits::check_alloc(
+            || "np.random.randn(rows, cols)".to_owned(),
+            &[rows, cols],
+            std::mem::size_of::<F>(),
+        )?;
+        Ok(Array2::from_shape_simple_fn((rows, cols), || {
+            F::from_f64(self.standard_normal())
+        }))
     }
 
     /// A (rows, cols) matrix of uniform values in [0, 1), like `np.random.rand(rows, cols)`.
@@ -148,16 +156,24 @@ impl NumpyRandomState {
     /// # Shapes
     /// Returns (rows, cols).
     ///
-    /// # Panics
-    /// Only if rows × cols overflows `usize`, as for any ndarray allocation.
+    /// # Errors
+    /// [`Error::TooLarge`](crate::Error::TooLarge) if the matrix would exceed the [memory limit](crate::memory_limit).
     ///
     /// ```
     /// use ndnet::numpy_random::NumpyRandomState;
-    /// let u = NumpyRandomState::new(1).rand::<f64>(2, 2);
+    /// let u = NumpyRandomState::new(1).rand::<f64>(2, 2)?;
     /// assert_eq!(u[[0, 1]], 0.7203244934421581); // np.random.seed(1); np.random.rand(2, 2)[0, 1]
+    /// # Ok::<(), ndnet::Error>(())
     /// ```
-    pub fn rand<F: Float>(&mut self, rows: usize, cols: usize) -> Array2<F> {
-        Array2::from_shape_simple_fn((rows, cols), || F::from_f64(self.random_sample()))
+    pub fn rand<F: Float>(&mut self, rows: usize, cols: usize) -> Result<Array2<F>> {
+        crate::limits::check_alloc(
+            || "np.random.rand(rows, cols)".to_owned(),
+            &[rows, cols],
+            std::mem::size_of::<F>(),
+        )?;
+        Ok(Array2::from_shape_simple_fn((rows, cols), || {
+            F::from_f64(self.random_sample())
+        }))
     }
 
     /// A uniform integer in 0..=max, like numpy's `random_interval` (masked rejection sampling).
@@ -203,15 +219,24 @@ impl NumpyRandomState {
 
     /// A random ordering of 0..n, like `np.random.permutation(n)`.
     ///
+    /// # Errors
+    /// [`Error::TooLarge`](crate::Error::TooLarge) if n indices would exceed the [memory limit](crate::memory_limit).
+    ///
     /// ```
     /// use ndnet::numpy_random::NumpyRandomState;
     /// // np.random.seed(1); np.random.permutation(10)
-    /// assert_eq!(NumpyRandomState::new(1).permutation(10), [2, 9, 6, 4, 0, 3, 1, 7, 8, 5]);
+    /// assert_eq!(NumpyRandomState::new(1).permutation(10)?, [2, 9, 6, 4, 0, 3, 1, 7, 8, 5]);
+    /// # Ok::<(), ndnet::Error>(())
     /// ```
-    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
+    pub fn permutation(&mut self, n: usize) -> Result<Vec<usize>> {
+        crate::limits::check_alloc(
+            || "np.random.permutation(n)".to_owned(),
+            &[n],
+            std::mem::size_of::<usize>(),
+        )?;
         let mut v: Vec<usize> = (0..n).collect();
         self.shuffle(&mut v);
-        v
+        Ok(v)
     }
 }
 

@@ -3,7 +3,7 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
 use super::state::{Slots, slot};
-use super::{AdamConfig, Optimizer, ParamId, check_learning_rate};
+use super::{AdamConfig, Optimizer, ParamId, check_learning_rate, check_update_shapes};
 use crate::{Float, Result};
 
 /// Adam. Each step t (counted by [`Optimizer::begin_step`], from 1), for every parameter:
@@ -24,7 +24,7 @@ use crate::{Float, Result};
 /// let mut opt = Adam::new(AdamConfig::default().learning_rate(0.01))?;
 /// let mut w = array![[1.0, 1.0]];
 /// Optimizer::<f64>::begin_step(&mut opt);
-/// opt.update(ParamId { layer: 1, kind: ParamKind::Weights }, w.view_mut(), array![[250.0, -0.5]].view());
+/// opt.update(ParamId { layer: 1, kind: ParamKind::Weights }, w.view_mut(), array![[250.0, -0.5]].view()).unwrap();
 /// approx::assert_relative_eq!(w, array![[0.99, 1.01]], max_relative = 1e-7);
 /// # Ok::<(), ndnet::Error>(())
 /// ```
@@ -101,7 +101,7 @@ impl<F: Float> Adam<F> {
     /// let mut opt = Adam::new(AdamConfig::default())?;
     /// let id = ParamId { layer: 1, kind: ParamKind::Weights };
     /// opt.begin_step();
-    /// opt.update(id, array![[0.0]].view_mut(), array![[2.0]].view());
+    /// opt.update(id, array![[0.0]].view_mut(), array![[2.0]].view()).unwrap();
     /// let (v, s) = opt.moments(id).unwrap();
     /// approx::assert_abs_diff_eq!(v[[0, 0]], 0.2, epsilon = 1e-15); // (1 − 0.9)·2
     /// approx::assert_abs_diff_eq!(s[[0, 0]], 0.004, epsilon = 1e-15); // (1 − 0.999)·2²
@@ -121,7 +121,8 @@ impl<F: Float> Optimizer<F> for Adam<F> {
     }
 
     /// Updates θ for step t. An update before any `begin_step` counts as step 1.
-    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) {
+    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
+        check_update_shapes(id, theta.view(), grad)?;
         if self.t == 0 {
             <Self as Optimizer<F>>::begin_step(self);
         }
@@ -150,6 +151,7 @@ impl<F: Float> Optimizer<F> for Adam<F> {
             let s_hat = *s / correction2;
             *theta -= alpha * v_hat / (s_hat.sqrt() + epsilon);
         });
+        Ok(())
     }
 
     fn learning_rate(&self) -> f64 {
@@ -180,12 +182,12 @@ mod tests {
         let mut opt = Adam::new(AdamConfig::default().learning_rate(0.01)).unwrap();
         let mut w = array![[1.0]];
         opt.begin_step();
-        opt.update(W1, w.view_mut(), array![[2.0]].view());
+        opt.update(W1, w.view_mut(), array![[2.0]].view()).unwrap();
         // t = 1: v = 0.1·2 = 0.2, s = 0.001·4 = 0.004, v̂ = 0.2/0.1 = 2, ŝ = 0.004/0.001 = 4,
         // w = 1 − 0.01·2/(√4 + 1e-8) = 0.99000000005 (Python, same formula)
         approx::assert_abs_diff_eq!(w[[0, 0]], 0.99000000005, epsilon = 1e-15);
         opt.begin_step();
-        opt.update(W1, w.view_mut(), array![[-1.0]].view());
+        opt.update(W1, w.view_mut(), array![[-1.0]].view()).unwrap();
         // t = 2: v = 0.9·0.2 − 0.1 = 0.08, s = 0.999·0.004 + 0.001 = 0.004996,
         // v̂ = 0.08/(1 − 0.81) = 0.42105…, ŝ = 0.004996/(1 − 0.998001) = 2.49924…,
         // step = 0.01·v̂/(√ŝ + 1e-8) = 0.0026633703797568475, w = 0.9873366296702432
@@ -202,7 +204,7 @@ mod tests {
         let mut opt = Adam::new(AdamConfig::default().learning_rate(alpha)).unwrap();
         let mut w = Array2::<f64>::zeros(g.dim());
         opt.begin_step();
-        opt.update(W1, w.view_mut(), g.view());
+        opt.update(W1, w.view_mut(), g.view()).unwrap();
         // Δw = −α ĝ/(|ĝ| + ε): −α·sign(g) up to a relative ε/|g| ≤ 1e-5 (for |g| = 1e-3)
         for (&dw, &g) in w.iter().zip(&g) {
             approx::assert_relative_eq!(dw, -alpha * g.signum(), max_relative = 1e-8 / g.abs() + 1e-12);
@@ -211,7 +213,7 @@ mod tests {
         let mut opt32 = Adam::new(AdamConfig::default().learning_rate(alpha)).unwrap();
         let mut w32 = Array2::<f32>::zeros(g.dim());
         Optimizer::<f32>::begin_step(&mut opt32);
-        opt32.update(W1, w32.view_mut(), g.mapv(|v| v as f32).view());
+        opt32.update(W1, w32.view_mut(), g.mapv(|v| v as f32).view()).unwrap();
         for (&dw, &g) in w32.iter().zip(&g) {
             approx::assert_relative_eq!(dw, -(alpha * g.signum()) as f32, max_relative = 1e-5);
         }
@@ -221,7 +223,7 @@ mod tests {
     fn update_without_begin_step_counts_as_step_one() {
         let mut opt = Adam::new(AdamConfig::default()).unwrap();
         let mut w = array![[0.0]];
-        opt.update(W1, w.view_mut(), array![[5.0]].view());
+        opt.update(W1, w.view_mut(), array![[5.0]].view()).unwrap();
         assert_eq!(opt.step(), 1);
         approx::assert_relative_eq!(w[[0, 0]], -0.001, max_relative = 1e-8);
     }

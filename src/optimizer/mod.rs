@@ -23,7 +23,7 @@
 //!
 //! let mut gd = GradientDescent::new(0.1).unwrap();
 //! let mut w = array![[1.0, 2.0]];
-//! gd.update(ParamId { layer: 1, kind: ParamKind::Weights }, w.view_mut(), array![[10.0, -10.0]].view());
+//! gd.update(ParamId { layer: 1, kind: ParamKind::Weights }, w.view_mut(), array![[10.0, -10.0]].view()).unwrap();
 //! assert_eq!(w, array![[0.0, 3.0]]);
 //! ```
 
@@ -108,7 +108,12 @@ pub trait Optimizer<F: Float>: AsAny {
     ///
     /// # Shapes
     /// `theta` and `grad` have the same shape.
-    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>);
+    ///
+    /// # Errors
+    /// The built-in optimizers return [`Error::Shape`] when the shapes differ (start an
+    /// implementation with [`check_update_shapes`]); an error from any optimizer ends
+    /// [`Network::fit`](crate::Network::fit) with it.
+    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()>;
 
     /// The learning rate α.
     fn learning_rate(&self) -> f64;
@@ -143,6 +148,40 @@ impl<T: Any> AsAny for T {
 }
 
 /// Checks that a learning rate is finite and positive.
+/// Fails with [`Error::Shape`] unless the gradient `grad` has the shape of the parameter
+/// `theta`: the first line of every built-in [`Optimizer::update`], and of yours.
+///
+/// # Errors
+/// [`Error::Shape`] naming the parameter (`W[l]` or `b[l]`) and both shapes.
+///
+/// ```
+/// use ndarray::Array2;
+/// use ndnet::{check_update_shapes, ParamId, ParamKind};
+/// let id = ParamId { layer: 2, kind: ParamKind::Weights };
+/// let (w, dw) = (Array2::<f64>::zeros((3, 4)), Array2::<f64>::zeros((4, 3)));
+/// assert!(check_update_shapes(id, w.view(), w.view()).is_ok());
+/// let err = check_update_shapes(id, w.view(), dw.view()).unwrap_err();
+/// assert!(err.to_string().starts_with("the gradient dW[2] of W[2] (3, 4) must be (3, 4), got (4, 3)"));
+/// ```
+pub fn check_update_shapes<F>(id: ParamId, theta: ArrayView2<F>, grad: ArrayView2<F>) -> Result<()> {
+    let (rows, cols) = theta.dim();
+    crate::check::shape(
+        || {
+            let name = match id.kind {
+                ParamKind::Weights => "W",
+                ParamKind::Bias => "b",
+            };
+            format!(
+                "the gradient d{name}[{layer}] of {name}[{layer}] ({rows}, {cols})",
+                layer = id.layer
+            )
+        },
+        grad.dim(),
+        rows,
+        Some(cols),
+    )
+}
+
 pub(crate) fn check_learning_rate(learning_rate: f64) -> Result<()> {
     if learning_rate.is_finite() && learning_rate > 0.0 {
         Ok(())
@@ -180,8 +219,10 @@ impl GradientDescent {
 }
 
 impl<F: Float> Optimizer<F> for GradientDescent {
-    fn update(&mut self, _id: ParamId, mut theta: ArrayViewMut2<F>, grad: ArrayView2<F>) {
+    fn update(&mut self, id: ParamId, mut theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
+        check_update_shapes(id, theta.view(), grad)?;
         theta.scaled_add(-F::from_f64(self.learning_rate), &grad);
+        Ok(())
     }
 
     fn learning_rate(&self) -> f64 {

@@ -3,7 +3,7 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
 use super::state::{Slots, check_beta, slot};
-use super::{Optimizer, ParamId, check_learning_rate};
+use super::{Optimizer, ParamId, check_learning_rate, check_update_shapes};
 use crate::{Float, Result};
 
 crate::config::config! {
@@ -54,7 +54,7 @@ impl MomentumConfig {
 /// let mut opt = Momentum::new(MomentumConfig::default().learning_rate(0.1))?;
 /// let id = ParamId { layer: 1, kind: ParamKind::Weights };
 /// let mut w = array![[1.0]];
-/// opt.update(id, w.view_mut(), array![[2.0]].view());
+/// opt.update(id, w.view_mut(), array![[2.0]].view()).unwrap();
 /// // v = 0.9·0 + 0.1·2 = 0.2;  w = 1 − 0.1·0.2 = 0.98
 /// approx::assert_abs_diff_eq!(w[[0, 0]], 0.98, epsilon = 1e-15);
 /// # Ok::<(), ndnet::Error>(())
@@ -107,7 +107,7 @@ impl<F: Float> Momentum<F> {
     /// let mut opt = Momentum::new(MomentumConfig::default())?;
     /// let id = ParamId { layer: 1, kind: ParamKind::Bias };
     /// assert!(opt.velocity(id).is_none());
-    /// opt.update(id, array![[0.0]].view_mut(), array![[1.0]].view());
+    /// opt.update(id, array![[0.0]].view_mut(), array![[1.0]].view()).unwrap();
     /// approx::assert_abs_diff_eq!(opt.velocity(id).unwrap()[[0, 0]], 0.1, epsilon = 1e-15);
     /// # Ok::<(), ndnet::Error>(())
     /// ```
@@ -117,7 +117,8 @@ impl<F: Float> Momentum<F> {
 }
 
 impl<F: Float> Optimizer<F> for Momentum<F> {
-    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) {
+    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
+        check_update_shapes(id, theta.view(), grad)?;
         let dim = grad.dim();
         let v = slot(&mut self.velocity, id, |v| v.dim() == dim, || Array2::zeros(dim));
         let beta = F::from_f64(self.config.beta);
@@ -127,6 +128,7 @@ impl<F: Float> Optimizer<F> for Momentum<F> {
             *v = beta * *v + one_minus_beta * g;
             *theta -= alpha * *v;
         });
+        Ok(())
     }
 
     fn learning_rate(&self) -> f64 {
@@ -156,10 +158,10 @@ mod tests {
     fn two_steps_by_hand() {
         let mut opt = Momentum::new(MomentumConfig::default().learning_rate(0.5)).unwrap();
         let mut w = array![[1.0, -2.0]];
-        opt.update(W1, w.view_mut(), array![[1.0, 4.0]].view());
+        opt.update(W1, w.view_mut(), array![[1.0, 4.0]].view()).unwrap();
         // v = 0.1·[1, 4] = [0.1, 0.4];  w = [1, −2] − 0.5·[0.1, 0.4] = [0.95, −2.2]
         approx::assert_abs_diff_eq!(w, array![[0.95, -2.2]], epsilon = 1e-15);
-        opt.update(W1, w.view_mut(), array![[-1.0, 0.0]].view());
+        opt.update(W1, w.view_mut(), array![[-1.0, 0.0]].view()).unwrap();
         // v = 0.9·[0.1, 0.4] + 0.1·[−1, 0] = [−0.01, 0.36];  w = [0.95 + 0.005, −2.2 − 0.18]
         approx::assert_abs_diff_eq!(w, array![[0.955, -2.38]], epsilon = 1e-15);
     }

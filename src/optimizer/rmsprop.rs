@@ -3,7 +3,7 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
 use super::state::{Slots, check_beta, check_epsilon, slot};
-use super::{Optimizer, ParamId, check_learning_rate};
+use super::{Optimizer, ParamId, check_learning_rate, check_update_shapes};
 use crate::{Float, Result};
 
 crate::config::config! {
@@ -56,7 +56,7 @@ impl RmsPropConfig {
 ///
 /// let mut opt = RmsProp::new(RmsPropConfig::default().learning_rate(0.01))?;
 /// let mut w = array![[1.0]];
-/// opt.update(ParamId { layer: 1, kind: ParamKind::Weights }, w.view_mut(), array![[2.0]].view());
+/// opt.update(ParamId { layer: 1, kind: ParamKind::Weights }, w.view_mut(), array![[2.0]].view()).unwrap();
 /// // s = 0.1·2² = 0.4;  w = 1 − 0.01·2 / (√0.4 + 1e-8) = 0.96837722…
 /// approx::assert_abs_diff_eq!(w[[0, 0]], 0.9683772238983162, epsilon = 1e-15);
 /// # Ok::<(), ndnet::Error>(())
@@ -109,7 +109,7 @@ impl<F: Float> RmsProp<F> {
     /// use ndnet::{Optimizer, ParamId, ParamKind, RmsProp, RmsPropConfig};
     /// let mut opt = RmsProp::new(RmsPropConfig::default())?;
     /// let id = ParamId { layer: 2, kind: ParamKind::Weights };
-    /// opt.update(id, array![[0.0]].view_mut(), array![[3.0]].view());
+    /// opt.update(id, array![[0.0]].view_mut(), array![[3.0]].view()).unwrap();
     /// approx::assert_abs_diff_eq!(opt.mean_square(id).unwrap()[[0, 0]], 0.9, epsilon = 1e-15); // 0.1·3²
     /// # Ok::<(), ndnet::Error>(())
     /// ```
@@ -119,7 +119,8 @@ impl<F: Float> RmsProp<F> {
 }
 
 impl<F: Float> Optimizer<F> for RmsProp<F> {
-    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) {
+    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
+        check_update_shapes(id, theta.view(), grad)?;
         let dim = grad.dim();
         let s = slot(&mut self.mean_square, id, |s| s.dim() == dim, || Array2::zeros(dim));
         let beta = F::from_f64(self.config.beta);
@@ -130,6 +131,7 @@ impl<F: Float> Optimizer<F> for RmsProp<F> {
             *s = beta * *s + one_minus_beta * g * g;
             *theta -= alpha * g / (s.sqrt() + epsilon);
         });
+        Ok(())
     }
 
     fn learning_rate(&self) -> f64 {
@@ -158,10 +160,10 @@ mod tests {
         };
         let mut opt = RmsProp::new(RmsPropConfig::default().learning_rate(0.01)).unwrap();
         let mut b = array![[1.0]];
-        opt.update(id, b.view_mut(), array![[2.0]].view());
+        opt.update(id, b.view_mut(), array![[2.0]].view()).unwrap();
         // s = 0.1·4 = 0.4;  b = 1 − 0.01·2 / (√0.4 + 1e-8) = 0.9683772238983162 (Python, same formula)
         approx::assert_abs_diff_eq!(b[[0, 0]], 0.9683772238983162, epsilon = 1e-15);
-        opt.update(id, b.view_mut(), array![[-1.0]].view());
+        opt.update(id, b.view_mut(), array![[-1.0]].view()).unwrap();
         // s = 0.9·0.4 + 0.1·1 = 0.46;  b += 0.01·1 / (√0.46 + 1e-8) → 0.9831214192964146
         approx::assert_abs_diff_eq!(opt.mean_square(id).unwrap()[[0, 0]], 0.46, epsilon = 1e-15);
         approx::assert_abs_diff_eq!(b[[0, 0]], 0.9831214192964146, epsilon = 1e-15);
@@ -175,7 +177,7 @@ mod tests {
         };
         let mut opt = RmsProp::<f32>::new(RmsPropConfig::default()).unwrap();
         let mut w = array![[0.5_f32]];
-        opt.update(id, w.view_mut(), array![[0.0_f32]].view());
+        opt.update(id, w.view_mut(), array![[0.0_f32]].view()).unwrap();
         assert_eq!(w, array![[0.5_f32]]);
     }
 

@@ -107,13 +107,56 @@ mod tests {
                 .chain([&mut momentum as &mut dyn Optimizer<f64>])
             {
                 let mut theta = array![[0.0]];
-                opt.update(id, theta.view_mut(), grad.view());
+                opt.update(id, theta.view_mut(), grad.view()).unwrap();
                 assert!(theta[[0, 0]] < 0.0, "{id:?}");
             }
         }
         for (i, id) in ids.enumerate() {
             let v = momentum.velocity(id).unwrap()[[0, 0]];
             approx::assert_abs_diff_eq!(v, 0.1 * (1.0 + i as f64), epsilon = 1e-15); // (1 − β) dθ, β = 0.9
+        }
+    }
+
+    #[test]
+    fn mismatched_shapes_are_errors_for_every_optimizer_and_leave_theta_alone() {
+        use crate::{Adam, AdamConfig, Error, GradientDescent, Momentum, MomentumConfig, Optimizer, ParamKind};
+        use crate::{RmsProp, RmsPropConfig};
+        use ndarray::Array2;
+        let mut optimizers: Vec<Box<dyn Optimizer<f32>>> = vec![
+            Box::new(GradientDescent::new(0.1).unwrap()),
+            Box::new(Momentum::new(MomentumConfig::default()).unwrap()),
+            Box::new(RmsProp::new(RmsPropConfig::default()).unwrap()),
+            Box::new(Adam::new(AdamConfig::default()).unwrap()),
+        ];
+        let id = ParamId {
+            layer: 3,
+            kind: ParamKind::Bias,
+        };
+        for opt in &mut optimizers {
+            // A first step with matching shapes allocates the state; then (2, 1) against (2, 2)
+            // (which ndarray would broadcast), a transpose, and an empty gradient.
+            let mut theta = Array2::<f32>::ones((2, 2));
+            opt.update(id, theta.view_mut(), Array2::ones((2, 2)).view()).unwrap();
+            let before = theta.clone();
+            for grad in [
+                Array2::ones((2, 1)),
+                Array2::ones((1, 2)),
+                Array2::ones((0, 2)),
+                Array2::ones((4, 1)),
+            ] {
+                let err = opt.update(id, theta.view_mut(), grad.view()).unwrap_err();
+                assert!(matches!(err, Error::Shape { got, .. } if got == grad.dim()), "{err}");
+                assert!(
+                    err.to_string()
+                        .starts_with("the gradient db[3] of b[3] (2, 2) must be (2, 2)"),
+                    "{err}"
+                );
+                assert_eq!(theta, before);
+            }
+            // A new shape for the same id later is fine: the state is remade.
+            let mut theta = Array2::<f32>::ones((3, 1));
+            opt.update(id, theta.view_mut(), Array2::ones((3, 1)).view()).unwrap();
+            assert!(theta.iter().all(|&t| t < 1.0));
         }
     }
 

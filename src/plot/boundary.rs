@@ -33,7 +33,8 @@ const POINT: [RGBColor; 2] = [RGBColor(215, 40, 30), RGBColor(30, 80, 210)];
 /// # Errors
 /// [`Error::Shape`](crate::Error::Shape) if `x` is not (2, m), `y` is not (1, m) or `predict`
 /// returns another shape than (1, k); [`Error::NoExamples`](crate::Error::NoExamples) if m = 0;
-/// [`Error::NonFinite`](crate::Error::NonFinite) for a NaN or infinity in `x`, `y` or the
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if `x` spans a range too wide for
+/// f64 (near ±f64::MAX); [`Error::NonFinite`](crate::Error::NonFinite) for a NaN or infinity in `x`, `y` or the
 /// predictions; any error `predict` returns; [`Error::Io`](crate::Error::Io) if the file cannot
 /// be written.
 ///
@@ -68,8 +69,8 @@ where
     check::finite("X", x)?;
     check::finite("Y", y)?;
 
-    let x1 = axis_range(x.row(0).iter().map(|v| v.as_f64()));
-    let x2 = axis_range(x.row(1).iter().map(|v| v.as_f64()));
+    let x1 = axis_range(x.row(0).iter().map(|v| v.as_f64()))?;
+    let x2 = axis_range(x.row(1).iter().map(|v| v.as_f64()))?;
     let step = |r: &Range<f64>| (r.end - r.start) / GRID as f64;
     let (s1, s2) = (step(&x1), step(&x2));
     // Column k = i * GRID + j is the centre of cell (i along x1, j along x2).
@@ -141,10 +142,10 @@ where
 }
 
 /// The values' range widened by 10 % on each side (±0.5 around a single value).
-fn axis_range(values: impl Iterator<Item = f64>) -> Range<f64> {
+fn axis_range(values: impl Iterator<Item = f64>) -> Result<Range<f64>> {
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let margin = if hi > lo { 0.1 * (hi - lo) } else { 0.5 };
-    lo - margin..hi + margin
+    super::axis_range("X", lo, hi, margin)
 }
 
 #[cfg(test)]

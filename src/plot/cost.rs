@@ -17,7 +17,8 @@ pub const COST_SIZE: (u32, u32) = (800, 500);
 /// The y axis starts at 0 unless a cost is negative.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `history` is empty or holds a NaN or infinite cost;
+/// [`Error::InvalidArgument`] if `history` is empty or holds a NaN or infinite cost, or costs
+/// spanning a range too wide for f64 (near ±f64::MAX);
 /// [`Error::Io`] if the file cannot be written.
 ///
 /// ```
@@ -43,12 +44,18 @@ pub fn plot_cost(path: impl AsRef<Path>, history: &[(usize, f64)], title: &str) 
     let (first, last) = history
         .iter()
         .fold((usize::MAX, 0), |(lo, hi), &(it, _)| (lo.min(it), hi.max(it)));
-    let last = last.max(first + 1);
+    // An axis one iteration wide at least, also when every iteration is usize::MAX.
+    let (first, last) = match (first, last) {
+        (f, l) if l > f => (f, l),
+        (usize::MAX, _) => (usize::MAX - 1, usize::MAX),
+        (f, _) => (f, f + 1),
+    };
     let (lo, hi) = history
         .iter()
         .fold((0.0f64, f64::MIN), |(lo, hi), &(_, c)| (lo.min(c), hi.max(c)));
     let pad = if hi > lo { 0.05 * (hi - lo) } else { 1.0 };
-    let y_range = if lo < 0.0 { lo - pad } else { 0.0 }..hi + pad;
+    let y_range = super::axis_range("history", lo.min(0.0), hi, pad)?;
+    let y_range = if lo < 0.0 { y_range } else { 0.0..y_range.end };
 
     render_png(path, COST_SIZE, |root| {
         let err = |e: &dyn std::fmt::Display| drawing_error(path, e);

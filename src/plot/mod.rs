@@ -48,6 +48,22 @@ fn font(size: u32) -> TextStyle<'static> {
 }
 
 /// The error for anything that goes wrong while drawing the picture for `path`.
+/// An axis range of `lo..hi` widened by `margin` on both sides, refused when its ends or its
+/// width are not finite (values near ±f64::MAX): the charting library loops for ever on such
+/// ranges.
+fn axis_range(argument: &'static str, lo: f64, hi: f64, margin: f64) -> Result<std::ops::Range<f64>> {
+    let (start, end) = (lo - margin, hi + margin);
+    if start.is_finite() && end.is_finite() && (end - start).is_finite() {
+        return Ok(start..end);
+    }
+    Err(Error::InvalidArgument {
+        argument,
+        message: format!(
+            "its values span {lo:e} to {hi:e}: too wide to plot (the axis from {start:e} to {end:e} is not finite)"
+        ),
+    })
+}
+
 fn drawing_error(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::io(path, std::io::Error::other(format!("drawing the chart failed: {e}")))
 }

@@ -52,7 +52,7 @@ fn every_combination_is_tried_and_ranked_best_first() {
 #[test]
 fn the_same_seed_gives_the_same_ranking() {
     let mut rng = StdRng::seed_from_u64(5);
-    let (x, y) = data::planar_flower::<f32, _>(60, &mut rng);
+    let (x, y) = data::planar_flower::<f32, _>(60, &mut rng).unwrap();
     let space = SearchSpace {
         iterations: 200,
         ..tiny_space()
@@ -184,7 +184,7 @@ fn a_validation_set_of_the_wrong_shape_is_an_error() {
 #[test]
 fn optimizers_l2_and_batch_sizes_are_searched() {
     let mut rng = StdRng::seed_from_u64(2);
-    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng).unwrap();
     let space = SearchSpace {
         learning_rates: vec![0.01],
         hidden_units: vec![8],

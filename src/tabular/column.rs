@@ -89,8 +89,11 @@ impl FittedColumn {
                 "every cell of this column is empty in the rows fitted on; drop it with drop_column",
             ));
         }
+        let forced = kind.is_some();
         let kind = kind.unwrap_or_else(|| {
-            if present.iter().all(|(_, c)| parse_number(c).is_some()) {
+            // Any number, finite or not: a lone `inf` among numbers is an error below, not a
+            // reason to one-hot encode every distinct number.
+            if present.iter().all(|(_, c)| c.parse::<f64>().is_ok()) {
                 ColumnKind::Numeric
             } else {
                 ColumnKind::Categorical
@@ -98,7 +101,7 @@ impl FittedColumn {
         });
         let encoding = match kind {
             ColumnKind::Numeric => fit_numeric(table, j, rows, &present)?,
-            ColumnKind::Categorical => fit_categorical(&present),
+            ColumnKind::Categorical => fit_categorical(table, j, &present, forced)?,
         };
         Ok(FittedColumn { name, encoding })
     }
@@ -150,37 +153,67 @@ fn fit_numeric(table: &Table, j: usize, rows: &[usize], present: &[(usize, &str)
     } else {
         values[n / 2 - 1] / 2.0 + values[n / 2] / 2.0
     };
-    // Statistics of the imputed column: every fitted row, missing ones at the median. They are
-    // computed on the values divided by the largest magnitude (so in [−1, 1]): sums of squares
-    // of values like 1e300 would overflow to inf (and a std of inf gives 0 / inf or inf / inf).
-    let missing = rows.len() - n;
-    let scale = values[0].abs().max(values[n - 1].abs());
+    // Statistics of the imputed column: every fitted row, missing ones at the median.
+    let (mean, std) = mean_and_std(&values, median, rows.len() - n);
+    Ok(ColumnEncoding::Numeric { median, mean, std })
+}
+
+/// The mean and population standard deviation of `values` followed by `repeat` copies of
+/// `fill` (`values` non-empty, every value finite), with std 1 for a constant column so that
+/// `(x − mean) / std` is 0, not 0 / 0.
+///
+/// They are computed on the values divided by the largest magnitude (so in [−1, 1]): sums of
+/// squares of values like 1e300 would overflow to inf (and a std of inf gives 0 / inf or
+/// inf / inf).
+pub(super) fn mean_and_std(values: &[f64], fill: f64, repeat: usize) -> (f64, f64) {
+    let scale = values.iter().fold(fill.abs(), |largest, v| largest.max(v.abs()));
     let scale = if scale > 0.0 { scale } else { 1.0 };
-    let imputed = || {
+    let all = || {
         values
             .iter()
             .copied()
-            .chain(std::iter::repeat_n(median, missing))
+            .chain(std::iter::repeat_n(fill, repeat))
             .map(|v| v / scale)
     };
-    let count = rows.len() as f64;
-    let mean = imputed().sum::<f64>() / count;
-    let variance = imputed().map(|v| (v - mean) * (v - mean)).sum::<f64>() / count;
-    let mean = mean * scale;
-    // All values equal (the median too): std 1, so the feature is 0 rather than 0 / 0.
-    let constant = values[0] == values[n - 1];
+    let count = (values.len() + repeat) as f64;
+    let mean = all().sum::<f64>() / count;
+    let variance = all().map(|v| (v - mean) * (v - mean)).sum::<f64>() / count;
+    let constant = values.iter().all(|&v| v == values[0]) && (repeat == 0 || fill == values[0]);
     let std = if constant || variance <= 0.0 {
         1.0
     } else {
         variance.sqrt() * scale
     };
-    Ok(ColumnEncoding::Numeric { median, mean, std })
+    (mean * scale, std)
 }
 
-fn fit_categorical(present: &[(usize, &str)]) -> ColumnEncoding {
+/// Whether `distinct` different values among `count` non-empty cells look like one per row
+/// (an ID, a free-text note): more than [`UNIQUE_MIN_ROWS`] cells, at least 90 % distinct.
+pub(super) fn looks_unique(distinct: usize, count: usize) -> bool {
+    count > UNIQUE_MIN_ROWS && distinct.saturating_mul(10) >= count.saturating_mul(9)
+}
+
+/// Below this many non-empty cells a column is never refused for having all-distinct values.
+pub(super) const UNIQUE_MIN_ROWS: usize = 20;
+
+fn fit_categorical(table: &Table, j: usize, present: &[(usize, &str)], forced: bool) -> Result<ColumnEncoding> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for &(_, cell) in present {
         *counts.entry(cell).or_default() += 1;
+    }
+    if !forced && looks_unique(counts.len(), present.len()) {
+        let name = &table.headers()[j];
+        return Err(table.column_error(
+            j,
+            format!(
+                "text column with {} distinct values in {} non-empty cells: it looks like an ID, and \
+                 one-hot encoding it would make one feature per row; declare it with \
+                 .id_column({name:?}), leave it out with .drop_column({name:?}), or keep it with \
+                 .column_kind({name:?}, ColumnKind::Categorical)",
+                counts.len(),
+                present.len()
+            ),
+        ));
     }
     let mut mode = ("", 0);
     for (&category, &count) in &counts {
@@ -188,16 +221,15 @@ fn fit_categorical(present: &[(usize, &str)]) -> ColumnEncoding {
             mode = (category, count);
         }
     }
-    ColumnEncoding::Categorical {
+    Ok(ColumnEncoding::Categorical {
         categories: counts.keys().map(|c| (*c).to_owned()).collect(),
         mode: mode.0.to_owned(),
-    }
+    })
 }
 
-/// A finite number, or `None` (text, `NaN`, `inf`).
 /// (value − mean) / std without overflow in the difference (1.7e308 − (−1e308) is inf); a
 /// std that is not positive and finite (only from a hand-edited file) counts as 1.
-fn standardize(value: f64, mean: f64, std: f64) -> f64 {
+pub(super) fn standardize(value: f64, mean: f64, std: f64) -> f64 {
     let std = if std > 0.0 && std.is_finite() { std } else { 1.0 };
     let difference = value - mean;
     if difference.is_finite() {
@@ -207,12 +239,19 @@ fn standardize(value: f64, mean: f64, std: f64) -> f64 {
     }
 }
 
-fn parse_number(cell: &str) -> Option<f64> {
+/// A finite number, or `None` (text, `NaN`, `inf`, or `1e400`, which overflows f64).
+pub(super) fn parse_number(cell: &str) -> Option<f64> {
     cell.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 fn not_a_number(cell: &str) -> String {
-    format!("{cell:?} is not a finite number, but the column is numeric")
+    match cell.parse::<f64>() {
+        Ok(_) => format!(
+            "{cell:?} is not a finite number (NaN or beyond ±1.8e308), but the column is numeric; \
+             leave the cell empty for a missing value"
+        ),
+        Err(_) => format!("{cell:?} is not a finite number, but the column is numeric"),
+    }
 }
 
 #[cfg(test)]
@@ -279,8 +318,20 @@ mod tests {
             fit("a\n1\nx\n", None).unwrap().encoding,
             ColumnEncoding::Categorical { .. }
         ));
+        // A non-finite number among numbers keeps the column numeric and is an error naming
+        // its line and column (it used to make the column categorical, one feature per number).
+        for (cell, line) in [("NaN", 3), ("inf", 3), ("-inf", 3), ("1e400", 3), ("-1E999", 3)] {
+            let err = fit(&format!("a\n1\n{cell}\n2.5\n"), None).unwrap_err();
+            assert!(
+                err.to_string().starts_with(&format!(
+                    "t.csv, line {line}, column a: \"{cell}\" is not a finite number"
+                )),
+                "{err}"
+            );
+            assert!(err.to_string().contains("leave the cell empty"), "{err}");
+        }
         assert!(matches!(
-            fit("a\n1\nNaN\n", None).unwrap().encoding,
+            fit("a\n1\nNaN\n", Some(ColumnKind::Categorical)).unwrap().encoding,
             ColumnEncoding::Categorical { .. }
         ));
         let c = fit("a\n2\n1\n", Some(ColumnKind::Categorical)).unwrap();

@@ -1,5 +1,6 @@
-//! [`TabularConfig`]: which column is the target, which columns to leave out, and the column
-//! kinds that override automatic detection.
+//! [`TabularConfig`]: which column is the target and what kind of target it is
+//! ([`TargetKind`]), which columns to leave out, and the column kinds that override automatic
+//! detection.
 
 use crate::{Error, Result};
 
@@ -17,7 +18,48 @@ pub enum ColumnKind {
     Categorical,
 }
 
+/// What a target column holds, chosen by the user: it decides how the target becomes Y and
+/// which output the network needs.
+///
+/// | kind | Y | output layer and cost |
+/// | --- | --- | --- |
+/// | `Binary` | (1, m): 1 for the positive label, 0 for the one other label | 1 sigmoid unit, binary cross-entropy |
+/// | `MultiClass` | (k, m) one-hot, one row per class, classes in sorted (byte) order | k softmax units, categorical cross-entropy |
+/// | `Regression` | (1, m): the number, standardized with the training rows' mean and std if `standardize` | 1 linear unit, mean squared error |
+///
+/// ```
+/// use ndnet::tabular::{TabularConfig, TargetKind};
+/// let config = TabularConfig::with_target("price", TargetKind::Regression { standardize: false });
+/// assert_eq!(config.target_kind(), &TargetKind::Regression { standardize: false });
+/// assert_eq!(TabularConfig::multi_class("species").target_kind(), &TargetKind::MultiClass);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TargetKind {
+    /// Two labels: `positive_label` is Y = 1, the one other value found when fitting is Y = 0.
+    Binary {
+        /// The target text that means Y = 1.
+        positive_label: String,
+    },
+    /// Every distinct label found when fitting is a class (at least 2), in sorted byte order
+    /// (`"10"` before `"9"`, `"B"` before `"a"`): that order is the order of Y's rows, of the
+    /// network's outputs and of the probabilities predicted.
+    MultiClass,
+    /// A number (finite, in every labelled row).
+    Regression {
+        /// Train on (y − mean) / std, with the mean and population std of the training rows,
+        /// and undo it on every prediction; a constant target gets std 1.
+        standardize: bool,
+    },
+}
+
 /// What to do with each column of a [`Table`](super::Table): a builder, then [`fit`](TabularConfig::fit).
+///
+/// The target kind is chosen explicitly: [`TabularConfig::binary`] (or [`TabularConfig::new`]),
+/// [`TabularConfig::multi_class`], [`TabularConfig::regression`], or
+/// [`TabularConfig::with_target`] with any [`TargetKind`]. Fitting fails with an error naming
+/// the line when the data do not fit the choice (a third label for a binary target, text in a
+/// regression target, a multi-class target with one class).
 ///
 /// Defaults (everything but the target is optional):
 /// * **no ID columns** — list them with [`id_column`](TabularConfig::id_column); they are left
@@ -25,9 +67,20 @@ pub enum ColumnKind {
 /// * **no dropped columns** — leave other columns out with
 ///   [`drop_column`](TabularConfig::drop_column);
 /// * **automatic column kinds** — a column is [`ColumnKind::Numeric`] if every non-empty cell
-///   of the rows fitted on parses as a finite number, [`ColumnKind::Categorical`] otherwise;
+///   of the rows fitted on parses as a number, [`ColumnKind::Categorical`] otherwise;
 ///   override with [`column_kind`](TabularConfig::column_kind) (e.g. a numeric code that is
 ///   really a category).
+/// * **no identifiers as features** — a column detected as text (not declared with
+///   [`column_kind`](TabularConfig::column_kind)) whose non-empty cells are at least 90 %
+///   distinct over more than 20 rows fitted on is an error naming it: it looks like an ID
+///   (one-hot encoding it would make one feature per row); declare it with
+///   [`id_column`](TabularConfig::id_column), leave it out with
+///   [`drop_column`](TabularConfig::drop_column), or force
+///   [`ColumnKind::Categorical`] if it really is a category;
+/// * **numbers are finite** — a numeric cell that parses to NaN or ±inf (`NaN`, `inf`, or
+///   `1e400`, beyond f64's range) is an error naming its line and column, when fitting and
+///   when transforming: it neither turns the column categorical (one feature per distinct
+///   number) nor counts as missing. Leave the cell empty for a missing value.
 ///
 /// Every other column becomes one or more features of X, in file order.
 ///
@@ -43,26 +96,76 @@ pub enum ColumnKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TabularConfig {
     pub(super) target: String,
-    pub(super) positive_label: String,
+    pub(super) kind: TargetKind,
     pub(super) id_columns: Vec<String>,
     pub(super) dropped: Vec<String>,
     pub(super) kinds: Vec<(String, ColumnKind)>,
 }
 
 impl TabularConfig {
-    /// A configuration whose label Y is 1 where column `target` holds `positive_label`.
+    /// A binary target: Y is 1 where column `target` holds `positive_label` (the same as
+    /// [`TabularConfig::binary`]).
     ///
     /// The target must hold exactly one other value (the negative label, Y = 0), found when
     /// fitting; see [`FittedPreprocessing`](super::FittedPreprocessing) for what is an error.
     ///
     /// ```
     /// let config = ndnet::tabular::TabularConfig::new("Survived", "1");
-    /// assert_eq!(config.positive_label(), "1");
+    /// assert_eq!(config.positive_label(), Some("1"));
     /// ```
     pub fn new(target: impl Into<String>, positive_label: impl Into<String>) -> Self {
+        Self::binary(target, positive_label)
+    }
+
+    /// A binary target: Y is 1 where column `target` holds `positive_label`, 0 where it holds
+    /// the one other label found when fitting.
+    ///
+    /// ```
+    /// use ndnet::tabular::{TabularConfig, TargetKind};
+    /// let config = TabularConfig::binary("Loan_Status", "Y");
+    /// assert_eq!(config.target_kind(), &TargetKind::Binary { positive_label: "Y".into() });
+    /// ```
+    pub fn binary(target: impl Into<String>, positive_label: impl Into<String>) -> Self {
+        let positive_label = positive_label.into();
+        Self::with_target(target, TargetKind::Binary { positive_label })
+    }
+
+    /// A multi-class target: every distinct label of column `target` found when fitting is a
+    /// class, in sorted byte order; Y is one-hot (k, m).
+    ///
+    /// ```
+    /// let config = ndnet::tabular::TabularConfig::multi_class("cultivar");
+    /// assert_eq!(config.positive_label(), None);
+    /// ```
+    pub fn multi_class(target: impl Into<String>) -> Self {
+        Self::with_target(target, TargetKind::MultiClass)
+    }
+
+    /// A regression target: column `target` holds numbers, standardized for training with the
+    /// training rows' mean and std (undone on prediction). For raw targets use
+    /// [`with_target`](TabularConfig::with_target) with
+    /// `TargetKind::Regression { standardize: false }`.
+    ///
+    /// ```
+    /// use ndnet::tabular::{TabularConfig, TargetKind};
+    /// let config = TabularConfig::regression("progression");
+    /// assert_eq!(config.target_kind(), &TargetKind::Regression { standardize: true });
+    /// ```
+    pub fn regression(target: impl Into<String>) -> Self {
+        Self::with_target(target, TargetKind::Regression { standardize: true })
+    }
+
+    /// A configuration for column `target` of kind `kind`, nothing else set.
+    ///
+    /// ```
+    /// use ndnet::tabular::{TabularConfig, TargetKind};
+    /// let config = TabularConfig::with_target("y", TargetKind::MultiClass);
+    /// assert_eq!((config.target(), config.target_kind()), ("y", &TargetKind::MultiClass));
+    /// ```
+    pub fn with_target(target: impl Into<String>, kind: TargetKind) -> Self {
         TabularConfig {
             target: target.into(),
-            positive_label: positive_label.into(),
+            kind,
             id_columns: Vec::new(),
             dropped: Vec::new(),
             kinds: Vec::new(),
@@ -119,13 +222,28 @@ impl TabularConfig {
         &self.target
     }
 
-    /// The target value that means Y = 1.
+    /// What kind of target the target column is.
     ///
     /// ```
-    /// assert_eq!(ndnet::tabular::TabularConfig::new("y", "yes").positive_label(), "yes");
+    /// use ndnet::tabular::{TabularConfig, TargetKind};
+    /// assert_eq!(TabularConfig::multi_class("y").target_kind(), &TargetKind::MultiClass);
     /// ```
-    pub fn positive_label(&self) -> &str {
-        &self.positive_label
+    pub fn target_kind(&self) -> &TargetKind {
+        &self.kind
+    }
+
+    /// The target value that means Y = 1, for a binary target (`None` otherwise).
+    ///
+    /// ```
+    /// use ndnet::tabular::TabularConfig;
+    /// assert_eq!(TabularConfig::new("y", "yes").positive_label(), Some("yes"));
+    /// assert_eq!(TabularConfig::regression("y").positive_label(), None);
+    /// ```
+    pub fn positive_label(&self) -> Option<&str> {
+        match &self.kind {
+            TargetKind::Binary { positive_label } => Some(positive_label),
+            TargetKind::MultiClass | TargetKind::Regression { .. } => None,
+        }
     }
 
     /// The ID columns, in the order given.

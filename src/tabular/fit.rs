@@ -32,8 +32,11 @@ impl TabularConfig {
     ///   in conflicting roles;
     /// * [`Error::Format`] (path, line, column) if a configured column is not in the header,
     ///   a column declared numeric holds text, a feature column is empty in every row fitted
-    ///   on, a target cell is empty, the positive label never occurs, or the target holds more
-    ///   than two distinct values.
+    ///   on, a text column holds nearly one distinct value per row (an undeclared ID, see
+    ///   [`TabularConfig`]), or a target cell is empty; and by the target's kind: binary, the
+    ///   positive label never occurs or a third value does (its line named); multi-class, fewer
+    ///   than 2 classes, or nearly one class per row; regression, a cell that is text, NaN or
+    ///   ±inf (its line named).
     ///
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};

@@ -1,17 +1,23 @@
-//! Tabular data (feature `csv`): a CSV file with a header into X (n_x, m) and Y (1, m), and
-//! [`TabularModel`], a network trained on such rows together with their preprocessing.
+//! Tabular data (feature `csv`): a CSV file with a header into X (n_x, m) and Y `(n_y, m)`,
+//! and [`TabularModel`], a network trained on such rows together with their preprocessing.
 //!
 //! Three steps, kept apart so that k-fold cross-validation can fit on training folds only:
 //! 1. [`Table::from_path`] parses the file into text cells (errors name path, line, column);
-//! 2. [`TabularConfig`] says which column is the target and its positive label, which
-//!    columns are IDs or dropped, and which kinds to force; [`TabularConfig::fit`] (or
+//! 2. [`TabularConfig`] says which column is the target and what kind it is ([`TargetKind`]:
+//!    binary with its positive label, multi-class, or regression), which columns are IDs or
+//!    dropped, and which kinds to force; [`TabularConfig::fit`] (or
 //!    [`fit_rows`](TabularConfig::fit_rows) on a subset) learns medians, most frequent values,
-//!    categories, means and standard deviations;
+//!    categories, means and standard deviations, and the target's labels, classes or scaling
+//!    ([`FittedTarget`]);
 //! 3. [`FittedPreprocessing::transform`] applies them to any table with the same columns —
-//!    the training file, a validation fold, or an unlabelled test file.
+//!    the training file, a validation fold, or an unlabelled test file. Printing a
+//!    [`FittedPreprocessing`] reports what was fitted, column by column.
 //!
 //! [`TabularModel`] keeps the fitted preprocessing with the trained network, so that new rows
-//! are prepared exactly as the training rows were.
+//! are prepared exactly as the training rows were: it predicts labels with per-class
+//! probabilities ([`Predictions`]) or numbers, writes a CSV of predictions, is saved and loaded
+//! in one call (feature `serde`), and scores any network by k-fold cross-validation
+//! ([`TabularCrossValidation`]).
 //!
 //! ```
 //! use ndnet::tabular::{Table, TabularConfig};
@@ -35,13 +41,18 @@ mod config;
 mod fit;
 mod fitted;
 mod model;
+mod predictions;
 mod read;
+mod scores;
 mod table;
 mod target;
 mod transform;
 
 pub use column::{ColumnEncoding, FittedColumn};
-pub use config::{ColumnKind, TabularConfig};
+pub use config::{ColumnKind, TabularConfig, TargetKind};
 pub use fitted::FittedPreprocessing;
 pub use model::TabularModel;
+pub use predictions::Predictions;
+pub use scores::{Metric, TabularCrossValidation};
 pub use table::Table;
+pub use target::{FittedTarget, TargetScaling};

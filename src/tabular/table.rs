@@ -146,6 +146,16 @@ impl Table {
         }
     }
 
+    /// An [`Error::Format`] about the whole column `column`, located at the header line.
+    pub(crate) fn column_error(&self, column: usize, message: String) -> Error {
+        Error::format(
+            &self.path,
+            Some(self.header_line),
+            Some(self.headers[column].clone()),
+            message,
+        )
+    }
+
     /// An [`Error::Format`] about the cell in data row `row`, column `column`.
     pub(crate) fn cell_error(&self, row: usize, column: usize, message: String) -> Error {
         Error::format(

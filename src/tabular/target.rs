@@ -1,59 +1,267 @@
-//! The fitted binary target: which text means Y = 1 and which means Y = 0.
+//! The fitted target: [`FittedTarget`] says how the target column became Y — two labels, k
+//! classes, or a number and its scaling — and [`TargetColumn`] turns a table's target cells
+//! into Y.
+
+use std::collections::BTreeSet;
+use std::fmt;
 
 use ndarray::Array2;
 
-use super::Table;
+use super::column::{looks_unique, mean_and_std, parse_number, standardize};
+use super::{Table, TargetKind};
 use crate::{Error, Float, Result};
 
 const EMPTY: &str = "empty target cell; every labelled row needs a label";
 
-/// The target column's name and its two labels, as found when fitting.
+/// What fitting found in the target column: how it becomes Y, how many outputs the network
+/// needs, and how predictions are read back.
+///
+/// ```
+/// use ndnet::tabular::{FittedTarget, Table, TabularConfig};
+///
+/// let t = Table::from_reader("x,y\n1,b\n2,a\n3,c\n4,a\n".as_bytes(), "t.csv")?;
+/// let fitted = TabularConfig::multi_class("y").fit(&t)?;
+/// let classes = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]; // sorted, not file order
+/// assert_eq!(fitted.fitted_target(), &FittedTarget::MultiClass { classes });
+/// assert_eq!(fitted.fitted_target().n_outputs(), 3);
+/// # Ok::<(), ndnet::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub(crate) struct FittedTarget {
-    pub(crate) name: String,
-    pub(crate) positive: String,
-    /// `None` only if every row fitted on held the positive label.
-    pub(crate) negative: Option<String>,
+#[non_exhaustive]
+pub enum FittedTarget {
+    /// Y (1, m) is 1 for `positive`, 0 for `negative`.
+    Binary {
+        /// The label that is Y = 1.
+        positive: String,
+        /// The other label; `None` only if every row fitted on held the positive label.
+        negative: Option<String>,
+    },
+    /// Y (k, m) is one-hot, one row per class.
+    MultiClass {
+        /// The classes, distinct and sorted in byte order, at least 2: class k is row k of Y,
+        /// output k of the network and probability k of a prediction.
+        classes: Vec<String>,
+    },
+    /// Y (1, m) is the number, standardized with `scaling` if there is one.
+    Regression {
+        /// The mean and std the target was standardized with (`None`: trained on raw values).
+        scaling: Option<TargetScaling>,
+    },
+}
+
+/// The mean and standard deviation a regression target was standardized with:
+/// Y = (y − mean) / std in training, and a prediction is ŷ · std + mean.
+///
+/// ```
+/// use ndnet::tabular::{FittedTarget, Table, TabularConfig, TargetScaling};
+/// let t = Table::from_reader("x,y\n1,10\n2,20\n3,30\n".as_bytes(), "t.csv")?;
+/// let fitted = TabularConfig::regression("y").fit(&t)?;
+/// let FittedTarget::Regression { scaling: Some(TargetScaling { mean, std }) } = fitted.fitted_target() else {
+///     panic!("a standardized regression target")
+/// };
+/// // Mean 20; population variance (100 + 0 + 100) / 3.
+/// assert_eq!(*mean, 20.0);
+/// assert!((std - (200.0f64 / 3.0).sqrt()).abs() < 1e-12);
+/// # Ok::<(), ndnet::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TargetScaling {
+    /// The mean of the training rows' target.
+    pub mean: f64,
+    /// Their population standard deviation (1 for a constant target).
+    pub std: f64,
 }
 
 impl FittedTarget {
-    /// Finds the negative label in `rows` of column `name`: the one value other than `positive`.
-    pub(crate) fn fit(table: &Table, rows: &[usize], name: &str, positive: &str) -> Result<Self> {
-        let j = table.require_column(name, "target column")?;
-        // Distinct labels with the first row holding each, in row order.
-        let mut labels: Vec<(&str, usize)> = Vec::new();
-        for &i in rows {
-            let cell = table.rows()[i][j].as_str();
-            if cell.is_empty() {
-                return Err(table.cell_error(i, j, EMPTY.to_owned()));
-            }
-            if !labels.iter().any(|&(l, _)| l == cell) {
-                labels.push((cell, i));
-            }
-        }
-        if !labels.iter().any(|&(l, _)| l == positive) {
-            let seen: Vec<String> = labels.iter().map(|(l, _)| format!("{l:?}")).collect();
-            let message = format!(
-                "the positive label {positive:?} never occurs in the rows fitted on (they hold {}); \
-                 check the spelling",
-                seen.join(", ")
-            );
-            return Err(Error::format(table.path(), None, Some(name.to_owned()), message));
-        }
-        let mut negatives = labels.into_iter().filter(|&(l, _)| l != positive);
-        let target = FittedTarget {
-            name: name.to_owned(),
-            positive: positive.to_owned(),
-            negative: negatives.next().map(|(l, _)| l.to_owned()),
-        };
-        match negatives.next() {
-            Some((third, i)) => Err(target.label_error(table, i, j, third)),
-            None => Ok(target),
+    /// n_y, the number of rows of Y and of outputs the network needs: k for a multi-class
+    /// target, 1 otherwise.
+    ///
+    /// ```
+    /// use ndnet::tabular::FittedTarget;
+    /// assert_eq!(FittedTarget::Regression { scaling: None }.n_outputs(), 1);
+    /// ```
+    pub fn n_outputs(&self) -> usize {
+        match self {
+            FittedTarget::MultiClass { classes } => classes.len(),
+            FittedTarget::Binary { .. } | FittedTarget::Regression { .. } => 1,
         }
     }
 
-    /// Y (1, m) for `rows` of `table`, or `None` if `table` has no target column or it is
+    /// The labels a prediction can take, in the order of the probabilities predicted: the
+    /// classes for multi-class; the negative label (if known) then the positive one for binary;
+    /// none for regression.
+    ///
+    /// ```
+    /// use ndnet::tabular::FittedTarget;
+    /// let binary = FittedTarget::Binary { positive: "Y".into(), negative: Some("N".into()) };
+    /// assert_eq!(binary.classes(), ["N", "Y"]);
+    /// assert!(FittedTarget::Regression { scaling: None }.classes().is_empty());
+    /// ```
+    pub fn classes(&self) -> Vec<&str> {
+        match self {
+            FittedTarget::Binary { positive, negative } => {
+                negative.iter().chain([positive]).map(String::as_str).collect()
+            }
+            FittedTarget::MultiClass { classes } => classes.iter().map(String::as_str).collect(),
+            FittedTarget::Regression { .. } => Vec::new(),
+        }
+    }
+
+    /// Whether this is a regression target (a number), not labels.
+    ///
+    /// ```
+    /// use ndnet::tabular::FittedTarget;
+    /// assert!(FittedTarget::Regression { scaling: None }.is_regression());
+    /// ```
+    pub fn is_regression(&self) -> bool {
+        matches!(self, FittedTarget::Regression { .. })
+    }
+
+    /// Checks what fitting guarantees: two different binary labels; at least 2 classes, sorted
+    /// and distinct; a finite scaling with std > 0.
+    #[cfg(any(feature = "serde", test))]
+    pub(crate) fn check(&self) -> std::result::Result<(), String> {
+        match self {
+            FittedTarget::Binary { positive, negative } => {
+                if negative.as_deref() == Some(positive.as_str()) {
+                    return Err(format!("both labels are {positive:?}"));
+                }
+            }
+            FittedTarget::MultiClass { classes } => {
+                if classes.len() < 2 {
+                    return Err(format!(
+                        "{} class(es) {classes:?}; a multi-class target has at least 2",
+                        classes.len()
+                    ));
+                }
+                if let Some(pair) = classes.windows(2).find(|pair| pair[0] >= pair[1]) {
+                    return Err(format!(
+                        "classes must be sorted and distinct, but {:?} comes before {:?}",
+                        pair[0], pair[1]
+                    ));
+                }
+            }
+            FittedTarget::Regression {
+                scaling: Some(TargetScaling { mean, std }),
+            } => {
+                if !(mean.is_finite() && std.is_finite() && *std > 0.0) {
+                    return Err(format!("scaling mean {mean}, std {std} must be finite with std > 0"));
+                }
+            }
+            FittedTarget::Regression { scaling: None } => {}
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for FittedTarget {
+    /// One line: the kind, then the labels (classes in output order) or the scaling.
+    ///
+    /// ```
+    /// use ndnet::tabular::{FittedTarget, TargetScaling};
+    /// let target = FittedTarget::Regression { scaling: Some(TargetScaling { mean: 150.0, std: 75.0 }) };
+    /// assert_eq!(target.to_string(), "regression, standardized with mean 150 and std 75 (undone on prediction)");
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FittedTarget::Binary {
+                positive,
+                negative: Some(negative),
+            } => {
+                write!(f, "binary: {positive:?} is 1, {negative:?} is 0")
+            }
+            FittedTarget::Binary {
+                positive,
+                negative: None,
+            } => {
+                write!(f, "binary: {positive:?} is 1 (no other label seen when fitting)")
+            }
+            FittedTarget::MultiClass { classes } => {
+                let quoted: Vec<String> = classes.iter().map(|c| format!("{c:?}")).collect();
+                write!(
+                    f,
+                    "multi-class, {} classes in output order: {}",
+                    classes.len(),
+                    quoted.join(", ")
+                )
+            }
+            FittedTarget::Regression {
+                scaling: Some(TargetScaling { mean, std }),
+            } => {
+                write!(
+                    f,
+                    "regression, standardized with mean {mean} and std {std} (undone on prediction)"
+                )
+            }
+            FittedTarget::Regression { scaling: None } => write!(f, "regression, not standardized"),
+        }
+    }
+}
+
+/// The target column's name and what fitting found in it; saved as `{"name", "kind"}`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub(crate) struct TargetColumn {
+    pub(crate) name: String,
+    #[cfg_attr(feature = "serde", serde(rename = "kind"))]
+    pub(crate) fitted: FittedTarget,
+}
+
+/// A saved target: `{"name", "kind"}`, or `{"name", "positive", "negative"}` as saved before
+/// target kinds existed (binary).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+pub(super) struct SavedTarget {
+    name: String,
+    kind: Option<FittedTarget>,
+    positive: Option<String>,
+    #[serde(default)]
+    negative: Option<String>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SavedTarget> for TargetColumn {
+    type Error = String;
+
+    fn try_from(saved: SavedTarget) -> std::result::Result<Self, String> {
+        let fitted = match (saved.kind, saved.positive) {
+            (Some(kind), None) if saved.negative.is_none() => kind,
+            (None, Some(positive)) => FittedTarget::Binary {
+                positive,
+                negative: saved.negative,
+            },
+            _ => {
+                return Err(format!(
+                    "target {}: give either \"kind\" or the binary \"positive\" label",
+                    saved.name
+                ));
+            }
+        };
+        Ok(TargetColumn {
+            name: saved.name,
+            fitted,
+        })
+    }
+}
+
+impl TargetColumn {
+    /// Fits column `name` of `table` on `rows` as a target of kind `kind`.
+    pub(crate) fn fit(table: &Table, rows: &[usize], name: &str, kind: &TargetKind) -> Result<Self> {
+        let j = table.require_column(name, "target column")?;
+        let fitted = match kind {
+            TargetKind::Binary { positive_label } => fit_binary(table, rows, j, positive_label)?,
+            TargetKind::MultiClass => fit_classes(table, rows, j)?,
+            TargetKind::Regression { standardize } => fit_regression(table, rows, j, *standardize)?,
+        };
+        Ok(TargetColumn {
+            name: name.to_owned(),
+            fitted,
+        })
+    }
+
+    /// Y `(n_y, m)` for `rows` of `table`, or `None` if `table` has no target column or it is
     /// empty in every one of `rows` (an unlabelled file with a blank target column).
     pub(crate) fn encode<F: Float>(&self, table: &Table, rows: &[usize]) -> Result<Option<Array2<F>>> {
         let Some(j) = table.column_index(&self.name) else {
@@ -62,38 +270,211 @@ impl FittedTarget {
         if rows.iter().all(|&i| table.rows()[i][j].is_empty()) {
             return Ok(None);
         }
-        let mut y = Array2::zeros((1, rows.len()));
+        let n_y = self.fitted.n_outputs();
+        let what = || "Y (outputs, rows)".to_owned();
+        crate::limits::check_alloc(what, &[n_y, rows.len()], std::mem::size_of::<F>())?;
+        let mut y = Array2::zeros((n_y, rows.len()));
         for (k, &i) in rows.iter().enumerate() {
             let cell = table.rows()[i][j].as_str();
-            if cell == self.positive {
-                y[[0, k]] = F::one();
-            } else if self.negative.as_deref() != Some(cell) {
-                return Err(self.label_error(table, i, j, cell));
+            let fail = || self.label_error(table, i, j, cell);
+            match &self.fitted {
+                FittedTarget::Binary { positive, negative } => {
+                    if cell == positive {
+                        y[[0, k]] = F::one();
+                    } else if negative.as_deref() != Some(cell) {
+                        return Err(fail());
+                    }
+                }
+                FittedTarget::MultiClass { classes } => {
+                    let c = classes.binary_search_by(|c| c.as_str().cmp(cell)).map_err(|_| fail())?;
+                    y[[c, k]] = F::one();
+                }
+                FittedTarget::Regression { scaling } => {
+                    let value = parse_number(cell).ok_or_else(fail)?;
+                    let scaled = scaling.map_or(value, |s| standardize(value, s.mean, s.std));
+                    let converted = F::from_f64(scaled);
+                    if !converted.is_finite() {
+                        let message = format!(
+                            "target {cell:?} is {scaled:e} once scaled, beyond the range of the model's {}-bit floats",
+                            8 * std::mem::size_of::<F>()
+                        );
+                        return Err(table.cell_error(i, j, message));
+                    }
+                    y[[0, k]] = converted;
+                }
             }
         }
         Ok(Some(y))
     }
 
-    /// Why `cell` (row `i`, column `j`) is neither label.
+    /// The target text of each of `rows`, for scoring predicted labels: an empty cell or a
+    /// missing target column is an error.
+    pub(crate) fn labels<'t>(&self, table: &'t Table, rows: &[usize]) -> Result<Vec<&'t str>> {
+        let j = table.require_column(&self.name, "target column")?;
+        rows.iter()
+            .map(|&i| {
+                let cell = table.rows()[i][j].as_str();
+                if cell.is_empty() {
+                    Err(table.cell_error(i, j, EMPTY.to_owned()))
+                } else {
+                    Ok(cell)
+                }
+            })
+            .collect()
+    }
+
+    /// The target number of each of `rows`, in the target's own units (not standardized).
+    pub(crate) fn values(&self, table: &Table, rows: &[usize]) -> Result<Vec<f64>> {
+        let j = table.require_column(&self.name, "target column")?;
+        rows.iter()
+            .map(|&i| {
+                let cell = table.rows()[i][j].as_str();
+                parse_number(cell).ok_or_else(|| self.label_error(table, i, j, cell))
+            })
+            .collect()
+    }
+
+    /// Why `cell` (row `i`, column `j`) is not a valid target value.
     fn label_error(&self, table: &Table, i: usize, j: usize, cell: &str) -> Error {
         let message = if cell.is_empty() {
             EMPTY.to_owned()
         } else {
-            match &self.negative {
-                Some(negative) => format!(
-                    "target value {cell:?} is neither the positive label {:?} nor the negative label \
-                     {negative:?}; a binary target holds exactly two values",
-                    self.positive
+            match &self.fitted {
+                FittedTarget::Binary {
+                    positive,
+                    negative: Some(negative),
+                } => format!(
+                    "target value {cell:?} is neither the positive label {positive:?} nor the negative label \
+                     {negative:?}; a binary target holds exactly two values (for more, use \
+                     TabularConfig::multi_class)"
                 ),
-                None => format!(
-                    "target value {cell:?} is not the positive label {:?}, and only the positive \
-                     label was seen when fitting",
-                    self.positive
+                FittedTarget::Binary {
+                    positive,
+                    negative: None,
+                } => format!(
+                    "target value {cell:?} is not the positive label {positive:?}, and only the positive \
+                     label was seen when fitting"
                 ),
+                FittedTarget::MultiClass { classes } => format!(
+                    "target value {cell:?} is not one of the {} classes seen when fitting ({})",
+                    classes.len(),
+                    quoted_list(classes, 10)
+                ),
+                FittedTarget::Regression { .. } => not_a_target_number(cell),
             }
         };
         table.cell_error(i, j, message)
     }
+}
+
+/// The positive label and the one other value in `rows` of column `j`.
+fn fit_binary(table: &Table, rows: &[usize], j: usize, positive: &str) -> Result<FittedTarget> {
+    // Distinct labels with the first row holding each, in row order.
+    let mut labels: Vec<(&str, usize)> = Vec::new();
+    for &i in rows {
+        let cell = table.rows()[i][j].as_str();
+        if cell.is_empty() {
+            return Err(table.cell_error(i, j, EMPTY.to_owned()));
+        }
+        if !labels.iter().any(|&(l, _)| l == cell) {
+            labels.push((cell, i));
+        }
+    }
+    if !labels.iter().any(|&(l, _)| l == positive) {
+        let seen: Vec<String> = labels.iter().map(|(l, _)| format!("{l:?}")).collect();
+        let message = format!(
+            "the positive label {positive:?} never occurs in the rows fitted on (they hold {}); \
+             check the spelling",
+            seen.join(", ")
+        );
+        return Err(Error::format(
+            table.path(),
+            None,
+            Some(table.headers()[j].clone()),
+            message,
+        ));
+    }
+    let mut negatives = labels.into_iter().filter(|&(l, _)| l != positive);
+    let target = TargetColumn {
+        name: table.headers()[j].clone(),
+        fitted: FittedTarget::Binary {
+            positive: positive.to_owned(),
+            negative: negatives.next().map(|(l, _)| l.to_owned()),
+        },
+    };
+    match negatives.next() {
+        Some((third, i)) => Err(target.label_error(table, i, j, third)),
+        None => Ok(target.fitted),
+    }
+}
+
+/// Every distinct label of `rows` of column `j`, sorted: at least 2, and not one per row.
+fn fit_classes(table: &Table, rows: &[usize], j: usize) -> Result<FittedTarget> {
+    let mut classes = BTreeSet::new();
+    for &i in rows {
+        let cell = table.rows()[i][j].as_str();
+        if cell.is_empty() {
+            return Err(table.cell_error(i, j, EMPTY.to_owned()));
+        }
+        classes.insert(cell);
+    }
+    let classes: Vec<String> = classes.into_iter().map(str::to_owned).collect();
+    if classes.len() < 2 {
+        let message = format!(
+            "a multi-class target needs at least 2 classes, but the {} rows fitted on all hold {}",
+            rows.len(),
+            quoted_list(&classes, 1)
+        );
+        return Err(table.column_error(j, message));
+    }
+    if looks_unique(classes.len(), rows.len()) {
+        let message = format!(
+            "{} distinct labels in {} rows fitted on: nearly one class per row cannot be learnt; \
+             for a number to predict use TabularConfig::regression",
+            classes.len(),
+            rows.len()
+        );
+        return Err(table.column_error(j, message));
+    }
+    Ok(FittedTarget::MultiClass { classes })
+}
+
+/// The numbers of `rows` of column `j`, and their mean and std if `standardize`.
+fn fit_regression(table: &Table, rows: &[usize], j: usize, standardize: bool) -> Result<FittedTarget> {
+    let mut values = Vec::with_capacity(rows.len());
+    for &i in rows {
+        let cell = table.rows()[i][j].as_str();
+        if cell.is_empty() {
+            return Err(table.cell_error(i, j, EMPTY.to_owned()));
+        }
+        values.push(parse_number(cell).ok_or_else(|| table.cell_error(i, j, not_a_target_number(cell)))?);
+    }
+    let scaling = standardize.then(|| {
+        let (mean, std) = mean_and_std(&values, 0.0, 0);
+        TargetScaling { mean, std }
+    });
+    Ok(FittedTarget::Regression { scaling })
+}
+
+fn not_a_target_number(cell: &str) -> String {
+    let what = if cell.parse::<f64>().is_ok() {
+        "is not a finite number (NaN or beyond ±1.8e308)"
+    } else {
+        "is not a number"
+    };
+    format!(
+        "target value {cell:?} {what}; a regression target holds a finite number in every labelled row \
+         (for labels use TabularConfig::binary or TabularConfig::multi_class)"
+    )
+}
+
+/// `"a", "b", "c"`, at most `most` of them, then `… (n more)`.
+pub(super) fn quoted_list(items: &[String], most: usize) -> String {
+    let mut shown: Vec<String> = items.iter().take(most).map(|s| format!("{s:?}")).collect();
+    if items.len() > most {
+        shown.push(format!("… ({} more)", items.len() - most));
+    }
+    shown.join(", ")
 }
 
 #[cfg(test)]
@@ -108,11 +489,17 @@ mod tests {
         (0..t.n_rows()).collect()
     }
 
+    fn binary(positive: &str) -> TargetKind {
+        TargetKind::Binary {
+            positive_label: positive.to_owned(),
+        }
+    }
+
     #[test]
     fn labels_become_ones_and_zeros() {
         let t = table("y\nN\nY\nY\nN\n");
-        let target = FittedTarget::fit(&t, &all(&t), "y", "Y").unwrap();
-        assert_eq!(target.negative.as_deref(), Some("N"));
+        let target = TargetColumn::fit(&t, &all(&t), "y", &binary("Y")).unwrap();
+        assert_eq!(target.fitted.classes(), ["N", "Y"]);
         let y = target.encode::<f32>(&t, &all(&t)).unwrap().unwrap();
         assert_eq!(y, ndarray::array![[0.0, 1.0, 1.0, 0.0]]);
     }
@@ -120,14 +507,14 @@ mod tests {
     #[test]
     fn third_label_and_empty_cell_are_errors_with_line() {
         let t = table("y\nY\nN\nMaybe\n");
-        let err = FittedTarget::fit(&t, &all(&t), "y", "Y").unwrap_err();
+        let err = TargetColumn::fit(&t, &all(&t), "y", &binary("Y")).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("t.csv, line 4, column y: target value \"Maybe\" is neither"),
             "{err}"
         );
         let t = table("x,y\n1,Y\n2,\n");
-        let err = FittedTarget::fit(&t, &all(&t), "y", "Y").unwrap_err();
+        let err = TargetColumn::fit(&t, &all(&t), "y", &binary("Y")).unwrap_err();
         assert_eq!(
             err.to_string(),
             "t.csv, line 3, column y: empty target cell; every labelled row needs a label"
@@ -137,7 +524,7 @@ mod tests {
     #[test]
     fn a_blank_target_column_means_unlabelled() {
         let t = table("x,y\n1,Y\n2,N\n");
-        let target = FittedTarget::fit(&t, &all(&t), "y", "Y").unwrap();
+        let target = TargetColumn::fit(&t, &all(&t), "y", &binary("Y")).unwrap();
         let blank = table("x,y\n3,\n4,\n");
         assert_eq!(target.encode::<f64>(&blank, &all(&blank)).unwrap(), None);
         let partly = table("x,y\n3,\n4,Y\n");
@@ -152,16 +539,137 @@ mod tests {
     #[test]
     fn positive_label_must_occur() {
         let t = table("y\nyes\nno\n");
-        let err = FittedTarget::fit(&t, &all(&t), "y", "Y").unwrap_err();
+        let err = TargetColumn::fit(&t, &all(&t), "y", &binary("Y")).unwrap_err();
         assert!(err.to_string().contains("positive label \"Y\" never occurs"), "{err}");
     }
 
     #[test]
     fn only_positive_when_fitting_rejects_other_labels_later() {
         let t = table("y\nY\nY\nN\n");
-        let target = FittedTarget::fit(&t, &[0, 1], "y", "Y").unwrap();
-        assert_eq!(target.negative, None);
+        let target = TargetColumn::fit(&t, &[0, 1], "y", &binary("Y")).unwrap();
+        assert_eq!(target.fitted.classes(), ["Y"]);
         let err = target.encode::<f64>(&t, &[2]).unwrap_err();
         assert!(err.to_string().contains("only the positive label was seen"), "{err}");
+    }
+
+    #[test]
+    fn classes_are_sorted_by_bytes_and_one_hot_by_hand() {
+        // Byte order: "10" < "9" < "B" < "a".
+        let t = table("y\na\n9\nB\n10\na\n");
+        let target = TargetColumn::fit(&t, &all(&t), "y", &TargetKind::MultiClass).unwrap();
+        assert_eq!(target.fitted.classes(), ["10", "9", "B", "a"]);
+        let y = target.encode::<f64>(&t, &all(&t)).unwrap().unwrap();
+        assert_eq!(
+            y,
+            ndarray::array![
+                [0.0, 0.0, 0.0, 1.0, 0.0],
+                [0.0, 1.0, 0.0, 0.0, 0.0],
+                [0.0, 0.0, 1.0, 0.0, 0.0],
+                [1.0, 0.0, 0.0, 0.0, 1.0]
+            ]
+        );
+        // A class never seen when fitting names its line and the classes.
+        let new = table("y\na\nzebra\n");
+        let err = target.encode::<f64>(&new, &all(&new)).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "t.csv, line 3, column y: target value \"zebra\" is not one of the 4 classes seen when fitting"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn one_class_and_one_class_per_row_are_errors() {
+        let t = table("y\na\na\na\n");
+        let err = TargetColumn::fit(&t, &all(&t), "y", &TargetKind::MultiClass).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv, line 1, column y: a multi-class target needs at least 2 classes, but the 3 rows fitted on all hold \"a\""
+        );
+        // 21 rows, 19 distinct labels (≥ 90 %): refused; 20 rows of 20 labels: below the rule.
+        let labels: Vec<String> = (0..21).map(|i| (i.min(18)).to_string()).collect();
+        let t = table(&format!("y\n{}\n", labels.join("\n")));
+        let err = TargetColumn::fit(&t, &all(&t), "y", &TargetKind::MultiClass).unwrap_err();
+        assert!(err.to_string().contains("19 distinct labels in 21 rows"), "{err}");
+        let t = table(&format!(
+            "y\n{}\n",
+            (0..20).map(|i| i.to_string()).collect::<Vec<_>>().join("\n")
+        ));
+        assert!(TargetColumn::fit(&t, &all(&t), "y", &TargetKind::MultiClass).is_ok());
+    }
+
+    #[test]
+    fn regression_standardizes_by_hand_and_names_bad_cells() {
+        // 1, 2, 6: mean 3, population variance (4 + 1 + 9) / 3 = 14 / 3.
+        let t = table("y\n1\n2\n6\n");
+        let kind = TargetKind::Regression { standardize: true };
+        let target = TargetColumn::fit(&t, &all(&t), "y", &kind).unwrap();
+        let FittedTarget::Regression { scaling: Some(s) } = target.fitted else {
+            panic!("{:?}", target.fitted)
+        };
+        let std = (14.0f64 / 3.0).sqrt();
+        assert_eq!(s.mean, 3.0);
+        assert!((s.std - std).abs() < 1e-12);
+        let y = target.encode::<f64>(&t, &all(&t)).unwrap().unwrap();
+        for (got, want) in y.iter().zip([-2.0 / std, -1.0 / std, 3.0 / std]) {
+            assert!((got - want).abs() < 1e-12);
+        }
+        let raw = TargetColumn::fit(&t, &all(&t), "y", &TargetKind::Regression { standardize: false }).unwrap();
+        assert_eq!(
+            raw.encode::<f32>(&t, &all(&t)).unwrap().unwrap(),
+            ndarray::array![[1.0, 2.0, 6.0]]
+        );
+        // Text, NaN and inf name their line.
+        for (cell, what) in [
+            ("high", "is not a number"),
+            ("NaN", "is not a finite number"),
+            ("inf", "is not a finite number"),
+        ] {
+            let t = table(&format!("y\n1\n{cell}\n"));
+            let err = TargetColumn::fit(&t, &all(&t), "y", &kind).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("t.csv, line 3, column y: target value \"{cell}\" {what}")),
+                "{err}"
+            );
+        }
+        // A constant target gets std 1.
+        let t = table("y\n5\n5\n");
+        let target = TargetColumn::fit(&t, &all(&t), "y", &kind).unwrap();
+        assert_eq!(
+            target.fitted,
+            FittedTarget::Regression {
+                scaling: Some(TargetScaling { mean: 5.0, std: 1.0 })
+            }
+        );
+    }
+
+    #[test]
+    fn the_check_refuses_what_fitting_never_makes() {
+        let classes = |c: &[&str]| FittedTarget::MultiClass {
+            classes: c.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        assert!(classes(&["a", "b"]).check().is_ok());
+        assert!(
+            classes(&["b", "a"])
+                .check()
+                .unwrap_err()
+                .contains("sorted and distinct")
+        );
+        assert!(
+            classes(&["a", "a"])
+                .check()
+                .unwrap_err()
+                .contains("sorted and distinct")
+        );
+        assert!(classes(&["a"]).check().unwrap_err().contains("at least 2"));
+        let scaled = |mean, std| FittedTarget::Regression {
+            scaling: Some(TargetScaling { mean, std }),
+        };
+        assert!(scaled(1.0, 2.0).check().is_ok());
+        for (mean, std) in [(0.0, 0.0), (0.0, -1.0), (f64::NAN, 1.0), (0.0, f64::INFINITY)] {
+            assert!(scaled(mean, std).check().is_err(), "{mean} {std}");
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Applying a [`FittedPreprocessing`] to a [`Table`]: X (n_x, m) and, if labelled, Y (1, m).
+//! Applying a [`FittedPreprocessing`] to a [`Table`]: X (n_x, m) and, if labelled, Y `(n_y, m)`.
 
 use ndarray::Array2;
 
@@ -7,11 +7,13 @@ use super::{FittedPreprocessing, Table};
 use crate::{Float, Result};
 
 impl FittedPreprocessing {
-    /// X (n_x, m) for every row of `table`, and Y (1, m) if `table` has the target column.
+    /// X (n_x, m) for every row of `table`, and Y `(n_y, m)` if `table` has the target column.
     ///
     /// # Shapes
     /// X is (n_x, m) with n_x = [`n_features`](FittedPreprocessing::n_features) and m the
-    /// number of rows; Y is (1, m).
+    /// number of rows; Y is `(n_y, m)`, n_y = [`n_outputs`](FittedPreprocessing::n_outputs):
+    /// 1 for binary (0/1) and regression (the number, standardized if chosen), k for a
+    /// multi-class target (one-hot, classes in sorted order).
     ///
     /// # Errors
     /// See [`FittedPreprocessing::transform_rows`].
@@ -31,12 +33,13 @@ impl FittedPreprocessing {
     /// X and Y for the rows `rows` of `table` only, in that order (e.g. a validation fold).
     ///
     /// # Shapes
-    /// X is (n_x, rows.len()); Y is (1, rows.len()).
+    /// X is (n_x, rows.len()); Y is (n_y, rows.len()).
     ///
     /// # Errors
     /// * [`Error::InvalidArgument`](crate::Error::InvalidArgument) if `rows` is empty or holds an out-of-range index;
     /// * [`Error::Format`](crate::Error::Format) (path, line, column) if a feature column fitted on is missing from
-    ///   `table`, a numeric cell is not a number, or a target cell is empty or neither label.
+    ///   `table`, a numeric cell is not a number, or a target cell is empty, neither label of a
+    ///   binary target, a class never seen when fitting, or not a finite number for regression.
     ///
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};
@@ -47,6 +50,13 @@ impl FittedPreprocessing {
     /// assert_eq!(y.unwrap(), ndarray::array![[0.0, 1.0]]);
     /// ```
     pub fn transform_rows<F: Float>(&self, table: &Table, rows: &[usize]) -> Result<(Array2<F>, Option<Array2<F>>)> {
+        let x = self.features_rows(table, rows)?;
+        let y = self.target.encode(table, rows)?;
+        Ok((x, y))
+    }
+
+    /// X alone for the rows `rows` of `table` (the target column is not read: predictions).
+    pub(crate) fn features_rows<F: Float>(&self, table: &Table, rows: &[usize]) -> Result<Array2<F>> {
         check_rows(table, rows)?;
         let positions = self
             .columns
@@ -64,14 +74,23 @@ impl FittedPreprocessing {
                 column
                     .encode(&table.rows()[i][j], &mut features[start..end])
                     .map_err(|message| table.cell_error(i, j, message))?;
+                for (f, &value) in (start..end).zip(&features[start..end]) {
+                    // Finite in f64, but a standardized 1e300 is inf in f32.
+                    let converted = F::from_f64(value);
+                    if !converted.is_finite() {
+                        let message = format!(
+                            "{:?} standardizes to {value:e}, beyond the range of the model's {}-bit floats",
+                            table.rows()[i][j],
+                            8 * std::mem::size_of::<F>()
+                        );
+                        return Err(table.cell_error(i, j, message));
+                    }
+                    x[[f, k]] = converted;
+                }
                 start = end;
             }
-            for (f, &value) in features.iter().enumerate() {
-                x[[f, k]] = F::from_f64(value);
-            }
         }
-        let y = self.target.encode(table, rows)?;
-        Ok((x, y))
+        Ok(x)
     }
 }
 
@@ -128,6 +147,20 @@ mod tests {
             err.to_string(),
             "t.csv, line 3, column num: \"lots\" is not a finite number, but the column is numeric"
         );
+    }
+
+    #[test]
+    fn a_value_beyond_f32_after_standardizing_names_line_and_column() {
+        let fitted = TabularConfig::new("y", "Y").fit(&table(TRAIN)).unwrap();
+        let new = table("id,num,cat\n9,1,a\n9,1e300,a\n");
+        assert!(fitted.transform::<f64>(&new).is_ok());
+        let err = fitted.transform::<f32>(&new).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("t.csv, line 3, column num: \"1e300\" standardizes to"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("32-bit"), "{err}");
     }
 
     #[test]

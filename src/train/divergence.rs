@@ -42,7 +42,7 @@ impl<F: Float> Network<F> {
     /// The first of `dZ[L]`, `dW[L]`, `db[L]`, `dA[L−1]`, `dZ[L−1]`, …, `db[1]` (the order
     /// backpropagation computes them) holding NaN or ±inf, described; `dW[1]` only with
     /// `first_dw`.
-    pub(super) fn first_non_finite_gradient(&self, first_dw: bool) -> Option<String> {
+    pub(crate) fn first_non_finite_gradient(&self, first_dw: bool) -> Option<String> {
         self.layers().iter().enumerate().rev().find_map(|(i, layer)| {
             let l = i + 1;
             describe(|| format!("dZ[{l}]"), layer.dz())
@@ -56,6 +56,19 @@ impl<F: Float> Network<F> {
                     _ => describe(|| format!("dA[{}]", l - 1), layer.da_prev_view()),
                 })
         })
+    }
+
+    /// Training starts from finite parameters only (one written through
+    /// [`Dense::parameters_mut`](crate::Dense::parameters_mut) may not be): otherwise a
+    /// divergence could not restore finite ones.
+    pub(super) fn check_parameters(&self) -> crate::Result<()> {
+        match self.first_non_finite_parameter(true) {
+            None => Ok(()),
+            Some(what) => Err(crate::Error::InvalidArgument {
+                argument: "network",
+                message: format!("training needs finite parameters, but {what}"),
+            }),
+        }
     }
 
     /// The first of `W[1]`, `b[1]`, …, `W[L]`, `b[L]` holding NaN or ±inf, described; `W[1]`

@@ -36,6 +36,7 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     callback: &mut dyn FnMut(&Record),
 ) -> Result<History> {
     config.validate()?;
+    net.check_parameters()?;
     net.check_x(x)?;
     net.check_y(y, x.ncols())?;
     if let Some(validation) = validation {
@@ -115,7 +116,7 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
     if !S::GRADIENTS_IN_UPDATE {
         gradients(net)?;
     }
-    path.update(net, optimizer);
+    path.update(net, optimizer)?;
     if S::GRADIENTS_IN_UPDATE {
         gradients(net)?;
     }
@@ -129,34 +130,54 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
 
 /// A copy of every `W[l]`, `b[l]` (buffers allocated once), to go back to when an update
 /// overflows a parameter.
-struct Checkpoint<F> {
+#[derive(Clone, Debug)]
+pub(crate) struct Checkpoint<F> {
     parameters: Vec<(Array2<F>, Array2<F>)>,
     /// The iteration the copy was taken before.
     iteration: usize,
 }
 
-impl<F: Float> Checkpoint<F> {
-    fn of(net: &Network<F>) -> Self {
-        let parameters = net
-            .layers()
-            .iter()
-            .map(|l| (l.w().to_owned(), l.b().to_owned()))
-            .collect();
+impl<F> Default for Checkpoint<F> {
+    /// No copy yet: the buffers are allocated by the first [`Checkpoint::save`].
+    fn default() -> Self {
         Checkpoint {
-            parameters,
+            parameters: Vec::new(),
             iteration: 0,
         }
     }
+}
 
-    fn save(&mut self, net: &Network<F>, iteration: usize) {
-        for ((w, b), layer) in self.parameters.iter_mut().zip(net.layers()) {
-            w.assign(&layer.w());
-            b.assign(&layer.b());
+impl<F: Float> Checkpoint<F> {
+    pub(super) fn of(net: &Network<F>) -> Self {
+        let mut checkpoint = Self::default();
+        checkpoint.save(net, 0);
+        checkpoint
+    }
+
+    /// Copies the parameters, allocating the buffers only when the layer shapes changed.
+    pub(super) fn save(&mut self, net: &Network<F>, iteration: usize) {
+        let fits = self.parameters.len() == net.depth()
+            && self
+                .parameters
+                .iter()
+                .zip(net.layers())
+                .all(|((w, b), layer)| w.dim() == layer.w().dim() && b.dim() == layer.b().dim());
+        if fits {
+            for ((w, b), layer) in self.parameters.iter_mut().zip(net.layers()) {
+                w.assign(&layer.w());
+                b.assign(&layer.b());
+            }
+        } else {
+            self.parameters = net
+                .layers()
+                .iter()
+                .map(|l| (l.w().to_owned(), l.b().to_owned()))
+                .collect();
         }
         self.iteration = iteration;
     }
 
-    fn restore(&self, net: &mut Network<F>) {
+    pub(super) fn restore(&self, net: &mut Network<F>) {
         for ((w, b), layer) in self.parameters.iter().zip(net.layers_mut()) {
             let (mut w_now, mut b_now) = layer.parameters_mut();
             w_now.assign(w);

@@ -30,7 +30,7 @@ use crate::{Float, Network, Optimizer, Result};
 mod config;
 mod diagnostics;
 mod divergence;
-mod engine;
+pub(crate) mod engine;
 mod history;
 mod options;
 mod paths;
@@ -56,8 +56,10 @@ impl<F: Float> Network<F> {
     ///
     /// # Errors
     /// Input errors as [`Network::cost`], in the training and the validation set (checked once,
-    /// before the first step); [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter)
-    /// from the config; [`Error::Diverged`](crate::Error::Diverged) when the cost, a gradient or
+    /// before the first step); [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming
+    /// the first non-finite parameter if one was written through
+    /// [`Dense::parameters_mut`](crate::Dense::parameters_mut);
+    /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) from the config; [`Error::Diverged`](crate::Error::Diverged) when the cost, a gradient or
     /// a parameter becomes NaN or infinite. When the cost or a gradient does, the parameters are
     /// those of the last finite step, and `what` names the first of `Z[1]`, `A[1]`, …, `Z[L]`,
     /// `A[L]`, then `dZ[L]`, `dW[L]`, `db[L]`, `dA[L−1]`, …, `db[1]` that went non-finite, e.g.
@@ -124,10 +126,13 @@ impl<F: Float> Network<F> {
     /// `x` is (n_x, m), `y` is `(n[L], m)`.
     ///
     /// # Errors
-    /// Input errors as [`Network::cost`]; [`Error::Diverged`](crate::Error::Diverged) (with iteration 0) when the cost or
+    /// Input errors as [`Network::cost`], and non-finite parameters as [`Network::fit`];
+    /// [`Error::Diverged`](crate::Error::Diverged) (with iteration 0) when the cost or
     /// a gradient is NaN or infinite, in which case the parameters are left unchanged (`what`
     /// names the first non-finite `Z[l]`, `A[l]` or gradient, as for [`Network::fit`]); when the
-    /// update itself overflows a parameter, `what` names it (this single step is not undone).
+    /// update itself overflows a parameter, `what` names it and every parameter is put back as
+    /// it was before the step (the optimizer's own state, e.g. Adam's moments, has advanced).
+    /// Errors from `optimizer` are returned as they are.
     ///
     /// ```
     /// use ndarray::array;
@@ -150,8 +155,19 @@ impl<F: Float> Network<F> {
         O: Optimizer<F> + ?Sized,
     {
         let (x, y) = (x.view(), y.view());
+        self.check_parameters()?;
         self.check_x(x)?;
         self.check_y(y, x.ncols())?;
-        engine::checked_step(&mut paths::Textbook::new(x, y, 1), self, optimizer, 0, None)
+        // A copy to go back to if the update overflows, in buffers the network keeps between
+        // calls (allocated by the first): a copy of the parameters per step, small beside the
+        // forward and backward products.
+        let mut before = std::mem::take(&mut self.step_backup);
+        before.save(self, 0);
+        let outcome = engine::checked_step(&mut paths::Textbook::new(x, y, 1), self, optimizer, 0, None);
+        if outcome.is_err() && self.first_non_finite_parameter(true).is_some() {
+            before.restore(self);
+        }
+        self.step_backup = before;
+        outcome
     }
 }

@@ -15,8 +15,8 @@ use super::{Record, TrainConfig, Validation};
 /// use rand::SeedableRng;
 ///
 /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-/// let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
-/// let (x_valid, y_valid) = data::planar_flower::<f64, _>(100, &mut rng);
+/// let (x, y) = data::planar_flower::<f64, _>(200, &mut rng)?;
+/// let (x_valid, y_valid) = data::planar_flower::<f64, _>(100, &mut rng)?;
 /// let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
 /// let mut costs = Vec::new();
 /// let options = FitOptions::new(TrainConfig::epochs(300).batch_size(50))

@@ -5,8 +5,8 @@
 //! use rand::SeedableRng;
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-//! let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
-//! let (x_valid, y_valid) = data::planar_flower::<f64, _>(100, &mut rng);
+//! let (x, y) = data::planar_flower::<f64, _>(200, &mut rng)?;
+//! let (x_valid, y_valid) = data::planar_flower::<f64, _>(100, &mut rng)?;
 //! let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
 //! let options = FitOptions::new(TrainConfig::epochs(3000).batch_size(50))
 //!     .validation(Validation::new(&x_valid, &y_valid).early_stopping(20));

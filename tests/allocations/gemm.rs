@@ -48,7 +48,7 @@ pub fn products_and_training_iterations_allocate_nothing() {
     let mut step = || {
         net.forward(&x).expect("shapes fit");
         net.backward(&x, &y).expect("shapes fit");
-        net.update(&mut gd);
+        net.update(&mut gd).unwrap();
     };
     step(); // the first pass sizes the layers' buffers
     assert_eq!(allocations_during(step), 0, "a training iteration allocated");

@@ -46,5 +46,6 @@ static GLOBAL: Counting = Counting;
 #[test]
 fn nothing_allocates_per_iteration() {
     optimizers::no_allocation_after_the_first_step();
+    optimizers::train_step_allocates_nothing_after_the_first();
     gemm::products_and_training_iterations_allocate_nothing();
 }

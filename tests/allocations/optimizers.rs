@@ -1,11 +1,11 @@
 //! After their first step the optimizers allocate nothing: a counting global allocator checks
-//! `Network::update` (run alone: see `main.rs`).
+//! `Network::update` and `Network::train_step` (run alone: see `main.rs`).
 
 use std::sync::atomic::Ordering;
 
 use ndnet::{
-    Activation, Adam, AdamConfig, Initializer, Momentum, MomentumConfig, Network, Optimizer, RmsProp, RmsPropConfig,
-    data,
+    Activation, Adam, AdamConfig, GradientDescent, Initializer, Momentum, MomentumConfig, Network, Optimizer, RmsProp,
+    RmsPropConfig, data,
 };
 use rand::SeedableRng;
 
@@ -13,7 +13,7 @@ use crate::ALL_ALLOCATIONS as ALLOCATIONS;
 
 fn allocations_in_updates<O: Optimizer<f64>>(mut opt: O) -> (usize, usize) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    let (x, y) = data::planar_flower::<f64, _>(50, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(50, &mut rng).unwrap();
     let mut net = Network::new(
         &[2, 6, 3, 1],
         Activation::Relu,
@@ -27,7 +27,7 @@ fn allocations_in_updates<O: Optimizer<f64>>(mut opt: O) -> (usize, usize) {
         net.forward(&x).unwrap();
         net.backward(&x, &y).unwrap();
         let before = ALLOCATIONS.load(Ordering::SeqCst);
-        net.update(&mut opt);
+        net.update(&mut opt).unwrap();
         counts.push(ALLOCATIONS.load(Ordering::SeqCst) - before);
     }
     (counts[0], counts[1] + counts[2])
@@ -42,4 +42,30 @@ pub fn no_allocation_after_the_first_step() {
     assert_eq!(later, 0, "rmsprop");
     let (_, later) = allocations_in_updates(Adam::new(AdamConfig::default()).unwrap());
     assert_eq!(later, 0, "adam");
+}
+
+/// `train_step` keeps its copy of the parameters (to undo an overflowing update) between calls:
+/// after the first, a step allocates only what the textbook forward pass does on a small
+/// network (nothing), whatever the optimizer.
+pub fn train_step_allocates_nothing_after_the_first() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let (x, y) = data::planar_flower::<f64, _>(50, &mut rng).unwrap();
+    let mut net = Network::new(
+        &[2, 6, 3, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap();
+    let mut opt = Adam::new(AdamConfig::default()).unwrap();
+    let mut gd = GradientDescent::new(0.1).unwrap();
+    net.train_step(&x, &y, &mut opt).unwrap();
+    net.train_step(&x, &y, &mut gd).unwrap();
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    for _ in 0..5 {
+        net.train_step(&x, &y, &mut opt).unwrap();
+        net.train_step(&x, &y, &mut gd).unwrap();
+    }
+    assert_eq!(ALLOCATIONS.load(Ordering::SeqCst) - before, 0, "train_step");
 }

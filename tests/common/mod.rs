@@ -35,6 +35,13 @@ pub fn relu_network<F: Float>(layer_sizes: &[usize], rng: &mut StdRng) -> Networ
     Network::new(layer_sizes, Activation::Relu, Activation::Sigmoid, Initializer::He, rng).unwrap()
 }
 
+/// Linear regression for `TabularModel::fit` and `cross_validate` (softmax regression is
+/// `Network::softmax_regression`): one zero-initialised linear unit (n_y = 1) on n_x features,
+/// mean squared error (the linear output's cost).
+pub fn linear_regression<F: Float>(n_x: usize, n_y: usize) -> ndnet::Result<Network<F>> {
+    Network::from_layers(n_x, &[(n_y, Activation::Linear)], Initializer::Zeros, &mut rng(0))
+}
+
 /// The XOR data (X is (2, 4)) and a 2-4-1 tanh network seeded with `seed`: XOR needs the hidden
 /// layer.
 pub fn xor_setup<F: Float>(seed: u64) -> (Array2<F>, Array2<F>, Network<F>) {

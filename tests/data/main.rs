@@ -1,10 +1,14 @@
 //! The loaders and the course's results on the real data sets, `#[ignore]`d by default: run them
 //! with `NDNET_DATA=/path/to/data cargo test --release --all-features -- --ignored` (see
-//! `tests/README.md`). Each file is one data set, behind its loader's feature.
+//! `tests/README.md`). Each file is one data set, behind its loader's feature; `interop` is the
+//! `.safetensors` round trip against Python (it needs `NDNET_PYTHON`).
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod cat;
+mod diabetes;
+mod interop;
 mod loan;
 mod mnist;
+mod wine;

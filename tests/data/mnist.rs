@@ -84,7 +84,7 @@ fn one_vs_rest_three_classifier() {
 #[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored"]
 fn softmax_mlp_reaches_sklearn_accuracy() {
     use ndnet::data::train_test_split;
-    use ndnet::{Activation, Adam, AdamConfig, Cost, FitOptions, Initializer, Network, TrainConfig, Validation};
+    use ndnet::{Activation, Adam, AdamConfig, FitOptions, Initializer, Network, TrainConfig, Validation};
     use rand::SeedableRng;
     let dir = mnist_dir();
     let digits = load_mnist::<f32>(
@@ -103,8 +103,7 @@ fn softmax_mlp_reaches_sklearn_accuracy() {
         Initializer::He,
         &mut rng,
     )
-    .unwrap()
-    .with_cost(Cost::CategoricalCrossEntropy);
+    .unwrap();
     let validation = Validation::new(&fit.x_test, &fit.y_test).early_stopping(3);
     let mut adam = Adam::new(AdamConfig::default().learning_rate(2e-3)).unwrap();
     let config = TrainConfig::epochs(30).batch_size(200).seed(1).record_every(1);

@@ -167,6 +167,93 @@ fn parity_refuses_bit_counts_whose_examples_do_not_fit() {
 }
 
 #[test]
+fn parity_networks_past_the_limit_are_refused_before_allocating() {
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    // One hidden unit per odd pattern: 2^39 units of 40 weights.
+    let text = too_large(data::parity_network_shallow::<f32>(40));
+    assert!(text.contains("parity network"), "{text}");
+    too_large(data::parity_network_shallow::<f64>(usize::MAX));
+    too_large(data::parity_network_deep::<f64>(1 << 40));
+    drop(_limit);
+    // 2^11 units of 12 weights and a bias, with their gradients, in f64: 2 · 8 · (2048 · 13 +
+    // 2049) = 458,768 bytes.
+    let _limit = Limit::set(400_000);
+    let text = too_large(data::parity_network_shallow::<f64>(12));
+    assert!(text.contains("458768 bytes"), "{text}");
+    assert!(data::parity_network_deep::<f64>(12).is_ok());
+}
+
+#[cfg(feature = "safetensors")]
+#[test]
+fn a_safetensors_file_past_the_limit_is_refused_naming_it() {
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    let bytes = ndnet::io::to_safetensors(&network(&[30, 30, 1]).unwrap()).unwrap();
+    assert!(ndnet::io::from_safetensors::<f64>(&bytes).is_ok());
+    drop(_limit);
+    // Parameters and gradients: 2 · 8 · (30 · 31 + 31) = 15,376 bytes.
+    let _limit = Limit::set(4096);
+    let text = too_large(ndnet::io::from_safetensors::<f64>(&bytes));
+    assert!(
+        text.contains("of <safetensors bytes>") && text.contains("15376 bytes"),
+        "{text}"
+    );
+}
+
+#[test]
+fn generated_data_and_random_matrices_of_absurd_sizes_are_errors() {
+    use ndnet::numpy_random::NumpyRandomState;
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    for m in [usize::MAX, usize::MAX / 2, 1 << 40] {
+        let text = too_large(data::planar_flower::<f64, _>(m, &mut rng()));
+        assert!(text.contains(&format!("planar_flower(m) for m = {m}")), "{text}");
+        let text = too_large(data::circles::<f32, _>(m, 0.1, 0.5, &mut rng()));
+        assert!(text.contains(&format!("circles(m) for m = {m}")), "{text}");
+        too_large(NumpyRandomState::new(1).permutation(m));
+    }
+    let mut rs = NumpyRandomState::new(1);
+    for (rows, cols) in [(usize::MAX, 2), (1 << 40, 1 << 40), (2, usize::MAX)] {
+        assert!(too_large(rs.randn::<f64>(rows, cols)).contains("np.random.randn(rows, cols)"));
+        assert!(too_large(rs.rand::<f32>(rows, cols)).contains("np.random.rand(rows, cols)"));
+        let text = too_large(Initializer::He.weights::<f64, _>(rows, cols, &mut rng()));
+        assert!(
+            text.contains(&format!("W of a layer of {rows} units fed by {cols} inputs")),
+            "{text}"
+        );
+    }
+    // The refused calls drew nothing: the state goes on exactly as numpy's after randn(2, 3).
+    let mut fresh = NumpyRandomState::new(1);
+    assert_eq!(rs.randn::<f64>(2, 3).unwrap(), fresh.randn::<f64>(2, 3).unwrap());
+    assert_eq!(data::planar_flower::<f64, _>(6, &mut rng()).unwrap().0.dim(), (2, 6));
+}
+
+/// The caches `Z[l]`, `A[l]`, `dZ[l]` grow with m: a small network on a small X can still ask
+/// for far more than X (here a 2^20-unit layer on 2^20 examples of one feature: 8 MiB of X,
+/// 24 TiB of caches). Every entry point that takes X checks them before running.
+#[test]
+fn caches_for_a_wide_layer_on_a_long_x_are_refused_before_the_forward_pass() {
+    let _limit = Limit::set(1 << 30);
+    let mut net = network(&[1, 1 << 20, 1]).unwrap();
+    let x = ndarray::Array2::<f64>::zeros((1, 1 << 20));
+    let y = ndarray::Array2::<f64>::zeros((1, 1 << 20));
+    let text = too_large(net.forward(&x).map(|a| a.to_owned()));
+    assert!(text.contains("for m = 1048576 examples"), "{text}");
+    too_large(net.predict_proba(&x));
+    too_large(net.cost(&x, &y));
+    too_large(net.train_step(&x, &y, &mut ndnet::GradientDescent::new(0.1).unwrap()));
+    too_large(net.fit(
+        &x,
+        &y,
+        &mut ndnet::GradientDescent::new(0.1).unwrap(),
+        ndnet::TrainConfig::new(1),
+    ));
+    let layer = net.layer(1).unwrap().clone();
+    let text = too_large(layer.linear(x.view()));
+    assert!(text.contains("layer 1's caches"), "{text}");
+    // A few examples are fine.
+    assert_eq!(net.predict_proba(&x.slice(ndarray::s![.., ..4])).unwrap().dim(), (1, 4));
+}
+
+#[test]
 fn one_hot_with_a_huge_class_count_is_an_error() {
     let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
     let text = too_large(data::one_hot::<f64, u8>(&[1, 2, 3], usize::MAX));

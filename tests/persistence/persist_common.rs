@@ -30,7 +30,8 @@ pub fn network<F: Float>(seed: u64) -> Network<F> {
         &mut rng,
     )
     .unwrap()
-    .with_cost(Cost::MeanSquaredError);
+    .with_cost(Cost::MeanSquaredError)
+    .unwrap();
     for l in 1..=net.depth() {
         let (_, mut b) = net.layer_mut(l).unwrap().parameters_mut();
         b.mapv_inplace(|_| F::from_f64(rng.random_range(-1.0..1.0)));

@@ -26,7 +26,8 @@ fn check(layers: &[(usize, Activation)], cost: Cost, seed: u64) -> f64 {
     };
     let mut net = Network::from_layers(n_x, layers, Initializer::Xavier, &mut rng)
         .unwrap()
-        .with_cost(cost);
+        .with_cost(cost)
+        .unwrap();
     // Random biases too, so ReLU kinks are not sitting at z = 0.
     for l in 1..=net.depth() {
         let (_, mut b) = net.layer_mut(l).unwrap().parameters_mut();
@@ -123,7 +124,7 @@ fn the_check_catches_a_wrong_gradient() {
 #[test]
 fn the_planar_network_of_the_course() {
     let mut rng = StdRng::seed_from_u64(6);
-    let (x, y) = data::planar_flower::<f64, _>(40, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(40, &mut rng).unwrap();
     let mut net = Network::new(
         &[2, 4, 1],
         Activation::Tanh,
@@ -139,7 +140,7 @@ fn the_planar_network_of_the_course() {
 #[test]
 fn with_l2_regularization() {
     let mut rng = StdRng::seed_from_u64(8);
-    let (x, y) = data::planar_flower::<f64, _>(30, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(30, &mut rng).unwrap();
     for cost in [Cost::BinaryCrossEntropy, Cost::MeanSquaredError] {
         let mut net = Network::new(
             &[2, 5, 3, 1],
@@ -150,6 +151,7 @@ fn with_l2_regularization() {
         )
         .unwrap()
         .with_cost(cost)
+        .unwrap()
         .with_l2(0.7)
         .unwrap();
         let d = gradient_check(&mut net, &x, &y, EPSILON).unwrap().difference;
@@ -170,7 +172,8 @@ fn softmax_with_categorical_cross_entropy_and_with_mse() {
         let layers = [(5, Activation::Tanh), (classes, Activation::Softmax)];
         let mut net = Network::from_layers(n_x, &layers, Initializer::Xavier, &mut rng)
             .unwrap()
-            .with_cost(cost);
+            .with_cost(cost)
+            .unwrap();
         let d = gradient_check(&mut net, &x, &y, EPSILON).unwrap().difference;
         assert!(d < TOLERANCE, "{cost:?}: {d:e}");
         let mut regularized = net.with_l2(0.3).unwrap();

@@ -119,6 +119,7 @@ fn gram_fit_with_a_linear_output_and_squared_error() {
         )
         .unwrap()
         .with_cost(Cost::MeanSquaredError)
+        .unwrap()
     };
     let mut gram = make();
     let history = gram
@@ -149,7 +150,8 @@ fn gram_fit_reports_divergence() {
         &mut rng,
     )
     .unwrap()
-    .with_cost(Cost::MeanSquaredError);
+    .with_cost(Cost::MeanSquaredError)
+    .unwrap();
     let err = net
         .fit(
             &x,

@@ -12,7 +12,7 @@ fn all_units_identical(w: ndarray::ArrayView2<f64>) -> bool {
 
 fn train(init: Initializer) -> Network<f64> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng).unwrap();
     let mut net = Network::new(&[2, 4, 3, 1], Activation::Tanh, Activation::Sigmoid, init, &mut rng).unwrap();
     net.fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &TrainConfig::new(300))
         .unwrap();
@@ -29,7 +29,7 @@ fn zero_init_keeps_every_hidden_unit_identical() {
         assert!(b.iter().all(|&v| v == b[[0, 0]]));
     }
     // With tanh and zero weights everything stays exactly zero except the output bias.
-    let (x, _) = data::planar_flower::<f64, _>(10, &mut rand::rngs::StdRng::seed_from_u64(1));
+    let (x, _) = data::planar_flower::<f64, _>(10, &mut rand::rngs::StdRng::seed_from_u64(1)).unwrap();
     let a1: Array2<f64> = net.layer(1).unwrap().predict(x.view()).unwrap();
     assert!(a1.axis_iter(Axis(0)).all(|row| row == a1.row(0)));
 }
@@ -45,7 +45,7 @@ fn random_init_breaks_symmetry() {
 #[test]
 fn zero_init_with_relu_stays_symmetric_too() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(2);
-    let (x, y) = data::circles::<f64, _>(100, 0.05, 0.5, &mut rng);
+    let (x, y) = data::circles::<f64, _>(100, 0.05, 0.5, &mut rng).unwrap();
     let mut net = Network::new(
         &[2, 5, 1],
         Activation::Relu,

@@ -15,7 +15,7 @@ const _: () = assert_send_sync::<Network<f64>>();
 /// A (2, 4, 4, 1) tanh network trained on the planar flower with mini-batch Adam.
 fn trained(seed: u64, m: usize) -> (Network<f64>, Array2<f64>, Array2<f64>) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let (x, y) = data::planar_flower::<f64, _>(m, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(m, &mut rng).unwrap();
     let mut net = common::tanh_network(&[2, 16, 8, 1], &mut rng);
     let config = TrainConfig::epochs(20).batch_size(64).seed(seed);
     net.fit(
@@ -82,7 +82,7 @@ fn same_seed_trains_bit_identically() {
 fn one_and_two_threads_train_equal_to_rounding() {
     let mut rng = StdRng::seed_from_u64(5);
     // Big enough (256 hidden units, 512 examples) that the products really split between threads.
-    let (x, y) = data::planar_flower::<f64, _>(512, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(512, &mut rng).unwrap();
     let net0 = common::relu_network(&[2, 256, 64, 1], &mut rng);
     let run = |threads: usize| {
         ndnet::set_num_threads(threads);
@@ -105,4 +105,31 @@ fn one_and_two_threads_train_equal_to_rounding() {
         .map(|(a, b)| (a - b).abs() / a.abs().max(b.abs()).max(1e-300))
         .fold(0.0, f64::max);
     assert!(worst <= 1e-12, "largest relative difference {worst:e}");
+}
+
+/// Audit 2026-12-01: `set_num_threads(usize::MAX)` overflowed `2 · nr · threads` in the
+/// product's split (a panic in debug builds) and made the fused logistic path start a worker per
+/// 8 rows of X. Any count is accepted; a product uses at most 16 pieces.
+#[test]
+fn any_thread_count_is_safe() {
+    use rand::RngExt as _;
+    let mut rng = StdRng::seed_from_u64(3);
+    let a = Array2::from_shape_fn((300, 200), |_| rng.random::<f64>());
+    let expected = a.dot(&a.t());
+    ndnet::set_num_threads(usize::MAX);
+    let mut c = Array2::zeros((300, 300));
+    let product = ndnet::linalg::gemm(1.0, a.view(), a.t(), 0.0, c.view_mut());
+    let x = Array2::<f64>::ones((2000, 300));
+    let y = Array2::<f64>::ones((1, 300));
+    let mut net = ndnet::Network::<f64>::logistic_regression(2000).unwrap();
+    let fused = net.fit(
+        &x,
+        &y,
+        &mut GradientDescent::new(0.1).unwrap(),
+        &TrainConfig::new(2).gram(false),
+    );
+    ndnet::set_num_threads(0);
+    product.unwrap();
+    assert!((&c - &expected).iter().all(|d| d.abs() < 1e-9));
+    assert_eq!(fused.unwrap().plan.path, ndnet::TrainingPath::FusedLogistic);
 }

@@ -120,7 +120,7 @@ fn labels_outside_zero_one_for_cross_entropy() {
         Err(Error::LabelOutOfRange { .. })
     ));
     // Mean squared error takes any finite target.
-    assert!(net().with_cost(Cost::MeanSquaredError).cost(&x, &y).is_ok());
+    assert!(net().with_cost(Cost::MeanSquaredError).unwrap().cost(&x, &y).is_ok());
 }
 
 #[test]
@@ -236,7 +236,8 @@ fn divergence_stops_training_with_the_iteration() {
     let y = x.mapv(|v| 3.0 * v);
     let mut net = Network::from_layers(1, &[(1, Activation::Linear)], Initializer::He, &mut rng)
         .unwrap()
-        .with_cost(Cost::MeanSquaredError);
+        .with_cost(Cost::MeanSquaredError)
+        .unwrap();
     let err = net
         .fit(
             &x,
@@ -315,7 +316,8 @@ fn divergence_in_the_backward_pass_names_the_gradient() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     let mut net = Network::<f64>::from_layers(1, &[(1, Activation::Linear)], Initializer::He, &mut rng)
         .unwrap()
-        .with_cost(Cost::MeanSquaredError);
+        .with_cost(Cost::MeanSquaredError)
+        .unwrap();
     let (mut w, mut b) = net.layer_mut(1).unwrap().parameters_mut();
     w.fill(1e-6);
     b.fill(0.0);
@@ -340,4 +342,173 @@ fn divergence_in_the_backward_pass_names_the_gradient() {
     }
     assert_eq!(net.layer(1).unwrap().w(), array![[1e-6]]);
     assert_eq!(net.layer(1).unwrap().b(), array![[0.0]]);
+}
+
+/// Every quantity finite except the update: W = [1.5e308, −1.5e308] on x = [1, 1] gives z = 0,
+/// cost ln 2 and dW = [−0.5, −0.5], but α = 1e308 moves W[1]'s first entry to 2e308 = inf.
+/// `train_step` names it and puts every parameter back as it was before the step.
+#[test]
+fn train_step_undoes_an_update_that_overflows() {
+    let mut net = Network::<f64>::logistic_regression(2).unwrap();
+    let (mut w, _) = net.layer_mut(1).unwrap().parameters_mut();
+    w.assign(&array![[1.5e308, -1.5e308]]);
+    let before = net.clone();
+    let (x, y) = (array![[1.0], [1.0]], array![[1.0]]);
+    let err = net
+        .train_step(&x, &y, &mut GradientDescent::new(1e308).unwrap())
+        .unwrap_err();
+    match err {
+        Error::Diverged {
+            what, last_finite_cost, ..
+        } => {
+            assert!(what.starts_with("W[1] has 1 non-finite entry"), "{what}");
+            assert!(what.ends_with("after the update of iteration 0"), "{what}");
+            assert_eq!(last_finite_cost, Some(std::f64::consts::LN_2));
+        }
+        other => panic!("expected Diverged, got {other}"),
+    }
+    assert_eq!(net.layer(1).unwrap().w(), before.layer(1).unwrap().w());
+    assert_eq!(net.layer(1).unwrap().b(), before.layer(1).unwrap().b());
+}
+
+// ---- Panics and silent NaN reachable from the public API (audit 2026-12-01) ----
+
+#[test]
+fn backward_after_a_layer_ran_alone_on_another_m_is_an_error_not_a_panic() {
+    // Layer 1 run on its own (7 examples) after the network's forward pass (5): the caches no
+    // longer fit one another, and the backward product panicked on the shapes.
+    let mut net = net();
+    let (x, y) = (Array2::<f64>::ones((5, 5)), Array2::<f64>::ones((1, 5)));
+    net.forward(&x).unwrap();
+    net.layer_mut(1).unwrap().forward(Array2::ones((5, 7)).view()).unwrap();
+    let err = net.backward(&x, &y).unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { argument: "X", .. }), "{err}");
+    assert!(err.to_string().contains("layer 1 caches Z and A of (4, 7)"), "{err}");
+}
+
+#[test]
+fn layer_backward_refuses_non_finite_inputs_and_names_an_overflowing_gradient() {
+    let mut layer = ndnet::Dense::from_parameters(array![[1.0, 2.0]], array![[0.0]], Activation::Relu).unwrap();
+    let a = array![[1.0], [2.0]];
+    layer.forward(a.view()).unwrap();
+    let err = layer.backward(a.view(), array![[f64::NAN]].view()).unwrap_err();
+    assert!(matches!(err, Error::NonFinite { argument: "da", .. }), "{err}");
+    let err = layer
+        .backward(array![[f64::INFINITY], [1.0]].view(), array![[1.0]].view())
+        .unwrap_err();
+    assert!(matches!(err, Error::NonFinite { argument: "a_prev", .. }), "{err}");
+    // Finite everything, but dW = dZ A[0]ᵀ = 1e300 · 1e300 overflows.
+    let err = layer.backward(a.view(), array![[1e300]].view()).map(|_| ());
+    let err = err.and_then(|_| {
+        let big = array![[1e300], [1e300]];
+        layer.forward(big.view())?;
+        layer.backward(big.view(), array![[1e300]].view()).map(|_| ())
+    });
+    match err {
+        Err(Error::NonFiniteOutput { what }) => assert!(what.starts_with("dW[1]"), "{what}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn network_backward_names_an_overflowing_gradient_instead_of_returning_inf() {
+    // dW = (1/m) dZ Xᵀ: four columns of 1.7e308 times dZ = 0.5 overflow before the 1/m.
+    let mut net = Network::<f64>::logistic_regression(1).unwrap();
+    let x = array![[1.7e308, 1.7e308, 1.7e308, 1.7e308]];
+    net.forward(&x).unwrap();
+    match net.backward(&x, &Array2::zeros((1, 4))) {
+        Err(Error::NonFiniteOutput { what }) => assert!(what.starts_with("dW[1]"), "{what}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn leaky_relu_slopes_that_are_not_finite_in_f_are_refused_by_every_constructor() {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    for slope in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let leaky = Activation::LeakyRelu { slope };
+        let err = Network::<f64>::new(&[2, 3, 1], leaky, Activation::Sigmoid, Initializer::He, &mut rng);
+        assert!(
+            matches!(err, Err(Error::InvalidHyperparameter { name: "slope", .. })),
+            "{slope}"
+        );
+        let err = Network::<f64>::from_parameters(vec![(array![[1.0]], array![[0.0]])], &[leaky]);
+        assert!(
+            matches!(err, Err(Error::InvalidHyperparameter { name: "slope", .. })),
+            "{slope}"
+        );
+    }
+    // 1e39 is finite in f64 but infinite in f32.
+    let leaky = Activation::LeakyRelu { slope: 1e39 };
+    assert!(Network::<f64>::new(&[2, 3, 1], leaky, Activation::Sigmoid, Initializer::He, &mut rng).is_ok());
+    let err = Network::<f32>::new(&[2, 3, 1], leaky, Activation::Sigmoid, Initializer::He, &mut rng);
+    assert!(matches!(err, Err(Error::InvalidHyperparameter { name: "slope", .. })));
+}
+
+#[test]
+fn training_refuses_parameters_made_non_finite_through_parameters_mut() {
+    // A divergence restores the parameters training started from: they must be finite.
+    let (x, y) = (Array2::<f64>::ones((5, 3)), Array2::<f64>::ones((1, 3)));
+    let mut poisoned = net();
+    poisoned.layer_mut(2).unwrap().parameters_mut().1[[0, 0]] = f64::NAN;
+    let before = format!("{:?}", poisoned.layers());
+    let gd = &mut GradientDescent::new(0.1).unwrap();
+    for result in [
+        poisoned.fit(&x, &y, gd, &TrainConfig::new(3)).map(drop),
+        poisoned.train_step(&x, &y, gd).map(drop),
+    ] {
+        let err = result.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidArgument {
+                    argument: "network",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("b[2] has 1 non-finite entry"), "{err}");
+    }
+    assert_eq!(format!("{:?}", poisoned.layers()), before);
+}
+
+#[test]
+fn gradient_check_restores_the_parameters_on_error_and_checks_epsilon_in_f() {
+    let (x, y) = (array![[1.0, 2.0], [3.0, 4.0]], array![[1.0, 0.0]]);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    let mut net = Network::<f64>::new(
+        &[2, 3, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap()
+    .with_cost(Cost::MeanSquaredError)
+    .unwrap();
+    let before = net.layer(1).unwrap().w().to_owned();
+    // θ + 1e308 overflows the forward pass: the error used to leave W[1][0, 0] = θ + 1e308.
+    assert!(ndnet::gradient_check(&mut net, &x, &y, 1e308).is_err());
+    assert_eq!(net.layer(1).unwrap().w(), before);
+    // 1e-50 is 0 in f32: every numeric derivative was 0 with no error.
+    let mut net32 = Network::<f32>::new(
+        &[2, 3, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap();
+    let (x32, y32) = (x.mapv(|v| v as f32), y.mapv(|v| v as f32));
+    let err = ndnet::gradient_check(&mut net32, &x32, &y32, 1e-50).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidHyperparameter { name: "epsilon", .. }),
+        "{err}"
+    );
+    // The smallest subnormal ε: an error or a finite difference, never NaN.
+    if let Ok(check) = ndnet::gradient_check(&mut net, &x, &y, 5e-324) {
+        assert!(check.difference.is_finite(), "{check:?}");
+    }
+    assert_eq!(net.layer(1).unwrap().w(), before);
 }

@@ -82,8 +82,7 @@ fn softmax_network_with_huge_logits<F: Float>(big: f64) {
         Initializer::Xavier,
         &mut rng,
     )
-    .unwrap()
-    .with_cost(Cost::CategoricalCrossEntropy);
+    .unwrap();
     let (mut w, mut b) = net.layer_mut(1).unwrap().parameters_mut();
     w.assign(&array![[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]].mapv(F::from_f64));
     b.fill(F::zero());
@@ -225,4 +224,171 @@ mod csv {
             assert!((v - expected).abs() < 1e-3, "{}", x.row(2));
         }
     }
+}
+
+// ---- Panics and silent NaN reachable from the public API (audit 2026-12-01) ----
+
+#[test]
+fn looped_logistic_regression_never_returns_nan() {
+    use ndnet::looped;
+    // σ(1000) rounds to 1: the course's y ln a + (1 − y) ln(1 − a) was 0 · ln 0 = NaN.
+    let g = looped::propagate(&array![[100.0f64]], 0.0, &array![[10.0]], &array![[1.0]]).unwrap();
+    assert!(g.cost.is_finite() && g.cost < 1e-300, "{}", g.cost);
+    let g = looped::propagate(&array![[100.0f64]], 0.0, &array![[10.0]], &array![[0.0]]).unwrap();
+    assert_eq!(g.cost, 1000.0);
+    // Bad inputs are named.
+    let err = looped::propagate(&array![[1.0f64]], 0.0, &array![[f64::NAN]], &array![[1.0]]).unwrap_err();
+    assert!(matches!(err, ndnet::Error::NonFinite { argument: "X", .. }), "{err}");
+    let err = looped::propagate(&array![[1.0f64]], f64::INFINITY, &array![[1.0]], &array![[1.0]]).unwrap_err();
+    assert!(matches!(err, ndnet::Error::NonFinite { argument: "b", .. }), "{err}");
+    let err = looped::propagate(&array![[1.0f64]], 0.0, &array![[1.0]], &array![[7.0]]).unwrap_err();
+    assert!(matches!(err, ndnet::Error::LabelOutOfRange { .. }), "{err}");
+    // dw = x (a − y) overflows for x = f64::MAX, m = 2 columns summed first.
+    let err = looped::propagate(
+        &array![[-1.0f64]],
+        0.0,
+        &array![[f64::MAX, f64::MAX]],
+        &array![[1.0, 1.0]],
+    );
+    assert!(matches!(err, Err(ndnet::Error::NonFiniteOutput { .. })), "{err:?}");
+    // Gradient descent that diverges is an error, not w = inf.
+    let err = looped::optimize(array![[0.0f64]], 0.0, &array![[1e300]], &array![[1.0]], 10, 1e300).unwrap_err();
+    assert!(matches!(err, ndnet::Error::Diverged { .. }), "{err}");
+    // α = 1e39 is infinite in f32.
+    let err = looped::optimize(array![[0.0f32]], 0.0, &array![[1.0f32]], &array![[1.0]], 1, 1e39).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ndnet::Error::InvalidHyperparameter {
+                name: "learning_rate",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // The loop dot product: non-finite inputs and overflowing sums.
+    let err = looped::dot(&[f64::MAX, f64::MAX], &[2.0, 2.0]).unwrap_err();
+    assert!(matches!(err, ndnet::Error::NonFiniteOutput { .. }), "{err}");
+    let err = looped::dot(&[1.0, f64::NAN], &[2.0, 2.0]).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ndnet::Error::NonFinite {
+                argument: "a",
+                column: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_computation_graph_refuses_to_make_a_non_finite_value() {
+    use ndnet::graph::Graph;
+    let mut g = Graph::new();
+    let (neg, zero, big, nan) = (g.input(-1.0), g.input(0.0), g.input(f64::MAX), g.input(f64::NAN));
+    for result in [
+        g.ln(neg),
+        g.ln(zero),
+        g.add(big, big),
+        g.mul(big, big),
+        g.scale(big, 2.0),
+        g.sigmoid(nan),
+        g.scale(zero, f64::NAN),
+    ] {
+        assert!(
+            matches!(
+                result,
+                Err(ndnet::Error::NonFinite { .. }) | Err(ndnet::Error::NonFiniteOutput { .. })
+            ),
+            "{result:?}"
+        );
+    }
+    assert_eq!(g.len(), 4, "failed operations record nothing");
+    // Finite values whose derivative overflows: d(1e300 · ln x)/dx at x = 1e-300.
+    let x = g.input(1e-300);
+    let l = g.ln(x).unwrap();
+    let j = g.scale(l, 1e300).unwrap();
+    assert!(matches!(g.backward(j), Err(ndnet::Error::NonFiniteOutput { .. })));
+}
+
+#[test]
+fn mean_squared_error_that_overflows_is_an_error() {
+    let err = Cost::MeanSquaredError
+        .compute(&array![[f64::MAX]], &array![[-f64::MAX]])
+        .unwrap_err();
+    assert!(matches!(err, ndnet::Error::NonFiniteOutput { .. }), "{err}");
+    assert!(
+        Cost::MeanSquaredError
+            .derivative(&array![[1e200]], &array![[0.0]])
+            .is_err()
+    );
+    assert!(
+        Cost::MeanSquaredError
+            .compute(&array![[1e100f64]], &array![[0.0]])
+            .unwrap()
+            .is_finite()
+    );
+}
+
+#[test]
+fn cross_validation_summary_of_huge_scores_is_finite() {
+    for scores in [
+        vec![f64::MAX, f64::MAX],
+        vec![f64::MAX, -f64::MAX],
+        vec![1e308, 1e308, -1e308],
+    ] {
+        let cv = ndnet::CrossValidation::from_scores(scores.clone()).unwrap();
+        assert!(cv.mean.is_finite() && cv.std.is_finite(), "{scores:?}: {cv:?}");
+    }
+    let cv = ndnet::CrossValidation::from_scores(vec![f64::MAX, -f64::MAX]).unwrap();
+    assert_eq!((cv.mean, cv.std), (0.0, f64::MAX));
+    let cv = ndnet::CrossValidation::from_scores(vec![0.0, 1.0]).unwrap();
+    assert_eq!((cv.mean, cv.std), (0.5, 0.5));
+}
+
+#[test]
+fn initializer_std_dev_is_finite_for_every_size() {
+    use ndnet::Initializer;
+    for init in [Initializer::Xavier, Initializer::He, Initializer::RandnOverSqrtFanIn] {
+        for (n, n_prev) in [(usize::MAX, 1), (usize::MAX, usize::MAX), (1, 0), (0, 0)] {
+            let s = init.std_dev(n, n_prev);
+            assert!(s.is_finite() && s > 0.0, "{init:?} ({n}, {n_prev}): {s}");
+        }
+    }
+}
+
+#[cfg(feature = "plot")]
+#[test]
+fn plots_of_extreme_values_are_errors_or_pictures_never_a_hang_or_overflow() {
+    use ndnet::plot;
+    let dir = std::env::temp_dir().join(format!("ndnet_audit_plot_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("p.png");
+    // Costs at ±f64::MAX: the axis was −inf..inf and the chart library never returned.
+    for history in [vec![(0, f64::MAX), (1, -f64::MAX)], vec![(0, f64::MAX)]] {
+        let err = plot::plot_cost(&path, &history, "t").unwrap_err();
+        assert!(err.to_string().contains("too wide to plot"), "{err}");
+    }
+    // Every iteration usize::MAX: `first + 1` overflowed.
+    plot::plot_cost(&path, &[(usize::MAX, 0.5)], "t").unwrap();
+    // Points spanning ±1e308.
+    let (x, y) = (array![[-1e308, 1e308], [0.0, 1.0]], array![[0.0, 1.0]]);
+    let err = plot::plot_decision_boundary(&path, x.view(), y.view(), |g| Ok(Array2::zeros((1, g.ncols()))), "t");
+    assert!(err.unwrap_err().to_string().contains("too wide to plot"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(feature = "progress")]
+#[test]
+fn progress_update_of_the_last_possible_iteration() {
+    let bar = ndnet::progress::bar(usize::MAX);
+    ndnet::progress::update(
+        &bar,
+        &ndnet::Record {
+            iteration: usize::MAX,
+            cost: 0.5,
+        },
+    );
 }

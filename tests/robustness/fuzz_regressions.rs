@@ -11,7 +11,8 @@
     feature = "csv",
     feature = "mnist",
     feature = "hdf5",
-    feature = "image"
+    feature = "image",
+    feature = "safetensors"
 ))]
 
 include!("../../fuzz/bodies.rs");
@@ -144,13 +145,36 @@ fn models() -> Vec<Vec<u8>> {
         Initializer::Xavier,
         &mut rng,
     )
-    .expect("valid sizes")
-    .with_cost(ndnet::Cost::CategoricalCrossEntropy);
+    .expect("valid sizes");
+    // A tabular model: a network with its fitted preprocessing (numeric and categorical).
+    let csv = "id,x,c,y\n1,1.5,a,Y\n2,,b,N\n3,4,a,Y\n4,2,,N\n";
+    let table = ndnet::tabular::Table::from_reader(csv.as_bytes(), "seed.csv").expect("a valid seed");
+    let fitted = ndnet::tabular::TabularConfig::new("y", "Y")
+        .id_column("id")
+        .fit(&table)
+        .expect("a valid seed");
+    let tabular = ndnet::io::SavedModel::new(Network::<f64>::logistic_regression(3).expect("valid sizes"))
+        .with_preprocessing(fitted);
+    // A multi-class tabular model: the classes are checked (sorted, distinct, ≥ 2) on load.
+    let fitted = ndnet::tabular::TabularConfig::multi_class("y")
+        .id_column("id")
+        .fit(&table)
+        .expect("a valid seed");
+    let classes = ndnet::io::SavedModel::new(
+        Network::<f64>::from_parameters(
+            vec![(ndarray::Array2::zeros((2, 3)), ndarray::Array2::zeros((2, 1)))],
+            &[Activation::Softmax],
+        )
+        .expect("valid parameters"),
+    )
+    .with_preprocessing(fitted);
     vec![
         ndnet::io::to_bytes(&net).expect("serialisable"),
         ndnet::io::to_bytes(&soft).expect("serialisable"),
         ndnet::io::to_json_string(&net).expect("serialisable").into_bytes(),
         ndnet::io::to_json_string(&soft).expect("serialisable").into_bytes(),
+        tabular.to_json_string().expect("serialisable").into_bytes(),
+        classes.to_json_string().expect("serialisable").into_bytes(),
     ]
 }
 
@@ -163,17 +187,47 @@ fn fuzz_model_loading() {
 }
 
 #[test]
+fn fuzz_safetensors_loading() {
+    let mut rng = StdRng::seed_from_u64(3);
+    let layers = [
+        (4, Activation::LeakyRelu { slope: 0.05 }),
+        (3, Activation::Tanh),
+        (2, Activation::Softmax),
+    ];
+    let deep = Network::<f64>::from_layers(3, &layers, Initializer::He, &mut rng).expect("valid sizes");
+    let logistic = Network::<f32>::logistic_regression(5).expect("valid sizes");
+    let seeds = vec![
+        ndnet::io::to_safetensors(&deep).expect("serialisable"),
+        ndnet::io::to_safetensors(&logistic).expect("serialisable"),
+    ];
+    ndnet::io::from_safetensors::<f64>(&seeds[0]).expect("a valid seed");
+    ndnet::io::from_safetensors::<f32>(&seeds[1]).expect("a valid seed");
+    fuzz("safetensors", fuzz_safetensors, &seeds);
+}
+
+#[test]
 fn fuzz_csv_loader() {
     let seeds = [
         "id,age,city,income,approved\n1,34,Paris,5.5,Y\n2,,Lyon,3.2,N\n3,51,Paris,,Y\n4,22,\"Nice, FR\",1e3,N\n",
         "x,y\n1,0\n2,1\n-3.5,1\nNaN,0\n",
         "a;b\n1;2\n",
         "a,b,c\n1,2\n3,4,5,6\n",
+        // Three classes and a numeric target: the multi-class and regression paths train.
+        "x,c,kind\n1,u,a\n2,v,b\n3,u,c\n4,,a\n5,v,b\n6,u,c\n",
+        "x,c,amount\n1,u,10.5\n2,v,20\n,u,31\n4,v,-2e3\n",
     ];
     let table = ndnet::tabular::Table::from_reader(seeds[0].as_bytes(), "seed.csv").expect("a valid seed");
     ndnet::tabular::TabularConfig::new("approved", "Y")
         .id_column("id")
         .fit(&table)
+        .expect("a valid seed");
+    let classes = ndnet::tabular::Table::from_reader(seeds[4].as_bytes(), "seed.csv").expect("a valid seed");
+    ndnet::tabular::TabularConfig::multi_class("kind")
+        .fit(&classes)
+        .expect("a valid seed");
+    let numbers = ndnet::tabular::Table::from_reader(seeds[5].as_bytes(), "seed.csv").expect("a valid seed");
+    ndnet::tabular::TabularConfig::regression("amount")
+        .fit(&numbers)
         .expect("a valid seed");
     fuzz("csv", fuzz_csv, &seeds.map(|s| s.as_bytes().to_vec()));
 }

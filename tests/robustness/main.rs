@@ -11,3 +11,4 @@ mod extreme_inputs;
 mod fuzz_regressions;
 mod odd_views;
 mod properties;
+mod tabular_targets;

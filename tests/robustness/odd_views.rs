@@ -145,3 +145,63 @@ fn two_layers_on_views_match_a_standard_copy_f64() {
 fn two_layers_on_views_match_a_standard_copy_f32() {
     two_layers::<f32>(1e-4);
 }
+
+/// Parameters given as odd arrays: W and b strided (`slice_move` with a step) or column-major
+/// (`reversed_axes`). The network stores them in standard layout, so every training path — the
+/// fused logistic pass and the Gram form need contiguous rows of W — gives the same bits as
+/// with standard copies (this used to panic in the fused logistic pass).
+#[test]
+fn parameters_given_as_strided_or_column_major_arrays_train_like_standard_ones() {
+    let mut rng = StdRng::seed_from_u64(7);
+    let x = random::<f64>((6, 40), &mut rng);
+    let y = labels(x.view());
+    let wide = random::<f64>((3, 12), &mut rng);
+    let bias = random::<f64>((3, 2), &mut rng);
+    let w_out = random::<f64>((3, 1), &mut rng);
+    // Logistic regression (the fused pass) and [6, 3, 1] (the Gram form: m ≤ n_x / 4 fails
+    // here, so the textbook path; with batch 8, mini-batches).
+    let odd_logistic = vec![(
+        wide.row(0)
+            .to_owned()
+            .insert_axis(ndarray::Axis(0))
+            .slice_move(s![.., ..;2]),
+        bias.slice(s![..1, ..1]).to_owned(),
+    )];
+    let odd_two = vec![
+        (
+            wide.clone().slice_move(s![.., ..;2]),
+            bias.clone().slice_move(s![.., ..1]),
+        ),
+        (w_out.clone().reversed_axes(), Array2::zeros((1, 1))),
+    ];
+    for (parameters, activations) in [
+        (odd_logistic, vec![Activation::Sigmoid]),
+        (odd_two, vec![Activation::Tanh, Activation::Sigmoid]),
+    ] {
+        assert!(parameters.iter().any(|(w, _)| !w.is_standard_layout()));
+        let standard: Vec<_> = parameters
+            .iter()
+            .map(|(w, b)| (w.as_standard_layout().into_owned(), b.as_standard_layout().into_owned()))
+            .collect();
+        for config in [TrainConfig::new(5), TrainConfig::new(5).batch_size(8)] {
+            let mut odd = Network::from_parameters(parameters.clone(), &activations).unwrap();
+            let mut plain = Network::from_parameters(standard.clone(), &activations).unwrap();
+            let h_odd = odd
+                .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &config)
+                .unwrap();
+            let h_plain = plain
+                .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &config)
+                .unwrap();
+            assert_eq!(h_odd.plan.path, h_plain.plan.path);
+            for l in 1..=odd.depth() {
+                assert_eq!(
+                    odd.layer(l).unwrap().w(),
+                    plain.layer(l).unwrap().w(),
+                    "{:?}",
+                    h_odd.plan.path
+                );
+                assert_eq!(odd.layer(l).unwrap().b(), plain.layer(l).unwrap().b());
+            }
+        }
+    }
+}

@@ -81,7 +81,8 @@ fn build<F: ndnet::Float>(a: &Arch) -> (Network<F>, Array2<F>, Array2<F>) {
     layers.push((a.n_out, out_act));
     let mut net = Network::<F>::from_layers(a.n_x, &layers, Initializer::Xavier, &mut rng)
         .expect("sizes are positive")
-        .with_cost(cost);
+        .with_cost(cost)
+        .expect("the cost fits the output");
     for l in 1..=net.depth() {
         let (_, mut b) = net.layer_mut(l).expect("l in 1..=depth").parameters_mut();
         b.mapv_inplace(|_| F::from_f64(rng.random_range(-0.5..0.5)));
@@ -213,5 +214,97 @@ proptest! {
         prop_assert!(same_network(&net32, &back));
         let back: Network<f32> = ndnet::io::from_json_str(&ndnet::io::to_json_string(&net32).expect("ok")).expect("round trip");
         prop_assert!(same_network(&net32, &back));
+    }
+}
+
+// ---- Audit 2026-12-01: public calls on any value never panic nor return a non-finite Ok ----
+
+/// Any f64, the extremes and the non-finite ones often.
+fn any_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        prop::num::f64::ANY,
+        prop::sample::select(vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            f64::MAX,
+            -f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            1e300,
+            -1e300
+        ]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::default()
+    })]
+
+    /// The counts are public fields: any four, sums past usize::MAX included.
+    #[test]
+    fn confusion_matrix_ratios_of_any_counts(counts in prop::array::uniform4(prop_oneof![Just(usize::MAX), Just(usize::MAX / 2), any::<usize>(), 0usize..10])) {
+        let [tp, fp, tn, fn_] = counts;
+        let cm = ndnet::metrics::ConfusionMatrix { tp, fp, tn, fn_ };
+        let total = cm.total();
+        prop_assert!(total >= tp.max(fp).max(tn).max(fn_));
+        for r in [cm.accuracy(), cm.precision(), cm.recall(), cm.f1()] {
+            prop_assert!((0.0..=1.0).contains(&r), "{cm:?}: {r}");
+        }
+        let _ = cm.to_string();
+    }
+
+    /// Every operation of the graph on any values: an error, or a finite value whose
+    /// derivatives are finite or an error.
+    #[test]
+    fn graph_values_and_derivatives_are_finite_or_errors(values in prop::collection::vec(any_f64(), 1..5), ops in prop::collection::vec((0usize..6, any::<prop::sample::Index>(), any::<prop::sample::Index>(), any_f64()), 1..12)) {
+        let mut g = ndnet::graph::Graph::new();
+        let mut nodes: Vec<_> = values.iter().map(|&v| g.input(v)).collect();
+        for (op, i, j, k) in ops {
+            let (x, y) = (nodes[i.index(nodes.len())], nodes[j.index(nodes.len())]);
+            let made = match op {
+                0 => g.add(x, y),
+                1 => g.sub(x, y),
+                2 => g.mul(x, y),
+                3 => g.scale(x, k),
+                4 => g.sigmoid(x),
+                _ => g.ln(x),
+            };
+            if let Ok(node) = made {
+                prop_assert!(g.value(node).unwrap().is_finite());
+                if let Ok(d) = g.backward(node) {
+                    for &n in &nodes {
+                        prop_assert!(d.get(n).unwrap().is_finite());
+                    }
+                }
+                nodes.push(node);
+            }
+        }
+    }
+
+    #[test]
+    fn looped_dot_is_finite_or_an_error(pairs in prop::collection::vec((any_f64(), any_f64()), 0..8)) {
+        let (a, b): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
+        if let Ok(sum) = ndnet::looped::dot(&a, &b) {
+            prop_assert!(sum.is_finite());
+        }
+    }
+
+    #[test]
+    fn initializer_std_dev_of_any_sizes_is_finite(n in any::<usize>(), n_prev in prop_oneof![Just(0usize), Just(usize::MAX), any::<usize>()]) {
+        for init in [Initializer::Xavier, Initializer::He, Initializer::RandnOverSqrtFanIn] {
+            let s = init.std_dev(n, n_prev);
+            prop_assert!(s.is_finite() && s > 0.0, "{init:?}: {s}");
+        }
+    }
+
+    #[test]
+    fn cross_validation_of_any_finite_scores_is_finite(scores in prop::collection::vec(any_f64().prop_filter("finite", |s| s.is_finite()), 1..6)) {
+        let cv = ndnet::CrossValidation::from_scores(scores).unwrap();
+        prop_assert!(cv.mean.is_finite() && cv.std.is_finite(), "{cv:?}");
     }
 }

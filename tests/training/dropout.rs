@@ -16,7 +16,7 @@ fn net(keep: f64, seed: u64) -> Network<f64> {
 
 #[test]
 fn training_drops_about_one_minus_keep_prob_of_the_units_and_rescales_the_rest() {
-    let (x, y) = data::planar_flower::<f64, _>(100, &mut StdRng::seed_from_u64(1));
+    let (x, y) = data::planar_flower::<f64, _>(100, &mut StdRng::seed_from_u64(1)).unwrap();
     let mut net = net(0.8, 2);
     let plain = net.layer(1).unwrap().predict(x.view()).unwrap();
     net.train_step(&x, &y, &mut GradientDescent::new(1e-12).unwrap())
@@ -53,7 +53,7 @@ fn a_unit_dropped_for_every_example_gets_no_gradient() {
 
 #[test]
 fn predictions_are_deterministic_and_keep_every_unit() {
-    let (x, y) = data::planar_flower::<f64, _>(100, &mut StdRng::seed_from_u64(1));
+    let (x, y) = data::planar_flower::<f64, _>(100, &mut StdRng::seed_from_u64(1)).unwrap();
     let mut with_dropout = net(0.5, 4);
     with_dropout
         .fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &TrainConfig::new(200))
@@ -68,7 +68,7 @@ fn predictions_are_deterministic_and_keep_every_unit() {
 
 #[test]
 fn same_seed_same_masks() {
-    let (x, y) = data::planar_flower::<f64, _>(100, &mut StdRng::seed_from_u64(1));
+    let (x, y) = data::planar_flower::<f64, _>(100, &mut StdRng::seed_from_u64(1)).unwrap();
     let train = || {
         let mut n = net(0.7, 5);
         n.fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &TrainConfig::new(20))

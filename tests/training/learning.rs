@@ -30,7 +30,7 @@ fn xor_reaches_100_percent_f32() {
 #[test]
 fn planar_flower_logistic_vs_two_layer() {
     let mut rng = StdRng::seed_from_u64(1);
-    let (x, y) = data::planar_flower::<f64, _>(400, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(400, &mut rng).unwrap();
     let mut logistic = Network::logistic_regression(2).unwrap();
     logistic
         .fit(&x, &y, &mut GradientDescent::new(1.2).unwrap(), &TrainConfig::new(2000))
@@ -69,7 +69,8 @@ fn regression_with_a_linear_output() {
         &mut rng,
     )
     .unwrap()
-    .with_cost(ndnet::Cost::MeanSquaredError);
+    .with_cost(ndnet::Cost::MeanSquaredError)
+    .unwrap();
     let history = net
         .fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(5000))
         .unwrap();
@@ -80,7 +81,7 @@ fn regression_with_a_linear_output() {
 fn the_same_seed_gives_the_same_network_bit_for_bit() {
     let build = |seed| {
         let mut rng = StdRng::seed_from_u64(seed);
-        let (x, y) = data::planar_flower::<f64, _>(100, &mut rng);
+        let (x, y) = data::planar_flower::<f64, _>(100, &mut rng).unwrap();
         let mut net = common::relu_network(&[2, 5, 3, 1], &mut rng);
         net.fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(50))
             .unwrap();
@@ -113,7 +114,7 @@ fn history_records_every_k_iterations_and_the_last() {
 #[test]
 fn l2_shrinks_the_weights() {
     let mut rng = StdRng::seed_from_u64(2);
-    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng).unwrap();
     let net = common::relu_network(&[2, 20, 1], &mut rng);
     let norm = |lambda: f64| {
         let mut net = net.clone().with_l2(lambda).unwrap();
@@ -133,7 +134,7 @@ fn l2_shrinks_the_weights() {
 #[test]
 fn diagnostics_tell_why_a_network_does_not_learn() {
     let mut rng = StdRng::seed_from_u64(0);
-    let (x, y) = data::planar_flower::<f64, _>(100, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(100, &mut rng).unwrap();
     let mut zeros = Network::new(
         &[2, 4, 1],
         Activation::Tanh,

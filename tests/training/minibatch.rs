@@ -9,7 +9,7 @@ use crate::common::parameter_bits as bits;
 
 fn setup() -> (ndarray::Array2<f64>, ndarray::Array2<f64>, Network<f64>) {
     let mut rng = StdRng::seed_from_u64(4);
-    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng).unwrap();
     let net = common::tanh_network(&[2, 6, 1], &mut rng);
     (x, y, net)
 }

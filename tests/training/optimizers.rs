@@ -76,7 +76,7 @@ fn adam_reaches_the_target_cost_in_fewer_iterations_than_gradient_descent() {
 #[test]
 fn momentum_with_beta_zero_is_gradient_descent_exactly() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(2);
-    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(200, &mut rng).unwrap();
     let start = common::tanh_network(&[2, 5, 3, 1], &mut rng);
     let (mut a, mut b) = (start.clone(), start);
     let mut gd = GradientDescent::new(0.7).unwrap();
@@ -95,7 +95,7 @@ fn momentum_with_beta_zero_is_gradient_descent_exactly() {
 #[test]
 fn every_optimizer_trains_a_hidden_layer_network_in_f32() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-    let (x, y) = data::planar_flower::<f32, _>(400, &mut rng);
+    let (x, y) = data::planar_flower::<f32, _>(400, &mut rng).unwrap();
     let start = common::tanh_network(&[2, 4, 1], &mut rng);
     let optimizers: Vec<(&str, Box<dyn Optimizer<f32>>)> = vec![
         (

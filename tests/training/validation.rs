@@ -11,8 +11,8 @@ use crate::common;
 fn early_stopping_stops_and_restores_the_best_epoch() {
     let mut rng = StdRng::seed_from_u64(5);
     // 40 noisy training points and a large network: it overfits, the validation cost turns up.
-    let (x, y) = data::planar_flower::<f64, _>(40, &mut rng);
-    let (x_valid, y_valid) = data::planar_flower::<f64, _>(400, &mut rng);
+    let (x, y) = data::planar_flower::<f64, _>(40, &mut rng).unwrap();
+    let (x_valid, y_valid) = data::planar_flower::<f64, _>(400, &mut rng).unwrap();
     let mut net = Network::new(
         &[2, 64, 64, 1],
         Activation::Relu,

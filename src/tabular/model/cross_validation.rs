@@ -1,24 +1,98 @@
-//! [`TabularModel::cross_validate_logistic_regression`]: k-fold cross-validation of a tabular
-//! logistic regression whose preprocessing is fitted on the training folds only.
+//! [`TabularModel::cross_validate`]: k-fold cross-validation of any network on a table, with
+//! the preprocessing fitted on the training folds only, stratified for classes.
 
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use ndarray::Array2;
 use rand::Rng;
 
 use super::TabularModel;
-use crate::data::{CrossValidation, cross_validate, k_fold_indices};
-use crate::tabular::{Table, TabularConfig};
-use crate::{Float, Result};
+use crate::data::k_fold_indices;
+use crate::metrics::{accuracy_indices, mae, r2, rmse};
+use crate::tabular::{Metric, Predictions, Table, TabularConfig, TabularCrossValidation, TargetKind};
+use crate::{CrossValidation, Float, GradientDescent, Network, Optimizer, Result, TrainConfig};
 
 impl<F: Float> TabularModel<F> {
-    /// Stratified `k`-fold cross-validation accuracy of
-    /// [`fit_logistic_regression`](TabularModel::fit_logistic_regression) on `table`: for each
-    /// fold the preprocessing and the weights are fitted on the other k − 1 folds only.
+    /// `k`-fold cross-validation of the network `build(n_x, n_y)` trained with a fresh copy of
+    /// `optimizer` for `train` on `table`: for each fold the preprocessing is fitted on the
+    /// other k − 1 folds only, a network is built for the features and outputs found there
+    /// (see [`TabularModel::fit`]), trained, and scored on the fold.
     ///
-    /// Folds come from [`k_fold_indices`] stratified by the target (positive label or not), so
-    /// each fold keeps the class proportions; `rng` fixes them.
+    /// Folds come from [`k_fold_indices`] with `rng`: stratified by class for binary and
+    /// multi-class targets (each fold keeps the class proportions), plain for regression.
+    /// Classification is scored by [`Metric::Accuracy`] (a validation row whose class the
+    /// training folds never held counts as wrong); regression by [`Metric::R2`],
+    /// [`Metric::Rmse`] and [`Metric::Mae`] in the target's units. Each fold is timed.
     ///
     /// # Errors
     /// As [`k_fold_indices`] (k < 2 or k > m), [`Table::column`] (no target column) and
-    /// [`TabularModel::fit_logistic_regression`].
+    /// [`TabularModel::fit_rows`]; an empty or invalid target cell in a validation fold, as
+    /// when fitting; [`Error::InvalidArgument`](crate::Error::InvalidArgument) from
+    /// [`metrics::r2`](crate::metrics::r2) if a validation fold's targets are all equal.
+    ///
+    /// ```
+    /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
+    /// use ndnet::tabular::{Metric, Table, TabularConfig};
+    /// use rand::SeedableRng;
+    ///
+    /// // Three classes decided by x.
+    /// let csv = "x,y\n1,a\n2,a\n3,a\n11,b\n12,b\n13,b\n21,c\n22,c\n23,c\n";
+    /// let table = Table::from_reader(csv.as_bytes(), "t.csv")?;
+    /// // Network::softmax_regression(n_x, n_y) is a builder: n_y = 3 classes found.
+    /// let cv = TabularModel::<f64>::cross_validate(&table, &TabularConfig::multi_class("y"), 3, Network::softmax_regression,
+    ///     &GradientDescent::new(1.0)?, &TrainConfig::new(500), &mut rand::rngs::StdRng::seed_from_u64(1))?;
+    /// let accuracy = cv.get(Metric::Accuracy).unwrap();
+    /// assert_eq!(accuracy.fold_accuracies.len(), 3);
+    /// assert_eq!(cv.fold_seconds().len(), 3);
+    /// assert!(accuracy.mean > 0.6, "{cv}");
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn cross_validate<O, R>(
+        table: &Table,
+        config: &TabularConfig,
+        k: usize,
+        mut build: impl FnMut(usize, usize) -> Result<Network<F>>,
+        optimizer: &O,
+        train: &TrainConfig,
+        rng: &mut R,
+    ) -> Result<TabularCrossValidation>
+    where
+        O: Optimizer<F> + Clone,
+        R: Rng + ?Sized,
+    {
+        let strata = strata(table, config)?;
+        let folds = k_fold_indices(table.n_rows(), k, strata.as_deref(), rng)?;
+        let mut per_fold: Vec<Vec<(Metric, f64)>> = Vec::with_capacity(folds.len());
+        let mut seconds = Vec::with_capacity(folds.len());
+        for (training, validation) in &folds {
+            let start = Instant::now();
+            let mut fold_optimizer = optimizer.clone();
+            let (model, _) = Self::fit_rows(table, training, config, &mut build, &mut fold_optimizer, train)?;
+            per_fold.push(model.score_rows(table, validation)?);
+            seconds.push(start.elapsed().as_secs_f64());
+        }
+        let metrics: Vec<Metric> = per_fold[0].iter().map(|&(metric, _)| metric).collect();
+        let scores = metrics
+            .iter()
+            .enumerate()
+            .map(|(i, &metric)| {
+                let fold_scores = per_fold.iter().map(|fold| fold[i].1).collect();
+                Ok((metric, CrossValidation::from_scores(fold_scores)?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        TabularCrossValidation::new(scores, seconds)
+    }
+
+    /// Stratified `k`-fold cross-validation accuracy of
+    /// [`fit_logistic_regression`](TabularModel::fit_logistic_regression) on `table`: the same
+    /// as [`TabularModel::cross_validate`] with `|n_x, _| Network::logistic_regression(n_x)`,
+    /// `GradientDescent::new(learning_rate)` and `TrainConfig::new(iterations)`, keeping the
+    /// accuracy only.
+    ///
+    /// # Errors
+    /// As [`TabularModel::cross_validate`]; [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter)
+    /// for a learning rate that is not positive and finite.
     ///
     /// ```
     /// use ndnet::TabularModel;
@@ -41,22 +115,78 @@ impl<F: Float> TabularModel<F> {
         iterations: usize,
         rng: &mut R,
     ) -> Result<CrossValidation> {
-        let classes: Vec<usize> = table
-            .column(config.target())?
-            .iter()
-            .map(|&label| usize::from(label == config.positive_label()))
-            .collect();
-        let folds = k_fold_indices(table.n_rows(), k, Some(&classes), rng)?;
-        cross_validate(&folds, |train, valid| {
-            let (model, _) = Self::fit_logistic_regression_rows(table, train, config, learning_rate, iterations)?;
-            Ok(model.confusion_matrix_rows(table, valid)?.accuracy())
-        })
+        let optimizer = GradientDescent::new(learning_rate)?;
+        let logistic = |n_x, _| Network::logistic_regression(n_x);
+        let cv = Self::cross_validate(
+            table,
+            config,
+            k,
+            logistic,
+            &optimizer,
+            &TrainConfig::new(iterations),
+            rng,
+        )?;
+        Ok(cv.into_main())
     }
+
+    /// The scores of the model's predictions on `rows` of `table`: accuracy for classes; R²,
+    /// RMSE and MAE for numbers.
+    fn score_rows(&self, table: &Table, rows: &[usize]) -> Result<Vec<(Metric, f64)>> {
+        let target = self.preprocessing.target_column();
+        match self.predict_rows(table, rows)? {
+            Predictions::Classes { classes, labels, .. } => {
+                // A label the training folds never held gets index k, which no prediction has.
+                let index = |label: &str| classes.iter().position(|c| c == label).unwrap_or(classes.len());
+                let predicted: Vec<usize> = labels.iter().map(|label| index(label)).collect();
+                let truth: Vec<usize> = target.labels(table, rows)?.into_iter().map(index).collect();
+                Ok(vec![(Metric::Accuracy, accuracy_indices(&predicted, &truth)?)])
+            }
+            Predictions::Values { values } => {
+                let truth = Array2::from_shape_vec((1, rows.len()), target.values(table, rows)?)
+                    .expect("one target value per row");
+                let values = values.mapv(|v| v.as_f64());
+                Ok(vec![
+                    (Metric::R2, r2(&values, &truth)?),
+                    (Metric::Rmse, rmse(&values, &truth)?),
+                    (Metric::Mae, mae(&values, &truth)?),
+                ])
+            }
+        }
+    }
+}
+
+/// The class of every row for stratified folds: for binary the positive label or not (1 / 0),
+/// for multi-class the rank of its label among the table's labels; `None` for regression.
+fn strata(table: &Table, config: &TabularConfig) -> Result<Option<Vec<usize>>> {
+    let labels = table.column(config.target())?;
+    Ok(match config.target_kind() {
+        TargetKind::Binary { positive_label } => Some(
+            labels
+                .iter()
+                .map(|&label| usize::from(label == positive_label))
+                .collect(),
+        ),
+        TargetKind::MultiClass => {
+            let sorted: Vec<&str> = labels.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
+            Some(
+                labels
+                    .iter()
+                    .map(|label| {
+                        sorted
+                            .binary_search(label)
+                            .expect("every label is among the sorted labels")
+                    })
+                    .collect(),
+            )
+        }
+        TargetKind::Regression { .. } => None,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::cross_validate;
     use rand::SeedableRng;
 
     #[test]

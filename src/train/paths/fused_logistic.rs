@@ -24,7 +24,7 @@ use ndarray::{ArrayView2, Axis, Zip};
 use super::Step;
 use crate::cost::cross_entropy_from_logits;
 use crate::linalg::pool::{self, lock};
-use crate::{Activation, Float, Network, Optimizer};
+use crate::{Activation, Float, Network, Optimizer, Result};
 
 /// Below this many elements of X one thread does the pass.
 const MIN_ELEMENTS_PER_THREAD: usize = 1 << 16;
@@ -56,7 +56,12 @@ impl<'a, F: Float> FusedLogistic<'a, F> {
     ) -> Self {
         let (n, m) = x.dim();
         net.layers_mut()[0].forward_unchecked(x);
-        let threads = threads.clamp(1, (n * m / MIN_ELEMENTS_PER_THREAD).max(1)).min(n);
+        // At most as many blocks as a matrix product has pieces: `threads` is whatever
+        // set_num_threads was given (usize::MAX would start a worker per 8 rows of X).
+        let threads = threads
+            .clamp(1, (n * m / MIN_ELEMENTS_PER_THREAD).max(1))
+            .min(n)
+            .min(crate::linalg::MAX_PARTS);
         let rows_per_block = n.div_ceil(threads).next_multiple_of(8);
         let blocks = n.div_ceil(rows_per_block);
         FusedLogistic {
@@ -94,7 +99,7 @@ impl<F: Float> Step<F> for FusedLogistic<'_, F> {
 
     /// The pass over the blocks of rows of X on the matrix products' worker pool, then
     /// b := b − α db and Z = Z_next + b.
-    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, _optimizer: &mut O) {
+    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, _optimizer: &mut O) -> Result<()> {
         let parts = net.layers_mut()[0].parts_mut(self.x.ncols());
         let (alpha, inv_m) = (self.alpha, self.inv_m);
         let w = parts
@@ -134,6 +139,7 @@ impl<F: Float> Step<F> for FusedLogistic<'_, F> {
                 }
             }
         }
+        Ok(())
     }
 }
 

@@ -22,7 +22,7 @@ use ndarray::{Array2, ArrayView2, Zip};
 
 use super::Step;
 use crate::linalg::product;
-use crate::{Float, Network, Optimizer};
+use crate::{Float, Network, Optimizer, Result};
 
 /// The state of the Gram form: G = XᵀX, the running sum of `dZ[1]`, and `b[1]` before the update.
 pub(in crate::train) struct GramForm<'a, F> {
@@ -86,7 +86,7 @@ impl<F: Float> Step<F> for GramForm<'_, F> {
     }
 
     /// θ := θ − α dθ for every parameter but `W[1]`, then `Z[1]` := `Z[1]` − (α/m) `dZ[1]` G + Δ`b[1]`.
-    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, _optimizer: &mut O) {
+    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, _optimizer: &mut O) -> Result<()> {
         self.b_before.assign(&net.layers()[0].b());
         for (i, layer) in net.layers_mut().iter_mut().enumerate() {
             let [(mut w, dw), (mut b, db)] = layer.params_and_grads();
@@ -115,6 +115,7 @@ impl<F: Float> Step<F> for GramForm<'_, F> {
                 z_row.mapv_inplace(|z| z + shift);
             }
         }
+        Ok(())
     }
 
     /// The checkpoint's `W[1]` is the `W[1]` training started from (it is formed only in

@@ -12,7 +12,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use super::Step;
-use crate::{Float, Network, Optimizer};
+use crate::{Float, Network, Optimizer, Result};
 
 /// The shuffled order and the batch buffers, kept across epochs.
 pub(in crate::train) struct MiniBatches<'a, F> {
@@ -79,8 +79,8 @@ impl<F: Float> Step<F> for MiniBatches<'_, F> {
         net.backward_unchecked(batch.x.view(), batch.y.view());
     }
 
-    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, optimizer: &mut O) {
-        net.update(optimizer);
+    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, optimizer: &mut O) -> Result<()> {
+        net.update(optimizer)
     }
 }
 

@@ -5,7 +5,7 @@
 //! iteration and does the rest once for all paths: checks after each part, records, epochs,
 //! validation, early stopping. The plan (`super::plan`) chooses the path.
 
-use crate::{Float, Network, Optimizer};
+use crate::{Float, Network, Optimizer, Result};
 
 mod column_major;
 mod fused_logistic;
@@ -40,7 +40,7 @@ pub(super) trait Step<F: Float> {
     fn backward(&mut self, net: &mut Network<F>);
 
     /// The update after [`Step::backward`].
-    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, optimizer: &mut O);
+    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, optimizer: &mut O) -> Result<()>;
 
     /// Called once when training ends, successfully or not, so that the network holds every
     /// parameter of the last step taken.

@@ -4,7 +4,7 @@ use ndarray::ArrayView2;
 
 use super::Step;
 use super::column_major::ColumnMajorX;
-use crate::{Float, Network, Optimizer};
+use crate::{Float, Network, Optimizer, Result};
 
 /// Full-batch training on (X, Y), reading X from a column-major copy when that pays.
 pub(in crate::train) struct Textbook<'a, F> {
@@ -34,7 +34,7 @@ impl<F: Float> Step<F> for Textbook<'_, F> {
         net.backward_unchecked(self.columns.view(self.x), self.y);
     }
 
-    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, optimizer: &mut O) {
-        net.update(optimizer);
+    fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, optimizer: &mut O) -> Result<()> {
+        net.update(optimizer)
     }
 }

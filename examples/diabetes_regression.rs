@@ -1,0 +1,109 @@
+//! Diabetes progression: a number to predict from ten measurements, through the tabular path.
+//!
+//! Shows a regression target chosen explicitly (`TabularConfig::regression`): the target
+//! standardized on the training rows and the scaling undone on every prediction, the
+//! categorical column `sex` one-hot encoded, plain 5-fold cross-validation of linear
+//! regression and of a small network (16 ReLU units, L2-regularized), with R², RMSE and MAE in
+//! the target's units per fold.
+//!
+//! Reference: scikit-learn's `LinearRegression`, 5-fold CV: R² 0.489, RMSE 54.5.
+//!
+//! Run: `NDNET_DATA=../shared/data cargo run --release --features csv --example diabetes_regression`
+
+use std::process::ExitCode;
+
+use ndnet::data::require_file;
+use ndnet::tabular::{Metric, Table, TabularConfig, TabularCrossValidation};
+use ndnet::{Activation, GradientDescent, Initializer, Network, Result, TabularModel, TrainConfig};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+const FOLDS: usize = 5;
+const LEARNING_RATE: f64 = 0.1;
+const ITERATIONS: usize = 1000;
+const HIDDEN_UNITS: usize = 16;
+/// L2 strength of the network: (λ / 2m) Σ‖W‖² with m ≈ 354 training rows. Measured here: without
+/// it the network overfits (CV R² 0.34 after 1000 iterations, 0.25 after 5000); λ = 10 gives
+/// 0.480, λ = 30 gives 0.491.
+const LAMBDA: f64 = 30.0;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Linear regression: one linear unit on the n_x features, zero-initialised; a linear output
+/// is trained on the mean squared error.
+fn linear_regression(n_x: usize, n_y: usize) -> Result<Network<f64>> {
+    let mut unused = StdRng::seed_from_u64(0); // zero initialisation draws nothing
+    Network::from_layers(n_x, &[(n_y, Activation::Linear)], Initializer::Zeros, &mut unused)
+}
+
+fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
+    let path = require_file("diabetes/diabetes.csv", "the diabetes data set (442 patients)")?;
+    let table = Table::from_path(&path)?;
+    let config = TabularConfig::regression("progression");
+    println!("{}: {} patients\n", table.path().display(), table.n_rows());
+    println!("{}", config.fit(&table)?);
+
+    let optimizer = GradientDescent::new(LEARNING_RATE)?;
+    let train = TrainConfig::new(ITERATIONS);
+    let linear = TabularModel::cross_validate(
+        &table,
+        &config,
+        FOLDS,
+        linear_regression,
+        &optimizer,
+        &train,
+        &mut StdRng::seed_from_u64(0),
+    )?;
+    report("linear regression", &linear);
+
+    let mut init = StdRng::seed_from_u64(1);
+    let network = |n_x, n_y| {
+        Network::<f64>::new(
+            &[n_x, HIDDEN_UNITS, n_y],
+            Activation::Relu,
+            Activation::Linear,
+            Initializer::He,
+            &mut init,
+        )?
+        .with_l2(LAMBDA)
+    };
+    let small = TabularModel::cross_validate(
+        &table,
+        &config,
+        FOLDS,
+        network,
+        &optimizer,
+        &train,
+        &mut StdRng::seed_from_u64(0),
+    )?;
+    report(&format!("[n_x, {HIDDEN_UNITS}, 1] ReLU network, λ = {LAMBDA}"), &small);
+    println!("(scikit-learn linear regression: R² 0.489, RMSE 54.5)");
+
+    let mean = |cv: &TabularCrossValidation, metric| cv.get(metric).map_or(f64::NAN, |s| s.mean);
+    println!(
+        "cv_r2={:.4} cv_rmse={:.2} network_cv_r2={:.4} network_cv_rmse={:.2}",
+        mean(&linear, Metric::R2),
+        mean(&linear, Metric::Rmse),
+        mean(&small, Metric::R2),
+        mean(&small, Metric::Rmse)
+    );
+    Ok(())
+}
+
+fn report(name: &str, cv: &TabularCrossValidation) {
+    println!("{name}, {FOLDS}-fold:");
+    for (metric, scores) in cv.scores() {
+        let folds: Vec<String> = scores.fold_accuracies.iter().map(|s| format!("{s:.4}")).collect();
+        println!("  {metric:<4} {scores}  (folds {})", folds.join(" "));
+    }
+    let seconds: Vec<String> = cv.fold_seconds().iter().map(|s| format!("{s:.3}")).collect();
+    println!("  seconds per fold: {}", seconds.join(" "));
+}

@@ -1,0 +1,249 @@
+//! [`TabularModel`] and files (features `csv` and `serde`): one call to save or load the model
+//! with its preprocessing (JSON or binary, through [`SavedModel`]), and one to turn a CSV file
+//! of new rows into a CSV file of predictions.
+
+use std::path::Path;
+
+use super::TabularModel;
+use crate::io::SavedModel;
+use crate::io::atomic;
+use crate::tabular::{FittedPreprocessing, Predictions, Table};
+use crate::{Error, Float, Network, Result};
+
+impl<F: Float> TabularModel<F> {
+    /// Saves the network and its preprocessing (target kind, classes, scaling included) as
+    /// JSON at `path`, atomically; [`TabularModel::load_json`] reads it back.
+    ///
+    /// # Errors
+    /// As [`io::save_json`](crate::io::save_json).
+    ///
+    /// ```
+    /// use ndnet::TabularModel;
+    /// use ndnet::tabular::{Table, TabularConfig};
+    /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-json-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
+    /// let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// model.save_json(dir.join("model.json"))?;
+    /// let back = TabularModel::<f64>::load_json(dir.join("model.json"))?;
+    /// assert_eq!(back.predict_proba(&table)?, model.predict_proba(&table)?);
+    /// assert_eq!(back.preprocessing(), model.preprocessing());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn save_json(&self, path: impl AsRef<Path>) -> Result<()> {
+        let text = SavedModel::encode_json(&self.network, Some(&self.preprocessing))?;
+        atomic::write(path.as_ref(), text.as_bytes())
+    }
+
+    /// Saves the network and its preprocessing in the compact binary form at `path`,
+    /// atomically; [`TabularModel::load_binary`] reads it back.
+    ///
+    /// # Errors
+    /// As [`io::save_binary`](crate::io::save_binary).
+    ///
+    /// ```
+    /// use ndnet::TabularModel;
+    /// use ndnet::tabular::{Table, TabularConfig};
+    /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-bin-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
+    /// let (model, _) = TabularModel::<f32>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// model.save_binary(dir.join("model.ndnet"))?;
+    /// let back = TabularModel::<f32>::load_binary(dir.join("model.ndnet"))?;
+    /// assert_eq!(back.predict_labels(&table)?, ["N", "N", "Y", "Y"]);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn save_binary(&self, path: impl AsRef<Path>) -> Result<()> {
+        let bytes = SavedModel::encode_binary(&self.network, Some(&self.preprocessing))?;
+        atomic::write(path.as_ref(), &bytes)
+    }
+
+    /// Loads a model saved by [`TabularModel::save_json`] (or a [`SavedModel`] saved with its
+    /// preprocessing).
+    ///
+    /// # Errors
+    /// As [`SavedModel::load_json`] (a corrupt file, or a preprocessing that breaks what
+    /// fitting guarantees: unsorted or repeated classes, a zero target std, …);
+    /// [`Error::Format`] naming the path if the file holds no preprocessing or the network does
+    /// not fit it (see [`TabularModel::new`]).
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-load-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// // A network saved without preprocessing is not a tabular model.
+    /// ndnet::io::save_json(&ndnet::Network::<f64>::logistic_regression(2)?, dir.join("bare.json"))?;
+    /// let err = ndnet::TabularModel::<f64>::load_json(dir.join("bare.json")).unwrap_err();
+    /// assert!(err.to_string().contains("no tabular preprocessing"), "{err}");
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn load_json(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        Self::from_saved(path, SavedModel::load_json(path)?)
+    }
+
+    /// Loads a model saved by [`TabularModel::save_binary`] (or a [`SavedModel`] saved with
+    /// its preprocessing).
+    ///
+    /// # Errors
+    /// As [`TabularModel::load_json`], for [`SavedModel::load_binary`].
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-load-bin-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// std::fs::write(dir.join("junk.ndnet"), b"not a model")?;
+    /// assert!(ndnet::TabularModel::<f64>::load_binary(dir.join("junk.ndnet")).is_err());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_binary(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        Self::from_saved(path, SavedModel::load_binary(path)?)
+    }
+
+    /// The tabular model held by `saved`, read from `path`.
+    fn from_saved(path: &Path, saved: SavedModel<F>) -> Result<Self> {
+        let (network, preprocessing): (Network<F>, Option<FittedPreprocessing>) = saved.into_parts();
+        let preprocessing = preprocessing.ok_or_else(|| {
+            Error::format(
+                path,
+                None,
+                None,
+                "the file holds a network with no tabular preprocessing: load it with \
+                 ndnet::io::load_json / load_binary, or save a TabularModel",
+            )
+        })?;
+        Self::new(preprocessing, network).map_err(|e| {
+            Error::format(
+                path,
+                None,
+                None,
+                format!("the saved network does not fit its preprocessing: {e}"),
+            )
+        })
+    }
+
+    /// Reads the CSV file `input` (new rows: the feature columns the model was fitted on, the
+    /// target column optional), predicts every row and writes the CSV file `output`: the first
+    /// ID column if one was configured, then the target's column with the predicted label or
+    /// number, then for a classifier one column `p_<class>` per class with its probability
+    /// (see [`Predictions::to_csv`]). `output` is replaced atomically (as
+    /// [`io::save_json`](crate::io::save_json) does): a reader never sees half a file, and on
+    /// any error the old file is untouched. Needs feature `serde` as well as `csv`.
+    ///
+    /// # Errors
+    /// As [`Table::from_path`] (a missing, empty or malformed file, naming path, line and
+    /// column), [`TabularModel::predict`] and [`TabularModel::ids`] (an ID column configured
+    /// but missing from `input`); [`Error::Io`] naming `output` if it cannot be written.
+    ///
+    /// ```
+    /// use ndnet::TabularModel;
+    /// use ndnet::tabular::{Table, TabularConfig};
+    /// # let dir = std::env::temp_dir().join(format!("ndnet-predict-csv-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let table = Table::from_reader("id,x,y\nP1,1,N\nP2,2,N\nP3,3,Y\nP4,4,Y\n".as_bytes(), "t.csv")?;
+    /// let config = TabularConfig::new("y", "Y").id_column("id");
+    /// let (model, _) = TabularModel::<f32>::fit_logistic_regression(&table, &config, 1.0, 100)?;
+    /// std::fs::write(dir.join("new.csv"), "id,x\nQ1,0\nQ2,9\n")?;
+    /// model.predict_csv(dir.join("new.csv"), dir.join("predictions.csv"))?;
+    /// let written = std::fs::read_to_string(dir.join("predictions.csv"))?;
+    /// assert!(written.starts_with("id,y,p_N,p_Y\nQ1,N,"), "{written}");
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn predict_csv(&self, input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<Predictions<F>> {
+        let table = Table::from_path(input)?;
+        let predictions = self.predict(&table)?;
+        let ids = match self.preprocessing.id_columns().first() {
+            Some(name) => Some((name.as_str(), self.ids(&table)?)),
+            None => None,
+        };
+        let ids = ids.as_ref().map(|(name, values)| (*name, values.as_slice()));
+        let text = predictions.to_csv(self.preprocessing.target(), ids)?;
+        crate::io::atomic::write(output.as_ref(), text.as_bytes())?;
+        Ok(predictions)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Activation;
+    use crate::tabular::TabularConfig;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("ndnet-files-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
+        dir
+    }
+
+    /// Target 10, 20, 30, 40 (mean 25, std √125) and ŷ = 2 x on standardized x: the predicted
+    /// values are 25 + 20 (x − 2.5), by hand.
+    fn regression() -> TabularModel<f64> {
+        let t = Table::from_reader("id,x,y\na,1,10\nb,2,20\nc,3,30\nd,4,40\n".as_bytes(), "t.csv").expect("valid CSV");
+        let preprocessing = TabularConfig::regression("y")
+            .id_column("id")
+            .fit(&t)
+            .expect("numeric target");
+        let net = Network::from_parameters(
+            vec![(ndarray::array![[2.0]], ndarray::array![[0.0]])],
+            &[Activation::Linear],
+        )
+        .expect("valid parameters");
+        TabularModel::new(preprocessing, net).expect("a linear output with MSE fits a regression")
+    }
+
+    #[test]
+    fn predict_csv_writes_ids_and_values_and_refuses_an_empty_file() {
+        let dir = scratch("predict");
+        std::fs::write(dir.join("new.csv"), "id,x\nq,0\nr,5\n").unwrap();
+        regression()
+            .predict_csv(dir.join("new.csv"), dir.join("out.csv"))
+            .unwrap();
+        // x = 0: 25 + 20 · (−2.5) = −25; x = 5: 25 + 20 · 2.5 = 75 (to rounding).
+        let written = std::fs::read_to_string(dir.join("out.csv")).unwrap();
+        let rows: Vec<Vec<&str>> = written.lines().map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows[0], ["id", "y"]);
+        assert_eq!((rows[1][0], rows[2][0]), ("q", "r"));
+        let value = |s: &str| s.parse::<f64>().unwrap();
+        assert!(
+            (value(rows[1][1]) + 25.0).abs() < 1e-9 && (value(rows[2][1]) - 75.0).abs() < 1e-9,
+            "{written}"
+        );
+        // A header without rows: an error naming the file; the old predictions stay.
+        std::fs::write(dir.join("empty.csv"), "id,x\n").unwrap();
+        let err = regression()
+            .predict_csv(dir.join("empty.csv"), dir.join("out.csv"))
+            .unwrap_err();
+        assert!(err.to_string().contains("empty.csv, line 1: no data rows"), "{err}");
+        assert_eq!(std::fs::read_to_string(dir.join("out.csv")).unwrap(), written);
+        // The ID column configured but missing from the new rows.
+        std::fs::write(dir.join("no_id.csv"), "x\n1\n").unwrap();
+        let err = regression()
+            .predict_csv(dir.join("no_id.csv"), dir.join("out2.csv"))
+            .unwrap_err();
+        assert!(err.to_string().contains("missing ID column \"id\""), "{err}");
+        assert!(!dir.join("out2.csv").exists());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_saved_pair_that_does_not_fit_is_refused_on_load() {
+        let dir = scratch("mismatch");
+        // A regression preprocessing saved with a sigmoid network (one output, so SavedModel
+        // accepts it): TabularModel refuses it, naming the file.
+        let (preprocessing, _) = regression().into_parts();
+        let saved = SavedModel::new(Network::<f64>::logistic_regression(1).unwrap()).with_preprocessing(preprocessing);
+        saved.save_json(dir.join("m.json")).unwrap();
+        let err = TabularModel::<f64>::load_json(dir.join("m.json")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("m.json: the saved network does not fit its preprocessing"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("needs a linear output"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
