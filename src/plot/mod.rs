@@ -16,9 +16,9 @@ mod boundary;
 mod cost;
 mod images;
 
-pub use boundary::{BOUNDARY_SIZE, plot_decision_boundary};
 #[cfg(feature = "report")]
 pub(crate) use boundary::decision_boundary_png;
+pub use boundary::{BOUNDARY_SIZE, plot_decision_boundary};
 pub use cost::{COST_SIZE, plot_cost};
 pub use images::plot_image_grid;
 
@@ -104,7 +104,12 @@ pub(crate) fn render_png_bytes(
 
 /// Encodes 8-bit `pixels` (row-major, `colour` samples per pixel) as a PNG in memory; `path`
 /// only names the picture in errors.
-pub(crate) fn encode_png(path: &Path, (width, height): (u32, u32), colour: png::ColorType, pixels: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn encode_png(
+    path: &Path,
+    (width, height): (u32, u32),
+    colour: png::ColorType,
+    pixels: &[u8],
+) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(colour);

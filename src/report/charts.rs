@@ -51,6 +51,25 @@ pub(crate) struct LineChart<'a> {
     pub from_zero: bool,
     /// A vertical line at this x, with its legend text.
     pub marker: Option<(f64, String)>,
+    /// Where the legend goes (drawn with several series or a marker).
+    pub legend: SeriesLabelPosition,
+}
+
+/// A tick label: short decimals, scientific notation beyond 10^5 or below 10^-3.
+fn axis_number(v: f64) -> String {
+    match v.abs() {
+        a if a != 0.0 && !(1e-3..1e5).contains(&a) => format!("{v:.1e}"),
+        _ => format!("{}", (v * 1e4).round() / 1e4),
+    }
+}
+
+/// Whether positive values spanning more than three orders of magnitude (a diverging cost)
+/// read better on a log scale.
+pub(crate) fn wide_span(values: impl Iterator<Item = f64>) -> bool {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    lo > 0.0 && hi / lo > 1e3
 }
 
 /// The error for a chart plotters could not draw.
@@ -111,7 +130,7 @@ pub(crate) fn line_chart(chart: &LineChart<'_>) -> Result<String> {
             .build_cartesian_2d(x_range, y_range.clone())
             .map_err(chart_error)?;
         let log_label = |v: &f64| format!("{:.0e}", 10f64.powf(*v));
-        let plain_label = |v: &f64| format!("{}", (v * 1e6).round() / 1e6);
+        let plain_label = |v: &f64| axis_number(*v);
         let y_format: &dyn Fn(&f64) -> String = if chart.log_y { &log_label } else { &plain_label };
         plot.configure_mesh()
             .x_desc(chart.x_label)
@@ -145,7 +164,7 @@ pub(crate) fn line_chart(chart: &LineChart<'_>) -> Result<String> {
         }
         if series.len() > 1 || chart.marker.is_some() {
             plot.configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
+                .position(chart.legend.clone())
                 .label_font(font(13))
                 .background_style(WHITE.mix(0.9))
                 .border_style(RGBColor(180, 180, 180))
@@ -182,6 +201,8 @@ pub(crate) fn scatter_chart(title: &str, points: &[(f64, f64)]) -> Result<String
         plot.configure_mesh()
             .x_desc("true value")
             .y_desc("predicted value")
+            .x_label_formatter(&|v| axis_number(*v))
+            .y_label_formatter(&|v| axis_number(*v))
             .label_style(font(13))
             .axis_desc_style(font(14))
             .light_line_style(RGBColor(238, 240, 245))
@@ -223,12 +244,19 @@ mod tests {
             x_label: "iteration",
             y_label: "cost",
             series: vec![
-                Series { name: "train".into(), points: vec![(0.0, 0.7), (1.0, 0.5), (2.0, 0.3)] },
-                Series { name: "validation".into(), points: vec![(0.0, 0.8), (2.0, 0.4)] },
+                Series {
+                    name: "train".into(),
+                    points: vec![(0.0, 0.7), (1.0, 0.5), (2.0, 0.3)],
+                },
+                Series {
+                    name: "validation".into(),
+                    points: vec![(0.0, 0.8), (2.0, 0.4)],
+                },
             ],
             log_y: false,
             from_zero: true,
             marker: Some((1.0, "best epoch".into())),
+            legend: SeriesLabelPosition::UpperRight,
         };
         let svg = line_chart(&chart).unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..50]);
@@ -242,10 +270,14 @@ mod tests {
             title: "t",
             x_label: "x",
             y_label: "y",
-            series: vec![Series { name: "s".into(), points: vec![(3.0, 1e-4)] }],
+            series: vec![Series {
+                name: "s".into(),
+                points: vec![(3.0, 1e-4)],
+            }],
             log_y,
             from_zero: false,
             marker: None,
+            legend: SeriesLabelPosition::UpperRight,
         };
         assert!(line_chart(&one(false)).unwrap().contains("<circle"));
         assert!(line_chart(&one(true)).unwrap().contains("1e-4"));

@@ -2,8 +2,10 @@
 
 use std::fmt::Write as _;
 
-use super::charts::{LineChart, Series, line_chart};
-use super::html::{Section, escape};
+use plotters::chart::SeriesLabelPosition;
+
+use super::charts::{LineChart, Series, line_chart, wide_span};
+use super::html::{Section, escape, number};
 use crate::{Diagnostics, History, LayerDiagnostics, Result};
 
 /// A chart in a figure with a caption (the caption is the crate's text, not data).
@@ -37,33 +39,89 @@ fn best_epoch(history: &History) -> (Option<(f64, String)>, String) {
 /// "cost": the cost per record and, with several epochs or a validation set, per epoch.
 pub(crate) fn cost_section(history: &History) -> Result<Option<Section>> {
     let mut body = String::new();
+    let has_valid = history.epochs.iter().any(|e| e.valid_cost.is_some());
+    // Batch gradient descent: one step per epoch, so the epochs hold the cost of every
+    // iteration; one chart of those says more than the records and a second, equal chart.
+    let iterations = history.records.last().map(|r| r.iteration + 1);
+    if !has_valid && history.epochs.len() > 1 && iterations == Some(history.epochs.len()) {
+        let log_y = wide_span(history.epochs.iter().map(|e| e.train_cost));
+        let chart = LineChart {
+            title: "Cost per iteration (the whole training set)",
+            x_label: "iteration",
+            y_label: if log_y { "cost J (log scale)" } else { "cost J" },
+            series: vec![Series {
+                name: "cost".into(),
+                points: history.epochs.iter().map(|e| (e.epoch as f64, e.train_cost)).collect(),
+            }],
+            log_y,
+            from_zero: true,
+            marker: None,
+            legend: SeriesLabelPosition::UpperRight,
+        };
+        let (first, last) = (
+            history.epochs[0].train_cost,
+            history.epochs[history.epochs.len() - 1].train_cost,
+        );
+        let caption = format!(
+            "Batch gradient descent: one step per epoch, {} iterations; cost {} at iteration 0, {} at the last.",
+            history.epochs.len(),
+            number(first),
+            number(last)
+        );
+        body.push_str(&figure(&line_chart(&chart)?, &caption));
+        return Ok(Some(Section {
+            id: "cost",
+            heading: "Cost".into(),
+            body,
+        }));
+    }
     if !history.records.is_empty() {
+        let log_y = wide_span(history.records.iter().map(|r| r.cost));
         let chart = LineChart {
             title: "Cost per recorded iteration (training batch)",
             x_label: "iteration",
-            y_label: "cost J",
-            series: vec![Series { name: "train".into(), points: history.costs().iter().map(|&(i, c)| (i as f64, c)).collect() }],
-            log_y: false,
+            y_label: if log_y { "cost J (log scale)" } else { "cost J" },
+            series: vec![Series {
+                name: "train".into(),
+                points: history.costs().iter().map(|&(i, c)| (i as f64, c)).collect(),
+            }],
+            log_y,
             from_zero: true,
             marker: None,
+            legend: SeriesLabelPosition::UpperRight,
         };
-        let (first, last) = (history.first_cost().unwrap_or(f64::NAN), history.last_cost().unwrap_or(f64::NAN));
+        let (first, last) = (
+            history.first_cost().unwrap_or(f64::NAN),
+            history.last_cost().unwrap_or(f64::NAN),
+        );
         let caption = format!(
-            "{} records; cost {first:.6} at the first, {last:.6} at the last (iteration {}).",
+            "{} records; cost {} at the first, {} at the last (iteration {}).",
             history.records.len(),
+            number(first),
+            number(last),
             history.records.last().map_or(0, |r| r.iteration)
         );
         body.push_str(&figure(&line_chart(&chart)?, &caption));
     }
-    let has_valid = history.epochs.iter().any(|e| e.valid_cost.is_some());
     if history.epochs.len() > 1 || has_valid {
         let mut series = vec![Series {
             name: "train (mean of the epoch's batches)".into(),
-            points: history.epochs.iter().map(|e| (epoch_x(e.epoch), e.train_cost)).collect(),
+            points: history
+                .epochs
+                .iter()
+                .map(|e| (epoch_x(e.epoch), e.train_cost))
+                .collect(),
         }];
         if has_valid {
-            let points = history.epochs.iter().filter_map(|e| Some((epoch_x(e.epoch), e.valid_cost?))).collect();
-            series.push(Series { name: "validation".into(), points });
+            let points = history
+                .epochs
+                .iter()
+                .filter_map(|e| Some((epoch_x(e.epoch), e.valid_cost?)))
+                .collect();
+            series.push(Series {
+                name: "validation".into(),
+                points,
+            });
         }
         let (marker, text) = best_epoch(history);
         let chart = LineChart {
@@ -74,10 +132,15 @@ pub(crate) fn cost_section(history: &History) -> Result<Option<Section>> {
             log_y: false,
             from_zero: true,
             marker,
+            legend: SeriesLabelPosition::UpperRight,
         };
         body.push_str(&figure(&line_chart(&chart)?, &text));
     }
-    Ok((!body.is_empty()).then(|| Section { id: "cost", heading: "Cost".into(), body }))
+    Ok((!body.is_empty()).then(|| Section {
+        id: "cost",
+        heading: "Cost".into(),
+        body,
+    }))
 }
 
 /// "accuracy": the validation accuracy per epoch, when a validation set was watched.
@@ -96,14 +159,22 @@ pub(crate) fn accuracy_section(history: &History) -> Result<Option<Section>> {
         title: "Validation accuracy per epoch",
         x_label: "epoch",
         y_label: "accuracy (%)",
-        series: vec![Series { name: "validation".into(), points }],
+        series: vec![Series {
+            name: "validation".into(),
+            points,
+        }],
         log_y: false,
         from_zero: false,
         marker,
+        legend: SeriesLabelPosition::LowerRight,
     };
     let caption = format!("Highest validation accuracy {best:.2} %. {text}");
     let body = figure(&line_chart(&chart)?, &caption);
-    Ok(Some(Section { id: "accuracy", heading: "Accuracy".into(), body }))
+    Ok(Some(Section {
+        id: "accuracy",
+        heading: "Accuracy".into(),
+        body,
+    }))
 }
 
 /// One line per layer of `value` over the recorded iterations; `None` when no layer has it.
@@ -115,7 +186,10 @@ fn per_layer(diagnostics: &[Diagnostics], value: impl Fn(&LayerDiagnostics) -> O
                 .iter()
                 .filter_map(|d| Some((d.iteration as f64, value(d.layers.get(i)?)?)))
                 .collect();
-            (!points.is_empty()).then(|| Series { name: format!("layer {}", i + 1), points })
+            (!points.is_empty()).then(|| Series {
+                name: format!("layer {}", i + 1),
+                points,
+            })
         })
         .collect()
 }
@@ -151,7 +225,10 @@ pub(crate) fn diagnostics_section(history: &History) -> Result<Option<Section>> 
             "Identical units per layer",
             "identical units",
             false,
-            per_layer(d, |l| Some(l.identical_units as f64)).into_iter().filter(|s| s.points.iter().any(|p| p.1 > 0.0)).collect(),
+            per_layer(d, |l| Some(l.identical_units as f64))
+                .into_iter()
+                .filter(|s| s.points.iter().any(|p| p.1 > 0.0))
+                .collect(),
             "Units with the same weights and bias as another unit: symmetry that was never broken.",
         ),
     ];
@@ -159,7 +236,17 @@ pub(crate) fn diagnostics_section(history: &History) -> Result<Option<Section>> 
         if series.is_empty() {
             continue;
         }
-        let chart = LineChart { title, x_label: "iteration", y_label, series, log_y, from_zero: true, marker: None };
+        let legend = SeriesLabelPosition::UpperRight;
+        let chart = LineChart {
+            title,
+            x_label: "iteration",
+            y_label,
+            series,
+            log_y,
+            from_zero: true,
+            marker: None,
+            legend,
+        };
         body.push_str(&figure(&line_chart(&chart)?, caption));
     }
     body.push_str("</div>\n");
@@ -171,5 +258,9 @@ pub(crate) fn diagnostics_section(history: &History) -> Result<Option<Section>> 
         "<h3>At the last record</h3>\n<pre>{}</pre>\n",
         escape(&last.to_string())
     );
-    Ok(Some(Section { id: "diagnostics", heading: "Diagnostics".into(), body }))
+    Ok(Some(Section {
+        id: "diagnostics",
+        heading: "Diagnostics".into(),
+        body,
+    }))
 }

@@ -14,7 +14,11 @@ use crate::{Cost, Float, Network, Result, check};
 #[derive(Clone, Debug)]
 pub(crate) enum Outcome {
     /// Class indices into `classes`.
-    Classes { classes: Vec<String>, truth: Vec<usize>, predicted: Vec<usize> },
+    Classes {
+        classes: Vec<String>,
+        truth: Vec<usize>,
+        predicted: Vec<usize>,
+    },
     /// Numbers (every output of every example, in the target's units).
     Values { truth: Vec<f64>, predicted: Vec<f64> },
 }
@@ -47,7 +51,12 @@ impl Evaluation {
     ) -> Result<Self> {
         let probabilities = net.predict_proba(&x)?;
         let (n_y, m) = probabilities.dim();
-        check::shape(|| format!("Y of the {set} set, for m = {m} examples"), y.dim(), n_y, Some(m))?;
+        check::shape(
+            || format!("Y of the {set} set, for m = {m} examples"),
+            y.dim(),
+            n_y,
+            Some(m),
+        )?;
         check::finite("Y", y)?;
         let outcome = if net.cost_function() == Cost::MeanSquaredError {
             Outcome::Values {
@@ -64,9 +73,7 @@ impl Evaluation {
         } else {
             let argmax = |a: ArrayView2<F>| -> Vec<usize> {
                 a.axis_iter(Axis(1))
-                    .map(|col| {
-                        (0..col.len()).fold(0, |best, k| if col[k] > col[best] { k } else { best })
-                    })
+                    .map(|col| (0..col.len()).fold(0, |best, k| if col[k] > col[best] { k } else { best }))
                     .collect()
             };
             Outcome::Classes {
@@ -75,7 +82,10 @@ impl Evaluation {
                 predicted: argmax(probabilities.view()),
             }
         };
-        Ok(Evaluation { set: set.into(), outcome })
+        Ok(Evaluation {
+            set: set.into(),
+            outcome,
+        })
     }
 
     /// The number of examples.
@@ -90,7 +100,11 @@ impl Evaluation {
     pub(crate) fn html(&self) -> Result<String> {
         let mut out = format!("<h3>The {} set</h3>\n", escape(&self.set));
         match &self.outcome {
-            Outcome::Classes { classes, truth, predicted } => {
+            Outcome::Classes {
+                classes,
+                truth,
+                predicted,
+            } => {
                 let counts = confusion(classes.len(), truth, predicted);
                 out.push_str(&class_metrics(classes, &counts));
                 out.push_str(&heat_map(classes, &counts));
@@ -136,7 +150,12 @@ fn one_vs_rest(counts: &[Vec<usize>], c: usize) -> ConfusionMatrix {
     let tp = counts[c][c];
     let fn_ = counts[c].iter().sum::<usize>() - tp;
     let fp = counts.iter().map(|row| row[c]).sum::<usize>() - tp;
-    ConfusionMatrix { tp, fp, tn: total - tp - fn_ - fp, fn_ }
+    ConfusionMatrix {
+        tp,
+        fp,
+        tn: total - tp - fn_ - fp,
+        fn_,
+    }
 }
 
 /// Accuracy and, for two classes, precision/recall/F1 of the second (positive) class; for more,
@@ -147,20 +166,35 @@ fn class_metrics(classes: &[String], counts: &[Vec<usize>]) -> String {
     let accuracy = if total == 0 { 0.0 } else { right as f64 / total as f64 };
     let mut pairs = vec![
         ("examples".to_string(), total.to_string()),
-        ("accuracy".to_string(), format!("{:.4} ({right} of {total} right)", accuracy)),
+        (
+            "accuracy".to_string(),
+            format!("{:.4} ({right} of {total} right)", accuracy),
+        ),
     ];
     if classes.len() == 2 {
         let cm = one_vs_rest(counts, 1);
         let positive = &classes[1];
-        pairs.push((format!("precision (positive class “{positive}”)"), format!("{:.4}", cm.precision())));
-        pairs.push((format!("recall (positive class “{positive}”)"), format!("{:.4}", cm.recall())));
+        pairs.push((
+            format!("precision (positive class “{positive}”)"),
+            format!("{:.4}", cm.precision()),
+        ));
+        pairs.push((
+            format!("recall (positive class “{positive}”)"),
+            format!("{:.4}", cm.recall()),
+        ));
         pairs.push((format!("F1 (positive class “{positive}”)"), format!("{:.4}", cm.f1())));
         return facts(&pairs);
     }
     let per_class: Vec<ConfusionMatrix> = (0..classes.len()).map(|c| one_vs_rest(counts, c)).collect();
     let macro_of = |f: fn(&ConfusionMatrix) -> f64| per_class.iter().map(f).sum::<f64>() / per_class.len() as f64;
-    pairs.push(("macro precision".into(), format!("{:.4}", macro_of(ConfusionMatrix::precision))));
-    pairs.push(("macro recall".into(), format!("{:.4}", macro_of(ConfusionMatrix::recall))));
+    pairs.push((
+        "macro precision".into(),
+        format!("{:.4}", macro_of(ConfusionMatrix::precision)),
+    ));
+    pairs.push((
+        "macro recall".into(),
+        format!("{:.4}", macro_of(ConfusionMatrix::recall)),
+    ));
     pairs.push(("macro F1".into(), format!("{:.4}", macro_of(ConfusionMatrix::f1))));
     let rows: Vec<Vec<String>> = classes
         .iter()
@@ -175,7 +209,12 @@ fn class_metrics(classes: &[String], counts: &[Vec<usize>]) -> String {
             ]
         })
         .collect();
-    facts(&pairs) + &table(&["class", "precision", "recall", "F1", "examples"], &rows, &[1, 2, 3, 4])
+    facts(&pairs)
+        + &table(
+            &["class", "precision", "recall", "F1", "examples"],
+            &rows,
+            &[1, 2, 3, 4],
+        )
 }
 
 /// The confusion matrix as a table whose cells are shaded by the share of their row (the
@@ -221,13 +260,21 @@ mod tests {
         // true 0: 5 right, 1 called 1; true 1: 2 called 0, 7 right.
         let counts = vec![vec![5, 1], vec![2, 7]];
         let cm = one_vs_rest(&counts, 1);
-        assert_eq!(cm, ConfusionMatrix { tp: 7, fp: 1, tn: 5, fn_: 2 });
+        assert_eq!(
+            cm,
+            ConfusionMatrix {
+                tp: 7,
+                fp: 1,
+                tn: 5,
+                fn_: 2
+            }
+        );
     }
 
     #[test]
     fn a_binary_network_evaluation_names_its_classes() {
-        let net = Network::from_parameters(vec![(array![[1.0]], array![[0.0]])], &[crate::Activation::Sigmoid])
-            .unwrap();
+        let net =
+            Network::from_parameters(vec![(array![[1.0]], array![[0.0]])], &[crate::Activation::Sigmoid]).unwrap();
         let names = ["no".to_string(), "<yes>".to_string()];
         let x = array![[-2.0, -1.0, 1.0, 2.0]];
         let y = array![[0.0, 1.0, 1.0, 1.0]];

@@ -22,12 +22,24 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// `v` for a reader: 6 decimals in the usual range, scientific notation for the very large
+/// and the very small (a diverging cost of 1e160 stays one short word).
+pub(crate) fn number(v: f64) -> String {
+    match v.abs() {
+        a if a != 0.0 && a.is_finite() && !(1e-4..1e6).contains(&a) => format!("{v:.4e}"),
+        _ => format!("{v:.6}"),
+    }
+}
+
 /// `bytes` as standard base64 with padding (RFC 4648), for `data:` URIs.
 pub(crate) fn base64(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
         for k in 0..4 {
             match k <= chunk.len() {
                 true => out.push(char::from(DIGITS[(n >> (18 - 6 * k) & 63) as usize])),
@@ -153,14 +165,14 @@ dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; }
 figure { margin: 8px 0; }
-figcaption { color: var(--muted); font-size: 13px; }
+figcaption { color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
 svg { max-width: 100%; height: auto; display: block; }
 svg text { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; }
-.alert { border-left: 4px solid var(--bad); background: #fdecea; padding: 8px 14px; margin: 10px 0; }
+.alert { overflow-wrap: anywhere; border-left: 4px solid var(--bad); background: #fdecea; padding: 8px 14px; margin: 10px 0; }
 .note { color: var(--muted); font-size: 13px; }
 pre { background: #f6f7f9; border: 1px solid var(--line); padding: 8px 12px; overflow-x: auto;
       font-size: 13px; white-space: pre-wrap; }
-.heat td.cell { text-align: center; min-width: 56px; font-variant-numeric: tabular-nums; }
+.heat td.cell { text-align: center; min-width: 64px; padding: 8px 10px; font-variant-numeric: tabular-nums; }
 .heat th.corner { background: #fff; color: var(--muted); font-weight: normal; font-size: 12px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 10px; }
 .grid figure { margin: 0; text-align: center; border: 1px solid var(--line); border-radius: 4px;
@@ -192,6 +204,15 @@ mod tests {
         assert_eq!(escape("café — 猫"), "café — 猫");
         assert_eq!(escape(""), "");
         assert_eq!(escape("&amp;"), "&amp;amp;"); // escaped again, not trusted
+    }
+
+    #[test]
+    fn numbers_switch_to_scientific_notation_at_the_extremes() {
+        assert_eq!(number(0.693147180), "0.693147");
+        assert_eq!(number(0.0), "0.000000");
+        assert_eq!(number(1.1640900844e160), "1.1641e160");
+        assert_eq!(number(-2.5e-7), "-2.5000e-7");
+        assert_eq!(number(f64::INFINITY), "inf");
     }
 
     #[test]

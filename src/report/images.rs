@@ -44,7 +44,12 @@ pub(crate) fn misclassified<F: Float>(
     (h, w, c): (usize, usize, usize),
     evaluation: &Evaluation,
 ) -> Result<Option<Misclassified>> {
-    let Outcome::Classes { classes, truth, predicted } = &evaluation.outcome else {
+    let Outcome::Classes {
+        classes,
+        truth,
+        predicted,
+    } = &evaluation.outcome
+    else {
         return Ok(None);
     };
     if !(c == 1 || c == 3) || h.checked_mul(w).and_then(|n| n.checked_mul(c)) != Some(x.nrows()) {
@@ -62,7 +67,11 @@ pub(crate) fn misclassified<F: Float>(
         .iter()
         .all(|&j| x.column(j).iter().all(|v| (0.0..=1.0).contains(&v.as_f64())));
     let scale = if unit { 255.0 } else { 1.0 };
-    let colour = if c == 3 { png::ColorType::Rgb } else { png::ColorType::Grayscale };
+    let colour = if c == 3 {
+        png::ColorType::Rgb
+    } else {
+        png::ColorType::Grayscale
+    };
     let size = (u32::try_from(w), u32::try_from(h));
     let (Ok(width), Ok(height)) = size else {
         return Err(Error::InvalidArgument {
@@ -87,7 +96,12 @@ pub(crate) fn misclassified<F: Float>(
             })
         })
         .collect::<Result<Vec<Tile>>>()?;
-    Ok(Some(Misclassified { set: evaluation.set.clone(), wrong: wrong.len(), total: truth.len(), tiles }))
+    Ok(Some(Misclassified {
+        set: evaluation.set.clone(),
+        wrong: wrong.len(),
+        total: truth.len(),
+        tiles,
+    }))
 }
 
 impl Misclassified {
@@ -105,7 +119,10 @@ impl Misclassified {
             }
         );
         for tile in &self.tiles {
-            let alt = format!("example {}: predicted {}, true {}", tile.column, tile.predicted, tile.truth);
+            let alt = format!(
+                "example {}: predicted {}, true {}",
+                tile.column, tile.predicted, tile.truth
+            );
             let _ = writeln!(
                 out,
                 "<figure>{}<figcaption>predicted <b class=\"wrong\">{}</b><br>true {}<br>\
@@ -159,7 +176,10 @@ mod tests {
         assert_eq!(m.tiles[0].column, 1);
         assert!(m.tiles[0].png.starts_with(b"\x89PNG"));
         let html = m.html();
-        assert!(html.contains("true &lt;cat&gt;") && html.contains("data:image/png;base64,"), "{html}");
+        assert!(
+            html.contains("true &lt;cat&gt;") && html.contains("data:image/png;base64,"),
+            "{html}"
+        );
         assert!(misclassified(x.view(), (2, 2, 2), &evaluation).is_err());
     }
 }

@@ -339,12 +339,24 @@ impl<'a, F: Float> Report<'a, F> {
         sections.extend(curves::accuracy_section(h)?);
         sections.extend(curves::diagnostics_section(h)?);
         if !self.evaluations.is_empty() {
-            let body = self.evaluations.iter().map(Evaluation::html).collect::<Result<String>>()?;
-            sections.push(Section { id: "metrics", heading: "Final metrics".into(), body });
+            let body = self
+                .evaluations
+                .iter()
+                .map(Evaluation::html)
+                .collect::<Result<String>>()?;
+            sections.push(Section {
+                id: "metrics",
+                heading: "Final metrics".into(),
+                body,
+            });
         }
         if !self.misclassified.is_empty() {
             let body = self.misclassified.iter().map(Misclassified::html).collect();
-            sections.push(Section { id: "misclassified", heading: "Misclassified examples".into(), body });
+            sections.push(Section {
+                id: "misclassified",
+                heading: "Misclassified examples".into(),
+                body,
+            });
         }
         if let Some(png) = &self.boundary {
             let body = format!(
@@ -352,7 +364,11 @@ impl<'a, F: Float> Report<'a, F> {
                  coloured by their label.</figcaption></figure>\n",
                 png_img(png, "decision boundary", "chart")
             );
-            sections.push(Section { id: "boundary", heading: "Decision boundary".into(), body });
+            sections.push(Section {
+                id: "boundary",
+                heading: "Decision boundary".into(),
+                body,
+            });
         }
         Ok(html::page(&self.title, &self.subtitle(), &sections))
     }
@@ -365,13 +381,17 @@ impl<'a, F: Float> Report<'a, F> {
             parts.push("diverged".into());
         }
         if let Some(cost) = self.history.last_cost() {
-            parts.push(format!("final cost {cost:.6}"));
+            parts.push(format!("final cost {}", html::number(cost)));
         }
         if let Some(e) = self.evaluations.first() {
             parts.push(match &e.outcome {
                 Outcome::Classes { truth, predicted, .. } => {
                     let right = truth.iter().zip(predicted).filter(|(t, p)| t == p).count();
-                    format!("{} accuracy {:.2} %", e.set, 100.0 * right as f64 / e.len().max(1) as f64)
+                    format!(
+                        "{} accuracy {:.2} %",
+                        e.set,
+                        100.0 * right as f64 / e.len().max(1) as f64
+                    )
                 }
                 Outcome::Values { .. } => format!("{} set of {} values", e.set, e.len()),
             });

@@ -3,8 +3,11 @@
 
 use std::fmt::Write as _;
 
-use super::html::{Section, escape, facts, table};
-use crate::{Adam, Error, Float, GradientDescent, History, Momentum, Network, Optimizer, RmsProp, TrainConfig, TrainLength};
+use super::html::{Section, escape, facts, number, table};
+use crate::network::thousands;
+use crate::{
+    Adam, Error, Float, GradientDescent, History, Momentum, Network, Optimizer, RmsProp, TrainConfig, TrainLength,
+};
 
 /// The optimizer's name and its hyperparameters, as shown.
 #[derive(Clone, Debug)]
@@ -23,7 +26,10 @@ impl OptimizerInfo {
             _ => debug,
         };
         let (name, hyperparameters) = if any.downcast_ref::<GradientDescent>().is_some() {
-            ("gradient descent", format!("learning_rate: {}", optimizer.learning_rate()))
+            (
+                "gradient descent",
+                format!("learning_rate: {}", optimizer.learning_rate()),
+            )
         } else if let Some(adam) = any.downcast_ref::<Adam<F>>() {
             ("Adam", fields(format!("{:?}", adam.config())))
         } else if let Some(momentum) = any.downcast_ref::<Momentum<F>>() {
@@ -31,9 +37,15 @@ impl OptimizerInfo {
         } else if let Some(rmsprop) = any.downcast_ref::<RmsProp<F>>() {
             ("RMSprop", fields(format!("{:?}", rmsprop.config())))
         } else {
-            ("a custom optimizer", format!("learning_rate: {}", optimizer.learning_rate()))
+            (
+                "a custom optimizer",
+                format!("learning_rate: {}", optimizer.learning_rate()),
+            )
         };
-        OptimizerInfo { name: name.into(), hyperparameters }
+        OptimizerInfo {
+            name: name.into(),
+            hyperparameters,
+        }
     }
 }
 
@@ -45,6 +57,8 @@ pub(crate) struct RunInfo {
     pub seconds: Option<f64>,
     /// (name, shape or description), e.g. ("X, training set", "(12288, 209)").
     pub data: Vec<(String, String)>,
+    /// A tabular model's most influential features: (name, weight or importance).
+    pub top_features: Vec<(String, f64)>,
 }
 
 /// The network's summary (its `Display`) as a table: layer, W, b, activation, parameters.
@@ -61,7 +75,7 @@ fn architecture<F: Float>(net: &Network<F>) -> String {
                 format!("({n}, {n_prev})"),
                 format!("({n}, 1)"),
                 layer.activation().to_string(),
-                n.saturating_mul(n_prev + 1).to_string(),
+                thousands(n.saturating_mul(n_prev + 1)),
             ];
             if dropout {
                 row.push(layer.keep_prob().to_string());
@@ -78,7 +92,7 @@ fn architecture<F: Float>(net: &Network<F>) -> String {
         F::NAME,
         net.layers().first().map_or(0, |l| l.inputs()),
         net.depth(),
-        net.parameter_count(),
+        thousands(net.parameter_count()),
         table(&headers, &rows, &[0, 4])
     )
 }
@@ -101,18 +115,27 @@ pub(crate) fn run_section<F: Float>(net: &Network<F>, history: &History, info: &
             TrainLength::Epochs(n) => format!("{n} epochs"),
         };
         pairs.push(("length".into(), length));
-        let batch = c.batch_size.map_or("the whole training set (batch gradient descent)".to_string(), |b| {
-            format!("{b} examples")
-        });
+        let batch = c
+            .batch_size
+            .map_or("the whole training set (batch gradient descent)".to_string(), |b| {
+                format!("{b} examples")
+            });
         pairs.push(("batch size".into(), batch));
-        pairs.push(("seed (mini-batch shuffling)".into(), c.seed.to_string()));
-        pairs.push(("cost recorded every".into(), format!("{} iterations", c.record_every)));
+        if c.batch_size.is_some() {
+            pairs.push(("seed (mini-batch shuffling)".into(), c.seed.to_string()));
+        }
+        let every = match c.record_every {
+            1 => "iteration".to_string(),
+            n => format!("{n} iterations"),
+        };
+        pairs.push(("cost recorded every".into(), every));
         pairs.push(("learning-rate schedule".into(), format!("{:?}", c.schedule)));
     }
     if let Some(last) = history.records.last() {
         pairs.push(("iterations run".into(), (last.iteration + 1).to_string()));
     }
-    if !history.epochs.is_empty() {
+    let iterations = history.records.last().map(|r| r.iteration + 1);
+    if !history.epochs.is_empty() && iterations != Some(history.epochs.len()) {
         pairs.push(("epochs run".into(), history.epochs.len().to_string()));
     }
     pairs.push(("training path".into(), history.plan.path.to_string()));
@@ -123,8 +146,25 @@ pub(crate) fn run_section<F: Float>(net: &Network<F>, history: &History, info: &
         pairs.push(("training time".into(), format!("{s:.3} s")));
     }
     pairs.extend(info.data.iter().cloned());
-    let body = facts(&pairs) + &architecture(net);
-    Section { id: "run", heading: "The run".into(), body }
+    let mut body = facts(&pairs) + &architecture(net);
+    if !info.top_features.is_empty() {
+        let rows: Vec<Vec<String>> = info
+            .top_features
+            .iter()
+            .map(|(name, weight)| vec![name.clone(), format!("{weight:+.4}")])
+            .collect();
+        body.push_str(
+            "<h3>Most influential features</h3>\n<p class=\"note\">The largest weights on the \
+             standardized features (one output: signed, + favours the positive label or a larger \
+             value; otherwise the norm of the feature's column of W[1]).</p>\n",
+        );
+        body.push_str(&table(&["feature", "weight"], &rows, &[1]));
+    }
+    Section {
+        id: "run",
+        heading: "The run".into(),
+        body,
+    }
 }
 
 /// Why training stopped with an error, as the report shows it.
@@ -138,12 +178,20 @@ pub(crate) struct Failure {
 impl Failure {
     pub(crate) fn of(error: &Error) -> Self {
         match error {
-            Error::Diverged { iteration, what, last_finite_cost } => Failure {
+            Error::Diverged {
+                iteration,
+                what,
+                last_finite_cost,
+            } => Failure {
                 iteration: Some(*iteration),
                 what: what.clone(),
                 last_finite_cost: *last_finite_cost,
             },
-            other => Failure { iteration: None, what: other.to_string(), last_finite_cost: None },
+            other => Failure {
+                iteration: None,
+                what: other.to_string(),
+                last_finite_cost: None,
+            },
         }
     }
 
@@ -152,19 +200,31 @@ impl Failure {
         let mut body = String::from("<div class=\"alert\">");
         match self.iteration {
             Some(i) => {
-                let _ = write!(body, "<p><strong>Training diverged at iteration {i}.</strong> The first non-finite matrix: {}</p>", escape(&self.what));
+                let _ = write!(
+                    body,
+                    "<p><strong>Training diverged at iteration {i}.</strong> The first non-finite matrix: {}</p>",
+                    escape(&self.what)
+                );
             }
             None => {
-                let _ = write!(body, "<p><strong>Training stopped with an error:</strong> {}</p>", escape(&self.what));
+                let _ = write!(
+                    body,
+                    "<p><strong>Training stopped with an error:</strong> {}</p>",
+                    escape(&self.what)
+                );
             }
         }
         if let Some(c) = self.last_finite_cost {
-            let _ = write!(body, "<p>The last finite cost was {c}.</p>");
+            let _ = write!(body, "<p>The last finite cost was {}.</p>", number(c));
         }
         body.push_str(
             "<p class=\"note\">A lower learning rate, inputs scaled to a small range, or a smaller \
              initialisation usually keep the numbers finite.</p></div>\n",
         );
-        Section { id: "divergence", heading: "Divergence".into(), body }
+        Section {
+            id: "divergence",
+            heading: "Divergence".into(),
+            body,
+        }
     }
 }

@@ -26,13 +26,16 @@ impl<'a, F: Float> Report<'a, F> {
     pub fn tabular(history: &'a History, model: &'a TabularModel<F>) -> Self {
         let preprocessing = model.preprocessing();
         let features = preprocessing.feature_names();
-        let mut report =
-            Report::new(history, model.network()).class_names(preprocessing.fitted_target().classes());
-        report.run.data.push(("target column".into(), preprocessing.target().to_string()));
+        let mut report = Report::new(history, model.network()).class_names(preprocessing.fitted_target().classes());
         report
             .run
             .data
-            .push((format!("{} features after preprocessing", features.len()), features.join(", ")));
+            .push(("target column".into(), preprocessing.target().to_string()));
+        report.run.data.push((
+            format!("{} features after preprocessing", features.len()),
+            features.join(", "),
+        ));
+        report.run.top_features = model.top_features(10);
         report.tabular = Some(model);
         report
     }
@@ -74,7 +77,11 @@ impl<'a, F: Float> Report<'a, F> {
                     .filter_map(|(t, p)| Some((index(t)?, index(p)?)))
                     .collect();
                 let (truth, predicted) = pairs.into_iter().unzip();
-                Outcome::Classes { classes, truth, predicted }
+                Outcome::Classes {
+                    classes,
+                    truth,
+                    predicted,
+                }
             }
             Predictions::Values { values } => {
                 let pairs: Vec<(f64, f64)> = truth
@@ -86,7 +93,10 @@ impl<'a, F: Float> Report<'a, F> {
                 Outcome::Values { truth, predicted }
             }
         };
-        let evaluation = Evaluation { set: set.into(), outcome };
+        let evaluation = Evaluation {
+            set: set.into(),
+            outcome,
+        };
         if evaluation.len() == 0 {
             return Err(Error::InvalidArgument {
                 argument: "table",

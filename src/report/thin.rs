@@ -21,8 +21,16 @@ pub(crate) fn thin_line(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
     let mut out = Vec::with_capacity(max);
     for chunk in finite.chunks(bucket) {
         let by_y = |a: &&(f64, f64), b: &&(f64, f64)| a.1.total_cmp(&b.1);
-        let lowest = chunk.iter().enumerate().min_by(|a, b| by_y(&a.1, &b.1)).map_or(0, |p| p.0);
-        let highest = chunk.iter().enumerate().max_by(|a, b| by_y(&a.1, &b.1)).map_or(0, |p| p.0);
+        let lowest = chunk
+            .iter()
+            .enumerate()
+            .min_by(|a, b| by_y(&a.1, &b.1))
+            .map_or(0, |p| p.0);
+        let highest = chunk
+            .iter()
+            .enumerate()
+            .max_by(|a, b| by_y(&a.1, &b.1))
+            .map_or(0, |p| p.0);
         let mut keep = [0, lowest, highest, chunk.len() - 1];
         keep.sort_unstable();
         let mut last = None;
