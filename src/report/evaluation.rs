@@ -121,10 +121,10 @@ impl Evaluation {
                 out.push_str(&facts(&pairs));
                 let points: Vec<(f64, f64)> = truth.iter().copied().zip(predicted.iter().copied()).collect();
                 let title = format!("Predicted vs true, {} set", self.set);
-                let _ = write!(
+                let _ = writeln!(
                     out,
                     "<figure>{}<figcaption>Each dot is one example (at most 2,500 drawn); \
-                     on the grey line the prediction is exact.</figcaption></figure>\n",
+                     on the grey line the prediction is exact.</figcaption></figure>",
                     scatter_chart(&title, &points)?
                 );
             }

@@ -111,7 +111,8 @@ impl<'a, F: Float> Report<'a, F> {
     /// ```
     /// # use ndnet::{History, Network};
     /// let net = Network::<f64>::logistic_regression(2)?;
-    /// let report = ndnet::report::Report::new(&History::default(), &net);
+    /// let history = History::default();
+    /// let report = ndnet::report::Report::new(&history, &net);
     /// assert!(report.to_html()?.contains("Training report"));
     /// # Ok::<(), ndnet::Error>(())
     /// ```
@@ -280,7 +281,7 @@ impl<'a, F: Float> Report<'a, F> {
     /// the decision boundary (of the first such set).
     ///
     /// # Shapes
-    /// `x` is (n_x, m), `y` is (n[L], m).
+    /// `x` is (n_x, m), `y` is `(n[L], m)`.
     ///
     /// # Errors
     /// As [`Network::predict_proba`]; [`Error::Shape`] if Y does not match the predictions;

@@ -20,6 +20,7 @@ fn temp_html(name: &str) -> PathBuf {
 }
 
 /// The markup every hostile string carries.
+#[cfg(feature = "csv")]
 const SCRIPT: &str = "<script>alert(1)</script>";
 
 /// A CSV whose file name, column names, category values and labels hold markup, quotes and
