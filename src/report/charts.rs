@@ -89,6 +89,20 @@ fn padded(argument: &'static str, values: impl Iterator<Item = f64>, from_zero: 
     Ok(if from_zero && lo >= 0.0 { 0.0..range.end } else { range })
 }
 
+/// Draws the legend of `plot`'s labelled series at `position`.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    plot: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<()> {
+    plot.configure_series_labels()
+        .position(position)
+        .label_font(font(13))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(180, 180, 180))
+        .draw()
+        .map_err(chart_error)
+}
+
 /// Draws `chart` and returns the `<svg>` element.
 ///
 /// # Errors
@@ -163,13 +177,7 @@ pub(crate) fn line_chart(chart: &LineChart<'_>) -> Result<String> {
                 .legend(move |(x, y)| PathElement::new([(x + 10, y - 7), (x + 10, y + 7)], grey.stroke_width(2)));
         }
         if series.len() > 1 || chart.marker.is_some() {
-            plot.configure_series_labels()
-                .position(chart.legend.clone())
-                .label_font(font(13))
-                .background_style(WHITE.mix(0.9))
-                .border_style(RGBColor(180, 180, 180))
-                .draw()
-                .map_err(chart_error)?;
+            legend(&mut plot, chart.legend.clone())?;
         }
         root.present().map_err(chart_error)?;
     }
@@ -221,13 +229,7 @@ pub(crate) fn scatter_chart(title: &str, points: &[(f64, f64)]) -> Result<String
             .map_err(chart_error)?
             .label("one example")
             .legend(|(x, y)| Circle::new((x + 10, y), 3, PALETTE[0].filled()));
-        plot.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(font(13))
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(180, 180, 180))
-            .draw()
-            .map_err(chart_error)?;
+        legend(&mut plot, SeriesLabelPosition::UpperLeft)?;
         root.present().map_err(chart_error)?;
     }
     Ok(svg)

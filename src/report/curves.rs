@@ -36,6 +36,25 @@ fn best_epoch(history: &History) -> (Option<(f64, String)>, String) {
     }
 }
 
+/// One cost line against the iteration, on a log scale when it spans more than 10^3.
+fn cost_chart(title: &str, points: Vec<(f64, f64)>, caption: &str) -> Result<String> {
+    let log_y = wide_span(points.iter().map(|p| p.1));
+    let chart = LineChart {
+        title,
+        x_label: "iteration",
+        y_label: if log_y { "cost J (log scale)" } else { "cost J" },
+        series: vec![Series {
+            name: "cost".into(),
+            points,
+        }],
+        log_y,
+        from_zero: true,
+        marker: None,
+        legend: SeriesLabelPosition::UpperRight,
+    };
+    Ok(figure(&line_chart(&chart)?, caption))
+}
+
 /// "cost": the cost per record and, with several epochs or a validation set, per epoch.
 pub(crate) fn cost_section(history: &History) -> Result<Option<Section>> {
     let mut body = String::new();
@@ -44,64 +63,38 @@ pub(crate) fn cost_section(history: &History) -> Result<Option<Section>> {
     // iteration; one chart of those says more than the records and a second, equal chart.
     let iterations = history.records.last().map(|r| r.iteration + 1);
     if !has_valid && history.epochs.len() > 1 && iterations == Some(history.epochs.len()) {
-        let log_y = wide_span(history.epochs.iter().map(|e| e.train_cost));
-        let chart = LineChart {
-            title: "Cost per iteration (the whole training set)",
-            x_label: "iteration",
-            y_label: if log_y { "cost J (log scale)" } else { "cost J" },
-            series: vec![Series {
-                name: "cost".into(),
-                points: history.epochs.iter().map(|e| (e.epoch as f64, e.train_cost)).collect(),
-            }],
-            log_y,
-            from_zero: true,
-            marker: None,
-            legend: SeriesLabelPosition::UpperRight,
-        };
-        let (first, last) = (
-            history.epochs[0].train_cost,
-            history.epochs[history.epochs.len() - 1].train_cost,
-        );
+        let points: Vec<(f64, f64)> = history.epochs.iter().map(|e| (e.epoch as f64, e.train_cost)).collect();
         let caption = format!(
             "Batch gradient descent: one step per epoch, {} iterations; cost {} at iteration 0, {} at the last.",
-            history.epochs.len(),
-            number(first),
-            number(last)
+            points.len(),
+            number(points[0].1),
+            number(points[points.len() - 1].1)
         );
-        body.push_str(&figure(&line_chart(&chart)?, &caption));
+        body.push_str(&cost_chart(
+            "Cost per iteration (the whole training set)",
+            points,
+            &caption,
+        )?);
         return Ok(Some(Section {
             id: "cost",
             heading: "Cost".into(),
             body,
         }));
     }
-    if !history.records.is_empty() {
-        let log_y = wide_span(history.records.iter().map(|r| r.cost));
-        let chart = LineChart {
-            title: "Cost per recorded iteration (training batch)",
-            x_label: "iteration",
-            y_label: if log_y { "cost J (log scale)" } else { "cost J" },
-            series: vec![Series {
-                name: "train".into(),
-                points: history.costs().iter().map(|&(i, c)| (i as f64, c)).collect(),
-            }],
-            log_y,
-            from_zero: true,
-            marker: None,
-            legend: SeriesLabelPosition::UpperRight,
-        };
-        let (first, last) = (
-            history.first_cost().unwrap_or(f64::NAN),
-            history.last_cost().unwrap_or(f64::NAN),
-        );
+    if let (Some(first), Some(last)) = (history.records.first(), history.records.last()) {
+        let points = history.costs().iter().map(|&(i, c)| (i as f64, c)).collect();
         let caption = format!(
             "{} records; cost {} at the first, {} at the last (iteration {}).",
             history.records.len(),
-            number(first),
-            number(last),
-            history.records.last().map_or(0, |r| r.iteration)
+            number(first.cost),
+            number(last.cost),
+            last.iteration
         );
-        body.push_str(&figure(&line_chart(&chart)?, &caption));
+        body.push_str(&cost_chart(
+            "Cost per recorded iteration (training batch)",
+            points,
+            &caption,
+        )?);
     }
     if history.epochs.len() > 1 || has_valid {
         let mut series = vec![Series {

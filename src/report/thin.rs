@@ -5,15 +5,20 @@
 //! spike in the cost survives thinning. A scatter keeps every k-th point, so the cloud keeps its
 //! density.
 
+/// The points whose x and y are both finite.
+fn finite(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    points
+        .iter()
+        .copied()
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect()
+}
+
 /// At most about `max` points of the line through `points` (in x order), keeping each bucket's
 /// first, lowest, highest and last point; `points` itself when it has at most `max` points.
 /// Non-finite points are dropped.
 pub(crate) fn thin_line(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
-    let finite: Vec<(f64, f64)> = points
-        .iter()
-        .copied()
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .collect();
+    let finite = finite(points);
     if finite.len() <= max || max < 4 {
         return finite;
     }
@@ -47,11 +52,7 @@ pub(crate) fn thin_line(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
 /// At most `max` of `points`: every k-th one (k the smallest step that fits), from the first.
 /// Non-finite points are dropped.
 pub(crate) fn thin_scatter(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
-    let finite: Vec<(f64, f64)> = points
-        .iter()
-        .copied()
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .collect();
+    let finite = finite(points);
     if finite.len() <= max || max == 0 {
         return finite;
     }

@@ -24,9 +24,9 @@ fn temp_html(name: &str) -> PathBuf {
 const SCRIPT: &str = "<script>alert(1)</script>";
 
 /// A CSV whose file name, column names, category values and labels hold markup, quotes and
-/// non-ASCII text; its report and its path. Needs feature `csv`.
+/// non-ASCII text; its report and its path (named after `test`). Needs feature `csv`.
 #[cfg(feature = "csv")]
-fn hostile_report() -> (String, PathBuf) {
+fn hostile_report(test: &str) -> (String, PathBuf) {
     use ndnet::TabularModel;
     use ndnet::tabular::{Table, TabularConfig};
     let csv = "\"<script>alert(1)</script>\",\"café — 猫 \"\"quoted\"\"\",\"<b>label</b>\"\n\
@@ -36,7 +36,7 @@ fn hostile_report() -> (String, PathBuf) {
     let table = Table::from_reader(csv.as_bytes(), "<img src=x onerror=alert(2)>.csv").unwrap();
     let config = TabularConfig::new("<b>label</b>", SCRIPT);
     let (model, history) = TabularModel::<f64>::fit_logistic_regression(&table, &config, 0.5, 50).unwrap();
-    let path = temp_html("hostile");
+    let path = temp_html(&format!("{test}_hostile"));
     Report::tabular(&history, &model)
         .title(format!("{SCRIPT} café — 猫 \"title\""))
         .evaluate_table(SCRIPT, &table)
@@ -49,7 +49,7 @@ fn hostile_report() -> (String, PathBuf) {
 #[test]
 #[cfg(feature = "csv")]
 fn hostile_strings_are_written_as_text() {
-    let (html, path) = hostile_report();
+    let (html, path) = hostile_report("text");
     assert!(
         !html.to_lowercase().contains("<script"),
         "markup from the data reached the page"
@@ -147,22 +147,23 @@ fn long_history(layers: usize) -> History {
 }
 
 /// Reports of 10^5 records: a classifier evaluated on 10^5 two-feature examples (confusion
-/// matrix, decision boundary) and a regression on 10^5 values (scatter).
-fn large_reports() -> Vec<(PathBuf, Vec<&'static str>)> {
+/// matrix, decision boundary) and a regression on 10^5 values (scatter); `test` keeps the
+/// file names of tests running at the same time apart.
+fn large_reports(test: &str) -> Vec<(PathBuf, Vec<&'static str>)> {
     let mut rng = common::rng(1);
     let m = 100_000;
     let x = Array2::from_shape_fn((2, m), |(r, j)| ((j * (r + 3)) % 1000) as f64 / 500.0 - 1.0);
     let y = Array2::from_shape_fn((1, m), |(_, j)| f64::from(u8::from(x[[0, j]] * x[[1, j]] > 0.0)));
     let classifier = common::tanh_network::<f64>(&[2, 4, 1], &mut rng);
     let history = long_history(2);
-    let classes = temp_html("large_classes");
+    let classes = temp_html(&format!("{test}_large_classes"));
     Report::new(&history, &classifier)
         .evaluate("training", &x, &y)
         .unwrap()
         .write(&classes)
         .unwrap();
     let linear = Network::from_layers(2, &[(1, Activation::Linear)], Initializer::He, &mut rng).unwrap();
-    let values = temp_html("large_values");
+    let values = temp_html(&format!("{test}_large_values"));
     let truth = x.row(0).mapv(|v| 3.0 * v + 1.0).insert_axis(ndarray::Axis(0));
     Report::new(&long_history(1), &linear)
         .evaluate("training", &x, &truth)
@@ -211,7 +212,7 @@ fn a_run_of_one_record_has_every_section_it_has_data_for() {
 
 #[test]
 fn reports_of_a_hundred_thousand_records_stay_small() {
-    for (path, _) in large_reports() {
+    for (path, _) in large_reports("size") {
         let bytes = std::fs::metadata(&path).unwrap().len();
         assert!(bytes < 2_000_000, "{}: {bytes} bytes", path.display());
         std::fs::remove_file(path).unwrap();
@@ -221,7 +222,7 @@ fn reports_of_a_hundred_thousand_records_stay_small() {
 #[test]
 #[ignore = "runs headless Chromium (about 10 s); .ci/run runs it"]
 fn reports_render_in_chromium() {
-    let mut pages: Vec<(PathBuf, Vec<&str>)> = large_reports();
+    let mut pages: Vec<(PathBuf, Vec<&str>)> = large_reports("browser");
     let (net, history, error) = diverged_run();
     let diverged = temp_html("diverged");
     Report::new(&history, &net).diverged(&error).write(&diverged).unwrap();
@@ -236,11 +237,11 @@ fn reports_render_in_chromium() {
     pages.push((one, vec!["run", "cost", "diagnostics", "metrics", "boundary"]));
     #[cfg(feature = "csv")]
     {
-        let (_, hostile) = hostile_report();
+        let (_, hostile) = hostile_report("browser");
         pages.push((hostile, vec!["run", "cost", "metrics"]));
     }
     for (path, sections) in &pages {
-        let Some(page) = browser::render(path) else { return };
+        let Some(page) = browser::render(path) else { break };
         page.check(sections);
         if path.to_string_lossy().contains("hostile") {
             let dom = page.dom.to_lowercase();
