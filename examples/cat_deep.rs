@@ -14,7 +14,8 @@
 //! Give the path of a PNG or JPEG picture and the trained network says whether it shows a cat:
 //! the picture is resized to 64 × 64 like the course's `my_image`.
 //!
-//! Writes `target/ndnet-examples/cat_deep_cost.png`. With feature `progress` and a terminal on
+//! Writes `target/ndnet-examples/cat_deep_cost.png` and, with feature `report`, the training
+//! report `target/ndnet-examples/cat_deep.html`. With feature `progress` and a terminal on
 //! stderr, a progress bar shows the iteration, the cost and the time left.
 //!
 //! Run: `NDNET_DATA=../shared/data cargo run --release --features hdf5,plot,image --example cat_deep -- path/to/my_cat.jpg`
@@ -118,11 +119,13 @@ fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>, gram: bool) -> Res
     };
     let print = |r: &Record| println!("Cost after iteration {:>4}: {}", r.iteration, r.cost);
     let start = Instant::now();
+    let mut optimizer = GradientDescent::new(0.0075)?;
+    let config = TrainConfig::new(ITERATIONS).gram(gram);
     let history = net.fit(
         train.x(),
         train.y(),
-        &mut GradientDescent::new(0.0075)?,
-        FitOptions::new(TrainConfig::new(ITERATIONS).gram(gram)).callback(|r| {
+        &mut optimizer,
+        FitOptions::new(config.clone()).callback(|r| {
             #[cfg(feature = "progress")]
             if let Some(bar) = &bar {
                 bar.suspend(|| print(r));
@@ -147,6 +150,22 @@ fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>, gram: bool) -> Res
     let cost_png = dir.join("cat_deep_cost.png");
     ndnet::plot::plot_cost(&cost_png, &history.costs(), "4-layer network, learning rate = 0.0075")?;
     println!("cost curve: {}", cost_png.display());
+
+    #[cfg(feature = "report")]
+    {
+        let report = dir.join("cat_deep.html");
+        ndnet::report::Report::new(&history, &net)
+            .title("Cat vs non-cat: 4-layer network [12288, 20, 7, 5, 1]")
+            .optimizer(&optimizer)
+            .train_config(&config)
+            .training_seconds(seconds)
+            .class_names(["non-cat", "cat"])
+            .image_shape(64, 64, 3)
+            .evaluate("training", train.x(), train.y())?
+            .evaluate("test", test.x(), test.y())?
+            .write(&report)?;
+        println!("report: {}", report.display());
+    }
 
     if let (Some(path), Some(x)) = (picture, my_image) {
         let p = net.predict_proba(&x)?[[0, 0]].as_f64();

@@ -6,6 +6,9 @@
 //! regression and of a small network (16 ReLU units, L2-regularized), with R², RMSE and MAE in
 //! the target's units per fold.
 //!
+//! With feature `report`, writes the training report
+//! `target/ndnet-examples/diabetes_regression.html` (linear regression fitted on every row).
+//!
 //! Reference: scikit-learn's `LinearRegression`, 5-fold CV: R² 0.489, RMSE 54.5.
 //!
 //! Run: `NDNET_DATA=../shared/data cargo run --release --features csv --example diabetes_regression`
@@ -86,6 +89,21 @@ fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
     )?;
     report(&format!("[n_x, {HIDDEN_UNITS}, 1] ReLU network, λ = {LAMBDA}"), &small);
     println!("(scikit-learn linear regression: R² 0.489, RMSE 54.5)");
+
+    #[cfg(feature = "report")]
+    {
+        let (model, history) = TabularModel::fit(&table, &config, linear_regression, &mut optimizer.clone(), &train)?;
+        let dir = std::path::Path::new("target/ndnet-examples");
+        std::fs::create_dir_all(dir)?;
+        let report = dir.join("diabetes_regression.html");
+        ndnet::report::Report::tabular(&history, &model)
+            .title("Diabetes progression: linear regression")
+            .optimizer(&optimizer)
+            .train_config(&train)
+            .evaluate_table("training", &table)?
+            .write(&report)?;
+        println!("report: {}", report.display());
+    }
 
     let mean = |cv: &TabularCrossValidation, metric| cv.get(metric).map_or(f64::NAN, |s| s.mean);
     println!(

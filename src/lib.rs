@@ -33,6 +33,8 @@
 #![warn(clippy::return_self_not_must_use)]
 
 mod activation;
+#[cfg(any(feature = "serde", feature = "report"))]
+mod atomic;
 mod check;
 mod config;
 mod cost;
@@ -58,6 +60,8 @@ mod optimizer;
 pub mod plot;
 #[cfg(feature = "progress")]
 pub mod progress;
+#[cfg(feature = "report")]
+pub mod report;
 pub mod search;
 #[cfg(feature = "csv")]
 pub mod tabular;

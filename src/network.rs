@@ -36,6 +36,8 @@ use crate::optimizer::{ParamId, ParamKind};
 use crate::{Activation, Cost, Dense, Error, Float, Initializer, Optimizer, Result, check};
 
 mod summary;
+#[cfg(feature = "report")]
+pub(crate) use summary::thousands;
 
 /// A fully connected network: layers 1..=L and the cost J it is trained on.
 #[derive(Clone, Debug)]

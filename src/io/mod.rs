@@ -45,7 +45,7 @@ use std::path::Path;
 
 use crate::{Error, Float, Network, Result};
 
-pub(crate) mod atomic;
+pub(crate) use crate::atomic;
 mod binary;
 mod document;
 mod json;

@@ -78,7 +78,7 @@ impl<F: Float> fmt::Display for Network<F> {
 }
 
 /// `n` with a comma every three digits: 1234567 → "1,234,567".
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {

@@ -6,7 +6,7 @@ use std::path::Path;
 use ndarray::{Array2, ArrayView2};
 use plotters::prelude::*;
 
-use super::{FAMILY, drawing_error, font, render_png};
+use super::{FAMILY, drawing_error, font, render_png_bytes};
 use crate::{Float, Result, check};
 
 /// Width and height in pixels of the PNG that [`plot_decision_boundary`] writes.
@@ -62,6 +62,22 @@ where
     P: Fn(ArrayView2<F>) -> Result<Array2<F>>,
 {
     let path = path.as_ref();
+    let png = decision_boundary_png(path, x, y, predict, title)?;
+    std::fs::write(path, png).map_err(|e| crate::Error::io(path, e))
+}
+
+/// [`plot_decision_boundary`]'s picture as PNG bytes in memory; `path` only names it in errors.
+pub(crate) fn decision_boundary_png<F, P>(
+    path: &Path,
+    x: ArrayView2<F>,
+    y: ArrayView2<F>,
+    predict: P,
+    title: &str,
+) -> Result<Vec<u8>>
+where
+    F: Float,
+    P: Fn(ArrayView2<F>) -> Result<Array2<F>>,
+{
     check::shape(|| "X of the points to plot".into(), x.dim(), 2, None)?;
     check::not_empty("X", x)?;
     let m = x.ncols();
@@ -91,7 +107,7 @@ where
     check::finite("the output of predict", predicted.view())?;
     let class = |v: F| usize::from(v.as_f64() >= 0.5);
 
-    render_png(path, BOUNDARY_SIZE, |root| {
+    render_png_bytes(path, BOUNDARY_SIZE, |root| {
         let err = |e: &dyn std::fmt::Display| drawing_error(path, e);
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FAMILY, 24))

@@ -16,11 +16,12 @@ mod boundary;
 mod cost;
 mod images;
 
+#[cfg(feature = "report")]
+pub(crate) use boundary::decision_boundary_png;
 pub use boundary::{BOUNDARY_SIZE, plot_decision_boundary};
 pub use cost::{COST_SIZE, plot_cost};
 pub use images::plot_image_grid;
 
-use std::io::BufWriter;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -30,28 +31,27 @@ use crate::{Error, Result};
 
 /// The family name the bundled font is registered under (not "sans-serif", so a program's
 /// own registration of that name is left alone).
-const FAMILY: &str = "ndnet-dejavu-sans";
+pub(crate) const FAMILY: &str = "ndnet-dejavu-sans";
 
 /// DejaVu Sans, subset to Latin-1, Greek and a few symbols by `assets/subset_font.py`;
 /// licence in `assets/DejaVuSans-LICENSE.txt`.
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans-subset.ttf");
 
 /// Registers the bundled font once; `false` if it could not be parsed (a packaging bug).
-fn font_ready() -> bool {
+pub(crate) fn font_ready() -> bool {
     static READY: OnceLock<bool> = OnceLock::new();
     *READY.get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok())
 }
 
 /// A text style in the bundled font.
-fn font(size: u32) -> TextStyle<'static> {
+pub(crate) fn font(size: u32) -> TextStyle<'static> {
     (FAMILY, f64::from(size)).into_font().into()
 }
 
-/// The error for anything that goes wrong while drawing the picture for `path`.
 /// An axis range of `lo..hi` widened by `margin` on both sides, refused when its ends or its
 /// width are not finite (values near ±f64::MAX): the charting library loops for ever on such
 /// ranges.
-fn axis_range(argument: &'static str, lo: f64, hi: f64, margin: f64) -> Result<std::ops::Range<f64>> {
+pub(crate) fn axis_range(argument: &'static str, lo: f64, hi: f64, margin: f64) -> Result<std::ops::Range<f64>> {
     let (start, end) = (lo - margin, hi + margin);
     if start.is_finite() && end.is_finite() && (end - start).is_finite() {
         return Ok(start..end);
@@ -64,16 +64,28 @@ fn axis_range(argument: &'static str, lo: f64, hi: f64, margin: f64) -> Result<s
     })
 }
 
-fn drawing_error(path: &Path, e: impl std::fmt::Display) -> Error {
+/// The error for anything that goes wrong while drawing the picture for `path`.
+pub(crate) fn drawing_error(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::io(path, std::io::Error::other(format!("drawing the chart failed: {e}")))
 }
 
 /// Draws a `width` × `height` picture with `draw` and writes it to `path` as an RGB PNG.
 fn render_png(
     path: &Path,
-    (width, height): (u32, u32),
+    size: (u32, u32),
     draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> Result<()>,
 ) -> Result<()> {
+    let bytes = render_png_bytes(path, size, draw)?;
+    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+}
+
+/// Draws a `width` × `height` picture with `draw` and returns it encoded as an RGB PNG;
+/// `path` only names the picture in errors.
+pub(crate) fn render_png_bytes(
+    path: &Path,
+    (width, height): (u32, u32),
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> Result<()>,
+) -> Result<Vec<u8>> {
     if !font_ready() {
         return Err(drawing_error(path, "the bundled font could not be loaded"));
     }
@@ -87,17 +99,29 @@ fn render_png(
         draw(&root)?;
         root.present().map_err(|e| drawing_error(path, e))?;
     }
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut encoder = png::Encoder::new(BufWriter::new(file), width, height);
-    encoder.set_color(png::ColorType::Rgb);
+    encode_png(path, (width, height), png::ColorType::Rgb, &pixels)
+}
+
+/// Encodes 8-bit `pixels` (row-major, `colour` samples per pixel) as a PNG in memory; `path`
+/// only names the picture in errors.
+pub(crate) fn encode_png(
+    path: &Path,
+    (width, height): (u32, u32),
+    colour: png::ColorType,
+    pixels: &[u8],
+) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(colour);
     encoder.set_depth(png::BitDepth::Eight);
     let as_io = |e: png::EncodingError| match e {
         png::EncodingError::IoError(e) => Error::io(path, e),
         other => Error::io(path, std::io::Error::other(other)),
     };
     let mut writer = encoder.write_header().map_err(as_io)?;
-    writer.write_image_data(&pixels).map_err(as_io)?;
-    writer.finish().map_err(as_io)
+    writer.write_image_data(pixels).map_err(as_io)?;
+    writer.finish().map_err(as_io)?;
+    Ok(out)
 }
 
 #[cfg(test)]

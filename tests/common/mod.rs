@@ -77,3 +77,6 @@ pub fn data_path(name: &str, file: &str) -> PathBuf {
     );
     dir
 }
+
+#[cfg(feature = "report")]
+pub mod browser;

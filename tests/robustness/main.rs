@@ -11,4 +11,6 @@ mod extreme_inputs;
 mod fuzz_regressions;
 mod odd_views;
 mod properties;
+#[cfg(feature = "report")]
+mod report;
 mod tabular_targets;
