@@ -59,15 +59,21 @@ fn mlp(sizes: &[usize], output: Activation, rng: &mut StdRng) -> ndnet::Result<N
 fn train_on_digits(sizes: &[usize], batch: usize, epochs: usize) -> Outcome {
     let images = require_file("mnist/t10k-images-idx3-ubyte.gz", "MNIST's t10k test images")?;
     let labels = require_file("mnist/t10k-labels-idx1-ubyte.gz", "MNIST's t10k test labels")?;
-    let digits = load_mnist::<f32>(images, labels)?;
+    let mut digits = load_mnist::<f32>(images, labels)?;
     let y = one_hot::<f32, _>(&digits.labels, 10)?;
+    let layout = std::env::var("NDNET_X_LAYOUT").unwrap_or_else(|_| "columns".into());
+    if layout == "columns" {
+        // One example per contiguous column, as PyTorch holds an (m, n_x) tensor: the
+        // mini-batch gather copies whole examples.
+        digits.x = digits.x.t().as_standard_layout().reversed_axes().to_owned();
+    }
     let mut net = mlp(sizes, Activation::Softmax, &mut StdRng::seed_from_u64(0))?;
     let config = TrainConfig::epochs(epochs).batch_size(batch).seed(1);
     let start = Instant::now();
     net.fit(&digits.x, &y, &mut adam()?, config)?;
     let seconds = start.elapsed().as_secs_f64();
     let accuracy = net.accuracy(&digits.x, &y)?;
-    println!("job={sizes:?} train_accuracy={accuracy:.4} train_seconds={seconds:.3}");
+    println!("job={sizes:?} x_layout={layout} train_accuracy={accuracy:.4} train_seconds={seconds:.3}");
     Ok(())
 }
 

@@ -28,7 +28,7 @@
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
-use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2, Zip};
+use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder, Zip};
 use rand::Rng;
 
 use crate::cost::{categorical_cross_entropy_from_logits, cross_entropy_from_logits};
@@ -768,6 +768,15 @@ impl<F: Float> Network<F> {
             .layers
             .split_last()
             .expect("a network always has at least one layer");
+        // A few examples whose columns are strided (a column sliced out of a row-major X):
+        // copied to contiguous columns, so the products take the matrix-vector kernel instead
+        // of the tiled one (one digit through a [784, 128, 10] net: 94 µs → 7.8 µs, see the README).
+        let contiguous = (x.ncols() < 8 && x.nrows() > 1 && x.strides()[0] != 1).then(|| {
+            let mut columns = Array2::zeros(x.dim().f());
+            columns.assign(&x);
+            columns
+        });
+        let x = contiguous.as_ref().map_or(x, |c| c.view());
         let mut a_prev: Option<Array2<F>> = None;
         for layer in hidden {
             a_prev = Some(layer.predict(a_prev.as_ref().map_or(x, |a| a.view()))?);
@@ -906,6 +915,31 @@ mod tests {
     use ndarray::array;
 
     use super::*;
+
+    /// A column sliced out of a row-major X (strided) is copied to a contiguous one: the
+    /// same predictions, bit for bit, as for the columns themselves.
+    #[test]
+    fn predictions_of_strided_columns_equal_those_of_contiguous_ones() {
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let net = Network::<f32>::new(
+            &[40, 24, 3],
+            Activation::Relu,
+            Activation::Softmax,
+            Initializer::He,
+            &mut rng,
+        )
+        .unwrap();
+        let x = Array2::from_shape_fn((40, 30), |(i, j)| ((i * 31 + j * 7) % 11) as f32 / 5.0 - 1.0);
+        for (start, width) in [(0, 1), (5, 1), (29, 1), (3, 7)] {
+            let strided = x.slice(ndarray::s![.., start..start + width]);
+            assert_ne!(strided.strides()[0], 1);
+            let contiguous = strided.t().as_standard_layout().reversed_axes().to_owned();
+            let expected = net.predict_proba(&contiguous).unwrap();
+            assert_eq!(net.predict_proba(&strided).unwrap(), expected);
+            assert_eq!(net.predict_proba(&strided.to_owned()).unwrap(), expected);
+        }
+    }
 
     /// Finite X and finite parameters whose activations overflow: ReLU passes 1e308 · 10 = inf,
     /// then inf − inf = NaN in the next layer. Every prediction call says so instead of

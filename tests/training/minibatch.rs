@@ -100,3 +100,33 @@ fn the_learning_rate_schedule_is_applied_every_epoch() {
     let bad = TrainConfig::new(5).schedule(LearningRateSchedule::InverseTime { decay: -1.0 });
     assert!(net.fit(&x, &y, &mut gd, &bad).is_err());
 }
+
+#[test]
+fn column_major_x_gives_the_same_training_as_row_major_x() {
+    // Column-major X takes the whole-example copy of the gather and other product kernels:
+    // the same batches, so the same parameters up to rounding; the last batch is partial.
+    let mut rng = StdRng::seed_from_u64(9);
+    let x = ndarray::Array2::from_shape_fn((20, 150), |(i, j)| ((i * 7 + j * 13) % 17) as f64 / 8.0 - 1.0);
+    let y = x.row(3).mapv(|v| f64::from(v > 0.0)).insert_axis(ndarray::Axis(0));
+    let net = common::tanh_network(&[20, 8, 1], &mut rng);
+    let columns = x.t().as_standard_layout().reversed_axes().to_owned();
+    assert_eq!(columns.strides(), &[1, 20]);
+    let config = TrainConfig::epochs(5).batch_size(32).seed(3);
+    let (mut rows_net, mut columns_net) = (net.clone(), net);
+    let a = rows_net
+        .fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &config)
+        .unwrap();
+    let b = columns_net
+        .fit(&columns, &y, &mut GradientDescent::new(0.3).unwrap(), &config)
+        .unwrap();
+    assert_eq!(a.records.len(), b.records.len());
+    for (ra, rb) in a.records.iter().zip(&b.records) {
+        assert!((ra.cost - rb.cost).abs() < 1e-12, "{ra:?} vs {rb:?}");
+    }
+    for (la, lb) in rows_net.layers().iter().zip(columns_net.layers()) {
+        for (p, q) in la.w().iter().chain(la.b()).zip(lb.w().iter().chain(lb.b())) {
+            assert!((p - q).abs() < 1e-12, "{p} vs {q}");
+        }
+    }
+    assert!(a.last_cost().unwrap() < a.first_cost().unwrap(), "training learns");
+}

@@ -6,7 +6,7 @@
 //!             for each slice of `batch_size` indices:  X{t}, Y{t} = columns;  one step on (X{t}, Y{t})
 //! ```
 
-use ndarray::{Array2, ArrayView2, Zip};
+use ndarray::{Array2, ArrayView2, ShapeBuilder, Zip};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -42,8 +42,8 @@ impl<'a, F: Float> MiniBatches<'a, F> {
             rng: StdRng::seed_from_u64(seed),
             next: 0,
             in_partial: false,
-            full: Batch::new(x.nrows(), y.nrows(), batch_size),
-            partial: Batch::new(x.nrows(), y.nrows(), m % batch_size),
+            full: Batch::new(x, y.nrows(), batch_size),
+            partial: Batch::new(x, y.nrows(), m % batch_size),
         }
     }
 
@@ -91,23 +91,47 @@ struct Batch<F> {
 }
 
 impl<F: Float> Batch<F> {
-    fn new(n_x: usize, n_y: usize, size: usize) -> Self {
+    /// Buffers for `size` columns of `x` and of a Y with `n_y` rows. X{t} is column-major when
+    /// the columns of X are contiguous (see [`Batch::gather`]), else row-major.
+    fn new(x: ArrayView2<F>, n_y: usize, size: usize) -> Self {
+        let n_x = x.nrows();
         Batch {
-            x: Array2::zeros((n_x, size)),
+            x: Array2::zeros((n_x, size).set_f(columns_contiguous(x))),
             y: Array2::zeros((n_y, size)),
         }
     }
 
-    /// Copies the columns `indices` of X and Y, row by row (X is row-major: each row is read once).
+    /// Copies the columns `indices` of X and Y.
+    ///
+    /// An example of X is one column. When the columns are contiguous (X column-major, as an
+    /// (m, n_x) table of examples seen through `.t()`), each is one copy of n_x values. In a
+    /// row-major X the n_x values of an example lie one row apart, each in its own cache line:
+    /// X is then read row by row, but a batch still touches n_x lines per example (on the
+    /// 784 × 10,000 MNIST digits, batch 200, this gather took as long as the products).
     fn gather(&mut self, x: ArrayView2<F>, y: ArrayView2<F>, indices: &[usize]) {
-        for (source, target) in [(x, &mut self.x), (y, &mut self.y)] {
-            Zip::from(target.rows_mut())
-                .and(source.rows())
-                .for_each(|mut out, row| {
-                    for (o, &i) in out.iter_mut().zip(indices) {
-                        *o = row[i];
-                    }
-                });
+        if self.x.t().is_standard_layout() && columns_contiguous(x) {
+            for (mut out, &i) in self.x.columns_mut().into_iter().zip(indices) {
+                out.assign(&x.column(i));
+            }
+        } else {
+            gather_rows(x, &mut self.x, indices);
         }
+        gather_rows(y, &mut self.y, indices);
     }
+}
+
+/// Whether the columns of `x` are contiguous (stride 1 down a column, or one row).
+fn columns_contiguous<F>(x: ArrayView2<F>) -> bool {
+    x.nrows() <= 1 || x.strides()[0] == 1
+}
+
+/// Copies the columns `indices` of `source` into `target`, row by row (each row read once).
+fn gather_rows<F: Float>(source: ArrayView2<F>, target: &mut Array2<F>, indices: &[usize]) {
+    Zip::from(target.rows_mut())
+        .and(source.rows())
+        .for_each(|mut out, row| {
+            for (o, &i) in out.iter_mut().zip(indices) {
+                *o = row[i];
+            }
+        });
 }
