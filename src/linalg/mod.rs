@@ -69,6 +69,10 @@ use crate::{Float, Result, check};
 /// where the crossover lies on a given machine.
 const PARALLEL_MIN_FLOP: usize = 16_000_000;
 
+/// Matrix-vector products whose matrix holds at least this many bytes run on [`num_threads`]
+/// threads (see [`product`]).
+const PARALLEL_MIN_MATVEC_BYTES: usize = 256 * 1024;
+
 /// C = α A·B + β C, on [`num_threads`] threads when the product is big enough.
 ///
 /// When β = 0, C is only written (NaN in C does not propagate), as in BLAS. The result does
@@ -116,7 +120,15 @@ pub(crate) fn product<F: Float>(alpha: F, a: ArrayView2<F>, b: ArrayView2<F>, be
     let flop = [a.ncols(), b.ncols()]
         .into_iter()
         .fold(2 * a.nrows(), usize::saturating_mul);
-    let threads = if flop >= PARALLEL_MIN_FLOP { num_threads() } else { 1 };
+    // A matrix-vector product reads all of A once for 2 flop per element: its speed is the
+    // cache's, and a large A (one example through a wide layer) goes faster split between the
+    // cores, each reading its rows from its own cache.
+    let matvec_pays = b.ncols() == 1 && a.len().saturating_mul(std::mem::size_of::<F>()) >= PARALLEL_MIN_MATVEC_BYTES;
+    let threads = if flop >= PARALLEL_MIN_FLOP || matvec_pays {
+        num_threads()
+    } else {
+        1
+    };
     gemm_unchecked(threads, alpha, a, b, beta, c);
 }
 

@@ -97,6 +97,13 @@ const SHAPES: &[(usize, usize, usize)] = &[
     (7, 1030, 9),
     (2, 2100, 5),
     (9, 3, 500),
+    // Matrix-vector products (one example): every row tail and every end of k.
+    (7, 8, 1),
+    (9, 16, 1),
+    (6, 23, 1),
+    (5, 40, 1),
+    (3, 1030, 1),
+    (128, 784, 1),
 ];
 
 fn all_layouts<F: Float>(tol: f64) {

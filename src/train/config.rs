@@ -40,6 +40,8 @@ crate::config::config! {
         /// Record the cost every this many iterations (and at the last one).
         record_every: usize = 100, set usize, e.g. 1 => 1;
         /// Examples per step; `None` or ≥ m is batch gradient descent, 1 is stochastic.
+        /// Mini-batches are gathered fastest from an X whose columns are contiguous
+        /// (column-major, e.g. `.t()` of an (m, n_x) array of examples): see the README's Speed.
         batch_size: Option<usize> = None, set usize, e.g. 32 => Some(32);
         /// Seed of the per-epoch shuffling of mini-batches.
         seed: u64 = 0, set u64, e.g. 7 => 7;

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the everyday jobs (mnist, wide, tiny, infer) in ndnet (examples/user_jobs.rs, X given
+# column-major and row-major) and, when torch is installed, in PyTorch (torch_jobs.py), one
+# process per job, back to back, and prints each line.
+# Usage (from the crate root): NDNET_DATA=../shared/data benches/compare/jobs.sh [passes]
+set -euo pipefail
+here=$(dirname "$0")
+passes=${1:-1}
+cargo build --release --quiet --features mnist --example user_jobs
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(grep -o -m1 'avx512f' /proc/cpuinfo || echo 'no AVX-512')"
+for _ in $(seq "$passes"); do
+    for job in mnist wide tiny infer; do
+        for layout in columns rows; do
+            [ "$layout" = rows ] && { [ "$job" = mnist ] || [ "$job" = wide ]; } || [ "$layout" = columns ] || continue
+            echo "ndnet $job: $(NDNET_X_LAYOUT=$layout ./target/release/examples/user_jobs "$job")"
+        done
+        if python3 -c "import torch" 2>/dev/null; then
+            echo "torch $job: $(python3 "$here/torch_jobs.py" "$job")"
+        fi
+    done
+done
