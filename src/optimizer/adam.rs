@@ -3,7 +3,7 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
 use super::state::{Slots, slot};
-use super::{AdamConfig, Optimizer, ParamId, check_learning_rate, check_update_shapes};
+use super::{AdamConfig, Optimizer, ParamId, check_learning_rate, check_update_shapes, flush_subnormal};
 use crate::{Float, Result};
 
 /// Adam. Each step t (counted by [`Optimizer::begin_step`], from 1), for every parameter:
@@ -145,8 +145,8 @@ impl<F: Float> Optimizer<F> for Adam<F> {
         let correction2 = F::from_f64(1.0 - self.beta2_t);
         let (alpha, epsilon) = (F::from_f64(learning_rate), F::from_f64(epsilon));
         let step = |theta: &mut F, v: &mut F, s: &mut F, g: F| {
-            *v = b1 * *v + one_minus_b1 * g;
-            *s = b2 * *s + one_minus_b2 * g * g;
+            *v = flush_subnormal(b1 * *v + one_minus_b1 * g);
+            *s = flush_subnormal(b2 * *s + one_minus_b2 * g * g);
             let v_hat = *v / correction1;
             let s_hat = *s / correction2;
             *theta -= alpha * v_hat / (s_hat.sqrt() + epsilon);
@@ -215,6 +215,31 @@ mod tests {
         approx::assert_abs_diff_eq!(v[[0, 0]], 0.08, epsilon = 1e-15);
         approx::assert_abs_diff_eq!(s[[0, 0]], 0.004996, epsilon = 1e-15);
         approx::assert_abs_diff_eq!(w[[0, 0]], 0.9873366296702432, epsilon = 1e-14);
+    }
+
+    /// After one gradient, zero gradients decay the moments by β1 and β2 each step: they
+    /// pass 0 at the smallest normal number instead of going subnormal (slow on x86).
+    #[test]
+    fn moments_never_go_subnormal() {
+        let mut opt = Adam::new(AdamConfig::default()).unwrap();
+        let mut w = array![[1.0f32]];
+        Optimizer::<f32>::begin_step(&mut opt);
+        opt.update(W1, w.view_mut(), array![[1.0f32]].view()).unwrap();
+        let mut zero_from = None;
+        for step in 2..100_000 {
+            Optimizer::<f32>::begin_step(&mut opt);
+            opt.update(W1, w.view_mut(), array![[0.0f32]].view()).unwrap();
+            let (v, s) = opt.moments(W1).unwrap();
+            let (v, s) = (v[[0, 0]], s[[0, 0]]);
+            assert!(v == 0.0 || v.is_normal(), "v = {v:e} at step {step}");
+            assert!(s == 0.0 || s.is_normal(), "s = {s:e} at step {step}");
+            if v == 0.0 && zero_from.is_none() {
+                zero_from = Some(step);
+            }
+        }
+        // 0.1 · 0.9^t passes 2^−126 ≈ 1.2e-38 near t = 815 (it would be subnormal until 960).
+        assert!(matches!(zero_from, Some(800..=830)), "{zero_from:?}");
+        assert!(w[[0, 0]].is_finite());
     }
 
     #[test]

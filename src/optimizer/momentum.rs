@@ -125,7 +125,7 @@ impl<F: Float> Optimizer<F> for Momentum<F> {
         let one_minus_beta = F::from_f64(1.0 - self.config.beta);
         let alpha = F::from_f64(self.config.learning_rate);
         Zip::from(theta).and(v).and(grad).for_each(|theta, v, &g| {
-            *v = beta * *v + one_minus_beta * g;
+            *v = super::flush_subnormal(beta * *v + one_minus_beta * g);
             *theta -= alpha * *v;
         });
         Ok(())

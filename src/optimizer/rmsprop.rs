@@ -128,7 +128,7 @@ impl<F: Float> Optimizer<F> for RmsProp<F> {
         let alpha = F::from_f64(self.config.learning_rate);
         let epsilon = F::from_f64(self.config.epsilon);
         Zip::from(theta).and(s).and(grad).for_each(|theta, s, &g| {
-            *s = beta * *s + one_minus_beta * g * g;
+            *s = super::flush_subnormal(beta * *s + one_minus_beta * g * g);
             *theta -= alpha * g / (s.sqrt() + epsilon);
         });
         Ok(())
