@@ -5,7 +5,10 @@
 //! - 100 iterations of `fit` on the cat shape, in the Gram form and with the textbook products;
 //! - one iteration of a wider [784, 256, 128, 10] network on m = 1024;
 //! - inference throughput of the wider network (examples per second), and the time to predict
-//!   one example at a time with [784, 128, 10] and [30, 16, 1].
+//!   one example at a time with [784, 128, 10] and [30, 16, 1];
+//! - the everyday jobs of `examples/user_jobs.rs` (`benches/compare/jobs.sh` runs them beside
+//!   PyTorch): one epoch of Adam on mini-batches for the mnist and wide networks on 10,000
+//!   synthetic digits (X column-major, and row-major for mnist), and the whole tiny job.
 //!
 //! `cargo bench --bench training`.
 
@@ -13,7 +16,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::Array2;
-use ndnet::{Activation, Float, GradientDescent, Initializer, Network, TrainConfig};
+use ndnet::{Activation, Adam, AdamConfig, Float, GradientDescent, Initializer, Network, TrainConfig};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Uniform};
 
@@ -99,9 +102,60 @@ fn inference(c: &mut Criterion) {
     group.finish();
 }
 
+/// One epoch of the everyday mini-batch jobs (Adam α = 1e-3, f32, He), and the whole tiny job.
+fn everyday_jobs(c: &mut Criterion) {
+    let mut group = c.benchmark_group("everyday_jobs");
+    group.sample_size(10);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2);
+    let uniform = Uniform::new(0.0f32, 1.0).unwrap();
+    let m = 10_000;
+    let rows = Array2::from_shape_simple_fn((784, m), || uniform.sample(&mut rng));
+    let columns = rows.t().as_standard_layout().reversed_axes().to_owned();
+    let y = Array2::from_shape_fn((10, m), |(i, j)| f32::from(u8::from(i == j % 10)));
+    let jobs: [(&str, &[usize], usize, &Array2<f32>); 3] = [
+        ("mnist_epoch_x_columns", &[784, 128, 10], 200, &columns),
+        ("mnist_epoch_x_rows", &[784, 128, 10], 200, &rows),
+        ("wide_epoch_x_columns", &[784, 512, 256, 10], 64, &columns),
+    ];
+    for (name, sizes, batch, x) in jobs {
+        let start =
+            Network::<f32>::new(sizes, Activation::Relu, Activation::Softmax, Initializer::He, &mut rng).unwrap();
+        let config = TrainConfig::epochs(1).batch_size(batch).seed(1);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut net = start.clone();
+                let mut adam = Adam::new(AdamConfig::default().learning_rate(1e-3)).unwrap();
+                net.fit(black_box(x), &y, &mut adam, &config).unwrap()
+            })
+        });
+    }
+    let (x, _) = data::<f32>(30, 1, 455);
+    let y = x
+        .row(0)
+        .mapv(|v| f32::from(u8::from(v > 0.5)))
+        .insert_axis(ndarray::Axis(0));
+    let start = Network::<f32>::new(
+        &[30, 16, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap();
+    let config = TrainConfig::epochs(200).batch_size(32).seed(1);
+    group.bench_function("tiny_200_epochs", |b| {
+        b.iter(|| {
+            let mut net = start.clone();
+            let mut adam = Adam::new(AdamConfig::default().learning_rate(1e-3)).unwrap();
+            net.fit(black_box(&x), &y, &mut adam, &config).unwrap()
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = training, inference
+    targets = training, inference, everyday_jobs
 }
 criterion_main!(benches);
