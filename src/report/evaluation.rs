@@ -57,7 +57,8 @@ impl Evaluation {
             n_y,
             Some(m),
         )?;
-        check::finite("Y", y)?;
+        // The labels the network's cost accepts (as `Network::accuracy` checks them).
+        net.cost_function().check_labels(y)?;
         let outcome = if net.cost_function() == Cost::MeanSquaredError {
             Outcome::Values {
                 truth: y.iter().map(|v| v.as_f64()).collect(),

@@ -257,3 +257,24 @@ fn reports_render_in_chromium() {
         let _ = std::fs::remove_file(path.with_extension("png"));
     }
 }
+
+#[test]
+fn evaluation_labels_are_checked_as_accuracy_checks_them() {
+    let net = Network::<f64>::logistic_regression(2).unwrap();
+    let history = History::default();
+    let x = ndarray::array![[1.0, 2.0], [0.0, 1.0]];
+    let bad = [(ndarray::array![[1.0, 7.0]], "7"), (ndarray::array![[-1.0, 0.0]], "-1")];
+    for (y, value) in bad {
+        let report = Report::new(&history, &net).evaluate("test", &x, &y);
+        let accuracy = net.accuracy(&x, &y);
+        assert!(
+            matches!(report, Err(Error::LabelOutOfRange { .. })),
+            "label {value}: {:?}",
+            report.err()
+        );
+        assert!(matches!(accuracy, Err(Error::LabelOutOfRange { .. })));
+    }
+    let nan = ndarray::array![[f64::NAN, 1.0]];
+    let report = Report::new(&history, &net).evaluate("test", &x, &nan);
+    assert!(matches!(report, Err(Error::NonFinite { .. })));
+}
