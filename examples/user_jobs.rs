@@ -12,6 +12,7 @@
 //! Jobs (f32, the worker threads of `ndnet::num_threads`):
 //! - `mnist`: [784, 128, 10] ReLU/softmax, He, Adam α = 1e-3, batch 200, 10 epochs over the
 //!   10,000 t10k digits (needs `NDNET_DATA`);
+//!   X is made column-major first unless `NDNET_X_LAYOUT=rows` (as `load_mnist` returns it);
 //! - `wide`: [784, 512, 256, 10], batch 64, 3 epochs, same data;
 //! - `tiny`: [30, 16, 1] ReLU/sigmoid, Adam α = 1e-3, batch 32, 200 epochs, 455 × 30 synthetic;
 //! - `infer`: `predict_proba` of one example at a time (median of 2,000 calls, after 200 to warm
@@ -62,6 +63,9 @@ fn train_on_digits(sizes: &[usize], batch: usize, epochs: usize) -> Outcome {
     let mut digits = load_mnist::<f32>(images, labels)?;
     let y = one_hot::<f32, _>(&digits.labels, 10)?;
     let layout = std::env::var("NDNET_X_LAYOUT").unwrap_or_else(|_| "columns".into());
+    if layout != "columns" && layout != "rows" {
+        return Err(format!("NDNET_X_LAYOUT is {layout:?}: columns (the default) or rows").into());
+    }
     if layout == "columns" {
         // One example per contiguous column, as PyTorch holds an (m, n_x) tensor: the
         // mini-batch gather copies whole examples.

@@ -10,8 +10,9 @@ cargo build --release --quiet --features mnist --example user_jobs
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(grep -o -m1 'avx512f' /proc/cpuinfo || echo 'no AVX-512')"
 for _ in $(seq "$passes"); do
     for job in mnist wide tiny infer; do
-        for layout in columns rows; do
-            [ "$layout" = rows ] && { [ "$job" = mnist ] || [ "$job" = wide ]; } || [ "$layout" = columns ] || continue
+        layouts=columns
+        case $job in mnist | wide) layouts="columns rows" ;; esac
+        for layout in $layouts; do
             echo "ndnet $job: $(NDNET_X_LAYOUT=$layout ./target/release/examples/user_jobs "$job")"
         done
         if python3 -c "import torch" 2>/dev/null; then

@@ -121,7 +121,7 @@ impl<F: Float> Optimizer<F> for Adam<F> {
     }
 
     /// Updates θ for step t. An update before any `begin_step` counts as step 1.
-    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
+    fn update(&mut self, id: ParamId, mut theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
         check_update_shapes(id, theta.view(), grad)?;
         if self.t == 0 {
             <Self as Optimizer<F>>::begin_step(self);
@@ -151,7 +151,6 @@ impl<F: Float> Optimizer<F> for Adam<F> {
             let s_hat = *s / correction2;
             *theta -= alpha * v_hat / (s_hat.sqrt() + epsilon);
         };
-        let mut theta = theta;
         match (
             theta.as_slice_mut(),
             v.as_slice_mut(),

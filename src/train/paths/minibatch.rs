@@ -101,7 +101,7 @@ impl<F: Float> Batch<F> {
         }
     }
 
-    /// Copies the columns `indices` of X and Y.
+    /// Copies the columns `indices` of X and Y (X{t} has the layout [`Batch::new`] chose for X).
     ///
     /// An example of X is one column. When the columns are contiguous (X column-major, as an
     /// (m, n_x) table of examples seen through `.t()`), each is one copy of n_x values. In a
@@ -109,7 +109,7 @@ impl<F: Float> Batch<F> {
     /// X is then read row by row, but a batch still touches n_x lines per example (on the
     /// 784 × 10,000 MNIST digits, batch 200, this gather took as long as the products).
     fn gather(&mut self, x: ArrayView2<F>, y: ArrayView2<F>, indices: &[usize]) {
-        if self.x.t().is_standard_layout() && columns_contiguous(x) {
+        if self.x.t().is_standard_layout() {
             for (mut out, &i) in self.x.columns_mut().into_iter().zip(indices) {
                 out.assign(&x.column(i));
             }
