@@ -1,7 +1,7 @@
 //! The everyday jobs of the speed comparison with PyTorch and burn (`benches/compare/jobs.sh`):
 //! mini-batch training of an MLP on MNIST, a wider one, a tiny tabular one, and predictions one
 //! example at a time and in one batch. Each prints one `key=value` line; the comparison scripts
-//! for PyTorch (`benches/compare/torch_jobs.py`) and burn (`benches/compare/burn_course`) run the
+//! for PyTorch (`benches/compare/torch_jobs.py`) and burn (`benches/compare/burn_jobs`) run the
 //! same jobs on the same data with the same settings.
 //!
 //! ```text

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the everyday jobs (mnist, wide, tiny, infer) in ndnet (examples/user_jobs.rs, X given
-# column-major and row-major) and, when torch is installed, in PyTorch (torch_jobs.py), one
+# column-major and row-major), when torch is installed in PyTorch (torch_jobs.py), and when
+# benches/compare/burn_jobs has been built (cd there; cargo build --release) in burn, one
 # process per job, back to back, and prints each line.
 # Usage (from the crate root): NDNET_DATA=../shared/data benches/compare/jobs.sh [passes]
 set -euo pipefail
 here=$(dirname "$0")
 passes=${1:-1}
+burn=$here/burn_jobs/target/release/burn_jobs
 cargo build --release --quiet --features mnist --example user_jobs
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(grep -o -m1 'avx512f' /proc/cpuinfo || echo 'no AVX-512')"
 for _ in $(seq "$passes"); do
@@ -17,6 +19,9 @@ for _ in $(seq "$passes"); do
         done
         if python3 -c "import torch" 2>/dev/null; then
             echo "torch $job: $(python3 "$here/torch_jobs.py" "$job")"
+        fi
+        if [ -x "$burn" ]; then
+            echo "burn $job: $("$burn" "$job")"
         fi
     done
 done
