@@ -12,7 +12,7 @@
 //! Jobs (f32, the worker threads of `ndnet::num_threads`):
 //! - `mnist`: [784, 128, 10] ReLU/softmax, He, Adam α = 1e-3, batch 200, 10 epochs over the
 //!   10,000 t10k digits (needs `NDNET_DATA`);
-//!   X is made column-major first unless `NDNET_X_LAYOUT=rows` (as `load_mnist` returns it);
+//!   X column-major as `load_mnist` returns it, or standard layout with `NDNET_X_LAYOUT=rows`;
 //! - `wide`: [784, 512, 256, 10], batch 64, 3 epochs, same data;
 //! - `tiny`: [30, 16, 1] ReLU/sigmoid, Adam α = 1e-3, batch 32, 200 epochs, 455 × 30 synthetic;
 //! - `infer`: `predict_proba` of one example at a time (median of 2,000 calls, after 200 to warm
@@ -66,10 +66,11 @@ fn train_on_digits(sizes: &[usize], batch: usize, epochs: usize) -> Outcome {
     if layout != "columns" && layout != "rows" {
         return Err(format!("NDNET_X_LAYOUT is {layout:?}: columns (the default) or rows").into());
     }
-    if layout == "columns" {
-        // One example per contiguous column, as PyTorch holds an (m, n_x) tensor: the
-        // mini-batch gather copies whole examples.
-        digits.x = digits.x.t().as_standard_layout().reversed_axes().to_owned();
+    if layout == "rows" {
+        // load_mnist gives one example per contiguous column (as PyTorch holds an (m, n_x)
+        // tensor), so the mini-batch gather copies whole examples; a standard-layout X instead
+        // puts each value of a batch in its own cache line.
+        digits.x = digits.x.as_standard_layout().into_owned();
     }
     let mut net = mlp(sizes, Activation::Softmax, &mut StdRng::seed_from_u64(0))?;
     let config = TrainConfig::epochs(epochs).batch_size(batch).seed(1);
@@ -123,7 +124,9 @@ fn one_at_a_time(net: &Network<f32>, x: &Array2<f32>) -> ndnet::Result<f64> {
 fn infer() -> Outcome {
     let mut rng = StdRng::seed_from_u64(0);
     let digits_net = mlp(&[784, 128, 10], Activation::Softmax, &mut rng)?;
-    let digits = Array2::from_shape_fn((784, 10_000), |_| rng.random_range(0.0f32..1.0));
+    // Column-major as load_mnist returns digits: each example contiguous, as in PyTorch's
+    // (m, n_x) tensor.
+    let digits = Array2::from_shape_fn((784, 10_000).f(), |_| rng.random_range(0.0f32..1.0));
     let tiny_net = mlp(&[30, 16, 1], Activation::Sigmoid, &mut rng)?;
     let (table, _) = tabular(455, &mut rng);
     let one_digit = one_at_a_time(&digits_net, &digits)?;

@@ -280,12 +280,29 @@ impl<F: Float> ImageDataset<F> {
     }
 }
 
-/// Byte images, one per row (m, n_x), into X (n_x, m) divided by 255, in standard layout.
-#[cfg(any(feature = "hdf5", feature = "mnist", feature = "image"))]
+/// Byte images, one per row (m, n_x), into X (n_x, m) divided by 255, in standard layout
+/// (each pixel's values across the examples contiguous).
+#[cfg(feature = "hdf5")]
 pub(crate) fn pixels_to_x<F: Float>(rows: ndarray::ArrayView2<u8>) -> Array2<F> {
-    let scale: Vec<F> = (0..=255u8).map(|v| F::from_f64(f64::from(v) / 255.0)).collect();
     // from_rows gives a standard-layout (n_x, m) copy, and mapv keeps that layout.
-    super::from_rows(rows).mapv(|v| scale[usize::from(v)])
+    super::from_rows(rows).mapv(scale_byte())
+}
+
+/// Byte images, one per row (m, n_x), into X (n_x, m) divided by 255 in column-major layout:
+/// each example's n_x values contiguous, in the order of the file. Mini-batch training copies
+/// a batch of shuffled examples as whole columns from such an X (a standard-layout X gives one
+/// cache line per value instead).
+#[cfg(any(feature = "mnist", feature = "image"))]
+pub(crate) fn pixels_to_columns<F: Float>(rows: ndarray::ArrayView2<u8>) -> Array2<F> {
+    // The transpose of a standard-layout array is contiguous in memory, and mapv keeps its
+    // memory order: no transposing copy.
+    rows.t().mapv(scale_byte())
+}
+
+#[cfg(any(feature = "hdf5", feature = "mnist", feature = "image"))]
+fn scale_byte<F: Float>() -> impl Fn(u8) -> F {
+    let scale: Vec<F> = (0..=255u8).map(|v| F::from_f64(f64::from(v) / 255.0)).collect();
+    move |v| scale[usize::from(v)]
 }
 
 #[cfg(test)]
@@ -335,12 +352,21 @@ mod tests {
         assert!(data.label(2).is_err());
     }
 
-    #[cfg(any(feature = "hdf5", feature = "mnist", feature = "image"))]
+    #[cfg(feature = "hdf5")]
     #[test]
     fn pixels_become_standard_layout_columns() {
         let rows = array![[0u8, 51, 255], [102, 204, 0]]; // two images of 3 bytes
         let x = pixels_to_x::<f64>(rows.view());
         assert_eq!(x, array![[0.0, 0.4], [0.2, 0.8], [1.0, 0.0]]); // 51/255 = 0.2 exactly
         assert!(x.is_standard_layout());
+    }
+
+    #[cfg(any(feature = "mnist", feature = "image"))]
+    #[test]
+    fn pixels_become_contiguous_columns() {
+        let rows = array![[0u8, 51, 255], [102, 204, 0]]; // two images of 3 bytes
+        let x = pixels_to_columns::<f64>(rows.view());
+        assert_eq!(x, array![[0.0, 0.4], [0.2, 0.8], [1.0, 0.0]]);
+        assert_eq!(x.column(1).as_slice(), Some(&[0.4, 0.8, 0.0][..]));
     }
 }

@@ -50,7 +50,7 @@ pub fn load_image<F: Float>(path: impl AsRef<Path>, size: (usize, usize)) -> Res
     crate::limits::check_alloc(what, &[h, w, 3], 2 + std::mem::size_of::<F>())?;
     let values = read_rgb(path.as_ref(), h, w)?;
     let row = Array2::from_shape_vec((1, values.len()), values).expect("a vector of n values fits (1, n)");
-    Ok(super::image_dataset::pixels_to_x(row.view()))
+    Ok(super::image_dataset::pixels_to_columns(row.view()))
 }
 
 pub(super) fn check_size((h, w): (usize, usize)) -> Result<(usize, usize)> {

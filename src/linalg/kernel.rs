@@ -1,16 +1,19 @@
 //! The implementations of the sealed [`Kernels`] trait (a supertrait of [`crate::Float`],
 //! defined beside it with its [`Token`]) for `f32` and `f64`: the SIMD kernels of
-//! `linalg::x86` when this CPU has them.
+//! `linalg::x86` when this CPU has them (the AVX-512 broadcast kernel before the AVX2 one).
 
 use crate::float::{BlockFn, Kernels, LogisticPassFn, Token};
 
 #[cfg(target_arch = "x86_64")]
 mod imp {
     use super::{BlockFn, Kernels, LogisticPassFn, Token};
-    use crate::linalg::x86::{f32x8, f64x4};
+    use crate::linalg::x86::{f32x8, f32x16, f64x4, f64x8};
 
     impl Kernels for f64 {
         fn broadcast(_: Token) -> Option<(BlockFn<Self>, usize)> {
+            if f64x8::available() {
+                return Some((f64x8::broadcast, f64x8::NR));
+            }
             f64x4::available().then_some((f64x4::broadcast, f64x4::NR))
         }
         fn dot(_: Token) -> Option<BlockFn<Self>> {
@@ -23,6 +26,9 @@ mod imp {
 
     impl Kernels for f32 {
         fn broadcast(_: Token) -> Option<(BlockFn<Self>, usize)> {
+            if f32x16::available() {
+                return Some((f32x16::broadcast, f32x16::NR));
+            }
             f32x8::available().then_some((f32x8::broadcast, f32x8::NR))
         }
         fn dot(_: Token) -> Option<BlockFn<Self>> {

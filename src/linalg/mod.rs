@@ -50,6 +50,7 @@
 //! ```
 
 mod kernel;
+pub(crate) mod parallel;
 pub(crate) mod pool;
 mod threads;
 #[cfg(target_arch = "x86_64")]
@@ -68,6 +69,12 @@ use crate::{Float, Result, check};
 /// small product to the workers costs more than it saves. `examples/gemm_speed.rs` measures
 /// where the crossover lies on a given machine.
 const PARALLEL_MIN_FLOP: usize = 16_000_000;
+
+/// Products C = A·B with B's columns contiguous go through the broadcast kernel (rather than
+/// dot products) when A has at least this many rows (measured in
+/// `benches/compare/kernels`: 128 × 200 · 200 × 784 is 2–4× faster packed, 10 × 200 · 200 × 128
+/// and 20 × 12288 · 12288 × 209 faster as dot products).
+const BROADCAST_MIN_ROWS_FROM_COLUMNS: usize = 48;
 
 /// Matrix-vector products whose matrix holds at least this many bytes run on [`num_threads`]
 /// threads (see [`product`]).
@@ -169,8 +176,12 @@ pub(crate) fn gemm_unchecked<F: Float>(
     // With fewer columns of B than a register tile of the broadcast kernel (one example at a
     // time: a matrix-vector product), its tiles are mostly empty: dot products of rows of A
     // with columns of B do the work instead, when both are contiguous.
+    // The broadcast kernel packs B: its rows contiguous (copied as they are) or its columns
+    // (the transpose of a row-major matrix: dW = dZ·A[l−1]ᵀ, or X stored example by example;
+    // packed column by column). From columns, it is faster than dot products of rows once A
+    // has enough rows to share each packed panel of B.
     let broadcast = F::broadcast(TOKEN)
-        .filter(|_| unit(n, b.strides()[1]))
+        .filter(|_| unit(n, b.strides()[1]) || (m >= BROADCAST_MIN_ROWS_FROM_COLUMNS && unit(k, b.strides()[0])))
         .filter(|&(_, nr)| n >= nr || dot.is_none());
     if let Some((kernel, nr)) = broadcast {
         // Split columns while each thread gets at least two register tiles, else rows.

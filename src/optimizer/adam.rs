@@ -4,6 +4,7 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
 use super::state::{Slots, slot};
 use super::{AdamConfig, Optimizer, ParamId, check_learning_rate, check_update_shapes, flush_subnormal};
+use crate::linalg::parallel::for_each_part;
 use crate::{Float, Result};
 
 /// Adam. Each step t (counted by [`Optimizer::begin_step`], from 1), for every parameter:
@@ -158,11 +159,14 @@ impl<F: Float> Optimizer<F> for Adam<F> {
             grad.as_slice(),
         ) {
             // Contiguous (as in training): a loop over slices, which the compiler vectorizes
-            // (the same operations on each element as below, 4× faster on the MNIST job).
+            // (the same operations on each element as below, 4× faster on the MNIST job),
+            // split between the threads for a large layer.
             (Some(theta), Some(v), Some(s), Some(grad)) => {
-                for (((theta, v), s), &g) in theta.iter_mut().zip(v).zip(s).zip(grad) {
-                    step(theta, v, s, g);
-                }
+                for_each_part((theta, v, s, grad), |(theta, v, s, grad)| {
+                    for (((theta, v), s), &g) in theta.iter_mut().zip(v).zip(s).zip(grad) {
+                        step(theta, v, s, g);
+                    }
+                });
             }
             _ => Zip::from(theta)
                 .and(v)

@@ -161,6 +161,43 @@ mod tests {
     }
 
     #[test]
+    fn a_large_layer_split_between_threads_updates_as_one_strided_loop_does() {
+        use crate::{Adam, AdamConfig, Momentum, MomentumConfig, Optimizer, ParamKind};
+        use crate::{RmsProp, RmsPropConfig};
+        use ndarray::{Array2, ShapeBuilder};
+        type Make = fn() -> Box<dyn Optimizer<f64>>;
+        let makers: [Make; 3] = [
+            || Box::new(Momentum::new(MomentumConfig::default()).unwrap()),
+            || Box::new(RmsProp::new(RmsPropConfig::default()).unwrap()),
+            || Box::new(Adam::new(AdamConfig::default()).unwrap()),
+        ];
+        let id = ParamId {
+            layer: 1,
+            kind: ParamKind::Weights,
+        };
+        // 128 × 784 as a 784 → 128 layer: contiguous, so split between the threads; the
+        // same values column-major take the strided loop on one thread.
+        let dim = (128, 784);
+        let value = |(i, j): (usize, usize)| ((i * 31 + j * 17) % 101) as f64 / 50.0 - 1.0;
+        for make in makers {
+            let (mut split, mut strided) = (make(), make());
+            let mut theta = Array2::from_shape_fn(dim, value);
+            let mut theta_f = Array2::from_shape_fn(dim.f(), value);
+            for step in 0..3 {
+                let grad = Array2::from_shape_fn(dim, |(i, j)| value((j, i + step)) * 0.1);
+                let grad_f = Array2::from_shape_fn(dim.f(), |ij| grad[ij]);
+                split.begin_step();
+                strided.begin_step();
+                split.update(id, theta.view_mut(), grad.view()).unwrap();
+                strided.update(id, theta_f.view_mut(), grad_f.view()).unwrap();
+            }
+            assert!(theta.as_slice().is_some() && theta_f.as_slice().is_none());
+            assert_eq!(theta, theta_f, "bit for bit");
+            assert_ne!(theta, Array2::from_shape_fn(dim, value));
+        }
+    }
+
+    #[test]
     fn beta_and_epsilon_ranges() {
         assert!(check_beta("beta", 0.0).is_ok());
         assert!(check_beta("beta", 0.999).is_ok());

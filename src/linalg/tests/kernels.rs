@@ -125,3 +125,86 @@ fn the_logistic_pass_rejects_strided_rows_and_misfit_lengths() {
     );
     assert!(dw.iter().all(|&d| d == 1.0) && w.iter().all(|&w| w == -1.0));
 }
+
+/// Every broadcast kernel this CPU runs (AVX2 and, where present, AVX-512: `gemm` hands out only
+/// the widest), on A and B with contiguous rows, contiguous columns or neither, across the
+/// cache blocks (k > 256, n > 416) and with partial register tiles, against the naive product.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn every_broadcast_kernel_of_this_cpu_gives_the_naive_product() {
+    use crate::float::BlockFn;
+    use crate::linalg::x86::{f32x8, f32x16, f64x4, f64x8};
+    let f32s: [(bool, BlockFn<f32>); 2] = [
+        (f32x8::available(), f32x8::broadcast),
+        (f32x16::available(), f32x16::broadcast),
+    ];
+    let f64s: [(bool, BlockFn<f64>); 2] = [
+        (f64x4::available(), f64x4::broadcast),
+        (f64x8::available(), f64x8::broadcast),
+    ];
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(12);
+    for (m, k, n) in [(1, 1, 1), (13, 300, 33), (50, 7, 450), (25, 520, 31)] {
+        for layout in 0..9 {
+            for beta in [0.0, 0.5] {
+                for &(available, kernel) in &f32s {
+                    if available {
+                        check_kernel(kernel, (m, k, n), layout, beta, 1e-5, &mut rng);
+                    }
+                }
+                for &(available, kernel) in &f64s {
+                    if available {
+                        check_kernel(kernel, (m, k, n), layout, beta, 1e-13, &mut rng);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One product through `kernel`: A and B row-major, column-major or sliced (layout / 3 and
+/// layout % 3), C column-major when layout is odd.
+#[cfg(target_arch = "x86_64")]
+fn check_kernel<F: crate::Float>(
+    kernel: crate::float::BlockFn<F>,
+    (m, k, n): (usize, usize, usize),
+    layout: usize,
+    beta: f64,
+    tol: f64,
+    rng: &mut rand::rngs::StdRng,
+) {
+    use ndarray::{ShapeBuilder, s};
+    // Row-major, column-major (a transpose) or every other row and every third column.
+    let storage = |kind: usize, (r, c): (usize, usize), rng: &mut rand::rngs::StdRng| -> Array2<F> {
+        match kind {
+            0 => super::random((r, c), rng),
+            1 => super::random((c, r), rng),
+            _ => super::random((2 * r, 3 * c), rng),
+        }
+    };
+    fn view<F>(kind: usize, store: &Array2<F>) -> ndarray::ArrayView2<'_, F> {
+        match kind {
+            0 => store.view(),
+            1 => store.t(),
+            _ => store.slice(s![..;2, ..;3]),
+        }
+    }
+    let (a, b) = (storage(layout / 3, (m, k), rng), storage(layout % 3, (k, n), rng));
+    let (a_view, b_view) = (view(layout / 3, &a), view(layout % 3, &b));
+    let c: Array2<F> = if layout % 2 == 1 {
+        Array2::from_shape_fn((m, n).f(), |(i, j)| F::from_f64(((i + j) % 5) as f64))
+    } else {
+        Array2::from_shape_fn((m, n), |(i, j)| F::from_f64(((i * j) % 7) as f64))
+    };
+    let (alpha, beta) = (F::from_f64(0.75), F::from_f64(beta));
+    let (expected, scale) = super::naive(alpha, a_view, b_view, beta, c.view());
+    let mut out = c.clone();
+    kernel(alpha, a_view, b_view, beta, out.view_mut());
+    for ((idx, &got), (&want, &sc)) in out.indexed_iter().zip(expected.iter().zip(&scale)) {
+        let err = (got.as_f64() - want).abs() / sc;
+        assert!(
+            err <= tol,
+            "{} ({m}, {k}, {n}) layout {layout} β {beta:?} at {idx:?}: {got} vs {want}",
+            F::NAME
+        );
+    }
+}

@@ -16,7 +16,7 @@
 
 /// Generates `broadcast` and its helpers inside a kernel module (see [`super`]).
 macro_rules! broadcast_kernel {
-    ($t:ty, tile: ($mr:expr, $nv:expr), blocks: ($kc:expr, $mc:expr, $nc:expr), $setzero:ident, $loadu:ident, $storeu:ident, $bcast:ident, $fmadd:ident) => {
+    ($t:ty, features: $feat:literal, tile: ($mr:expr, $nv:expr), blocks: ($kc:expr, $mc:expr, $nc:expr), $setzero:ident, $loadu:ident, $storeu:ident, $bcast:ident, $fmadd:ident) => {
         /// Rows of C in a register tile.
         const BR: usize = $mr;
         /// Vectors of columns of C in a register tile.
@@ -37,17 +37,38 @@ macro_rules! broadcast_kernel {
         /// Packs the (mc, kc) block `a` as ⌈mc/BR⌉ tiles of (kc, BR), rows past mc zero.
         fn pack_a(a: ArrayView2<$t>, dst: &mut [std::mem::MaybeUninit<$t>]) {
             let (mc, kc) = a.dim();
-            let tiles = mc.div_ceil(BR);
-            for (r, row) in a.rows().into_iter().enumerate() {
-                let tile = &mut dst[(r / BR) * BR * kc..];
-                for (slot, &v) in tile[r % BR..].iter_mut().step_by(BR).zip(row) {
-                    slot.write(v);
+            if kc == 1 || a.strides()[1] == 1 {
+                // Rows contiguous (W in Z = W·A).
+                for (t, rows) in a.axis_chunks_iter(ndarray::Axis(0), BR).enumerate() {
+                    interleave::<BR>(rows, &mut dst[t * BR * kc..]);
                 }
-            }
-            for r in mc..tiles * BR {
-                let tile = &mut dst[(r / BR) * BR * kc..(r / BR + 1) * BR * kc];
-                for slot in tile[r % BR..].iter_mut().step_by(BR) {
-                    slot.write(0.0);
+            } else if mc > 1 && a.strides()[0] == 1 {
+                // Columns contiguous (Wᵀ in dA = Wᵀ·dZ): column p cut into the tiles' slots of
+                // step p.
+                for (p, column) in a.columns().into_iter().enumerate() {
+                    let column = column.to_slice().expect("a column of stride 1 is a slice");
+                    for (t, chunk) in column.chunks(BR).enumerate() {
+                        let (head, tail) = dst[t * BR * kc + p * BR..][..BR].split_at_mut(chunk.len());
+                        for (slot, &v) in head.iter_mut().zip(chunk) {
+                            slot.write(v);
+                        }
+                        for slot in tail {
+                            slot.write(0.0);
+                        }
+                    }
+                }
+            } else {
+                for (r, row) in a.rows().into_iter().enumerate() {
+                    let tile = &mut dst[(r / BR) * BR * kc..];
+                    for (slot, &v) in tile[r % BR..].iter_mut().step_by(BR).zip(row) {
+                        slot.write(v);
+                    }
+                }
+                for r in mc..mc.next_multiple_of(BR) {
+                    let tile = &mut dst[(r / BR) * BR * kc..(r / BR + 1) * BR * kc];
+                    for slot in tile[r % BR..].iter_mut().step_by(BR) {
+                        slot.write(0.0);
+                    }
                 }
             }
         }
@@ -56,6 +77,9 @@ macro_rules! broadcast_kernel {
         /// reading B row after row (sequentially in memory for a row-major B).
         fn pack_b(b: ArrayView2<$t>, dst: &mut [std::mem::MaybeUninit<$t>]) {
             let (kc, nc) = b.dim();
+            if kc > 1 && b.strides()[0] == 1 {
+                return pack_b_columns(b, dst);
+            }
             let (b_p, b_rs) = (b.as_ptr(), b.strides()[0]);
             for (p, row) in b.rows().into_iter().enumerate() {
                 // Ask for row p + 8 now: the hardware prefetcher alone leaves the copy waiting
@@ -104,11 +128,43 @@ macro_rules! broadcast_kernel {
             }
         }
 
+        /// [`pack_b`] for a B with contiguous columns (the transpose of a row-major matrix, as
+        /// in dW = dZ·A[l−1]ᵀ): reads each column once, in order.
+        fn pack_b_columns(b: ArrayView2<$t>, dst: &mut [std::mem::MaybeUninit<$t>]) {
+            let kc = b.nrows();
+            for (t, columns) in b.t().axis_chunks_iter(ndarray::Axis(0), NR).enumerate() {
+                interleave::<NR>(columns, &mut dst[t * kc * NR..]);
+            }
+        }
+
+        /// Writes the n ≤ L `lanes` (rows of length kc ≤ KC, each contiguous) interleaved at the
+        /// start of `dst`: slot p·L + r holds element p of lane r, and lanes n..L are zero. The
+        /// L lanes are read side by side, one element of each at a time.
+        ///
+        /// # Panics
+        /// If a lane is not contiguous, kc > KC or `dst` is shorter than L·kc.
+        fn interleave<const L: usize>(lanes: ArrayView2<$t>, dst: &mut [std::mem::MaybeUninit<$t>]) {
+            let (n, kc) = lanes.dim();
+            let zeros = [0.0; KC];
+            let srcs: [&[$t]; L] = std::array::from_fn(|r| {
+                if r < n {
+                    lanes.row(r).to_slice().expect("contiguous lanes")
+                } else {
+                    &zeros[..kc]
+                }
+            });
+            for (p, slots) in dst[..L * kc].chunks_exact_mut(L).enumerate() {
+                for (slot, src) in slots.iter_mut().zip(&srcs) {
+                    slot.write(src[p]);
+                }
+            }
+        }
+
         /// `out = Σ_{p < kc} A[.., p] B[p, ..]` for a packed A tile (kc, BR) and B panel (kc, NR).
         ///
         /// # Safety
         /// `a` must address kc·BR and `b` kc·NR initialised elements.
-        #[target_feature(enable = "avx2,fma")]
+        #[target_feature(enable = $feat)]
         unsafe fn broadcast_tile(kc: usize, a: *const $t, b: *const $t, out: &mut [[$t; NR]; BR]) {
             let mut acc = [[$setzero(); NV]; BR];
             for p in 0..kc {
@@ -145,7 +201,7 @@ macro_rules! broadcast_kernel {
         /// these are the whole precondition.
         pub(crate) fn broadcast(alpha: $t, a: ArrayView2<$t>, b: ArrayView2<$t>, beta: $t, mut c: ArrayViewMut2<$t>) {
             let ((m, k), n) = (a.dim(), b.ncols());
-            assert!(available(), "the broadcast kernel needs AVX2 and FMA");
+            assert!(available(), "the broadcast kernel needs {}", $feat);
             assert!(
                 k > 0 && b.nrows() == k && c.dim() == (m, n),
                 "broadcast kernel: A {:?}, B {:?} and C {:?} do not fit (or k = 0)",
@@ -174,13 +230,14 @@ macro_rules! broadcast_kernel {
                                 let (i, j) = ((ic + ir) as isize, (jc + jr) as isize);
                                 // SAFETY: the packed A tile at ir·kc holds kc·BR elements and the
                                 // B panel at jr·kc kc·NR, all written by pack_a and pack_b; the
-                                // CPU has AVX2 + FMA.
+                                // CPU has the kernel's features (asserted above).
                                 unsafe {
                                     let a_tile = a_pack.0.as_ptr().add(ir * kc).cast();
                                     let b_panel = b_pack.0.as_ptr().add(jr * kc).cast();
                                     broadcast_tile(kc, a_tile, b_panel, &mut out);
                                 }
-                                // SAFETY: the (rows, cols) block at (i, j) lies inside C.
+                                // SAFETY: the (rows, cols) block at (i, j) lies inside C; the CPU
+                                // has the kernel's features.
                                 unsafe {
                                     let c_tile = c_p.offset(i * c_s.0 + j * c_s.1);
                                     write_back(&out[..rows], cols, alpha, beta, c_tile, c_s);

@@ -151,7 +151,8 @@ macro_rules! dot_kernel {
                             _ => matvec_tile::<1>(k, a_t, a_rs, b_p, &mut out),
                         }
                     };
-                    // SAFETY: rows ir..ir + rows of C's one column, borrowed mutably.
+                    // SAFETY: rows ir..ir + rows of C's one column, borrowed mutably; the CPU has
+                    // AVX2 + FMA (asserted above).
                     unsafe { write_back(&out[..rows], 1, alpha, beta, c_p.offset(ir as isize * c_s.0), c_s) };
                 }
                 return;
@@ -180,7 +181,8 @@ macro_rules! dot_kernel {
                             // SAFETY: rows ir..ir+rows of A and jr..jr+cols of Bᵗ exist and
                             // hold elements pc..pc+kc, contiguous; the CPU has AVX2 + FMA.
                             unsafe { tile_match!((rows, cols), dot_tile(kc, a_t, a_rs, b_t, b_rs, &mut out)) };
-                            // SAFETY: the (rows, cols) block at (ir, jr) lies inside C.
+                            // SAFETY: the (rows, cols) block at (ir, jr) lies inside C; the CPU has
+                            // AVX2 + FMA.
                             unsafe {
                                 write_back(
                                     &out[..rows],
