@@ -199,12 +199,12 @@ macro_rules! avx512_kernels {
 // 12 × 2 vector accumulators: 24 of the 32 zmm registers, with 2 vectors of B and a broadcast.
 avx512_kernels!(
     f64x8, f64, __m512d, width: 8,
-    broadcast_tile: (12, 2), broadcast_blocks: (256, 72, 208),
+    broadcast_tile: (12, 2), broadcast_blocks: (256, 72, 112),
     _mm512_setzero_pd, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_fmadd_pd
 );
 
 avx512_kernels!(
     f32x16, f32, __m512, width: 16,
-    broadcast_tile: (12, 2), broadcast_blocks: (256, 144, 416),
+    broadcast_tile: (12, 2), broadcast_blocks: (256, 144, 224),
     _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_fmadd_ps
 );
