@@ -512,3 +512,48 @@ fn gradient_check_restores_the_parameters_on_error_and_checks_epsilon_in_f() {
     }
     assert_eq!(net.layer(1).unwrap().w(), before);
 }
+
+/// `predict_proba` does not scan X before the products: a NaN or ±inf anywhere in X must still
+/// come back as an error naming X and its position, whatever the weights (a zero weight meets
+/// inf as 0·inf = NaN), the number of examples (matrix-vector or tiled kernels) and X's layout.
+#[test]
+fn nan_or_inf_anywhere_in_x_is_named_by_predict_proba() {
+    use ndarray::ShapeBuilder;
+    let (n_x, units) = (40, 24);
+    let mut w1 = Array2::from_shape_fn((units, n_x), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0);
+    w1.column_mut(3).fill(0.0);
+    let w2 = Array2::from_shape_fn((3, units), |(i, j)| ((i + j) % 5) as f64 * 0.1);
+    let params = vec![(w1, Array2::zeros((units, 1))), (w2, Array2::zeros((3, 1)))];
+    let net = Network::from_parameters(params, &[Activation::Relu, Activation::Softmax]).unwrap();
+    for m in [1, 5, 300] {
+        for column_major in [false, true] {
+            for (row, column) in [(0, 0), (3, m - 1), (n_x - 1, m / 2)] {
+                for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                    let mut x = if column_major {
+                        Array2::from_elem((n_x, m).f(), 0.5)
+                    } else {
+                        Array2::from_elem((n_x, m), 0.5)
+                    };
+                    assert!(net.predict_proba(&x).is_ok());
+                    x[[row, column]] = bad;
+                    let err = net.predict_proba(&x).unwrap_err();
+                    assert!(
+                        matches!(err, Error::NonFinite { argument: "X", row: r, column: c, .. } if (r, c) == (row, column)),
+                        "m {m}, column-major {column_major}, {bad} at ({row}, {column}): {err}"
+                    );
+                    let x32 = x.mapv(|v| v as f32);
+                    let net32 = Network::<f32>::from_parameters(
+                        net.layers()
+                            .iter()
+                            .map(|l| (l.w().mapv(|v| v as f32), l.b().mapv(|v| v as f32)))
+                            .collect(),
+                        &[Activation::Relu, Activation::Softmax],
+                    )
+                    .unwrap();
+                    let err = net32.predict_proba(&x32).unwrap_err();
+                    assert!(matches!(err, Error::NonFinite { argument: "X", .. }), "f32: {err}");
+                }
+            }
+        }
+    }
+}
