@@ -1,6 +1,6 @@
 //! The implementations of the sealed [`Kernels`] trait (a supertrait of [`crate::Float`],
 //! defined beside it with its [`Token`]) for `f32` and `f64`: the SIMD kernels of
-//! `linalg::x86` when this CPU has them (the AVX-512 broadcast kernel before the AVX2 one).
+//! `linalg::x86` when this CPU has them (the AVX-512 broadcast and dot kernels before the AVX2 ones).
 
 use crate::float::{BlockFn, Kernels, LogisticPassFn, Token};
 
@@ -17,6 +17,9 @@ mod imp {
             f64x4::available().then_some((f64x4::broadcast, f64x4::NR))
         }
         fn dot(_: Token) -> Option<BlockFn<Self>> {
+            if f64x8::available() {
+                return Some(f64x8::dot);
+            }
             f64x4::available().then_some(f64x4::dot)
         }
         fn logistic_pass(_: Token) -> Option<LogisticPassFn<Self>> {
@@ -32,6 +35,9 @@ mod imp {
             f32x8::available().then_some((f32x8::broadcast, f32x8::NR))
         }
         fn dot(_: Token) -> Option<BlockFn<Self>> {
+            if f32x16::available() {
+                return Some(f32x16::dot);
+            }
             f32x8::available().then_some(f32x8::dot)
         }
         fn logistic_pass(_: Token) -> Option<LogisticPassFn<Self>> {

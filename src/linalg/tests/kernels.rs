@@ -172,6 +172,20 @@ fn check_kernel<F: crate::Float>(
     tol: f64,
     rng: &mut rand::rngs::StdRng,
 ) {
+    check_block_fn(kernel, false, (m, k, n), layout, beta, tol, rng);
+}
+
+/// [`check_kernel`] for a dot kernel (`bt`: it takes Bᵀ) or a broadcast one (B).
+#[cfg(target_arch = "x86_64")]
+fn check_block_fn<F: crate::Float>(
+    kernel: crate::float::BlockFn<F>,
+    bt: bool,
+    (m, k, n): (usize, usize, usize),
+    layout: usize,
+    beta: f64,
+    tol: f64,
+    rng: &mut rand::rngs::StdRng,
+) {
     use ndarray::{ShapeBuilder, s};
     // Row-major, column-major (a transpose) or every other row and every third column.
     let storage = |kind: usize, (r, c): (usize, usize), rng: &mut rand::rngs::StdRng| -> Array2<F> {
@@ -198,7 +212,10 @@ fn check_kernel<F: crate::Float>(
     let (alpha, beta) = (F::from_f64(0.75), F::from_f64(beta));
     let (expected, scale) = super::naive(alpha, a_view, b_view, beta, c.view());
     let mut out = c.clone();
-    kernel(alpha, a_view, b_view, beta, out.view_mut());
+    match bt {
+        true => kernel(alpha, a_view, b_view.t(), beta, out.view_mut()),
+        false => kernel(alpha, a_view, b_view, beta, out.view_mut()),
+    }
     for ((idx, &got), (&want, &sc)) in out.indexed_iter().zip(expected.iter().zip(&scale)) {
         let err = (got.as_f64() - want).abs() / sc;
         assert!(
@@ -206,5 +223,39 @@ fn check_kernel<F: crate::Float>(
             "{} ({m}, {k}, {n}) layout {layout} β {beta:?} at {idx:?}: {got} vs {want}",
             F::NAME
         );
+    }
+}
+
+/// Every dot kernel this CPU runs (AVX2 and, where present, AVX-512), matrix-vector (n = 1) and
+/// tiled, with partial vectors (k not a multiple of 16) and k past a block (512), against the
+/// naive product: A row-major, B the transpose of a row-major matrix (as the kernel requires).
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn every_dot_kernel_of_this_cpu_gives_the_naive_product() {
+    use crate::float::BlockFn;
+    use crate::linalg::x86::{f32x8, f32x16, f64x4, f64x8};
+    let f32s: [(bool, BlockFn<f32>); 2] = [(f32x8::available(), f32x8::dot), (f32x16::available(), f32x16::dot)];
+    let f64s: [(bool, BlockFn<f64>); 2] = [(f64x4::available(), f64x4::dot), (f64x8::available(), f64x8::dot)];
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(13);
+    for (m, k, n) in [
+        (1, 1, 1),
+        (7, 33, 1),
+        (130, 784, 1),
+        (5, 17, 4),
+        (10, 1030, 7),
+        (37, 600, 13),
+    ] {
+        for beta in [0.0, 0.5] {
+            for &(available, kernel) in &f32s {
+                if available {
+                    check_block_fn(kernel, true, (m, k, n), 1, beta, 1e-5, &mut rng);
+                }
+            }
+            for &(available, kernel) in &f64s {
+                if available {
+                    check_block_fn(kernel, true, (m, k, n), 1, beta, 1e-13, &mut rng);
+                }
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@
 
 /// Generates `dot` and its helpers inside a kernel module (see [`super`]).
 macro_rules! dot_kernel {
-    ($t:ty, $v:ty, blocks: ($dkc:expr, $dmc:expr), $setzero:ident, $loadu:ident, $fmadd:ident, $maskload:ident, $hsum:path) => {
+    ($t:ty, $v:ty, features: $feat:literal, mask: $mty:ty, blocks: ($dkc:expr, $dmc:expr), $setzero:ident, $loadu:ident, $fmadd:ident, $maskload:ident, $hsum:path) => {
         /// Rows of Bᵗ in a dot register tile.
         const NB: usize = 3;
 
@@ -18,7 +18,7 @@ macro_rules! dot_kernel {
         /// # Safety
         /// Rows r < R of `a` (row stride `a_rs`) and j < J of `bt` (row stride `bt_rs`)
         /// must hold kc contiguous readable elements each.
-        #[target_feature(enable = "avx2,fma")]
+        #[target_feature(enable = $feat)]
         unsafe fn dot_tile<const R: usize, const J: usize>(
             kc: usize,
             a: *const $t,
@@ -53,7 +53,7 @@ macro_rules! dot_kernel {
         /// against B over all of `k`, in two sets of accumulators taking alternate vectors, so
         /// that 2R independent chains of multiply-adds hide the latency of each (R alone
         /// left the FMA units half idle: one digit through [784, 128, 10] took 5.5 µs).
-        #[target_feature(enable = "avx2,fma")]
+        #[target_feature(enable = $feat)]
         unsafe fn matvec_tile<const R: usize>(
             k: usize,
             a: *const $t,
@@ -83,13 +83,13 @@ macro_rules! dot_kernel {
             }
         }
 
-        #[target_feature(enable = "avx2,fma")]
+        #[target_feature(enable = $feat)]
         unsafe fn dot_step<const R: usize, const J: usize, const MASKED: bool>(
             a: *const $t,
             a_rs: isize,
             bt: *const $t,
             bt_rs: isize,
-            m: __m256i,
+            m: $mty,
             acc: &mut [[$v; J]; R],
         ) {
             let mut bv = [$setzero(); J];
@@ -112,13 +112,13 @@ macro_rules! dot_kernel {
         /// any row strides (zero and negative included).
         ///
         /// # Panics
-        /// If the CPU lacks AVX2 or FMA, if k = 0, if the shapes do not fit, or if a row of A
+        /// If the CPU lacks the kernel's features, if k = 0, if the shapes do not fit, or if a row of A
         /// or of `bt` is not contiguous (k > 1 and column stride ≠ 1): programming errors of the
         /// caller ([`crate::linalg::gemm`] only picks this kernel for such views). The raw reads
         /// below rely on exactly these.
         pub(crate) fn dot(alpha: $t, a: ArrayView2<$t>, bt: ArrayView2<$t>, beta: $t, mut c: ArrayViewMut2<$t>) {
             let ((m, k), n) = (a.dim(), bt.nrows());
-            assert!(available(), "the dot kernel needs AVX2 and FMA");
+            assert!(available(), "the dot kernel needs {}", $feat);
             assert!(
                 k > 0 && bt.ncols() == k && c.dim() == (m, n),
                 "dot kernel: A {:?}, Bᵀ {:?} and C {:?} do not fit (or k = 0)",
@@ -152,7 +152,7 @@ macro_rules! dot_kernel {
                         }
                     };
                     // SAFETY: rows ir..ir + rows of C's one column, borrowed mutably; the CPU has
-                    // AVX2 + FMA (asserted above).
+                    // the kernel's features (asserted above).
                     unsafe { write_back(&out[..rows], 1, alpha, beta, c_p.offset(ir as isize * c_s.0), c_s) };
                 }
                 return;
@@ -179,10 +179,11 @@ macro_rules! dot_kernel {
                             let a_t = a_p.wrapping_offset(ir * a_rs + pc);
                             let b_t = b_p.wrapping_offset(jr * b_rs + pc);
                             // SAFETY: rows ir..ir+rows of A and jr..jr+cols of Bᵗ exist and
-                            // hold elements pc..pc+kc, contiguous; the CPU has AVX2 + FMA.
+                            // hold elements pc..pc+kc, contiguous; the CPU has the kernel's
+                            // features.
                             unsafe { tile_match!((rows, cols), dot_tile(kc, a_t, a_rs, b_t, b_rs, &mut out)) };
                             // SAFETY: the (rows, cols) block at (ir, jr) lies inside C; the CPU has
-                            // AVX2 + FMA.
+                            // the kernel's features.
                             unsafe {
                                 write_back(
                                     &out[..rows],

@@ -125,7 +125,7 @@ macro_rules! avx2_kernels {
             write_back_fn!($t, "avx2,fma");
 
             broadcast_kernel!($t, features: "avx2,fma", tile: ($mr, $nv), blocks: ($kc, $mc, $nc), $setzero, $loadu, $storeu, $bcast, $fmadd);
-            dot_kernel!($t, $v, blocks: ($dkc, $dmc), $setzero, $loadu, $fmadd, $maskload, $hsum);
+            dot_kernel!($t, $v, features: "avx2,fma", mask: __m256i, blocks: ($dkc, $dmc), $setzero, $loadu, $fmadd, $maskload, $hsum);
             logistic_kernel!($t, $v, $setzero, $loadu, $storeu, $set1, $add, $fmadd, $hsum);
         }
     };
@@ -162,13 +162,13 @@ avx2_kernels!(
     _mm256_maskload_ps, super::hsum_ps
 );
 
-/// Generates the AVX-512 module of one element type: the broadcast kernel on 512-bit vectors
-/// (the other kernels are memory-bound or matrix-vector and stay on AVX2).
+/// Generates the AVX-512 module of one element type: the broadcast and dot kernels on 512-bit
+/// vectors (the logistic pass, bound by memory, stays on AVX2).
 macro_rules! avx512_kernels {
     (
-        $name:ident, $t:ty, $v:ty, width: $w:expr,
-        broadcast_tile: ($mr:expr, $nv:expr), broadcast_blocks: ($kc:expr, $mc:expr, $nc:expr),
-        $setzero:ident, $loadu:ident, $storeu:ident, $set1:ident, $fmadd:ident
+        $name:ident, $t:ty, $v:ty, $mty:ty, width: $w:expr,
+        broadcast_tile: ($mr:expr, $nv:expr), broadcast_blocks: ($kc:expr, $mc:expr, $nc:expr), dot_blocks: ($dkc:expr, $dmc:expr),
+        $setzero:ident, $loadu:ident, $storeu:ident, $set1:ident, $fmadd:ident, $maskz_loadu:ident, $reduce_add:ident
     ) => {
         pub(super) mod $name {
             use std::arch::x86_64::*;
@@ -189,22 +189,48 @@ macro_rules! avx512_kernels {
                 $set1(*x)
             }
 
+            /// Rows of A in a dot register tile.
+            const MR: usize = 4;
+
+            /// A mask of the first `lanes` lanes (1 ≤ lanes ≤ W).
+            fn mask(lanes: usize) -> $mty {
+                ((1u32 << lanes.clamp(1, W)) - 1) as $mty
+            }
+
+            /// The lanes of `m` from `p`, zero elsewhere (masked-off lanes are not read and
+            /// cannot fault).
+            ///
+            /// # Safety
+            /// The lanes of `m` must be readable from `p`.
+            #[target_feature(enable = "avx512f")]
+            unsafe fn maskload(p: *const $t, m: $mty) -> $v {
+                // SAFETY: the caller's contract.
+                unsafe { $maskz_loadu(m, p) }
+            }
+
+            /// The sum of the lanes (one fixed order of additions).
+            #[target_feature(enable = "avx512f")]
+            fn hsum(v: $v) -> $t {
+                $reduce_add(v)
+            }
+
             write_back_fn!($t, "avx512f");
 
             broadcast_kernel!($t, features: "avx512f", tile: ($mr, $nv), blocks: ($kc, $mc, $nc), $setzero, $loadu, $storeu, bcast, $fmadd);
+            dot_kernel!($t, $v, features: "avx512f", mask: $mty, blocks: ($dkc, $dmc), $setzero, $loadu, $fmadd, maskload, hsum);
         }
     };
 }
 
 // 12 × 2 vector accumulators: 24 of the 32 zmm registers, with 2 vectors of B and a broadcast.
 avx512_kernels!(
-    f64x8, f64, __m512d, width: 8,
-    broadcast_tile: (12, 2), broadcast_blocks: (256, 72, 112),
-    _mm512_setzero_pd, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_fmadd_pd
+    f64x8, f64, __m512d, __mmask8, width: 8,
+    broadcast_tile: (12, 2), broadcast_blocks: (256, 72, 112), dot_blocks: (512, 32),
+    _mm512_setzero_pd, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_fmadd_pd, _mm512_maskz_loadu_pd, _mm512_reduce_add_pd
 );
 
 avx512_kernels!(
-    f32x16, f32, __m512, width: 16,
-    broadcast_tile: (12, 2), broadcast_blocks: (256, 144, 224),
-    _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_fmadd_ps
+    f32x16, f32, __m512, __mmask16, width: 16,
+    broadcast_tile: (12, 2), broadcast_blocks: (256, 144, 224), dot_blocks: (512, 32),
+    _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_maskz_loadu_ps, _mm512_reduce_add_ps
 );
