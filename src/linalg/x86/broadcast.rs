@@ -153,7 +153,9 @@ macro_rules! broadcast_kernel {
                     &zeros[..kc]
                 }
             });
-            for (p, slots) in dst[..L * kc].chunks_exact_mut(L).enumerate() {
+            // The first steps in registers where this kernel can, the rest one element at a time.
+            let done = simd_interleave::<L>(&srcs, dst);
+            for (p, slots) in dst[..L * kc].chunks_exact_mut(L).enumerate().skip(done) {
                 for (slot, src) in slots.iter_mut().zip(&srcs) {
                     slot.write(src[p]);
                 }

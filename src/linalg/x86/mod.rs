@@ -124,6 +124,12 @@ macro_rules! avx2_kernels {
 
             write_back_fn!($t, "avx2,fma");
 
+            /// No interleaving in registers here: the broadcast kernel packs one element at a
+            /// time.
+            fn simd_interleave<const L: usize>(_: &[&[$t]; L], _: &mut [std::mem::MaybeUninit<$t>]) -> usize {
+                0
+            }
+
             broadcast_kernel!($t, features: "avx2,fma", tile: ($mr, $nv), blocks: ($kc, $mc, $nc), $setzero, $loadu, $storeu, $bcast, $fmadd);
             dot_kernel!($t, $v, features: "avx2,fma", mask: __m256i, blocks: ($dkc, $dmc), $setzero, $loadu, $fmadd, $maskload, $hsum);
             logistic_kernel!($t, $v, $setzero, $loadu, $storeu, $set1, $add, $fmadd, $hsum);
@@ -162,13 +168,106 @@ avx2_kernels!(
     _mm256_maskload_ps, super::hsum_ps
 );
 
+/// `simd_interleave` for an element type without an in-register transpose: none of the steps.
+macro_rules! no_simd_interleave {
+    ($t:ty) => {
+        /// No interleaving in registers for this type: the broadcast kernel packs one element
+        /// at a time.
+        fn simd_interleave<const L: usize>(_: &[&[$t]; L], _: &mut [std::mem::MaybeUninit<$t>]) -> usize {
+            0
+        }
+    };
+}
+
+/// `simd_interleave` for f32 on AVX-512: 16 × 16 blocks transposed in registers.
+macro_rules! transposing_interleave_f32 {
+    ($t:ty) => {
+        /// Writes the first 16·⌊kc/16⌋ steps of `interleave` (slot p·L + r = element p of
+        /// lane r) with 16 × 16 transposes in registers, kc the length of the lanes, and returns
+        /// how many steps it wrote (0 if this CPU lacks AVX-512F).
+        ///
+        /// # Panics
+        /// If the lanes differ in length or `dst` is shorter than L·kc.
+        fn simd_interleave<const L: usize>(srcs: &[&[f32]; L], dst: &mut [std::mem::MaybeUninit<f32>]) -> usize {
+            let kc = srcs.first().map_or(0, |s| s.len());
+            assert!(
+                srcs.iter().all(|s| s.len() == kc) && dst.len() >= L * kc,
+                "interleave: lanes of different lengths or too short a destination"
+            );
+            if !available() {
+                return 0;
+            }
+            let full = kc - kc % 16;
+            // SAFETY: the CPU has AVX-512F; every lane holds kc ≥ full elements and `dst` L·kc
+            // slots (asserted above).
+            unsafe { transpose_blocks(srcs, full, dst.as_mut_ptr().cast()) };
+            full
+        }
+
+        /// Slots p·L + r for p < `full` (a multiple of 16), 16 lanes and 16 steps at a time.
+        ///
+        /// # Safety
+        /// The CPU must have AVX-512F, each lane `full` elements and `dst` L·`full` slots.
+        #[target_feature(enable = "avx512f")]
+        unsafe fn transpose_blocks<const L: usize>(srcs: &[&[f32]; L], full: usize, dst: *mut f32) {
+            for g in (0..L).step_by(16) {
+                let width = (L - g).min(16);
+                let keep = ((1u32 << width) - 1) as __mmask16;
+                for p in (0..full).step_by(16) {
+                    let mut rows = [_mm512_setzero_ps(); 16];
+                    for (row, src) in rows.iter_mut().zip(&srcs[g..g + width]) {
+                        // SAFETY: p + 16 ≤ full elements of the lane.
+                        *row = unsafe { _mm512_loadu_ps(src.as_ptr().add(p)) };
+                    }
+                    for (q, column) in transpose16(rows).into_iter().enumerate() {
+                        // SAFETY: slots (p + q)·L + g .. + width lie below full·L.
+                        unsafe { _mm512_mask_storeu_ps(dst.add((p + q) * L + g), keep, column) };
+                    }
+                }
+            }
+        }
+
+        /// The 16 columns of 16 rows of 16 floats.
+        #[target_feature(enable = "avx512f")]
+        fn transpose16(r: [__m512; 16]) -> [__m512; 16] {
+            // Pairs of rows interleaved within each 128-bit lane, then pairs of pairs: u[4g + c]
+            // holds, in its 128-bit lane j, column 4j + c of rows 4g..4g + 4.
+            let mut u = [_mm512_setzero_ps(); 16];
+            for g in 0..4 {
+                let (a, b, c, d) = (r[4 * g], r[4 * g + 1], r[4 * g + 2], r[4 * g + 3]);
+                let (t0, t1) = (_mm512_unpacklo_ps(a, b), _mm512_unpackhi_ps(a, b));
+                let (t2, t3) = (_mm512_unpacklo_ps(c, d), _mm512_unpackhi_ps(c, d));
+                u[4 * g] = _mm512_shuffle_ps::<0x44>(t0, t2);
+                u[4 * g + 1] = _mm512_shuffle_ps::<0xEE>(t0, t2);
+                u[4 * g + 2] = _mm512_shuffle_ps::<0x44>(t1, t3);
+                u[4 * g + 3] = _mm512_shuffle_ps::<0xEE>(t1, t3);
+            }
+            // Then a 4 × 4 transpose of 128-bit lanes: column 4j + c is lane j of u[c],
+            // u[4 + c], u[8 + c], u[12 + c].
+            let mut out = [_mm512_setzero_ps(); 16];
+            for c in 0..4 {
+                let x0 = _mm512_shuffle_f32x4::<0x44>(u[c], u[4 + c]);
+                let x1 = _mm512_shuffle_f32x4::<0xEE>(u[c], u[4 + c]);
+                let x2 = _mm512_shuffle_f32x4::<0x44>(u[8 + c], u[12 + c]);
+                let x3 = _mm512_shuffle_f32x4::<0xEE>(u[8 + c], u[12 + c]);
+                out[c] = _mm512_shuffle_f32x4::<0x88>(x0, x2);
+                out[4 + c] = _mm512_shuffle_f32x4::<0xDD>(x0, x2);
+                out[8 + c] = _mm512_shuffle_f32x4::<0x88>(x1, x3);
+                out[12 + c] = _mm512_shuffle_f32x4::<0xDD>(x1, x3);
+            }
+            out
+        }
+    };
+}
+
 /// Generates the AVX-512 module of one element type: the broadcast and dot kernels on 512-bit
 /// vectors (the logistic pass, bound by memory, stays on AVX2).
 macro_rules! avx512_kernels {
     (
         $name:ident, $t:ty, $v:ty, $mty:ty, width: $w:expr,
         broadcast_tile: ($mr:expr, $nv:expr), broadcast_blocks: ($kc:expr, $mc:expr, $nc:expr), dot_blocks: ($dkc:expr, $dmc:expr),
-        $setzero:ident, $loadu:ident, $storeu:ident, $set1:ident, $fmadd:ident, $maskz_loadu:ident, $reduce_add:ident
+        $setzero:ident, $loadu:ident, $storeu:ident, $set1:ident, $fmadd:ident, $maskz_loadu:ident, $reduce_add:ident,
+        interleave: $simd_interleave:ident
     ) => {
         pub(super) mod $name {
             use std::arch::x86_64::*;
@@ -216,6 +315,8 @@ macro_rules! avx512_kernels {
 
             write_back_fn!($t, "avx512f");
 
+            $simd_interleave!($t);
+
             broadcast_kernel!($t, features: "avx512f", tile: ($mr, $nv), blocks: ($kc, $mc, $nc), $setzero, $loadu, $storeu, bcast, $fmadd);
             dot_kernel!($t, $v, features: "avx512f", mask: $mty, blocks: ($dkc, $dmc), $setzero, $loadu, $fmadd, maskload, hsum);
         }
@@ -226,11 +327,13 @@ macro_rules! avx512_kernels {
 avx512_kernels!(
     f64x8, f64, __m512d, __mmask8, width: 8,
     broadcast_tile: (12, 2), broadcast_blocks: (256, 72, 112), dot_blocks: (512, 32),
-    _mm512_setzero_pd, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_fmadd_pd, _mm512_maskz_loadu_pd, _mm512_reduce_add_pd
+    _mm512_setzero_pd, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_fmadd_pd, _mm512_maskz_loadu_pd, _mm512_reduce_add_pd,
+    interleave: no_simd_interleave
 );
 
 avx512_kernels!(
     f32x16, f32, __m512, __mmask16, width: 16,
     broadcast_tile: (12, 2), broadcast_blocks: (256, 144, 224), dot_blocks: (512, 32),
-    _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_maskz_loadu_ps, _mm512_reduce_add_ps
+    _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_maskz_loadu_ps, _mm512_reduce_add_ps,
+    interleave: transposing_interleave_f32
 );
