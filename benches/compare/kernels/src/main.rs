@@ -609,7 +609,7 @@ fn main() {
     let _ = writeln!(head, "versions (Cargo.lock): {}", versions());
     let _ = writeln!(
         head,
-        "features: matrixmultiply threading {}, avx512 {}; gemm x86-v4 (AVX-512) {}; ndnet AVX2+FMA kernels",
+        "features: matrixmultiply threading {}, avx512 {}; gemm x86-v4 (AVX-512) {}; ndnet its own kernels (AVX-512F if present, else AVX2+FMA)",
         on(MM_THREADED),
         on(cfg!(feature = "mm-avx512")),
         on(cfg!(feature = "gemm-avx512")),
