@@ -1,10 +1,9 @@
 //! Gradient descent with momentum, in the course's form: v := β v + (1 − β) dθ, θ := θ − α v.
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
-use super::state::{Slots, check_beta, slot};
+use super::state::{Slots, check_beta, for_each_element, slot};
 use super::{Optimizer, ParamId, check_learning_rate, check_update_shapes};
-use crate::linalg::parallel::for_each_part;
 use crate::{Float, Result};
 
 crate::config::config! {
@@ -118,7 +117,7 @@ impl<F: Float> Momentum<F> {
 }
 
 impl<F: Float> Optimizer<F> for Momentum<F> {
-    fn update(&mut self, id: ParamId, mut theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
+    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
         check_update_shapes(id, theta.view(), grad)?;
         let dim = grad.dim();
         let v = slot(&mut self.velocity, id, |v| v.dim() == dim, || Array2::zeros(dim));
@@ -129,18 +128,7 @@ impl<F: Float> Optimizer<F> for Momentum<F> {
             *v = super::flush_subnormal(beta * *v + one_minus_beta * g);
             *theta -= alpha * *v;
         };
-        match (theta.as_slice_mut(), v.as_slice_mut(), grad.as_slice()) {
-            // Contiguous (as in training): vectorized, split between the threads when large.
-            (Some(theta), Some(v), Some(grad)) => for_each_part((theta, v, grad), |(theta, v, grad)| {
-                for ((theta, v), &g) in theta.iter_mut().zip(v).zip(grad) {
-                    step(theta, v, g);
-                }
-            }),
-            _ => Zip::from(theta)
-                .and(v)
-                .and(grad)
-                .for_each(|theta, v, &g| step(theta, v, g)),
-        }
+        for_each_element(theta, v, grad, step);
         Ok(())
     }
 

@@ -1,10 +1,9 @@
 //! RMSprop: s := β s + (1 − β) dθ², θ := θ − α dθ / (√s + ε).
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
-use super::state::{Slots, check_beta, check_epsilon, slot};
+use super::state::{Slots, check_beta, check_epsilon, for_each_element, slot};
 use super::{Optimizer, ParamId, check_learning_rate, check_update_shapes};
-use crate::linalg::parallel::for_each_part;
 use crate::{Float, Result};
 
 crate::config::config! {
@@ -120,7 +119,7 @@ impl<F: Float> RmsProp<F> {
 }
 
 impl<F: Float> Optimizer<F> for RmsProp<F> {
-    fn update(&mut self, id: ParamId, mut theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
+    fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
         check_update_shapes(id, theta.view(), grad)?;
         let dim = grad.dim();
         let s = slot(&mut self.mean_square, id, |s| s.dim() == dim, || Array2::zeros(dim));
@@ -132,18 +131,7 @@ impl<F: Float> Optimizer<F> for RmsProp<F> {
             *s = super::flush_subnormal(beta * *s + one_minus_beta * g * g);
             *theta -= alpha * g / (s.sqrt() + epsilon);
         };
-        match (theta.as_slice_mut(), s.as_slice_mut(), grad.as_slice()) {
-            // Contiguous (as in training): vectorized, split between the threads when large.
-            (Some(theta), Some(s), Some(grad)) => for_each_part((theta, s, grad), |(theta, s, grad)| {
-                for ((theta, s), &g) in theta.iter_mut().zip(s).zip(grad) {
-                    step(theta, s, g);
-                }
-            }),
-            _ => Zip::from(theta)
-                .and(s)
-                .and(grad)
-                .for_each(|theta, s, &g| step(theta, s, g)),
-        }
+        for_each_element(theta, s, grad, step);
         Ok(())
     }
 

@@ -3,8 +3,11 @@
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
+
 use super::ParamId;
-use crate::{Error, Result};
+use crate::linalg::parallel::for_each_part;
+use crate::{Error, Float, Result};
 
 /// State per parameter, keyed by its [`ParamId`] (any id, layer 0 included): absent until the
 /// parameter's first update.
@@ -28,6 +31,28 @@ pub(crate) fn slot<S>(
             state
         }
         Entry::Vacant(entry) => entry.insert(make()),
+    }
+}
+
+/// Runs `step(θ, s, g)` on every element of θ, its one state array and the gradient: over
+/// contiguous slices (as in training), vectorized and split between the threads when large, else
+/// with `Zip`. The same operations on each element either way.
+pub(crate) fn for_each_element<F: Float>(
+    mut theta: ArrayViewMut2<F>,
+    state: &mut Array2<F>,
+    grad: ArrayView2<F>,
+    step: impl Fn(&mut F, &mut F, F) + Sync,
+) {
+    match (theta.as_slice_mut(), state.as_slice_mut(), grad.as_slice()) {
+        (Some(theta), Some(state), Some(grad)) => for_each_part((theta, state, grad), |(theta, state, grad)| {
+            for ((theta, s), &g) in theta.iter_mut().zip(state).zip(grad) {
+                step(theta, s, g);
+            }
+        }),
+        _ => Zip::from(theta)
+            .and(state)
+            .and(grad)
+            .for_each(|theta, s, &g| step(theta, s, g)),
     }
 }
 

@@ -81,6 +81,17 @@ macro_rules! write_back_fn {
     };
 }
 
+/// `simd_interleave` for an element type without an in-register transpose: none of the steps.
+macro_rules! no_simd_interleave {
+    ($t:ty) => {
+        /// No interleaving in registers for this type: the broadcast kernel packs one element
+        /// at a time.
+        fn simd_interleave<const L: usize>(_: &[&[$t]; L], _: &mut [std::mem::MaybeUninit<$t>]) -> usize {
+            0
+        }
+    };
+}
+
 /// Generates the kernel module of one element type.
 macro_rules! avx2_kernels {
     (
@@ -123,12 +134,7 @@ macro_rules! avx2_kernels {
             }
 
             write_back_fn!($t, "avx2,fma");
-
-            /// No interleaving in registers here: the broadcast kernel packs one element at a
-            /// time.
-            fn simd_interleave<const L: usize>(_: &[&[$t]; L], _: &mut [std::mem::MaybeUninit<$t>]) -> usize {
-                0
-            }
+            no_simd_interleave!($t);
 
             broadcast_kernel!($t, features: "avx2,fma", tile: ($mr, $nv), blocks: ($kc, $mc, $nc), $setzero, $loadu, $storeu, $bcast, $fmadd);
             dot_kernel!($t, $v, features: "avx2,fma", mask: __m256i, blocks: ($dkc, $dmc), $setzero, $loadu, $fmadd, $maskload, $hsum);
@@ -167,17 +173,6 @@ avx2_kernels!(
     _mm256_setzero_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_broadcast_ss, _mm256_set1_ps, _mm256_add_ps, _mm256_fmadd_ps,
     _mm256_maskload_ps, super::hsum_ps
 );
-
-/// `simd_interleave` for an element type without an in-register transpose: none of the steps.
-macro_rules! no_simd_interleave {
-    ($t:ty) => {
-        /// No interleaving in registers for this type: the broadcast kernel packs one element
-        /// at a time.
-        fn simd_interleave<const L: usize>(_: &[&[$t]; L], _: &mut [std::mem::MaybeUninit<$t>]) -> usize {
-            0
-        }
-    };
-}
 
 /// `simd_interleave` for f32 on AVX-512: 16 × 16 blocks transposed in registers.
 macro_rules! transposing_interleave_f32 {
