@@ -143,7 +143,14 @@ fn every_broadcast_kernel_of_this_cpu_gives_the_naive_product() {
         (f64x8::available(), f64x8::broadcast),
     ];
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(12);
-    for (m, k, n) in [(1, 1, 1), (13, 300, 33), (50, 7, 450), (25, 520, 31), (24, 600, 100)] {
+    for (m, k, n) in [
+        (1, 1, 1),
+        (13, 300, 33),
+        (50, 7, 450),
+        (25, 520, 31),
+        (24, 600, 100),
+        (300, 40, 70),
+    ] {
         for layout in 0..9 {
             for beta in [0.0, 0.5] {
                 for &(available, kernel) in &f32s {
