@@ -8,8 +8,18 @@
 # Needs: NDNET_DATA pointing at the data sets (default data/), python3 with numpy and h5py;
 # torch is optional (pip install torch). With WITH_BURN=1 the f32 jobs also run in burn 0.22
 # (benches/compare/burn_course, a separate crate; its first build takes 10–20 minutes).
-# numpy is run with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (they slow a current numpy down).
+# numpy is run with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (they slow a current numpy down),
+# except with SIMD=avx2 (below).
 set -euo pipefail
+# SIMD=avx2 runs every side as on a CPU without AVX-512: ndnet's kernels capped by NDNET_SIMD,
+# OpenBLAS's by OPENBLAS_CORETYPE=Haswell, PyTorch's (MKL, oneDNN, ATen) by their own switches.
+if [ "${SIMD:-}" = avx2 ]; then
+    export NDNET_SIMD=avx2 OPENBLAS_CORETYPE=Haswell MKL_ENABLE_INSTRUCTIONS=AVX2 \
+        ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2
+elif [ -n "${SIMD:-}" ]; then
+    echo "SIMD is ${SIMD}: only avx2 is known (unset: each library's best)" >&2
+    exit 2
+fi
 job=${1:-deep}
 precision=${2:-f64}
 example=$([ "$job" = logistic ] && echo cat_logistic_regression || echo cat_deep)
@@ -19,7 +29,11 @@ here=$(dirname "$0")
 
 cargo build --release --quiet --features hdf5,plot,image --example "$example"
 ndnet_line=$(./target/release/examples/"$example" $flag | grep '^train_accuracy=')
-numpy_line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$here/numpy_course.py" "$job" "$precision")
+if [ "${SIMD:-}" = avx2 ]; then
+    numpy_line=$(env -u OPENBLAS_L2_SIZE python3 "$here/numpy_course.py" "$job" "$precision")
+else
+    numpy_line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$here/numpy_course.py" "$job" "$precision")
+fi
 seconds() { sed -E 's/.*train_seconds=([0-9.]+).*/\1/' <<<"$1"; }
 echo "ndnet: $ndnet_line"
 echo "numpy: $numpy_line"

@@ -60,6 +60,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
 pub(crate) use crate::float::TOKEN;
+pub use kernel::simd;
 pub(crate) use threads::MAX_PARTS;
 pub use threads::{num_threads, set_num_threads};
 
