@@ -151,6 +151,23 @@ fn every_layout_matches_the_naive_product_f32() {
     all_layouts::<f32>(1e-5);
 }
 
+/// Wide products (as for 10,000 digits at once), split into many register tiles per thread,
+/// through the broadcast kernel with B's rows or columns contiguous and through the dot kernel.
+#[test]
+fn wide_products_match_on_any_number_of_threads() {
+    let mut rng = StdRng::seed_from_u64(5);
+    let (m, k, n) = (50, 70, 3100);
+    let a = random::<f32>((m, k), &mut rng);
+    let b = random::<f32>((k, n), &mut rng);
+    let c = random::<f32>((m, n), &mut rng);
+    check(1.0, a.view(), b.view(), 0.5, c.view(), 1e-5);
+    let b_columns = b.t().as_standard_layout().into_owned();
+    check(1.0, a.view(), b_columns.t(), 0.0, c.view(), 1e-5);
+    let a = random::<f64>((10, k), &mut rng);
+    let b = random::<f64>((n, k), &mut rng);
+    check(1.0, a.view(), b.t(), 0.0, Array2::zeros((10, n)).view(), 1e-12);
+}
+
 #[test]
 fn the_cat_products_match_on_any_number_of_threads() {
     let mut rng = StdRng::seed_from_u64(3);
@@ -211,7 +228,9 @@ fn bad_shapes_are_errors() {
 #[test]
 #[cfg(target_arch = "x86_64")]
 fn the_simd_kernels_are_found_on_avx2_cpus() {
-    let simd = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
+    // Unless this process was told to do without (NDNET_SIMD=portable).
+    let portable = std::env::var("NDNET_SIMD").is_ok_and(|v| v.trim().eq_ignore_ascii_case("portable"));
+    let simd = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") && !portable;
     assert_eq!(f64::broadcast(TOKEN).is_some(), simd);
     assert_eq!(f32::dot(TOKEN).is_some(), simd);
 }

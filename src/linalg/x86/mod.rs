@@ -244,7 +244,7 @@ avx2_kernels!(
 
 avx2_kernels!(
     f32x8, f32, __m256, i32, width: 8,
-    broadcast_tile: (5, 2), broadcast_blocks: (128, 120, 416), dot_blocks: (512, 32),
+    broadcast_tile: (6, 2), broadcast_blocks: (128, 120, 416), dot_blocks: (512, 32),
     _mm256_setzero_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_broadcast_ss, _mm256_set1_ps, _mm256_add_ps, _mm256_fmadd_ps,
     _mm256_maskload_ps, super::hsum_ps, interleave: transposing_interleave_f32x8
 );
