@@ -165,17 +165,20 @@ macro_rules! broadcast_kernel {
             }
         }
 
-        /// `out = Σ_{p < kc} A[.., p] B[p, ..]` for a packed A tile (kc, BR) and B panel (kc, NR).
+        /// `out[.., ..V·W] = Σ_{p < kc} A[.., p] B[p, ..V·W]` for a packed A tile (kc, BR) and
+        /// the first V ≤ NV vectors of a B panel (kc, NR): V < NV for the last, narrow panel
+        /// of a block (the same operations on each element, fewer columns computed).
         ///
         /// # Safety
         /// `a` must address kc·BR and `b` kc·NR initialised elements.
         #[target_feature(enable = $feat)]
-        unsafe fn broadcast_tile(kc: usize, a: *const $t, b: *const $t, out: &mut [[$t; NR]; BR]) {
-            let mut acc = [[$setzero(); NV]; BR];
+        unsafe fn broadcast_tile<const V: usize>(kc: usize, a: *const $t, b: *const $t, out: &mut [[$t; NR]; BR]) {
+            const { assert!(V >= 1 && V <= NV) };
+            let mut acc = [[$setzero(); V]; BR];
             for p in 0..kc {
-                let mut bv = [$setzero(); NV];
+                let mut bv = [$setzero(); V];
                 for (v, bv) in bv.iter_mut().enumerate() {
-                    // SAFETY: p < kc and v < NV: inside row p of the panel.
+                    // SAFETY: p < kc and v < V ≤ NV: inside row p of the panel.
                     *bv = unsafe { $loadu(b.add(p * NR + v * W)) };
                 }
                 for (r, acc) in acc.iter_mut().enumerate() {
@@ -188,11 +191,15 @@ macro_rules! broadcast_kernel {
             }
             for (row, acc) in out.iter_mut().zip(&acc) {
                 for (v, &acc) in acc.iter().enumerate() {
-                    // SAFETY: v·W + W ≤ NR elements of the row.
+                    // SAFETY: v·W + W ≤ V·W ≤ NR elements of the row.
                     unsafe { $storeu(row.as_mut_ptr().add(v * W), acc) };
                 }
             }
         }
+
+        // Two vectors per tile row: `linalg::gemm_unchecked` splits columns at half a tile,
+        // which `broadcast` computes with one.
+        const _: () = assert!(NV == 2);
 
         // pack_a and pack_b fill whole tiles and panels: the blocks must hold whole ones.
         const _: () = assert!(MC % BR == 0 && NC % NR == 0);
@@ -239,7 +246,11 @@ macro_rules! broadcast_kernel {
                                 unsafe {
                                     let a_tile = a_pack.0.as_ptr().add(ir * kc).cast();
                                     let b_panel = b_pack.0.as_ptr().add(jr * kc).cast();
-                                    broadcast_tile(kc, a_tile, b_panel, &mut out);
+                                    if cols <= W {
+                                        broadcast_tile::<1>(kc, a_tile, b_panel, &mut out);
+                                    } else {
+                                        broadcast_tile::<NV>(kc, a_tile, b_panel, &mut out);
+                                    }
                                 }
                                 // SAFETY: the (rows, cols) block at (i, j) lies inside C; the CPU
                                 // has the kernel's features.
