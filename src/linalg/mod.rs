@@ -86,7 +86,7 @@ const PARALLEL_MIN_MATVEC_BYTES: usize = 256 * 1024;
 /// When β = 0, C is only written (NaN in C does not propagate), as in BLAS. The result does
 /// not depend on the number of threads. Nothing is allocated once the worker threads exist
 /// (they are started by the first product that needs them and kept); the kernels pack A and B
-/// in at most 380 KB (AVX-512; 280 KB with AVX2) of the calling thread's stack (and each
+/// in at most 380 KB of the calling thread's stack (and each
 /// worker's), well within the usual 2 MB of a thread.
 ///
 /// # Shapes

@@ -168,6 +168,31 @@ fn wide_products_match_on_any_number_of_threads() {
     check(1.0, a.view(), b.t(), 0.0, Array2::zeros((10, n)).view(), 1e-12);
 }
 
+/// The packing buffers (at most 380 KB, asserted at compile time per kernel) and the rest of
+/// a product fit in a thread whose stack is a quarter of the usual 2 MB.
+#[test]
+fn products_run_in_a_thread_with_a_small_stack() {
+    let run = || {
+        let mut rng = StdRng::seed_from_u64(9);
+        let a = random::<f32>((300, 700), &mut rng);
+        let b = random::<f32>((700, 500), &mut rng);
+        let mut c = Array2::zeros((300, 500));
+        gemm(1.0, a.view(), b.view(), 0.0, c.view_mut()).expect("shapes fit");
+        gemm(1.0, a.view(), b.t().as_standard_layout().t(), 0.0, c.view_mut()).expect("shapes fit");
+        let (a, b) = (a.mapv(f64::from), b.mapv(f64::from));
+        let mut c = Array2::zeros((300, 500));
+        gemm(1.0, a.view(), b.view(), 0.0, c.view_mut()).expect("shapes fit");
+        c[[299, 499]]
+    };
+    let last = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(run)
+        .expect("a thread starts")
+        .join()
+        .expect("no stack overflow");
+    assert!(last.is_finite());
+}
+
 #[test]
 fn the_cat_products_match_on_any_number_of_threads() {
     let mut rng = StdRng::seed_from_u64(3);

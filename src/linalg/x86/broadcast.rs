@@ -203,6 +203,9 @@ macro_rules! broadcast_kernel {
 
         // pack_a and pack_b fill whole tiles and panels: the blocks must hold whole ones.
         const _: () = assert!(MC % BR == 0 && NC % NR == 0);
+        // The packing buffers live on the caller's stack: at most the 380 KB that
+        // `linalg::gemm` documents.
+        const _: () = assert!((MC * KC + KC * NC) * std::mem::size_of::<$t>() <= 380 * 1024);
 
         /// C = α A·B + β C, any strides (fast when the rows of B are contiguous).
         ///

@@ -237,14 +237,14 @@ fn hsum_ps(v: std::arch::x86_64::__m256) -> f32 {
 
 avx2_kernels!(
     f64x4, f64, __m256d, i64, width: 4,
-    broadcast_tile: (5, 2), broadcast_blocks: (256, 60, 216), dot_blocks: (512, 32),
+    broadcast_tile: (5, 2), broadcast_blocks: (256, 60, 120), dot_blocks: (512, 32),
     _mm256_setzero_pd, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_broadcast_sd, _mm256_set1_pd, _mm256_add_pd, _mm256_fmadd_pd,
     _mm256_maskload_pd, super::hsum_pd, interleave: no_simd_interleave
 );
 
 avx2_kernels!(
     f32x8, f32, __m256, i32, width: 8,
-    broadcast_tile: (6, 2), broadcast_blocks: (256, 120, 416), dot_blocks: (512, 32),
+    broadcast_tile: (6, 2), broadcast_blocks: (256, 120, 240), dot_blocks: (512, 32),
     _mm256_setzero_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_broadcast_ss, _mm256_set1_ps, _mm256_add_ps, _mm256_fmadd_ps,
     _mm256_maskload_ps, super::hsum_ps, interleave: transposing_interleave_f32x8
 );
