@@ -515,12 +515,8 @@ fn bias_then<F: Float>(z: &mut Array2<F>, b: &Array2<F>, g: impl Fn(F) -> F) -> 
     let (mut z_sums, mut a_sums) = ([F::zero(); LANES], [F::zero(); LANES]);
     for (mut row, &bias) in z.rows_mut().into_iter().zip(b.iter()) {
         let Some(row) = row.as_slice_mut() else {
-            row.iter_mut().for_each(|v| {
-                let s = *v + bias;
-                *v = g(s);
-                z_sums[0] += s * F::zero();
-                a_sums[0] += *v * F::zero();
-            });
+            row.iter_mut()
+                .for_each(|v| bias_then_one(v, bias, &g, &mut z_sums[0], &mut a_sums[0]));
             continue;
         };
         let mut blocks = row.chunks_exact_mut(LANES);
@@ -537,14 +533,19 @@ fn bias_then<F: Float>(z: &mut Array2<F>, b: &Array2<F>, g: impl Fn(F) -> F) -> 
             }
         }
         for v in blocks.into_remainder() {
-            let s = *v + bias;
-            *v = g(s);
-            z_sums[0] += s * F::zero();
-            a_sums[0] += *v * F::zero();
+            bias_then_one(v, bias, &g, &mut z_sums[0], &mut a_sums[0]);
         }
     }
     let finite = |sums: [F; LANES]| sums.iter().fold(F::zero(), |acc, &s| acc + s) == F::zero();
     (finite(z_sums), finite(a_sums))
+}
+
+/// One element of [`bias_then`] outside its 16-lane blocks.
+fn bias_then_one<F: Float>(v: &mut F, bias: F, g: &impl Fn(F) -> F, z_sum: &mut F, a_sum: &mut F) {
+    let s = *v + bias;
+    *v = g(s);
+    *z_sum += s * F::zero();
+    *a_sum += *v * F::zero();
 }
 
 /// Reallocates `buffer` only when the batch shape changes.

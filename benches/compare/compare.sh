@@ -11,15 +11,8 @@
 # numpy is run with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (they slow a current numpy down),
 # except with SIMD=avx2 (below).
 set -euo pipefail
-# SIMD=avx2 runs every side as on a CPU without AVX-512: ndnet's kernels capped by NDNET_SIMD,
-# OpenBLAS's by OPENBLAS_CORETYPE=Haswell, PyTorch's (MKL, oneDNN, ATen) by their own switches.
-if [ "${SIMD:-}" = avx2 ]; then
-    export NDNET_SIMD=avx2 OPENBLAS_CORETYPE=Haswell MKL_ENABLE_INSTRUCTIONS=AVX2 \
-        ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2
-elif [ -n "${SIMD:-}" ]; then
-    echo "SIMD is ${SIMD}: only avx2 is known (unset: each library's best)" >&2
-    exit 2
-fi
+# SIMD=avx2: every side as on a CPU without AVX-512 (see simd_cap.sh).
+source "$(dirname "$0")/simd_cap.sh"
 job=${1:-deep}
 precision=${2:-f64}
 example=$([ "$job" = logistic ] && echo cat_logistic_regression || echo cat_deep)

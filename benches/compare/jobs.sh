@@ -5,16 +5,8 @@
 # process per job, back to back, and prints each line.
 # Usage (from the crate root): NDNET_DATA=../shared/data benches/compare/jobs.sh [passes]
 set -euo pipefail
-# SIMD=avx2 runs every side as on a CPU without AVX-512: ndnet's kernels capped by NDNET_SIMD,
-# PyTorch's (MKL, oneDNN, ATen) by their own switches; burn_jobs builds burn's gemm without its
-# x86-v4 feature, so its products run the AVX2 kernels either way.
-if [ "${SIMD:-}" = avx2 ]; then
-    export NDNET_SIMD=avx2 OPENBLAS_CORETYPE=Haswell MKL_ENABLE_INSTRUCTIONS=AVX2 \
-        ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2
-elif [ -n "${SIMD:-}" ]; then
-    echo "SIMD is ${SIMD}: only avx2 is known (unset: each library's best)" >&2
-    exit 2
-fi
+# SIMD=avx2: every side as on a CPU without AVX-512 (see simd_cap.sh).
+source "$(dirname "$0")/simd_cap.sh"
 here=$(dirname "$0")
 passes=${1:-1}
 burn=$here/burn_jobs/target/release/burn_jobs

@@ -92,13 +92,16 @@ macro_rules! no_simd_interleave {
     };
 }
 
-/// `simd_interleave` for f32 on AVX2: 8 × 8 blocks transposed in registers.
-macro_rules! transposing_interleave_f32x8 {
-    ($t:ty) => {
-        /// Writes the first 8·⌊kc/8⌋ steps of `interleave` (slot p·L + r = element p of lane
-        /// r) with 8 × 8 transposes in registers, kc the length of the lanes, and returns how
-        /// many steps it wrote: 0 if this CPU lacks AVX2 or FMA, or if L is not a multiple of 8
-        /// (the 5-row tiles of A: masked stores of 5 lanes measured slower than the plain copy).
+/// `simd_interleave` for f32 by N × N blocks transposed in registers (N the vector width):
+/// `$transpose` turns N loaded rows into N columns, `$store` writes the first `width` lanes of a
+/// column under `mask(width)`. With `whole_groups_only`, L must be a multiple of N (else the
+/// plain copy runs: on AVX2, masked stores of A's 5-row tiles measured slower than it).
+macro_rules! transposing_interleave {
+    ($n:literal, $feat:literal, $setzero:ident, $loadu:ident, $store:ident, $transpose:path, whole_groups_only: $whole:literal) => {
+        /// Writes the first N·⌊kc/N⌋ steps of `interleave` (slot p·L + r = element p of lane
+        /// r) with N × N transposes in registers, kc the length of the lanes, and returns how
+        /// many steps it wrote: 0 if this CPU lacks the kernel's features (or, with
+        /// `whole_groups_only`, if L is not a multiple of N).
         ///
         /// # Panics
         /// If the lanes differ in length or `dst` is shorter than L·kc.
@@ -108,63 +111,111 @@ macro_rules! transposing_interleave_f32x8 {
                 srcs.iter().all(|s| s.len() == kc) && dst.len() >= L * kc,
                 "interleave: lanes of different lengths or too short a destination"
             );
-            if !available() || L % 8 != 0 {
+            if !available() || ($whole && L % $n != 0) {
                 return 0;
             }
-            let full = kc - kc % 8;
-            // SAFETY: the CPU has AVX2; every lane holds kc ≥ full elements and `dst` L·kc
-            // slots (asserted above).
+            let full = kc - kc % $n;
+            // SAFETY: the CPU has the kernel's features; every lane holds kc ≥ full elements
+            // and `dst` L·kc slots (asserted above).
             unsafe { transpose_blocks(srcs, full, dst.as_mut_ptr().cast()) };
             full
         }
 
-        /// Slots p·L + r for p < `full` (a multiple of 8), 8 lanes and 8 steps at a time.
+        /// Slots p·L + r for p < `full` (a multiple of N), N lanes and N steps at a time.
         ///
         /// # Safety
-        /// The CPU must have AVX2, each lane `full` elements and `dst` L·`full` slots.
-        #[target_feature(enable = "avx2,fma")]
+        /// The CPU must have the kernel's features, each lane `full` elements and `dst`
+        /// L·`full` slots.
+        #[target_feature(enable = $feat)]
         unsafe fn transpose_blocks<const L: usize>(srcs: &[&[f32]; L], full: usize, dst: *mut f32) {
-            for g in (0..L).step_by(8) {
-                let width = (L - g).min(8);
+            for g in (0..L).step_by($n) {
+                let width = (L - g).min($n);
                 let keep = mask(width);
-                for p in (0..full).step_by(8) {
-                    let mut rows = [_mm256_setzero_ps(); 8];
+                for p in (0..full).step_by($n) {
+                    let mut rows = [$setzero(); $n];
                     for (row, src) in rows.iter_mut().zip(&srcs[g..g + width]) {
-                        // SAFETY: p + 8 ≤ full elements of the lane.
-                        *row = unsafe { _mm256_loadu_ps(src.as_ptr().add(p)) };
+                        // SAFETY: p + N ≤ full elements of the lane.
+                        *row = unsafe { $loadu(src.as_ptr().add(p)) };
                     }
-                    for (q, column) in transpose8(rows).into_iter().enumerate() {
-                        // SAFETY: slots (p + q)·L + g .. + width lie below full·L; the masked-off
-                        // lanes are not written.
-                        unsafe { _mm256_maskstore_ps(dst.add((p + q) * L + g), keep, column) };
+                    for (q, column) in $transpose(rows).into_iter().enumerate() {
+                        // SAFETY: slots (p + q)·L + g .. + width lie below full·L; the
+                        // masked-off lanes are not written.
+                        unsafe { $store(dst.add((p + q) * L + g), keep, column) };
                     }
                 }
             }
         }
-
-        /// The 8 columns of 8 rows of 8 floats.
-        #[target_feature(enable = "avx2,fma")]
-        fn transpose8(r: [__m256; 8]) -> [__m256; 8] {
-            // Within each 128-bit lane, columns c and 4 + c of rows 4h..4h + 4 in u[4h + c].
-            let mut u = [_mm256_setzero_ps(); 8];
-            for h in 0..2 {
-                let (a, b, c, d) = (r[4 * h], r[4 * h + 1], r[4 * h + 2], r[4 * h + 3]);
-                let (t0, t1) = (_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b));
-                let (t2, t3) = (_mm256_unpacklo_ps(c, d), _mm256_unpackhi_ps(c, d));
-                u[4 * h] = _mm256_shuffle_ps::<0x44>(t0, t2);
-                u[4 * h + 1] = _mm256_shuffle_ps::<0xEE>(t0, t2);
-                u[4 * h + 2] = _mm256_shuffle_ps::<0x44>(t1, t3);
-                u[4 * h + 3] = _mm256_shuffle_ps::<0xEE>(t1, t3);
-            }
-            // Then the low 128-bit lanes of u[c] and u[4 + c] make column c, the high ones 4 + c.
-            let mut out = [_mm256_setzero_ps(); 8];
-            for c in 0..4 {
-                out[c] = _mm256_permute2f128_ps::<0x20>(u[c], u[4 + c]);
-                out[4 + c] = _mm256_permute2f128_ps::<0x31>(u[c], u[4 + c]);
-            }
-            out
-        }
     };
+}
+
+/// `simd_interleave` for f32 on AVX2: 8 × 8 transposes, for B's columns only (L = 16).
+macro_rules! transposing_interleave_f32x8 {
+    ($t:ty) => {
+        transposing_interleave!(8, "avx2,fma", _mm256_setzero_ps, _mm256_loadu_ps, _mm256_maskstore_ps, super::transpose8, whole_groups_only: true);
+    };
+}
+
+/// `simd_interleave` for f32 on AVX-512: 16 × 16 transposes, any L.
+macro_rules! transposing_interleave_f32x16 {
+    ($t:ty) => {
+        transposing_interleave!(16, "avx512f", _mm512_setzero_ps, _mm512_loadu_ps, _mm512_mask_storeu_ps, super::transpose16, whole_groups_only: false);
+    };
+}
+
+/// The 8 columns of 8 rows of 8 floats.
+#[target_feature(enable = "avx2,fma")]
+fn transpose8(r: [std::arch::x86_64::__m256; 8]) -> [std::arch::x86_64::__m256; 8] {
+    use std::arch::x86_64::*;
+    // Within each 128-bit lane, columns c and 4 + c of rows 4h..4h + 4 in u[4h + c].
+    let mut u = [_mm256_setzero_ps(); 8];
+    for h in 0..2 {
+        let (a, b, c, d) = (r[4 * h], r[4 * h + 1], r[4 * h + 2], r[4 * h + 3]);
+        let (t0, t1) = (_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b));
+        let (t2, t3) = (_mm256_unpacklo_ps(c, d), _mm256_unpackhi_ps(c, d));
+        u[4 * h] = _mm256_shuffle_ps::<0x44>(t0, t2);
+        u[4 * h + 1] = _mm256_shuffle_ps::<0xEE>(t0, t2);
+        u[4 * h + 2] = _mm256_shuffle_ps::<0x44>(t1, t3);
+        u[4 * h + 3] = _mm256_shuffle_ps::<0xEE>(t1, t3);
+    }
+    // Then the low 128-bit lanes of u[c] and u[4 + c] make column c, the high ones 4 + c.
+    let mut out = [_mm256_setzero_ps(); 8];
+    for c in 0..4 {
+        out[c] = _mm256_permute2f128_ps::<0x20>(u[c], u[4 + c]);
+        out[4 + c] = _mm256_permute2f128_ps::<0x31>(u[c], u[4 + c]);
+    }
+    out
+}
+
+/// The 16 columns of 16 rows of 16 floats.
+#[target_feature(enable = "avx512f")]
+fn transpose16(r: [std::arch::x86_64::__m512; 16]) -> [std::arch::x86_64::__m512; 16] {
+    use std::arch::x86_64::*;
+    // Pairs of rows interleaved within each 128-bit lane, then pairs of pairs: u[4g + c]
+    // holds, in its 128-bit lane j, column 4j + c of rows 4g..4g + 4.
+    let mut u = [_mm512_setzero_ps(); 16];
+    for g in 0..4 {
+        let (a, b, c, d) = (r[4 * g], r[4 * g + 1], r[4 * g + 2], r[4 * g + 3]);
+        let (t0, t1) = (_mm512_unpacklo_ps(a, b), _mm512_unpackhi_ps(a, b));
+        let (t2, t3) = (_mm512_unpacklo_ps(c, d), _mm512_unpackhi_ps(c, d));
+        u[4 * g] = _mm512_shuffle_ps::<0x44>(t0, t2);
+        u[4 * g + 1] = _mm512_shuffle_ps::<0xEE>(t0, t2);
+        u[4 * g + 2] = _mm512_shuffle_ps::<0x44>(t1, t3);
+        u[4 * g + 3] = _mm512_shuffle_ps::<0xEE>(t1, t3);
+    }
+    // Then a 4 × 4 transpose of 128-bit lanes: column 4j + c is lane j of u[c],
+    // u[4 + c], u[8 + c], u[12 + c].
+    let mut out = [_mm512_setzero_ps(); 16];
+    for c in 0..4 {
+        let x0 = _mm512_shuffle_f32x4::<0x44>(u[c], u[4 + c]);
+        let x1 = _mm512_shuffle_f32x4::<0xEE>(u[c], u[4 + c]);
+        let x2 = _mm512_shuffle_f32x4::<0x44>(u[8 + c], u[12 + c]);
+        let x3 = _mm512_shuffle_f32x4::<0xEE>(u[8 + c], u[12 + c]);
+        out[c] = _mm512_shuffle_f32x4::<0x88>(x0, x2);
+        out[4 + c] = _mm512_shuffle_f32x4::<0xDD>(x0, x2);
+        out[8 + c] = _mm512_shuffle_f32x4::<0x88>(x1, x3);
+        out[12 + c] = _mm512_shuffle_f32x4::<0xDD>(x1, x3);
+    }
+    out
 }
 
 /// Generates the kernel module of one element type.
@@ -249,87 +300,6 @@ avx2_kernels!(
     _mm256_maskload_ps, super::hsum_ps, interleave: transposing_interleave_f32x8
 );
 
-/// `simd_interleave` for f32 on AVX-512: 16 × 16 blocks transposed in registers.
-macro_rules! transposing_interleave_f32 {
-    ($t:ty) => {
-        /// Writes the first 16·⌊kc/16⌋ steps of `interleave` (slot p·L + r = element p of
-        /// lane r) with 16 × 16 transposes in registers, kc the length of the lanes, and returns
-        /// how many steps it wrote (0 if this CPU lacks AVX-512F).
-        ///
-        /// # Panics
-        /// If the lanes differ in length or `dst` is shorter than L·kc.
-        fn simd_interleave<const L: usize>(srcs: &[&[f32]; L], dst: &mut [std::mem::MaybeUninit<f32>]) -> usize {
-            let kc = srcs.first().map_or(0, |s| s.len());
-            assert!(
-                srcs.iter().all(|s| s.len() == kc) && dst.len() >= L * kc,
-                "interleave: lanes of different lengths or too short a destination"
-            );
-            if !available() {
-                return 0;
-            }
-            let full = kc - kc % 16;
-            // SAFETY: the CPU has AVX-512F; every lane holds kc ≥ full elements and `dst` L·kc
-            // slots (asserted above).
-            unsafe { transpose_blocks(srcs, full, dst.as_mut_ptr().cast()) };
-            full
-        }
-
-        /// Slots p·L + r for p < `full` (a multiple of 16), 16 lanes and 16 steps at a time.
-        ///
-        /// # Safety
-        /// The CPU must have AVX-512F, each lane `full` elements and `dst` L·`full` slots.
-        #[target_feature(enable = "avx512f")]
-        unsafe fn transpose_blocks<const L: usize>(srcs: &[&[f32]; L], full: usize, dst: *mut f32) {
-            for g in (0..L).step_by(16) {
-                let width = (L - g).min(16);
-                let keep = ((1u32 << width) - 1) as __mmask16;
-                for p in (0..full).step_by(16) {
-                    let mut rows = [_mm512_setzero_ps(); 16];
-                    for (row, src) in rows.iter_mut().zip(&srcs[g..g + width]) {
-                        // SAFETY: p + 16 ≤ full elements of the lane.
-                        *row = unsafe { _mm512_loadu_ps(src.as_ptr().add(p)) };
-                    }
-                    for (q, column) in transpose16(rows).into_iter().enumerate() {
-                        // SAFETY: slots (p + q)·L + g .. + width lie below full·L.
-                        unsafe { _mm512_mask_storeu_ps(dst.add((p + q) * L + g), keep, column) };
-                    }
-                }
-            }
-        }
-
-        /// The 16 columns of 16 rows of 16 floats.
-        #[target_feature(enable = "avx512f")]
-        fn transpose16(r: [__m512; 16]) -> [__m512; 16] {
-            // Pairs of rows interleaved within each 128-bit lane, then pairs of pairs: u[4g + c]
-            // holds, in its 128-bit lane j, column 4j + c of rows 4g..4g + 4.
-            let mut u = [_mm512_setzero_ps(); 16];
-            for g in 0..4 {
-                let (a, b, c, d) = (r[4 * g], r[4 * g + 1], r[4 * g + 2], r[4 * g + 3]);
-                let (t0, t1) = (_mm512_unpacklo_ps(a, b), _mm512_unpackhi_ps(a, b));
-                let (t2, t3) = (_mm512_unpacklo_ps(c, d), _mm512_unpackhi_ps(c, d));
-                u[4 * g] = _mm512_shuffle_ps::<0x44>(t0, t2);
-                u[4 * g + 1] = _mm512_shuffle_ps::<0xEE>(t0, t2);
-                u[4 * g + 2] = _mm512_shuffle_ps::<0x44>(t1, t3);
-                u[4 * g + 3] = _mm512_shuffle_ps::<0xEE>(t1, t3);
-            }
-            // Then a 4 × 4 transpose of 128-bit lanes: column 4j + c is lane j of u[c],
-            // u[4 + c], u[8 + c], u[12 + c].
-            let mut out = [_mm512_setzero_ps(); 16];
-            for c in 0..4 {
-                let x0 = _mm512_shuffle_f32x4::<0x44>(u[c], u[4 + c]);
-                let x1 = _mm512_shuffle_f32x4::<0xEE>(u[c], u[4 + c]);
-                let x2 = _mm512_shuffle_f32x4::<0x44>(u[8 + c], u[12 + c]);
-                let x3 = _mm512_shuffle_f32x4::<0xEE>(u[8 + c], u[12 + c]);
-                out[c] = _mm512_shuffle_f32x4::<0x88>(x0, x2);
-                out[4 + c] = _mm512_shuffle_f32x4::<0xDD>(x0, x2);
-                out[8 + c] = _mm512_shuffle_f32x4::<0x88>(x1, x3);
-                out[12 + c] = _mm512_shuffle_f32x4::<0xDD>(x1, x3);
-            }
-            out
-        }
-    };
-}
-
 /// Generates the AVX-512 module of one element type: the broadcast and dot kernels on 512-bit
 /// vectors (the logistic pass, bound by memory, stays on AVX2).
 macro_rules! avx512_kernels {
@@ -405,5 +375,5 @@ avx512_kernels!(
     f32x16, f32, __m512, __mmask16, width: 16,
     broadcast_tile: (12, 2), broadcast_blocks: (256, 144, 224), dot_blocks: (512, 32),
     _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_maskz_loadu_ps, _mm512_reduce_add_ps,
-    interleave: transposing_interleave_f32
+    interleave: transposing_interleave_f32x16
 );
