@@ -1,6 +1,6 @@
 //! Depth against width on n-bit parity (`ndnet::data::parity(n)`, all 2ⁿ inputs), in two parts.
 //!
-//! **Built by hand** (`ndnet::data::parity_network_*`), each checked exactly on every one of the
+//! **Built by hand** (`ndnet::Network::parity_*`), each checked exactly on every one of the
 //! 2ⁿ inputs — its output must equal the parity, 0.0 or 1.0, with no rounding — for n = 1..=20:
 //!
 //! * a deep tree of XOR blocks: ⌈log2 n⌉ hidden layers, about 2n ReLU units (2(n − 1) for n a
@@ -151,17 +151,17 @@ fn built_by_hand() -> Result<Built, Box<dyn std::error::Error>> {
     for n in 1..=BUILT_BITS {
         let n_start = Instant::now();
         let (x, y) = data::parity::<f32>(n)?;
-        let deep = data::parity_network_deep::<f32>(n)?;
+        let deep = Network::<f32>::parity_deep(n)?;
         let (deep_units, deep_layers) = (hidden_units(&deep), deep.depth() - 1);
         let deep_text = format!("{deep_units} ({deep_layers}) {}", verdict(&deep, &x, &y)?);
         let shallow_units = 1usize << (n - 1);
         let shallow_text = if n <= SHALLOW_BITS {
-            let shallow = data::parity_network_shallow::<f32>(n)?;
+            let shallow = Network::<f32>::parity_shallow(n)?;
             format!("{} {}", hidden_units(&shallow), verdict(&shallow, &x, &y)?)
         } else {
             format!("{shallow_units} (not built)")
         };
-        let sum = data::parity_network_bit_sum::<f32>(n)?;
+        let sum = Network::<f32>::parity_bit_sum(n)?;
         let sum_text = format!("{} {}", hidden_units(&sum), verdict(&sum, &x, &y)?);
         println!(
             "{n:>3} {:>9} | {deep_text:>26} | {shallow_text:>24} | {sum_text:>16} | {:>7.3}",

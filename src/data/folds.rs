@@ -58,7 +58,7 @@ pub fn k_fold_indices<R: Rng + ?Sized>(
     }
     // The k folds' indices (m each) and the two working lists, before any is allocated.
     let what = || format!("the indices of {k} folds of m = {m} examples");
-    crate::limits::check_alloc(what, &[k.saturating_add(2), m], std::mem::size_of::<usize>())?;
+    crate::base::limits::check_alloc(what, &[k.saturating_add(2), m], std::mem::size_of::<usize>())?;
     let mut order = Vec::with_capacity(m);
     match stratify {
         Some(labels) if labels.len() != m => {

@@ -61,7 +61,7 @@ pub fn planar_flower<F: Float, R: Rng + ?Sized>(m: usize, rng: &mut R) -> Result
 /// X (2, m) and Y (1, m) of a generator named `name` fit the memory limit.
 fn check_size<F>(name: &str, m: usize) -> Result<()> {
     let what = || format!("X (2, m) and Y (1, m) of {name}(m) for m = {m}");
-    crate::limits::check_alloc(what, &[3, m], std::mem::size_of::<F>()).map(|_| ())
+    crate::base::limits::check_alloc(what, &[3, m], std::mem::size_of::<F>()).map(|_| ())
 }
 
 /// Two noisy concentric circles (as scikit-learn's `make_circles`): the outer one (radius 1)
@@ -140,7 +140,7 @@ pub fn parity<F: Float>(n_bits: usize) -> Result<(Array2<F>, Array2<F>)> {
     let bytes = m
         .and_then(|m| m.checked_mul(n_bits as u128 + 1))
         .and_then(|v| v.checked_mul(std::mem::size_of::<F>() as u128));
-    crate::limits::check_bytes(
+    crate::base::limits::check_bytes(
         || format!("X (n, 2^n) and Y (1, 2^n) of parity(n) for n = {n_bits}"),
         bytes,
     )?;

@@ -84,9 +84,9 @@ impl<F: Float> ImageDataset<F> {
                 message: format!("{image_str}: h·w·c overflows usize"),
             });
         };
-        crate::check::shape(|| format!("X holding {image_str}"), x.dim(), n_x, None)?;
+        crate::base::check::shape(|| format!("X holding {image_str}"), x.dim(), n_x, None)?;
         let m = x.ncols();
-        crate::check::shape(|| format!("Y for X with m = {m}"), y.dim(), 1, Some(m))?;
+        crate::base::check::shape(|| format!("Y for X with m = {m}"), y.dim(), 1, Some(m))?;
         let k = classes.len() as f64;
         if let Some((column, v)) = y
             .iter()

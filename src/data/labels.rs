@@ -64,7 +64,7 @@ pub fn one_vs_rest<F: Float, L: Copy + Into<usize>>(labels: &[L], class: usize) 
 /// ```
 pub fn one_hot<F: Float, L: Copy + Into<usize>>(labels: &[L], classes: usize) -> Result<Array2<F>> {
     let what = || "Y (classes, m) of one_hot".to_string();
-    crate::limits::check_alloc(what, &[classes, labels.len()], std::mem::size_of::<F>())?;
+    crate::base::limits::check_alloc(what, &[classes, labels.len()], std::mem::size_of::<F>())?;
     let mut y = Array2::zeros((classes, labels.len()));
     for (j, &label) in labels.iter().enumerate() {
         let k: usize = label.into();

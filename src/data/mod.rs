@@ -1,6 +1,5 @@
-//! Data: layout conversions, generated data sets (and the parity networks built by hand that
-//! compute one of them exactly), seeded train/test splits, k-fold indices and cross-validation,
-//! and (behind features) file loaders.
+//! Data: layout conversions, generated data sets, seeded train/test splits, k-fold indices and
+//! cross-validation, and (behind features) file loaders (`load/`).
 //!
 //! ndnet follows the course: **one example per column**. X is (n_x, m), Y is (1, m).
 //! Most files hold one example per row; [`from_rows`] turns such a matrix around.
@@ -28,38 +27,19 @@
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
-mod image_dataset;
+pub(crate) mod image_dataset;
 pub use image_dataset::ImageDataset;
 
-#[cfg(feature = "hdf5")]
-mod cat;
-#[cfg(feature = "hdf5")]
-mod h5_images;
-#[cfg(feature = "hdf5")]
-pub use cat::{CatSplit, load_cat_h5, load_catvnoncat};
-#[cfg(feature = "hdf5")]
-pub use h5_images::load_h5_images;
-
-#[cfg(feature = "image")]
-mod image_folder;
-#[cfg(feature = "image")]
-mod images;
-#[cfg(feature = "image")]
-pub use image_folder::load_image_folder;
-#[cfg(feature = "image")]
-pub use images::load_image;
-
 mod labels;
-mod locate;
+mod load;
 pub use labels::{class_row, one_hot, one_vs_rest};
-pub use locate::{data_dir, require_file};
-
+#[cfg(feature = "hdf5")]
+pub use load::{CatSplit, load_cat_h5, load_catvnoncat, load_h5_images};
 #[cfg(feature = "mnist")]
-mod idx;
-#[cfg(feature = "mnist")]
-mod mnist;
-#[cfg(feature = "mnist")]
-pub use mnist::{Mnist, load_mnist, read_idx_images, read_idx_labels};
+pub use load::{Mnist, load_mnist, read_idx_images, read_idx_labels};
+pub use load::{data_dir, require_file};
+#[cfg(feature = "image")]
+pub use load::{load_image, load_image_folder};
 
 mod classes;
 mod cross_validation;
@@ -116,6 +96,4 @@ pub fn labels_row<F: Clone>(labels: ArrayView1<F>) -> Array2<F> {
 }
 
 mod generate;
-mod parity_networks;
 pub use generate::{circles, parity, planar_flower, xor};
-pub use parity_networks::{parity_network_bit_sum, parity_network_deep, parity_network_shallow};

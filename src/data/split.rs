@@ -20,7 +20,8 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 use super::classes::{class_groups, class_indices};
-use crate::{Error, Float, Result, check};
+use crate::base::check;
+use crate::{Error, Float, Result};
 
 /// The two parts of a [`train_test_split`], with the columns of the original X each holds.
 ///
@@ -158,7 +159,7 @@ pub fn select_columns<F: Clone, S: Data<Elem = F>>(x: &ArrayBase<S, Ix2>, indice
         ));
     }
     let what = || "the selected columns (rows, indices)".to_string();
-    crate::limits::check_alloc(what, &[x.nrows(), indices.len()], std::mem::size_of::<F>())?;
+    crate::base::limits::check_alloc(what, &[x.nrows(), indices.len()], std::mem::size_of::<F>())?;
     Ok(x.select(Axis(1), indices))
 }
 

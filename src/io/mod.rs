@@ -45,7 +45,7 @@ use std::path::Path;
 
 use crate::{Error, Float, Network, Result};
 
-pub(crate) use crate::atomic;
+pub(crate) use crate::base::atomic;
 mod binary;
 mod document;
 mod json;

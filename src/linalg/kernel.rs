@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use crate::float::{BlockFn, Kernels, LogisticPassFn, Token};
+use crate::base::float::{BlockFn, Kernels, LogisticPassFn, Token};
 
 /// The kinds of kernels, in the order `NDNET_SIMD` caps them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

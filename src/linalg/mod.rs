@@ -59,12 +59,13 @@ mod x86;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
-pub(crate) use crate::float::TOKEN;
+pub(crate) use crate::base::float::TOKEN;
 pub use kernel::simd;
 pub(crate) use threads::MAX_PARTS;
 pub use threads::{num_threads, set_num_threads};
 
-use crate::{Float, Result, check};
+use crate::base::check;
+use crate::{Float, Result};
 
 /// Products below this many floating-point operations run on one thread: handing pieces of a
 /// small product to the workers costs more than it saves. `examples/gemm_speed.rs` measures

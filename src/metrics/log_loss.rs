@@ -3,7 +3,8 @@
 use ndarray::{ArrayBase, Data, Ix2};
 
 use super::check_pair;
-use crate::{Error, Float, Result, check};
+use crate::base::check;
+use crate::{Error, Float, Result};
 
 /// p and 1 − p are floored at `EPSILON` so that the loss stays finite.
 const EPSILON: f64 = 1e-15;

@@ -28,7 +28,8 @@ pub use regression::{mae, r2, rmse};
 
 use ndarray::{ArrayBase, Data, Ix2};
 
-use crate::{Error, Float, Result, check};
+use crate::base::check;
+use crate::{Error, Float, Result};
 
 /// The fraction of examples whose prediction equals the label: 0/1 labels or class indices.
 ///

@@ -6,7 +6,8 @@
 use ndarray::{ArrayBase, Data, Ix2, Zip};
 
 use super::check_pair;
-use crate::{Error, Float, Result, check};
+use crate::base::check;
+use crate::{Error, Float, Result};
 
 /// Root mean squared error, in the target's units:
 ///

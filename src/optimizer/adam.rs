@@ -58,8 +58,8 @@ impl<F: Float> Adam<F> {
     /// ```
     pub fn new(config: AdamConfig) -> Result<Self> {
         config.validate()?;
-        crate::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
-        crate::check::in_float::<F>("epsilon", config.epsilon, true)?;
+        crate::base::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
+        crate::base::check::in_float::<F>("epsilon", config.epsilon, true)?;
         Ok(Adam {
             config,
             t: 0,
@@ -183,7 +183,7 @@ impl<F: Float> Optimizer<F> for Adam<F> {
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
         check_learning_rate(learning_rate)?;
-        crate::check::in_float::<F>("learning_rate", learning_rate, true)?;
+        crate::base::check::in_float::<F>("learning_rate", learning_rate, true)?;
         self.config.learning_rate = learning_rate;
         Ok(())
     }

@@ -4,7 +4,7 @@ use super::check_learning_rate;
 use super::state::{check_beta, check_epsilon};
 use crate::Result;
 
-crate::config::config! {
+crate::base::config::config! {
     /// The hyperparameters of [`Adam`](crate::Adam), with the defaults of the course (β1, β2, ε) and of Keras
     /// and the Adam paper (α).
     ///

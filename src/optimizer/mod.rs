@@ -165,7 +165,7 @@ impl<T: Any> AsAny for T {
 /// ```
 pub fn check_update_shapes<F>(id: ParamId, theta: ArrayView2<F>, grad: ArrayView2<F>) -> Result<()> {
     let (rows, cols) = theta.dim();
-    crate::check::shape(
+    crate::base::check::shape(
         || {
             let name = match id.kind {
                 ParamKind::Weights => "W",

@@ -6,7 +6,7 @@ use super::state::{Slots, check_beta, for_each_element, slot};
 use super::{Optimizer, ParamId, check_learning_rate, check_update_shapes};
 use crate::{Float, Result};
 
-crate::config::config! {
+crate::base::config::config! {
     /// The hyperparameters of [`Momentum`], with the course's defaults.
     ///
     /// | field | default | source |
@@ -80,7 +80,7 @@ impl<F: Float> Momentum<F> {
     /// ```
     pub fn new(config: MomentumConfig) -> Result<Self> {
         config.validate()?;
-        crate::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
+        crate::base::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
         Ok(Momentum {
             config,
             velocity: Slots::new(),
@@ -138,7 +138,7 @@ impl<F: Float> Optimizer<F> for Momentum<F> {
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
         check_learning_rate(learning_rate)?;
-        crate::check::in_float::<F>("learning_rate", learning_rate, true)?;
+        crate::base::check::in_float::<F>("learning_rate", learning_rate, true)?;
         self.config.learning_rate = learning_rate;
         Ok(())
     }

@@ -6,7 +6,7 @@ use super::state::{Slots, check_beta, check_epsilon, for_each_element, slot};
 use super::{Optimizer, ParamId, check_learning_rate, check_update_shapes};
 use crate::{Float, Result};
 
-crate::config::config! {
+crate::base::config::config! {
     /// The hyperparameters of [`RmsProp`], with Keras' defaults (the course gives the update rule but
     /// no defaults of its own for RMSprop).
     ///
@@ -82,8 +82,8 @@ impl<F: Float> RmsProp<F> {
     /// ```
     pub fn new(config: RmsPropConfig) -> Result<Self> {
         config.validate()?;
-        crate::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
-        crate::check::in_float::<F>("epsilon", config.epsilon, true)?;
+        crate::base::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
+        crate::base::check::in_float::<F>("epsilon", config.epsilon, true)?;
         Ok(RmsProp {
             config,
             mean_square: Slots::new(),
@@ -141,7 +141,7 @@ impl<F: Float> Optimizer<F> for RmsProp<F> {
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
         check_learning_rate(learning_rate)?;
-        crate::check::in_float::<F>("learning_rate", learning_rate, true)?;
+        crate::base::check::in_float::<F>("learning_rate", learning_rate, true)?;
         self.config.learning_rate = learning_rate;
         Ok(())
     }

@@ -7,7 +7,8 @@ use ndarray::{Array2, ArrayView2};
 use plotters::prelude::*;
 
 use super::{FAMILY, drawing_error, font, render_png_bytes};
-use crate::{Float, Result, check};
+use crate::base::check;
+use crate::{Float, Result};
 
 /// Width and height in pixels of the PNG that [`plot_decision_boundary`] writes.
 pub const BOUNDARY_SIZE: (u32, u32) = (700, 600);

@@ -91,7 +91,7 @@ pub(crate) fn render_png_bytes(
     }
     // u32 → usize is lossless on every supported target.
     let what = || format!("the picture for {} (height × width × RGB)", path.display());
-    let bytes = crate::limits::check_alloc(what, &[height as usize, width as usize, 3], 1)?;
+    let bytes = crate::base::limits::check_alloc(what, &[height as usize, width as usize, 3], 1)?;
     let mut pixels = vec![255u8; bytes];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();

@@ -7,8 +7,9 @@ use ndarray::{Array2, ArrayView2, Axis};
 
 use super::charts::scatter_chart;
 use super::html::{escape, facts, table};
+use crate::base::check;
 use crate::metrics::{ConfusionMatrix, mae, r2, rmse};
-use crate::{Cost, Float, Network, Result, check};
+use crate::{Cost, Float, Network, Result};
 
 /// What the network predicted for each example of a set, and the truth.
 #[derive(Clone, Debug)]

@@ -416,6 +416,6 @@ impl<'a, F: Float> Report<'a, F> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn write(&self, path: impl AsRef<Path>) -> Result<()> {
-        crate::atomic::write(path.as_ref(), self.to_html()?.as_bytes())
+        crate::base::atomic::write(path.as_ref(), self.to_html()?.as_bytes())
     }
 }

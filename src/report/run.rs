@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::html::{Section, escape, facts, number, table};
-use crate::network::thousands;
+use crate::nn::network::thousands;
 use crate::{
     Adam, Error, Float, GradientDescent, History, Momentum, Network, Optimizer, RmsProp, TrainConfig, TrainLength,
 };

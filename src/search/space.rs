@@ -207,10 +207,10 @@ impl SearchSpace {
         }
         // The results of every trial, and the layer-size list of the deepest network.
         let trials = || "the trials (optimizers × learning rates × l2 × batch sizes × units × depths)".to_string();
-        crate::limits::check_alloc(trials, &self.list_lengths(), std::mem::size_of::<super::Trial>())?;
+        crate::base::limits::check_alloc(trials, &self.list_lengths(), std::mem::size_of::<super::Trial>())?;
         let deepest = self.depths.iter().max().copied().unwrap_or(1);
         let sizes = || "the layer sizes of the deepest network (depth + 2)".to_string();
-        crate::limits::check_alloc(sizes, &[deepest.saturating_add(2)], std::mem::size_of::<usize>())?;
+        crate::base::limits::check_alloc(sizes, &[deepest.saturating_add(2)], std::mem::size_of::<usize>())?;
         Ok(())
     }
 }

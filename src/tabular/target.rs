@@ -272,7 +272,7 @@ impl TargetColumn {
         }
         let n_y = self.fitted.n_outputs();
         let what = || "Y (outputs, rows)".to_owned();
-        crate::limits::check_alloc(what, &[n_y, rows.len()], std::mem::size_of::<F>())?;
+        crate::base::limits::check_alloc(what, &[n_y, rows.len()], std::mem::size_of::<F>())?;
         let mut y = Array2::zeros((n_y, rows.len()));
         for (k, &i) in rows.iter().enumerate() {
             let cell = table.rows()[i][j].as_str();

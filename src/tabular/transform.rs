@@ -64,7 +64,7 @@ impl FittedPreprocessing {
             .map(|c| table.require_column(&c.name, "feature column"))
             .collect::<Result<Vec<_>>>()?;
         let what = || "X (features after one-hot encoding, rows)".to_string();
-        crate::limits::check_alloc(what, &[self.n_features(), rows.len()], std::mem::size_of::<F>())?;
+        crate::base::limits::check_alloc(what, &[self.n_features(), rows.len()], std::mem::size_of::<F>())?;
         let mut x = Array2::zeros((self.n_features(), rows.len()));
         let mut features = vec![0.0; self.n_features()];
         for (k, &i) in rows.iter().enumerate() {

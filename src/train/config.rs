@@ -12,7 +12,7 @@ pub enum TrainLength {
     Epochs(usize),
 }
 
-crate::config::config! {
+crate::base::config::config! {
     /// How long to train, on which batches, and what to record. Build with [`TrainConfig::new`]
     /// (iterations) or [`TrainConfig::epochs`], then change any field with its method.
     ///

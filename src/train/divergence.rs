@@ -8,7 +8,7 @@
 //! of `A[L]`, or of `Z[L]` when the cost is computed from the logits (sigmoid or softmax with
 //! cross-entropy).
 
-use crate::check::{describe_non_finite as describe, largest};
+use crate::base::check::{describe_non_finite as describe, largest};
 use crate::{Float, Network};
 
 impl<F: Float> Network<F> {

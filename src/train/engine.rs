@@ -49,7 +49,7 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         reason: "epochs × steps per epoch overflows usize",
     })?;
     // Hyperparameters are given as f64: the learning rate must also be usable in F.
-    crate::check::in_float::<F>("learning_rate", optimizer.learning_rate(), true)?;
+    crate::base::check::in_float::<F>("learning_rate", optimizer.learning_rate(), true)?;
     let plan = plan(net, x, &*optimizer, config, validation.is_some());
     let path = plan.path;
     let mut training = Training {

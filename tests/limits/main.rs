@@ -170,17 +170,17 @@ fn parity_refuses_bit_counts_whose_examples_do_not_fit() {
 fn parity_networks_past_the_limit_are_refused_before_allocating() {
     let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
     // One hidden unit per odd pattern: 2^39 units of 40 weights.
-    let text = too_large(data::parity_network_shallow::<f32>(40));
+    let text = too_large(Network::<f32>::parity_shallow(40));
     assert!(text.contains("parity network"), "{text}");
-    too_large(data::parity_network_shallow::<f64>(usize::MAX));
-    too_large(data::parity_network_deep::<f64>(1 << 40));
+    too_large(Network::<f64>::parity_shallow(usize::MAX));
+    too_large(Network::<f64>::parity_deep(1 << 40));
     drop(_limit);
     // 2^11 units of 12 weights and a bias, with their gradients, in f64: 2 · 8 · (2048 · 13 +
     // 2049) = 458,768 bytes.
     let _limit = Limit::set(400_000);
-    let text = too_large(data::parity_network_shallow::<f64>(12));
+    let text = too_large(Network::<f64>::parity_shallow(12));
     assert!(text.contains("458768 bytes"), "{text}");
-    assert!(data::parity_network_deep::<f64>(12).is_ok());
+    assert!(Network::<f64>::parity_deep(12).is_ok());
 }
 
 #[cfg(feature = "safetensors")]

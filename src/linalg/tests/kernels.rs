@@ -6,7 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use ndarray::Array2;
 
-use crate::float::Kernels;
+use crate::base::float::Kernels;
 use crate::linalg::TOKEN;
 
 /// Whether `f` panics (the panic message is printed by the test harness's hook).
@@ -132,7 +132,7 @@ fn the_logistic_pass_rejects_strided_rows_and_misfit_lengths() {
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn every_broadcast_kernel_of_this_cpu_gives_the_naive_product() {
-    use crate::float::BlockFn;
+    use crate::base::float::BlockFn;
     use crate::linalg::x86::{f32x8, f32x16, f64x4, f64x8};
     let f32s: [(bool, BlockFn<f32>); 2] = [
         (f32x8::available(), f32x8::broadcast),
@@ -172,7 +172,7 @@ fn every_broadcast_kernel_of_this_cpu_gives_the_naive_product() {
 /// layout % 3), C column-major when layout is odd.
 #[cfg(target_arch = "x86_64")]
 fn check_kernel<F: crate::Float>(
-    kernel: crate::float::BlockFn<F>,
+    kernel: crate::base::float::BlockFn<F>,
     (m, k, n): (usize, usize, usize),
     layout: usize,
     beta: f64,
@@ -185,7 +185,7 @@ fn check_kernel<F: crate::Float>(
 /// [`check_kernel`] for a dot kernel (`bt`: it takes Bᵀ) or a broadcast one (B).
 #[cfg(target_arch = "x86_64")]
 fn check_block_fn<F: crate::Float>(
-    kernel: crate::float::BlockFn<F>,
+    kernel: crate::base::float::BlockFn<F>,
     bt: bool,
     (m, k, n): (usize, usize, usize),
     layout: usize,
@@ -239,7 +239,7 @@ fn check_block_fn<F: crate::Float>(
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn every_dot_kernel_of_this_cpu_gives_the_naive_product() {
-    use crate::float::BlockFn;
+    use crate::base::float::BlockFn;
     use crate::linalg::x86::{f32x8, f32x16, f64x4, f64x8};
     let f32s: [(bool, BlockFn<f32>); 2] = [(f32x8::available(), f32x8::dot), (f32x16::available(), f32x16::dot)];
     let f64s: [(bool, BlockFn<f64>); 2] = [(f64x4::available(), f64x4::dot), (f64x8::available(), f64x8::dot)];

@@ -44,15 +44,13 @@ macro_rules! dot_kernel {
             }
         }
 
-        /// `acc[r][j] += A[r, p..p+W] ⊙ Bᵗ[j, p..p+W]`, lanes outside `m` skipped when `MASKED`.
-        ///
-        /// # Safety
-        /// W elements (the masked-off ones excepted) must be readable from `a` + r·`a_rs`
-        /// and `bt` + j·`bt_rs` for r < R, j < J.
         /// One column of C when B has a single column (a matrix-vector product): R rows of A
         /// against B over all of `k`, in two sets of accumulators taking alternate vectors, so
-        /// that 2R independent chains of multiply-adds hide the latency of each (R alone
-        /// left the FMA units half idle: one digit through [784, 128, 10] took 5.5 µs).
+        /// that 2R independent chains of multiply-adds hide the latency of each (with R
+        /// chains alone the FMA units wait on each other half the time).
+        ///
+        /// # Safety
+        /// Rows r < R of `a` (row stride `a_rs`) and `b` must hold `k` readable elements each.
         #[target_feature(enable = $feat)]
         unsafe fn matvec_tile<const R: usize>(
             k: usize,
@@ -83,6 +81,11 @@ macro_rules! dot_kernel {
             }
         }
 
+        /// `acc[r][j] += A[r, p..p+W] ⊙ Bᵗ[j, p..p+W]`, lanes outside `m` skipped when `MASKED`.
+        ///
+        /// # Safety
+        /// W elements (the masked-off ones excepted) must be readable from `a` + r·`a_rs`
+        /// and `bt` + j·`bt_rs` for r < R, j < J.
         #[target_feature(enable = $feat)]
         unsafe fn dot_step<const R: usize, const J: usize, const MASKED: bool>(
             a: *const $t,

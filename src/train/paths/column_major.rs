@@ -49,7 +49,7 @@ mod tests {
     fn the_copy_is_made_only_for_tall_x_and_more_than_one_step_and_equals_x() {
         let x = Array2::from_shape_fn((2000, 100), |(i, j)| (i * 100 + j) as f64);
         let copy = ColumnMajorX::new(x.view(), 10);
-        if <f64 as crate::float::Kernels>::dot(crate::linalg::TOKEN).is_some() {
+        if <f64 as crate::base::float::Kernels>::dot(crate::linalg::TOKEN).is_some() {
             let view = copy.view(x.view());
             assert_eq!(view, x);
             assert_eq!(view.strides(), &[1, 2000], "column-major");

@@ -22,8 +22,8 @@ use std::sync::Mutex;
 use ndarray::{ArrayView2, Axis, Zip};
 
 use super::Step;
-use crate::cost::cross_entropy_from_logits;
 use crate::linalg::pool::{self, lock};
+use crate::nn::cost::cross_entropy_from_logits;
 use crate::{Activation, Float, Network, Optimizer, Result};
 
 /// Below this many elements of X one thread does the pass.

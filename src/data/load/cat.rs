@@ -16,7 +16,8 @@
 
 use std::path::Path;
 
-use super::{ImageDataset, load_h5_images};
+use super::load_h5_images;
+use crate::data::ImageDataset;
 use crate::{Float, Result};
 
 /// Which of the two cat-vs-non-cat files: it picks the dataset names.

@@ -30,9 +30,10 @@
 use ndarray::{Array2, ArrayView2, Axis, Zip};
 use rand::Rng;
 
-use crate::dropout::Dropout;
+use crate::base::check;
 use crate::linalg::product;
-use crate::{Activation, Error, Float, Initializer, Result, check};
+use crate::nn::dropout::Dropout;
+use crate::{Activation, Error, Float, Initializer, Result};
 
 /// A fully connected layer l with `n[l]` units fed by `n[l−1]` inputs.
 #[derive(Clone, Debug)]
@@ -82,7 +83,7 @@ impl<F: Float> Dense<F> {
         }
         // W, dW (units, inputs) and b, db (units, 1), checked before any is allocated.
         let what = || format!("W, b, dW and db of a layer of {units} units fed by {inputs} inputs");
-        crate::limits::check_alloc(what, &[2, units, inputs.saturating_add(1)], std::mem::size_of::<F>())?;
+        crate::base::limits::check_alloc(what, &[2, units, inputs.saturating_add(1)], std::mem::size_of::<F>())?;
         init.validate::<F>()?;
         activation.validate::<F>()?;
         let w = init.weights(units, inputs, rng)?;
@@ -362,7 +363,7 @@ impl<F: Float> Dense<F> {
         // The caches for m examples can be far larger than the input (a wide layer on a long X).
         let (units, m) = (self.units(), a_prev.ncols());
         let what = || format!("layer {l}'s caches Z[{l}], A[{l}], dZ[{l}] for m = {m} examples");
-        crate::limits::check_alloc(what, &[3, units, m], std::mem::size_of::<F>()).map(|_| ())
+        crate::base::limits::check_alloc(what, &[3, units, m], std::mem::size_of::<F>()).map(|_| ())
     }
 
     pub(crate) fn forward_unchecked(&mut self, a_prev: ArrayView2<F>) {

@@ -42,7 +42,7 @@ pub fn course_initialize_parameters<F: Float>(
         }
     }
     let value_bytes = std::mem::size_of::<F>() + std::mem::size_of::<f64>(); // drawn in f64, kept in F
-    crate::network::check_parameter_memory(&[n_x, n_h, n_y], value_bytes, "the parameters (W, b)")?;
+    crate::nn::network::check_parameter_memory(&[n_x, n_h, n_y], value_bytes, "the parameters (W, b)")?;
     let mut rs = NumpyRandomState::new(seed);
     [(n_h, n_x), (n_y, n_h)]
         .into_iter()
@@ -92,7 +92,7 @@ pub fn course_initialize_parameters_deep<F: Float>(
         });
     }
     let value_bytes = std::mem::size_of::<F>() + std::mem::size_of::<f64>(); // drawn in f64, kept in F
-    crate::network::check_parameter_memory(layer_dims, value_bytes, "the parameters (W, b)")?;
+    crate::nn::network::check_parameter_memory(layer_dims, value_bytes, "the parameters (W, b)")?;
     let mut rs = NumpyRandomState::new(seed);
     layer_dims
         .windows(2)

@@ -95,7 +95,7 @@ impl Initializer {
     /// ```
     pub fn validate<F: Float>(&self) -> crate::Result<()> {
         if let Initializer::RandnScaled(scale) = *self {
-            crate::check::in_float::<F>("scale", scale * 10.0, false).map_err(|_| {
+            crate::base::check::in_float::<F>("scale", scale * 10.0, false).map_err(|_| {
                 crate::Error::InvalidHyperparameter {
                     name: "scale",
                     value: scale,
@@ -124,7 +124,7 @@ impl Initializer {
     /// ```
     pub fn weights<F: Float, R: Rng + ?Sized>(&self, n: usize, n_prev: usize, rng: &mut R) -> crate::Result<Array2<F>> {
         let what = || format!("W of a layer of {n} units fed by {n_prev} inputs");
-        crate::limits::check_alloc(what, &[n, n_prev], std::mem::size_of::<F>())?;
+        crate::base::limits::check_alloc(what, &[n, n_prev], std::mem::size_of::<F>())?;
         if *self == Initializer::Zeros {
             return Ok(Array2::zeros((n, n_prev)));
         }

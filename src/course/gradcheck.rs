@@ -80,7 +80,7 @@ where
         })
         .collect();
 
-    let eps = crate::check::in_float::<F>("epsilon", epsilon, true)?;
+    let eps = crate::base::check::in_float::<F>("epsilon", epsilon, true)?;
     let mut numeric = Vec::with_capacity(analytic.len());
     for l in 1..=network.depth() {
         for bias in [false, true] {

@@ -141,7 +141,7 @@ impl NumpyRandomState {
     /// # Ok::<(), ndnet::Error>(())
     /// ```
     pub fn randn<F: Float>(&mut self, rows: usize, cols: usize) -> Result<Array2<F>> {
-        crate::limits::check_alloc(
+        crate::base::limits::check_alloc(
             || "np.random.randn(rows, cols)".to_owned(),
             &[rows, cols],
             std::mem::size_of::<F>(),
@@ -166,7 +166,7 @@ impl NumpyRandomState {
     /// # Ok::<(), ndnet::Error>(())
     /// ```
     pub fn rand<F: Float>(&mut self, rows: usize, cols: usize) -> Result<Array2<F>> {
-        crate::limits::check_alloc(
+        crate::base::limits::check_alloc(
             || "np.random.rand(rows, cols)".to_owned(),
             &[rows, cols],
             std::mem::size_of::<F>(),
@@ -229,7 +229,7 @@ impl NumpyRandomState {
     /// # Ok::<(), ndnet::Error>(())
     /// ```
     pub fn permutation(&mut self, n: usize) -> Result<Vec<usize>> {
-        crate::limits::check_alloc(
+        crate::base::limits::check_alloc(
             || "np.random.permutation(n)".to_owned(),
             &[n],
             std::mem::size_of::<usize>(),

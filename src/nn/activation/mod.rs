@@ -220,7 +220,7 @@ impl Activation {
                     reason: "the leaky ReLU's slope must be finite",
                 });
             }
-            crate::check::in_float::<F>("slope", slope, true)?;
+            crate::base::check::in_float::<F>("slope", slope, true)?;
         }
         Ok(())
     }

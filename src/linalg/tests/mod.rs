@@ -7,7 +7,7 @@ use rand_distr::{Distribution, Uniform};
 
 use super::*;
 use crate::Error;
-use crate::float::Kernels;
+use crate::base::float::Kernels;
 
 mod kernels;
 mod views;

@@ -1,6 +1,6 @@
 //! Loader for a folder of images with one sub-folder per class (feature `image`).
 //!
-//! Every image goes through [`super::load_image`]'s steps (upright, RGB, resized, flattened,
+//! Every image goes through [`crate::data::load_image`]'s steps (upright, RGB, resized, flattened,
 //! scaled to [0, 1]); the sorted sub-folder names are the classes.
 //!
 //! ```no_run
@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 
-use super::ImageDataset;
 use super::images::{check_size, read_rgb};
+use crate::data::ImageDataset;
 use crate::{Error, Float, Result};
 
 /// File extensions read as images (compared case-insensitively).
@@ -82,7 +82,7 @@ pub fn load_image_folder<F: Float>(root: impl AsRef<Path>, size: (usize, usize))
     }
     // Per value: the resized byte, its transposed copy and its value in X; before reading any.
     let what = || format!("{} pictures of (h, w, 3) from {}", files.len(), root.display());
-    let values = crate::limits::check_alloc(what, &[files.len(), h, w, 3], 2 + std::mem::size_of::<F>())?;
+    let values = crate::base::limits::check_alloc(what, &[files.len(), h, w, 3], 2 + std::mem::size_of::<F>())?;
     let mut bytes = Vec::with_capacity(values);
     let mut labels = Vec::with_capacity(files.len());
     for (path, k) in &files {
@@ -91,8 +91,8 @@ pub fn load_image_folder<F: Float>(root: impl AsRef<Path>, size: (usize, usize))
     }
     let n_x = h * w * 3;
     let rows = Array2::from_shape_vec((labels.len(), n_x), bytes).expect("each image adds exactly h·w·3 values");
-    let x = super::image_dataset::pixels_to_columns(rows.view());
-    let y = super::class_row(&labels);
+    let x = crate::data::image_dataset::pixels_to_columns(rows.view());
+    let y = crate::data::class_row(&labels);
     ImageDataset::new(x, y, classes, (h, w, 3))
 }
 

@@ -31,10 +31,12 @@
 use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder, Zip};
 use rand::Rng;
 
-use crate::cost::{categorical_cross_entropy_from_logits, cross_entropy_from_logits};
+use crate::base::check;
+use crate::nn::cost::{categorical_cross_entropy_from_logits, cross_entropy_from_logits};
 use crate::optimizer::{ParamId, ParamKind};
-use crate::{Activation, Cost, Dense, Error, Float, Initializer, Optimizer, Result, check};
+use crate::{Activation, Cost, Dense, Error, Float, Initializer, Optimizer, Result};
 
+mod parity;
 mod summary;
 #[cfg(feature = "report")]
 pub(crate) use summary::thousands;
@@ -64,7 +66,7 @@ pub(crate) fn check_parameter_memory(sizes: &[usize], value_bytes: usize, what: 
         total.checked_add(layer)
     });
     let bytes = values.and_then(|v| v.checked_mul(value_bytes as u128));
-    crate::limits::check_bytes(|| format!("{what} of a network of layer sizes {sizes:?}"), bytes)
+    crate::base::limits::check_bytes(|| format!("{what} of a network of layer sizes {sizes:?}"), bytes)
 }
 
 impl<F: Float> Network<F> {
@@ -402,7 +404,7 @@ impl<F: Float> Network<F> {
         self.dropout_rng = keep_probs
             .iter()
             .any(|&p| p < 1.0)
-            .then(|| crate::dropout::seeded_rng(rng));
+            .then(|| crate::nn::dropout::seeded_rng(rng));
         Ok(self)
     }
 
@@ -499,7 +501,7 @@ impl<F: Float> Network<F> {
         let units = self.layers.iter().try_fold(0usize, |sum, l| sum.checked_add(l.units()));
         let m = x.ncols();
         let what = || format!("the caches Z[l], A[l], dZ[l] of every layer for m = {m} examples");
-        crate::limits::check_alloc(what, &[3, units.unwrap_or(usize::MAX), m], std::mem::size_of::<F>())?;
+        crate::base::limits::check_alloc(what, &[3, units.unwrap_or(usize::MAX), m], std::mem::size_of::<F>())?;
         Ok(())
     }
 

@@ -26,7 +26,8 @@
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
-use crate::{Error, Float, Result, check};
+use crate::base::check;
+use crate::{Error, Float, Result};
 
 mod pairing;
 
@@ -239,7 +240,7 @@ pub(crate) fn categorical_cross_entropy_from_logits<F: Float>(z: ArrayView2<F>, 
     let total = Zip::from(z.axis_iter(ndarray::Axis(1)))
         .and(y.axis_iter(ndarray::Axis(1)))
         .fold(F::zero(), |acc, z, y| {
-            let lse = crate::activation::softmax::log_sum_exp(z.iter().copied());
+            let lse = crate::nn::activation::softmax::log_sum_exp(z.iter().copied());
             acc + z.iter().zip(y).map(|(&z, &y)| y * (lse - z)).sum::<F>()
         });
     total / m

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use crate::limits::{DEFLATE_MAX_RATIO, check_alloc};
+use crate::base::limits::{DEFLATE_MAX_RATIO, check_alloc};
 use crate::{Error, Result};
 
 /// Reads an IDX file of unsigned bytes with `rank` dimensions: its sizes and its values.

@@ -1,6 +1,6 @@
 //! Generic HDF5 image loader (feature `hdf5`): uint8 images and integer labels into X and Y.
 //!
-//! The course's cat files are one case of it ([`super::load_cat_h5`]); any file with a uint8
+//! The course's cat files are one case of it ([`crate::data::load_cat_h5`]); any file with a uint8
 //! dataset (m, h, w, c) and an integer dataset (m,) loads the same way.
 //!
 //! ```no_run
@@ -14,11 +14,11 @@ use std::path::Path;
 use hdf5_reader::{Dataset, Datatype, Hdf5File, OpenOptions};
 use ndarray::Array2;
 
-use super::ImageDataset;
+use crate::data::ImageDataset;
 use crate::{Error, Float, Result};
 
 /// A chunked dataset may decode to at most this many times the file's length: deflate's ratio.
-const MAX_COMPRESSION: u64 = crate::limits::DEFLATE_MAX_RATIO;
+const MAX_COMPRESSION: u64 = crate::base::limits::DEFLATE_MAX_RATIO;
 
 /// Without class names, labels must be below this (classes are named "0", "1", …).
 const MAX_CLASSES: i64 = 1 << 16;
@@ -84,7 +84,7 @@ pub fn load_h5_images<F: Float>(
     let n_x = image_shape.0 * image_shape.1 * image_shape.2;
     let rows = Array2::from_shape_vec((m, n_x), bytes)
         .map_err(|e| bad(x_name, format!("holds the wrong number of values: {e}")))?;
-    let x = super::image_dataset::pixels_to_x(rows.view());
+    let x = crate::data::image_dataset::pixels_to_x(rows.view());
 
     // Per label: the integers read (at most 8 bytes), as i64, and as F in Y.
     let y_set = open(y_name, 16 + std::mem::size_of::<F>())?;
@@ -153,7 +153,7 @@ fn check_memory(set: &Dataset, path: &Path, name: &str, kept_bytes: usize) -> Re
         .map(|&d| usize::try_from(d).unwrap_or(usize::MAX))
         .collect();
     let what = || format!("dataset `{name}` of {}", path.display());
-    crate::limits::check_alloc(what, &dims, kept_bytes).map(|_| ())
+    crate::base::limits::check_alloc(what, &dims, kept_bytes).map(|_| ())
 }
 
 /// hdf5-reader's own limits, as a second guard behind [`check_claim`]: no single read, chunk or

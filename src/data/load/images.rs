@@ -47,10 +47,10 @@ pub fn load_image<F: Float>(path: impl AsRef<Path>, size: (usize, usize)) -> Res
     let (h, w) = check_size(size)?;
     // Per value: the resized byte, its transposed copy and its value in X.
     let what = || "the picture resized to (h, w, 3)".to_string();
-    crate::limits::check_alloc(what, &[h, w, 3], 2 + std::mem::size_of::<F>())?;
+    crate::base::limits::check_alloc(what, &[h, w, 3], 2 + std::mem::size_of::<F>())?;
     let values = read_rgb(path.as_ref(), h, w)?;
     let row = Array2::from_shape_vec((1, values.len()), values).expect("a vector of n values fits (1, n)");
-    Ok(super::image_dataset::pixels_to_columns(row.view()))
+    Ok(crate::data::image_dataset::pixels_to_columns(row.view()))
 }
 
 pub(super) fn check_size((h, w): (usize, usize)) -> Result<(usize, usize)> {
@@ -83,7 +83,7 @@ pub(super) fn read_rgb(path: &Path, h: usize, w: usize) -> Result<Vec<u8>> {
     let (width, height) = decoder.dimensions();
     let pixel_bytes = usize::from(decoder.color_type().bytes_per_pixel()) + 3;
     let what = || format!("the decoded picture {} (height × width)", path.display());
-    crate::limits::check_alloc(what, &[height as usize, width as usize], pixel_bytes)?;
+    crate::base::limits::check_alloc(what, &[height as usize, width as usize], pixel_bytes)?;
     check_ratio(path, width, height)?;
     // Phone photos are often stored sideways with an EXIF tag saying how to turn them.
     let orientation = decoder.orientation().map_err(image_error)?;

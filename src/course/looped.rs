@@ -29,7 +29,8 @@
 
 use ndarray::Array2;
 
-use crate::{Activation, Error, Float, Result, check};
+use crate::base::check;
+use crate::{Activation, Error, Float, Result};
 
 /// What one looped pass over the examples computes.
 #[derive(Clone, Debug, PartialEq)]

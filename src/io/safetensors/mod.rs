@@ -182,7 +182,7 @@ fn decode<F: Float>(path: &Path, bytes: &[u8]) -> Result<Network<F>> {
         sizes.push(n);
         checked.push((w, b));
     }
-    crate::network::check_parameter_memory(
+    crate::nn::network::check_parameter_memory(
         &sizes,
         2 * float_size::<F>(),
         &format!("the parameters and gradients of {}", path.display()),
@@ -374,7 +374,7 @@ impl<'a> Tensors<'a> {
 /// before the matrix is allocated, and every value must be finite.
 fn matrix<F: Float>(path: &Path, name: &str, tensor: &Tensor<'_>) -> Result<Array2<F>> {
     let (rows, cols) = (tensor.shape[0], tensor.shape[1]);
-    crate::limits::check_alloc(
+    crate::base::limits::check_alloc(
         || format!("{name} of {}", path.display()),
         &[rows, cols],
         std::mem::size_of::<F>(),

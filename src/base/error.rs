@@ -145,7 +145,7 @@ pub enum Error {
          raise it with ndnet::set_memory_limit or the NDNET_MEMORY_LIMIT environment variable \
          if this is intended",
         bytes_text(*.bytes),
-        crate::limits::human_bytes(u128::from(*.limit))
+        crate::base::limits::human_bytes(u128::from(*.limit))
     )]
     TooLarge {
         /// What would be allocated and its shape, e.g. `"W[1] of shape (1048576 × 1048576)"`.
@@ -167,7 +167,7 @@ pub enum Error {
 
 fn bytes_text(bytes: Option<u128>) -> String {
     match bytes {
-        Some(b) => crate::limits::human_bytes(b),
+        Some(b) => crate::base::limits::human_bytes(b),
         None => "more than 2^128 bytes (the count overflows)".into(),
     }
 }

@@ -136,7 +136,7 @@ pub fn read_idx_images<F: Float>(path: impl AsRef<Path>) -> Result<(Array2<F>, (
             format!("images of {rows} × {cols} pixels: {e}"),
         )
     })?;
-    let x = super::image_dataset::pixels_to_columns(pixels.view());
+    let x = crate::data::image_dataset::pixels_to_columns(pixels.view());
     Ok((x, (rows, cols)))
 }
 

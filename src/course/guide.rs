@@ -24,7 +24,7 @@
 //! | predict | `ŷ > 0.5 → 1` | [`Network::predict`](crate::Network::predict), [`Network::predict_proba`](crate::Network::predict_proba), [`Network::accuracy`](crate::Network::accuracy) |
 //! | gradient checking | `(J(θ + ε) − J(θ − ε)) / 2ε`, `‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖)` | [`gradient_check`](crate::gradient_check) |
 //! | computation graph | `J = 3(a + bc)`, backward by the chain rule | [`graph::Graph`](crate::graph::Graph) |
-//! | for-loop vs vectorized | `for i in 1..m: dw += x(i) dz(i)` | [`looped::propagate`](crate::looped::propagate), [`looped::optimize`](crate::looped::optimize), [`looped::dot`](crate::looped::dot) |
+//! | for-loop vs vectorized | `for i in 1..m: dw += x(i) dz(i)` | [`looped::propagate`](crate::course::looped::propagate), [`looped::optimize`](crate::course::looped::optimize), [`looped::dot`](crate::course::looped::dot) |
 //! | planar data, XOR, parity | | [`data::planar_flower`](crate::data::planar_flower), [`data::circles`](crate::data::circles), [`data::xor`](crate::data::xor), [`data::parity`](crate::data::parity) |
 //!
 //! ## The whole course model in one place

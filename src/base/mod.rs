@@ -1,0 +1,11 @@
+//! The plumbing every other module stands on: the element type ([`Float`](crate::Float)), the
+//! one error enum, the shared input checks, the `config!` macro, the memory limit and atomic
+//! file replacement. Nothing here knows of networks or training.
+
+#[cfg(any(feature = "serde", feature = "report"))]
+pub(crate) mod atomic;
+pub(crate) mod check;
+pub(crate) mod config;
+pub(crate) mod error;
+pub(crate) mod float;
+pub mod limits;
