@@ -11,8 +11,9 @@
 //! then validation, early stopping, the epoch's record → finish → check the parameters → History
 //! ```
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::ArrayView2;
 
+use super::backup::Backup;
 use super::paths::{FusedLogistic, GramForm, MiniBatches, Step, Textbook};
 use super::plan::{TrainingPath, plan};
 use super::validation::{EarlyStopper, Validation};
@@ -23,7 +24,7 @@ use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
 const MAX_RESERVED_RECORDS: usize = 1 << 16;
 
 /// Steps between two copies of the parameters (a copy costs about 1/16 of a step's reads of W).
-const CHECKPOINT_EVERY: usize = 16;
+const BACKUP_EVERY: usize = 16;
 
 /// Checks everything, plans, then trains; `callback` sees every record as it is made.
 pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
@@ -128,64 +129,6 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
     Ok(cost)
 }
 
-/// A copy of every `W[l]`, `b[l]` (buffers allocated once), to go back to when an update
-/// overflows a parameter.
-#[derive(Clone, Debug)]
-pub(crate) struct Checkpoint<F> {
-    parameters: Vec<(Array2<F>, Array2<F>)>,
-    /// The iteration the copy was taken before.
-    iteration: usize,
-}
-
-impl<F> Default for Checkpoint<F> {
-    /// No copy yet: the buffers are allocated by the first [`Checkpoint::save`].
-    fn default() -> Self {
-        Checkpoint {
-            parameters: Vec::new(),
-            iteration: 0,
-        }
-    }
-}
-
-impl<F: Float> Checkpoint<F> {
-    pub(super) fn of(net: &Network<F>) -> Self {
-        let mut checkpoint = Self::default();
-        checkpoint.save(net, 0);
-        checkpoint
-    }
-
-    /// Copies the parameters, allocating the buffers only when the layer shapes changed.
-    pub(super) fn save(&mut self, net: &Network<F>, iteration: usize) {
-        let fits = self.parameters.len() == net.depth()
-            && self
-                .parameters
-                .iter()
-                .zip(net.layers())
-                .all(|((w, b), layer)| w.dim() == layer.w().dim() && b.dim() == layer.b().dim());
-        if fits {
-            for ((w, b), layer) in self.parameters.iter_mut().zip(net.layers()) {
-                w.assign(&layer.w());
-                b.assign(&layer.b());
-            }
-        } else {
-            self.parameters = net
-                .layers()
-                .iter()
-                .map(|l| (l.w().to_owned(), l.b().to_owned()))
-                .collect();
-        }
-        self.iteration = iteration;
-    }
-
-    pub(super) fn restore(&self, net: &mut Network<F>) {
-        for ((w, b), layer) in self.parameters.iter().zip(net.layers_mut()) {
-            let (mut w_now, mut b_now) = layer.parameters_mut();
-            w_now.assign(w);
-            b_now.assign(b);
-        }
-    }
-}
-
 /// What one `fit` call shares between its steps.
 struct Training<'a, 'v, F> {
     log: Log<'a>,
@@ -203,15 +146,15 @@ impl<F: Float> Training<'_, '_, F> {
         optimizer: &mut O,
     ) -> Result<()> {
         let mut stopper = self.validation.and_then(|v| v.patience).map(EarlyStopper::new);
-        let mut checkpoint = Checkpoint::of(net);
-        path.checkpoint();
-        let mut outcome = self.epochs(path, net, optimizer, stopper.as_mut(), &mut checkpoint);
+        let mut backup = Backup::of(net);
+        path.back_up();
+        let mut outcome = self.epochs(path, net, optimizer, stopper.as_mut(), &mut backup);
         if net.first_non_finite_parameter(S::FIRST_WEIGHTS_EVERY_STEP).is_some() {
             // An update overflowed: go back to the last copy, so every parameter is finite.
-            checkpoint.restore(net);
+            backup.restore(net);
             path.rollback();
             if let Err(Error::Diverged { what, .. }) = &mut outcome {
-                let restored = checkpoint.iteration;
+                let restored = backup.iteration;
                 what.push_str(&format!(
                     "; the parameters are restored to those before iteration {restored}"
                 ));
@@ -222,8 +165,8 @@ impl<F: Float> Training<'_, '_, F> {
         if !S::FIRST_WEIGHTS_EVERY_STEP
             && let Some(culprit) = net.first_non_finite_parameter(true)
         {
-            checkpoint.restore(net);
-            let restored = checkpoint.iteration;
+            backup.restore(net);
+            let restored = backup.iteration;
             return Err(Error::Diverged {
                 iteration: self.steps - 1,
                 what: format!(
@@ -244,7 +187,7 @@ impl<F: Float> Training<'_, '_, F> {
         net: &mut Network<F>,
         optimizer: &mut O,
         mut stopper: Option<&mut EarlyStopper<F>>,
-        checkpoint: &mut Checkpoint<F>,
+        backup: &mut Backup<F>,
     ) -> Result<()> {
         let mut step = 0;
         let mut last_finite_cost = None;
@@ -258,9 +201,9 @@ impl<F: Float> Training<'_, '_, F> {
                 if step == self.steps {
                     break;
                 }
-                if step > 0 && step.is_multiple_of(CHECKPOINT_EVERY) {
-                    checkpoint.save(net, step);
-                    path.checkpoint();
+                if step > 0 && step.is_multiple_of(BACKUP_EVERY) {
+                    backup.save(net, step);
+                    path.back_up();
                 }
                 let cost = checked_step(path, net, optimizer, step, last_finite_cost)?;
                 last_finite_cost = Some(cost);

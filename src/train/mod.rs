@@ -27,10 +27,11 @@ use ndarray::{ArrayBase, Data, Ix2};
 
 use crate::{Float, Network, Optimizer, Result};
 
+mod backup;
 mod config;
 mod diagnostics;
 mod divergence;
-pub(crate) mod engine;
+mod engine;
 mod history;
 mod options;
 mod paths;
@@ -158,16 +159,13 @@ impl<F: Float> Network<F> {
         self.check_parameters()?;
         self.check_x(x)?;
         self.check_y(y, x.ncols())?;
-        // A copy to go back to if the update overflows, in buffers the network keeps between
-        // calls (allocated by the first): a copy of the parameters per step, small beside the
-        // forward and backward products.
-        let mut before = std::mem::take(&mut self.step_backup);
-        before.save(self, 0);
+        // A copy to go back to if the update overflows: one per call (`fit` keeps one for the
+        // whole run), small beside the forward and backward products.
+        let before = backup::Backup::of(self);
         let outcome = engine::checked_step(&mut paths::Textbook::new(x, y, 1), self, optimizer, 0, None);
         if outcome.is_err() && self.first_non_finite_parameter(true).is_some() {
             before.restore(self);
         }
-        self.step_backup = before;
         outcome
     }
 }

@@ -47,8 +47,8 @@ pub(super) trait Step<F: Float> {
     fn finish(&mut self, _net: &mut Network<F>) {}
 
     /// The engine copied the parameters: keep whatever state `rollback` needs to match them.
-    fn checkpoint(&mut self) {}
+    fn back_up(&mut self) {}
 
-    /// The engine put the parameters of the last checkpoint back (an update overflowed).
+    /// The engine put the parameters of the last backup back (an update overflowed).
     fn rollback(&mut self) {}
 }
