@@ -86,7 +86,7 @@ pub use rand;
 #[cfg(feature = "csv")]
 pub use tabular::TabularModel;
 pub use train::{
-    Diagnostics, EpochRecord, FitOptions, History, LayerDiagnostics, Plan, Record, TrainConfig, TrainLength,
+    Diagnostics, EpochRecord, FitOptions, History, LayerDiagnostics, Plan, Record, Shuffle, TrainConfig, TrainLength,
     TrainingPath, Validation,
 };
 

@@ -11,9 +11,9 @@
 //! then validation, early stopping, the epoch's record → finish → check the parameters → History
 //! ```
 
-use ndarray::ArrayView2;
-
 use super::backup::Backup;
+use super::data::Data;
+use super::feed::{Batcher, Prefetch};
 use super::paths::{FusedLogistic, GramForm, MiniBatches, Step, Textbook};
 use super::plan::{TrainingPath, plan};
 use super::validation::{EarlyStopper, Validation};
@@ -29,8 +29,7 @@ const BACKUP_EVERY: usize = 16;
 /// Checks everything, plans, then trains; `callback` sees every record as it is made.
 pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     net: &mut Network<F>,
-    x: ArrayView2<F>,
-    y: ArrayView2<F>,
+    mut data: Data<'_, F>,
     validation: Option<&Validation<'_, F>>,
     optimizer: &mut O,
     config: &TrainConfig,
@@ -38,12 +37,11 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
 ) -> Result<History> {
     config.validate()?;
     net.check_parameters()?;
-    net.check_x(x)?;
-    net.check_y(y, x.ncols())?;
+    data.check(net, config)?;
     if let Some(validation) = validation {
         validation.check(net)?;
     }
-    let m = x.ncols();
+    let m = data.m();
     let steps = config.checked_steps(m).ok_or(Error::InvalidHyperparameter {
         name: "epochs",
         value: f64::INFINITY,
@@ -51,8 +49,9 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     })?;
     // Hyperparameters are given as f64: the learning rate must also be usable in F.
     crate::base::check::in_float::<F>("learning_rate", optimizer.learning_rate(), true)?;
-    let plan = plan(net, x, &*optimizer, config, validation.is_some());
+    let plan = plan(net, &data, &*optimizer, config, validation.is_some());
     let path = plan.path;
+    let prefetch = plan.prefetch;
     let mut training = Training {
         log: Log::new(config, steps, config.steps_per_epoch(m), callback),
         steps,
@@ -61,18 +60,35 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     };
     training.log.history.plan = plan;
     let rate = optimizer.learning_rate();
+    if path == TrainingPath::MiniBatch {
+        let batch_size = config.batch_size.expect("the plan chose mini-batches of this size");
+        let cost = net.cost_function();
+        let batcher = Batcher::new(data.reading(cost), config.shuffle, config.seed, batch_size)?;
+        if !prefetch {
+            training.drive(&mut MiniBatches::inline(batcher), net, optimizer)?;
+        } else {
+            let per_epoch = batcher.batches_per_epoch();
+            std::thread::scope(|scope| {
+                let prefetch = Prefetch::start(scope, batcher, usize::MAX);
+                training.drive(
+                    &mut MiniBatches::prefetched(prefetch, per_epoch, per_epoch),
+                    net,
+                    optimizer,
+                )
+            })?;
+        }
+        return Ok(training.log.history);
+    }
+    let (x, y) = data
+        .in_memory()
+        .expect("the plan chose a full-batch path for X and Y in memory");
     match path {
         TrainingPath::GramForm => training.drive(&mut GramForm::new(net, x, y, rate, steps), net, optimizer)?,
         TrainingPath::FusedLogistic => {
             let threads = crate::num_threads();
             training.drive(&mut FusedLogistic::new(net, x, y, rate, steps, threads), net, optimizer)?;
         }
-        TrainingPath::Textbook => training.drive(&mut Textbook::new(x, y, steps), net, optimizer)?,
-        TrainingPath::MiniBatch => {
-            let batch_size = config.batch_size.expect("the plan chose mini-batches of this size");
-            let mut batches = MiniBatches::new(x, y, batch_size, config.seed);
-            training.drive(&mut batches, net, optimizer)?;
-        }
+        _ => training.drive(&mut Textbook::new(x, y, steps), net, optimizer)?,
     }
     Ok(training.log.history)
 }
@@ -93,7 +109,7 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
         what,
         last_finite_cost,
     };
-    let cost = path.forward(net);
+    let cost = path.forward(net)?;
     if !cost.is_finite() {
         let culprit = net.non_finite_cost_culprit(cost);
         return Err(diverged(

@@ -29,11 +29,14 @@ use crate::{Float, Network, Optimizer, Result};
 
 mod backup;
 mod config;
+mod data;
 mod diagnostics;
 mod divergence;
 mod engine;
+mod feed;
 mod history;
 mod options;
+mod order;
 mod paths;
 mod plan;
 mod validation;
@@ -42,6 +45,7 @@ pub use config::{TrainConfig, TrainLength};
 pub use diagnostics::{Diagnostics, LayerDiagnostics};
 pub use history::{EpochRecord, History, Record};
 pub use options::FitOptions;
+pub use order::Shuffle;
 pub use plan::{Plan, TrainingPath};
 pub use validation::Validation;
 
@@ -111,8 +115,42 @@ impl<F: Float> Network<F> {
         };
         engine::run(
             self,
-            x.view(),
-            y.view(),
+            data::Data::InMemory(crate::data::InMemory::from_views(x.view(), y.view())),
+            options.validation.as_ref(),
+            optimizer,
+            &options.config,
+            &mut record,
+        )
+    }
+
+    /// Trains on `examples` read batch by batch (a `.npy` file, a CSV file, your own
+    /// [`Examples`](crate::data::Examples)), as [`Network::fit`] does on X and Y in memory.
+    ///
+    /// This entry point is temporary: it becomes a form of `fit` itself.
+    ///
+    /// # Errors
+    /// As [`Network::fit`]; whatever reading the examples fails with, and
+    /// [`Error::BadExample`](crate::Error::BadExample) for a value no step may use.
+    #[doc(hidden)]
+    pub fn fit_examples<'a, O>(
+        &mut self,
+        examples: &mut dyn crate::data::Examples<F>,
+        optimizer: &mut O,
+        options: impl Into<FitOptions<'a, F>>,
+    ) -> Result<History>
+    where
+        O: Optimizer<F> + ?Sized,
+    {
+        let mut options = options.into();
+        let mut callback = options.callback.take();
+        let mut record = |record: &Record| {
+            if let Some(callback) = callback.as_mut() {
+                callback(record);
+            }
+        };
+        engine::run(
+            self,
+            data::Data::Streamed(examples),
             options.validation.as_ref(),
             optimizer,
             &options.config,

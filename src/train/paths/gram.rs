@@ -73,10 +73,10 @@ impl<'a, F: Float> GramForm<'a, F> {
 impl<F: Float> Step<F> for GramForm<'_, F> {
     const FIRST_WEIGHTS_EVERY_STEP: bool = false;
 
-    fn forward(&mut self, net: &mut Network<F>) -> f64 {
+    fn forward(&mut self, net: &mut Network<F>) -> Result<f64> {
         net.layers_mut()[0].activate_cached_z();
         net.forward_after_first();
-        net.cached_cost(self.y).as_f64()
+        Ok(net.cached_cost(self.y).as_f64())
     }
 
     /// `dZ[L]` down to `dZ[1]` and `db[1]`; `dW[1]` is never formed in the loop.

@@ -34,7 +34,10 @@ pub(super) trait Step<F: Float> {
     }
 
     /// The forward pass of the next step; returns the cost J of the current parameters.
-    fn forward(&mut self, net: &mut Network<F>) -> f64;
+    ///
+    /// # Errors
+    /// Reading the step's batch failed (mini-batches from a file).
+    fn forward(&mut self, net: &mut Network<F>) -> Result<f64>;
 
     /// The backward pass after [`Step::forward`].
     fn backward(&mut self, net: &mut Network<F>);
