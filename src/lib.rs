@@ -77,7 +77,7 @@ pub use nn::init::Initializer;
 pub use nn::layer::Dense;
 pub use nn::network::Network;
 pub use optimizer::{
-    Adam, AdamConfig, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, ParamId, ParamKind,
+    Adam, AdamConfig, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, OptimizerState, ParamId, ParamKind,
     RmsProp, RmsPropConfig, check_update_shapes,
 };
 /// The `rand` ndnet is built with: `ndnet::rand::rngs::StdRng` and `ndnet::rand::SeedableRng`
@@ -85,6 +85,8 @@ pub use optimizer::{
 pub use rand;
 #[cfg(feature = "csv")]
 pub use tabular::TabularModel;
+#[cfg(feature = "safetensors")]
+pub use train::{Checkpoints, Every};
 pub use train::{
     Diagnostics, EpochRecord, FitOptions, History, LayerDiagnostics, Plan, Record, Shuffle, TrainConfig, TrainLength,
     TrainingPath, Validation,

@@ -3,7 +3,7 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
 use super::state::{self, Slots, check_beta, check_epsilon, slot};
-use super::{Optimizer, ParamId, check_learning_rate, check_update_shapes, flush_subnormal};
+use super::{Optimizer, OptimizerState, ParamId, check_learning_rate, check_update_shapes, flush_subnormal};
 use crate::linalg::parallel::for_each_part;
 use crate::{Float, Result};
 
@@ -37,6 +37,16 @@ crate::base::config::config! {
 }
 
 impl AdamConfig {
+    /// The hyperparameters by name, for an [`OptimizerState`].
+    fn named(&self) -> Vec<(String, f64)> {
+        vec![
+            ("learning_rate".into(), self.learning_rate),
+            ("beta1".into(), self.beta1),
+            ("beta2".into(), self.beta2),
+            ("epsilon".into(), self.epsilon),
+        ]
+    }
+
     /// Checks the values: α and ε finite and positive, 0 ≤ β1, β2 < 1.
     ///
     /// # Errors
@@ -223,6 +233,50 @@ impl<F: Float> Optimizer<F> for Adam<F> {
     }
 
     learning_rate_in_config!();
+
+    fn state(&self) -> Option<OptimizerState<F>> {
+        let mut state = OptimizerState::new("adam", self.config.named());
+        state.counters = vec![
+            ("t".into(), self.t as f64),
+            ("beta1_t".into(), self.beta1_t),
+            ("beta2_t".into(), self.beta2_t),
+        ];
+        for (&id, (v, s)) in &self.moments {
+            state.arrays.push((id, "v".into(), v.clone()));
+            state.arrays.push((id, "s".into(), s.clone()));
+        }
+        Some(state)
+    }
+
+    fn load_state(&mut self, state: &OptimizerState<F>) -> Result<()> {
+        state.check_matches("adam", &self.config.named())?;
+        let t = state.number("t")?;
+        // t counts steps: a whole number that an f64 holds exactly.
+        if t < 0.0 || t.fract() != 0.0 || t > 2f64.powi(53) {
+            return Err(crate::Error::InvalidArgument {
+                argument: "optimizer state",
+                message: format!("the adam state has step t = {t}, not a count"),
+            });
+        }
+        let (beta1_t, beta2_t) = (state.number("beta1_t")?, state.number("beta2_t")?);
+        let mut moments = Slots::new();
+        let s_arrays = state.arrays_named("s")?;
+        for (id, v) in state.arrays_named("v")? {
+            let s = s_arrays.iter().find(|(other, _)| *other == id).map(|&(_, s)| s);
+            match s.filter(|s| s.dim() == v.dim()) {
+                Some(s) => moments.insert(id, (v.clone(), s.clone())),
+                None => {
+                    return Err(crate::Error::InvalidArgument {
+                        argument: "optimizer state",
+                        message: format!("the adam state has v but no s of its shape for layer {}", id.layer),
+                    });
+                }
+            };
+        }
+        Optimizer::<F>::set_learning_rate(self, state.number("learning_rate")?)?;
+        (self.t, self.beta1_t, self.beta2_t, self.moments) = (t as u64, beta1_t, beta2_t, moments);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

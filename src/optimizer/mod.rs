@@ -49,12 +49,14 @@ mod any;
 mod momentum;
 mod rmsprop;
 mod schedule;
+mod snapshot;
 mod state;
 
 pub use adam::{Adam, AdamConfig};
 pub use momentum::{Momentum, MomentumConfig};
 pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use schedule::LearningRateSchedule;
+pub use snapshot::OptimizerState;
 
 /// Which parameter of which layer an update is for.
 ///
@@ -133,6 +135,30 @@ pub trait Optimizer<F: Float>: any::AsAny {
     /// # Errors
     /// [`Error::InvalidHyperparameter`] unless α is finite and positive.
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()>;
+
+    /// Everything the optimizer keeps between steps, for a training checkpoint; `None` (the
+    /// default) for an optimizer that cannot give it, which `fit` with checkpoints refuses.
+    /// The built-in optimizers give theirs.
+    fn state(&self) -> Option<OptimizerState<F>> {
+        None
+    }
+
+    /// Puts back a state that [`Optimizer::state`] took, so that the next steps are those the
+    /// optimizer would have made.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a state of another optimizer, of other hyperparameters
+    /// (the learning rate aside), or with a missing or non-finite number or array; the default
+    /// refuses every state.
+    fn load_state(&mut self, state: &OptimizerState<F>) -> Result<()> {
+        Err(Error::InvalidArgument {
+            argument: "optimizer state",
+            message: format!(
+                "this optimizer cannot load a state (of {}): implement Optimizer::state and load_state",
+                state.name
+            ),
+        })
+    }
 }
 
 /// Fails with [`Error::Shape`] unless the gradient `grad` has the shape of the parameter
@@ -219,6 +245,18 @@ impl<F: Float> Optimizer<F> for GradientDescent {
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
         state::set_learning_rate::<F>(&mut self.learning_rate, learning_rate)
+    }
+
+    fn state(&self) -> Option<OptimizerState<F>> {
+        Some(OptimizerState::new(
+            "gradient_descent",
+            vec![("learning_rate".into(), self.learning_rate)],
+        ))
+    }
+
+    fn load_state(&mut self, state: &OptimizerState<F>) -> Result<()> {
+        state.check_matches("gradient_descent", &[])?;
+        Optimizer::<F>::set_learning_rate(self, state.number("learning_rate")?)
     }
 }
 

@@ -3,7 +3,7 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 use super::state::{self, Slots, check_beta};
-use super::{Optimizer, ParamId, check_learning_rate};
+use super::{Optimizer, OptimizerState, ParamId, check_learning_rate, snapshot};
 use crate::{Float, Result};
 
 crate::base::config::config! {
@@ -29,6 +29,11 @@ crate::base::config::config! {
 }
 
 impl MomentumConfig {
+    /// The hyperparameters by name, for an [`OptimizerState`].
+    fn named(&self) -> Vec<(String, f64)> {
+        vec![("learning_rate".into(), self.learning_rate), ("beta".into(), self.beta)]
+    }
+
     /// Checks the values: α finite and positive, 0 ≤ β < 1.
     ///
     /// # Errors
@@ -128,6 +133,20 @@ impl<F: Float> Optimizer<F> for Momentum<F> {
     }
 
     learning_rate_in_config!();
+
+    fn state(&self) -> Option<OptimizerState<F>> {
+        let mut state = OptimizerState::new("momentum", self.config.named());
+        state.arrays.extend(snapshot::export(&self.velocity, "v"));
+        Some(state)
+    }
+
+    fn load_state(&mut self, state: &OptimizerState<F>) -> Result<()> {
+        state.check_matches("momentum", &self.config.named())?;
+        let velocity = state::slots_from(state.arrays_named("v")?);
+        Optimizer::<F>::set_learning_rate(self, state.number("learning_rate")?)?;
+        self.velocity = velocity;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 use super::state::{self, Slots, check_beta, check_epsilon};
-use super::{Optimizer, ParamId, check_learning_rate};
+use super::{Optimizer, OptimizerState, ParamId, check_learning_rate, snapshot};
 use crate::{Float, Result};
 
 crate::base::config::config! {
@@ -33,6 +33,15 @@ crate::base::config::config! {
 }
 
 impl RmsPropConfig {
+    /// The hyperparameters by name, for an [`OptimizerState`].
+    fn named(&self) -> Vec<(String, f64)> {
+        vec![
+            ("learning_rate".into(), self.learning_rate),
+            ("beta".into(), self.beta),
+            ("epsilon".into(), self.epsilon),
+        ]
+    }
+
     /// Checks the values: α and ε finite and positive, 0 ≤ β < 1.
     ///
     /// # Errors
@@ -130,6 +139,20 @@ impl<F: Float> Optimizer<F> for RmsProp<F> {
     }
 
     learning_rate_in_config!();
+
+    fn state(&self) -> Option<OptimizerState<F>> {
+        let mut state = OptimizerState::new("rmsprop", self.config.named());
+        state.arrays.extend(snapshot::export(&self.mean_square, "s"));
+        Some(state)
+    }
+
+    fn load_state(&mut self, state: &OptimizerState<F>) -> Result<()> {
+        state.check_matches("rmsprop", &self.config.named())?;
+        let mean_square = state::slots_from(state.arrays_named("s")?);
+        Optimizer::<F>::set_learning_rate(self, state.number("learning_rate")?)?;
+        self.mean_square = mean_square;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

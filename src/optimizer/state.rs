@@ -34,6 +34,11 @@ pub(crate) fn slot<S>(
     }
 }
 
+/// Slots holding copies of `arrays`, one per parameter.
+pub(crate) fn slots_from<F: Float>(arrays: Vec<(ParamId, &Array2<F>)>) -> Slots<Array2<F>> {
+    arrays.into_iter().map(|(id, values)| (id, values.clone())).collect()
+}
+
 /// Runs `step(θ, s, g)` on every element of θ, its one state array and the gradient: over
 /// contiguous slices (as in training), vectorized and split between the threads when large, else
 /// with `Zip`. The same operations on each element either way.

@@ -25,6 +25,14 @@ impl<F: Float> Data<'_, F> {
         }
     }
 
+    /// (n_x, n_y, m).
+    pub(crate) fn sizes(&self) -> (usize, usize, usize) {
+        match self {
+            Data::InMemory(examples) => (examples.n_x(), examples.n_y(), examples.m()),
+            Data::Streamed(examples) => (examples.n_x(), examples.n_y(), examples.m()),
+        }
+    }
+
     /// X and Y, when they are in memory.
     pub(crate) fn in_memory(&self) -> Option<(ArrayView2<'_, F>, ArrayView2<'_, F>)> {
         match self {

@@ -30,6 +30,7 @@ use crate::{Activation, Dense, Float, Network};
 
 /// The figures of every layer at one iteration.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Diagnostics {
     /// The iteration (step) they were taken at, after its update.
     pub iteration: usize,
@@ -39,6 +40,7 @@ pub struct Diagnostics {
 
 /// One layer's figures.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LayerDiagnostics {
     /// The layer's number l.
     pub layer: usize,

@@ -12,11 +12,12 @@
 //! ```
 
 use super::backup::Backup;
+use super::checkpoint::{Checkpoints, Progress, RunKey, Snapshot};
 use super::data::Data;
 use super::feed::{Batcher, Prefetch};
 use super::paths::{FusedLogistic, GramForm, MiniBatches, Step, Textbook};
 use super::plan::{TrainingPath, plan};
-use super::validation::{EarlyStopper, Validation};
+use super::validation::Validation;
 use super::{Diagnostics, EpochRecord, History, Record, TrainConfig};
 use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
 
@@ -26,13 +27,15 @@ const MAX_RESERVED_RECORDS: usize = 1 << 16;
 /// Steps between two copies of the parameters (a copy costs about 1/16 of a step's reads of W).
 const BACKUP_EVERY: usize = 16;
 
-/// Checks everything, plans, then trains; `callback` sees every record as it is made.
+/// Checks everything, plans, then trains (from where `checkpoints` left a run, when it
+/// resumes one); `callback` sees every record as it is made.
 pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     net: &mut Network<F>,
     mut data: Data<'_, F>,
     validation: Option<&Validation<'_, F>>,
     optimizer: &mut O,
     config: &TrainConfig,
+    checkpoints: Option<&Checkpoints>,
     callback: &mut dyn FnMut(&Record),
 ) -> Result<History> {
     config.validate()?;
@@ -49,39 +52,55 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     })?;
     // Hyperparameters are given as f64: the learning rate must also be usable in F.
     crate::base::check::in_float::<F>("learning_rate", optimizer.learning_rate(), true)?;
-    let plan = plan(net, &data, &*optimizer, config, validation.is_some());
-    let path = plan.path;
-    let prefetch = plan.prefetch;
+    let plan = plan(net, &data, &*optimizer, config, validation.is_some(), checkpoints.is_some());
+    let (path, prefetch) = (plan.path, plan.prefetch);
+    let patience = validation.and_then(|v| v.patience);
+    let mut progress = Progress::start(optimizer.learning_rate(), patience);
+    let checkpoints = match checkpoints {
+        None => None,
+        Some(checkpoints) => {
+            checkpoints.validate()?;
+            let sizes = data.sizes();
+            let key = RunKey::of(net, &*optimizer, config, sizes, validation.map(|v| (v.m(), v.patience)))?;
+            if let Some(snapshot) = checkpoints.load::<F>()? {
+                snapshot.key.check_same_run(&key, checkpoints.path())?;
+                snapshot.check_position(steps, config.steps_per_epoch(m), checkpoints.path())?;
+                progress = snapshot.restore(net, optimizer)?;
+            }
+            Some((checkpoints, key))
+        }
+    };
+    progress.history.plan = plan;
+    let (epochs_done, into_epoch) = (progress.history.epochs.len(), progress.epoch_steps);
+    let log = Log::new(config, steps, callback);
+    log.reserve(&mut progress, config.steps_per_epoch(m));
     let mut training = Training {
-        log: Log::new(config, steps, config.steps_per_epoch(m), callback),
+        log,
+        progress,
         steps,
         validation,
         config,
+        checkpoints,
     };
-    training.log.history.plan = plan;
     let rate = optimizer.learning_rate();
     if path == TrainingPath::MiniBatch {
         let batch_size = config.batch_size.expect("the plan chose mini-batches of this size");
         let cost = net.cost_function();
-        let batcher = Batcher::new(data.reading(cost), config.shuffle, config.seed, batch_size)?;
+        let mut batcher = Batcher::new(data.reading(cost), config.shuffle, config.seed, batch_size)?;
+        batcher.resume_at(epochs_done, into_epoch);
         if !prefetch {
             training.drive(&mut MiniBatches::inline(batcher), net, optimizer)?;
         } else {
             let per_epoch = batcher.batches_per_epoch();
             std::thread::scope(|scope| {
                 let prefetch = Prefetch::start(scope, batcher, usize::MAX);
-                training.drive(
-                    &mut MiniBatches::prefetched(prefetch, per_epoch, per_epoch),
-                    net,
-                    optimizer,
-                )
+                let mut batches = MiniBatches::prefetched(prefetch, per_epoch, per_epoch - into_epoch);
+                training.drive(&mut batches, net, optimizer)
             })?;
         }
-        return Ok(training.log.history);
+        return Ok(training.progress.history);
     }
-    let (x, y) = data
-        .in_memory()
-        .expect("the plan chose a full-batch path for X and Y in memory");
+    let (x, y) = data.in_memory().expect("the plan chose a full-batch path for X and Y in memory");
     match path {
         TrainingPath::GramForm => training.drive(&mut GramForm::new(net, x, y, rate, steps), net, optimizer)?,
         TrainingPath::FusedLogistic => {
@@ -90,7 +109,7 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         }
         _ => training.drive(&mut Textbook::new(x, y, steps), net, optimizer)?,
     }
-    Ok(training.log.history)
+    Ok(training.progress.history)
 }
 
 /// One step through `path`, with the checks every path shares. Returns the cost of the forward
@@ -148,9 +167,13 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
 /// What one `fit` call shares between its steps.
 struct Training<'a, 'v, F> {
     log: Log<'a>,
+    /// Where the run is (restored from a checkpoint when it resumes).
+    progress: Progress<F>,
     steps: usize,
     validation: Option<&'a Validation<'v, F>>,
     config: &'a TrainConfig,
+    /// Where checkpoints go, and the key of this run.
+    checkpoints: Option<(&'a Checkpoints, RunKey)>,
 }
 
 impl<F: Float> Training<'_, '_, F> {
@@ -161,10 +184,10 @@ impl<F: Float> Training<'_, '_, F> {
         net: &mut Network<F>,
         optimizer: &mut O,
     ) -> Result<()> {
-        let mut stopper = self.validation.and_then(|v| v.patience).map(EarlyStopper::new);
         let mut backup = Backup::of(net);
+        backup.iteration = self.progress.step;
         path.back_up();
-        let mut outcome = self.epochs(path, net, optimizer, stopper.as_mut(), &mut backup);
+        let mut outcome = self.epochs(path, net, optimizer, &mut backup);
         if net.first_non_finite_parameter(S::FIRST_WEIGHTS_EVERY_STEP).is_some() {
             // An update overflowed: go back to the last copy, so every parameter is finite.
             backup.restore(net);
@@ -188,11 +211,11 @@ impl<F: Float> Training<'_, '_, F> {
                 what: format!(
                     "{culprit} when formed after the last iteration; the parameters are restored to those before iteration {restored}"
                 ),
-                last_finite_cost: self.log.history.last_cost(),
+                last_finite_cost: self.progress.history.last_cost(),
             });
         }
-        if let Some(stopper) = stopper {
-            self.log.history.best_epoch = stopper.restore_best(net);
+        if let Some(stopper) = self.progress.stopper.take() {
+            self.progress.history.best_epoch = stopper.restore_best(net);
         }
         Ok(())
     }
@@ -202,18 +225,17 @@ impl<F: Float> Training<'_, '_, F> {
         path: &mut S,
         net: &mut Network<F>,
         optimizer: &mut O,
-        mut stopper: Option<&mut EarlyStopper<F>>,
         backup: &mut Backup<F>,
     ) -> Result<()> {
-        let mut step = 0;
-        let mut last_finite_cost = None;
-        let initial_rate = optimizer.learning_rate();
-        while step < self.steps {
+        let initial_rate = self.progress.initial_rate;
+        while self.progress.step < self.steps && !self.progress.history.stopped_early {
             if self.config.schedule != LearningRateSchedule::Constant {
-                let epoch = self.log.history.epochs.len();
+                let epoch = self.progress.history.epochs.len();
                 self.config.schedule.apply(optimizer, initial_rate, epoch)?;
             }
-            for _ in 0..path.begin_epoch() {
+            let batches = path.begin_epoch();
+            for t in 0..batches {
+                let step = self.progress.step;
                 if step == self.steps {
                     break;
                 }
@@ -221,10 +243,14 @@ impl<F: Float> Training<'_, '_, F> {
                     backup.save(net, step);
                     path.back_up();
                 }
-                let cost = checked_step(path, net, optimizer, step, last_finite_cost)?;
-                last_finite_cost = Some(cost);
-                self.log.step(step, cost, net);
-                step += 1;
+                let cost = checked_step(path, net, optimizer, step, self.progress.last_finite_cost)?;
+                self.progress.last_finite_cost = Some(cost);
+                self.log.step(&mut self.progress, step, cost, net);
+                self.progress.step += 1;
+                // A checkpoint is written between steps of an epoch, or after the epoch closes.
+                if t + 1 < batches && self.progress.step < self.steps {
+                    self.checkpoint(net, optimizer, false)?;
+                }
             }
             let (valid_cost, valid_accuracy) = match self.validation {
                 Some(v) => {
@@ -233,73 +259,84 @@ impl<F: Float> Training<'_, '_, F> {
                 }
                 None => (None, None),
             };
-            let epoch = self.log.end_epoch(valid_cost, valid_accuracy);
-            if let (Some(stopper), Some(cost)) = (stopper.as_deref_mut(), valid_cost)
+            let epoch = self.log.end_epoch(&mut self.progress, valid_cost, valid_accuracy);
+            if let (Some(stopper), Some(cost)) = (self.progress.stopper.as_mut(), valid_cost)
                 && stopper.should_stop(epoch, cost, net)
             {
-                self.log.history.stopped_early = step < self.steps;
-                break;
+                self.progress.history.stopped_early = self.progress.step < self.steps;
             }
+            self.checkpoint(net, optimizer, true)?;
         }
         Ok(())
+    }
+
+    /// Writes a checkpoint if one is due after the step just taken (`epoch_end`: and after the
+    /// epoch it closed).
+    fn checkpoint<O: Optimizer<F> + ?Sized>(&self, net: &Network<F>, optimizer: &O, epoch_end: bool) -> Result<()> {
+        let Some((checkpoints, key)) = &self.checkpoints else {
+            return Ok(());
+        };
+        let last = epoch_end && (self.progress.step == self.steps || self.progress.history.stopped_early);
+        let epochs = self.progress.history.epochs.len();
+        if !checkpoints.due(self.progress.step, epochs, epoch_end, last) {
+            return Ok(());
+        }
+        checkpoints.write(&Snapshot::take(key, net, optimizer, &self.progress)?)
     }
 }
 
 /// Builds the [`History`] as steps and epochs go by.
 struct Log<'a> {
-    history: History,
     record_every: usize,
     steps: usize,
     callback: &'a mut dyn FnMut(&Record),
-    epoch_cost: f64,
-    epoch_steps: usize,
     diagnostics: bool,
 }
 
 impl<'a> Log<'a> {
-    fn new(config: &TrainConfig, steps: usize, steps_per_epoch: usize, callback: &'a mut dyn FnMut(&Record)) -> Self {
-        let mut history = History::default();
-        let records = (steps / config.record_every).saturating_add(2);
-        history.records.reserve(records.min(MAX_RESERVED_RECORDS));
-        let epochs = steps.div_ceil(steps_per_epoch.max(1));
-        history.epochs.reserve(epochs.min(MAX_RESERVED_RECORDS));
+    fn new(config: &TrainConfig, steps: usize, callback: &'a mut dyn FnMut(&Record)) -> Self {
         Log {
-            history,
             record_every: config.record_every,
             steps,
             callback,
-            epoch_cost: 0.0,
-            epoch_steps: 0,
             diagnostics: config.diagnostics,
         }
     }
 
+    /// Reserves room for the records of a run of `steps` steps, `steps_per_epoch` per epoch.
+    fn reserve<F>(&self, progress: &mut Progress<F>, steps_per_epoch: usize) {
+        let records = (self.steps / self.record_every).saturating_add(2);
+        progress.history.records.reserve(records.min(MAX_RESERVED_RECORDS));
+        let epochs = self.steps.div_ceil(steps_per_epoch.max(1));
+        progress.history.epochs.reserve(epochs.min(MAX_RESERVED_RECORDS));
+    }
+
     /// A step's cost, recorded every `record_every` steps and at the last one, with diagnostics
     /// of the network when they are asked for.
-    fn step<F: Float>(&mut self, iteration: usize, cost: f64, net: &Network<F>) {
-        self.epoch_cost += cost;
-        self.epoch_steps += 1;
+    fn step<F: Float>(&mut self, progress: &mut Progress<F>, iteration: usize, cost: f64, net: &Network<F>) {
+        progress.epoch_cost += cost;
+        progress.epoch_steps += 1;
         if iteration.is_multiple_of(self.record_every) || iteration + 1 == self.steps {
             let record = Record { iteration, cost };
             (self.callback)(&record);
-            self.history.records.push(record);
+            progress.history.records.push(record);
             if self.diagnostics {
-                self.history.diagnostics.push(Diagnostics::of(net, iteration));
+                progress.history.diagnostics.push(Diagnostics::of(net, iteration));
             }
         }
     }
 
     /// Closes an epoch; returns its number.
-    fn end_epoch(&mut self, valid_cost: Option<f64>, valid_accuracy: Option<f64>) -> usize {
-        let epoch = self.history.epochs.len();
-        let train_cost = self.epoch_cost / self.epoch_steps.max(1) as f64;
-        self.history.epochs.push(EpochRecord {
+    fn end_epoch<F>(&mut self, progress: &mut Progress<F>, valid_cost: Option<f64>, valid_accuracy: Option<f64>) -> usize {
+        let epoch = progress.history.epochs.len();
+        let train_cost = progress.epoch_cost / progress.epoch_steps.max(1) as f64;
+        progress.history.epochs.push(EpochRecord {
             epoch,
             train_cost,
             valid_cost,
             valid_accuracy,
         });
-        (self.epoch_cost, self.epoch_steps) = (0.0, 0);
+        (progress.epoch_cost, progress.epoch_steps) = (0.0, 0);
         epoch
     }
 }

@@ -2,6 +2,7 @@
 
 /// The cost at one recorded iteration, computed in that iteration's forward pass (before its update).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Record {
     /// The iteration, from 0.
     pub iteration: usize,
@@ -11,6 +12,7 @@ pub struct Record {
 
 /// The figures of one epoch (one pass over the training data).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct EpochRecord {
     /// The epoch, from 0.
     pub epoch: usize,

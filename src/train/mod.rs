@@ -28,6 +28,9 @@ use ndarray::{ArrayBase, Data, Ix2};
 use crate::{Float, Network, Optimizer, Result};
 
 mod backup;
+// Compiled without feature `safetensors` too (the engine speaks of it), but only reachable with it.
+#[cfg_attr(not(feature = "safetensors"), allow(dead_code))]
+mod checkpoint;
 mod config;
 mod data;
 mod diagnostics;
@@ -41,6 +44,8 @@ mod paths;
 mod plan;
 mod validation;
 
+#[cfg(feature = "safetensors")]
+pub use checkpoint::{Checkpoints, Every};
 pub use config::{TrainConfig, TrainLength};
 pub use diagnostics::{Diagnostics, LayerDiagnostics};
 pub use history::{EpochRecord, History, Record};
@@ -119,6 +124,7 @@ impl<F: Float> Network<F> {
             options.validation.as_ref(),
             optimizer,
             &options.config,
+            options.checkpoints.as_ref(),
             &mut record,
         )
     }
@@ -154,6 +160,7 @@ impl<F: Float> Network<F> {
             options.validation.as_ref(),
             optimizer,
             &options.config,
+            options.checkpoints.as_ref(),
             &mut record,
         )
     }

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::checkpoint::Checkpoints;
 use super::{Record, TrainConfig, Validation};
 
 /// A [`TrainConfig`] with, optionally, a validation set (and early stopping) and a callback.
@@ -31,6 +32,7 @@ pub struct FitOptions<'a, F> {
     pub(super) config: TrainConfig,
     pub(super) validation: Option<Validation<'a, F>>,
     pub(super) callback: Option<Callback<'a>>,
+    pub(super) checkpoints: Option<Checkpoints>,
 }
 
 /// A callback that sees every record.
@@ -48,6 +50,7 @@ impl<'a, F> FitOptions<'a, F> {
             config,
             validation: None,
             callback: None,
+            checkpoints: None,
         }
     }
 
@@ -81,6 +84,31 @@ impl<'a, F> FitOptions<'a, F> {
     pub fn callback(mut self, callback: impl FnMut(&Record) + 'a) -> Self {
         self.callback = Some(Box::new(callback));
         self
+    }
+
+    /// The same options writing checkpoints, and resuming from one if
+    /// [`Checkpoints::resume`] says so (feature `safetensors`; see [`Checkpoints`]).
+    ///
+    /// ```
+    /// use ndnet::{Checkpoints, Every, FitOptions, TrainConfig};
+    /// let options = FitOptions::<f64>::new(TrainConfig::epochs(10))
+    ///     .checkpoints(Checkpoints::new("run.safetensors", Every::Epochs(1)).resume());
+    /// assert!(options.has_checkpoints());
+    /// ```
+    #[cfg(feature = "safetensors")]
+    #[must_use]
+    pub fn checkpoints(mut self, checkpoints: Checkpoints) -> Self {
+        self.checkpoints = Some(checkpoints);
+        self
+    }
+
+    /// Whether checkpoints are written.
+    ///
+    /// ```
+    /// assert!(!ndnet::FitOptions::<f64>::new(ndnet::TrainConfig::new(1)).has_checkpoints());
+    /// ```
+    pub fn has_checkpoints(&self) -> bool {
+        self.checkpoints.is_some()
     }
 
     /// The training configuration.
@@ -130,6 +158,7 @@ impl<F> fmt::Debug for FitOptions<'_, F> {
             .field("config", &self.config)
             .field("validation", &self.validation.is_some())
             .field("callback", &self.callback.is_some())
+            .field("checkpoints", &self.checkpoints)
             .finish()
     }
 }

@@ -108,6 +108,7 @@ pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
     optimizer: &O,
     config: &TrainConfig,
     validation: bool,
+    checkpoints: bool,
 ) -> Plan {
     let source = data.describe();
     let Some((x, _)) = data.in_memory() else {
@@ -141,6 +142,9 @@ pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
     }
     if validation {
         common.push("a validation set is watched".into());
+    }
+    if checkpoints {
+        common.push("checkpoints are written".into());
     }
     if config.diagnostics {
         common.push("diagnostics are recorded".into());
@@ -233,15 +237,15 @@ mod tests {
         let tall = Array2::<f64>::zeros((100, 50));
         let full = TrainConfig::new(5);
 
-        let gram = plan(&logistic, &in_memory(&wide), &gd, &full, false);
+        let gram = plan(&logistic, &in_memory(&wide), &gd, &full, false, false);
         assert_eq!((gram.path, gram.reasons.len()), (TrainingPath::GramForm, 0));
 
-        let fused = plan(&logistic, &in_memory(&tall), &gd, &full, false);
+        let fused = plan(&logistic, &in_memory(&tall), &gd, &full, false, false);
         assert_eq!(fused.path, TrainingPath::FusedLogistic);
         assert_eq!(fused.reasons, ["the Gram form does not apply: m = 50 > n_x / 4 = 25"]);
 
         let adam = Adam::<f64>::new(AdamConfig::default()).unwrap();
-        let textbook = plan(&logistic, &in_memory(&wide), &adam, &full, true);
+        let textbook = plan(&logistic, &in_memory(&wide), &adam, &full, true, false);
         assert_eq!(textbook.path, TrainingPath::Textbook);
         assert_eq!(
             textbook.to_string(),
@@ -250,16 +254,16 @@ mod tests {
              is not GradientDescent, a validation set is watched)"
         );
 
-        let batches = plan(&logistic, &in_memory(&wide), &gd, &full.clone().batch_size(8), false);
+        let batches = plan(&logistic, &in_memory(&wide), &gd, &full.clone().batch_size(8), false, false);
         assert_eq!(batches.path, TrainingPath::MiniBatch);
         // A batch as large as m is batch gradient descent.
-        let whole = plan(&logistic, &in_memory(&wide), &gd, &full.batch_size(20), false);
+        let whole = plan(&logistic, &in_memory(&wide), &gd, &full.batch_size(20), false, false);
         assert_eq!(whole.path, TrainingPath::GramForm);
 
         // A `dyn Optimizer` holding gradient descent is still recognised.
         let boxed: Box<dyn Optimizer<f64>> = Box::new(gd);
         assert_eq!(
-            plan(&logistic, &in_memory(&wide), &*boxed, &TrainConfig::new(5), false).path,
+            plan(&logistic, &in_memory(&wide), &*boxed, &TrainConfig::new(5), false, false).path,
             TrainingPath::GramForm
         );
     }

@@ -53,6 +53,11 @@ impl<'a, F: Float> Validation<'a, F> {
         self
     }
 
+    /// The number of validation examples.
+    pub(crate) fn m(&self) -> usize {
+        self.x.ncols()
+    }
+
     pub(super) fn check(&self, net: &Network<F>) -> Result<()> {
         net.check_x(self.x)?;
         net.check_y(self.y, self.x.ncols())
@@ -68,14 +73,14 @@ impl<'a, F: Float> Validation<'a, F> {
 type Parameters<F> = Vec<(Array2<F>, Array2<F>)>;
 
 /// Remembers the parameters of the epoch with the lowest validation cost.
-pub(super) struct EarlyStopper<F> {
+pub(crate) struct EarlyStopper<F> {
     patience: usize,
     best: Option<(usize, f64, Parameters<F>)>,
     since_best: usize,
 }
 
 impl<F: Float> EarlyStopper<F> {
-    pub(super) fn new(patience: usize) -> Self {
+    pub(crate) fn new(patience: usize) -> Self {
         EarlyStopper {
             patience,
             best: None,
@@ -97,6 +102,20 @@ impl<F: Float> EarlyStopper<F> {
         } else {
             self.since_best += 1;
             self.since_best >= self.patience
+        }
+    }
+
+    /// Its state: patience, epochs since the best, and the best (epoch, cost, parameters).
+    pub(crate) fn parts(&self) -> (usize, usize, Option<(usize, f64, Parameters<F>)>) {
+        (self.patience, self.since_best, self.best.clone())
+    }
+
+    /// The stopper in the state [`EarlyStopper::parts`] gave.
+    pub(crate) fn from_parts((patience, since_best, best): (usize, usize, Option<(usize, f64, Parameters<F>)>)) -> Self {
+        EarlyStopper {
+            patience,
+            best,
+            since_best,
         }
     }
 

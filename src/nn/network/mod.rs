@@ -114,6 +114,18 @@ impl<F: Float> Network<F> {
         &self.layers
     }
 
+    /// The generator of the dropout masks, for a training checkpoint.
+    pub(crate) fn dropout_rng(&self) -> Option<&rand::rngs::Xoshiro256PlusPlus> {
+        self.dropout_rng.as_ref()
+    }
+
+    /// Puts back the generator of the dropout masks (a resumed run); ignored without dropout.
+    pub(crate) fn set_dropout_rng(&mut self, rng: Option<rand::rngs::Xoshiro256PlusPlus>) {
+        if self.dropout_rng.is_some() && rng.is_some() {
+            self.dropout_rng = rng;
+        }
+    }
+
     /// All layers, mutable (for the training paths).
     pub(crate) fn layers_mut(&mut self) -> &mut [Dense<F>] {
         &mut self.layers
