@@ -69,6 +69,10 @@ pub use course::gradcheck::{GradientCheck, gradient_check};
 pub use course::{graph, guide, looped, numpy_random};
 pub use data::{CrossValidation, cross_validate};
 pub use linalg::{num_threads, set_num_threads};
+/// The `mpi` crate ndnet is built with (feature `mpi`): `ndnet::mpi::initialize()` starts MPI
+/// and gives the communicator [`Distributed`] runs on.
+#[cfg(feature = "mpi")]
+pub use mpi;
 /// The `ndarray` ndnet is built with: `ndnet::ndarray::Array2` is the type of X, Y and every parameter.
 pub use ndarray;
 pub use nn::activation::{Activation, CustomActivation};
@@ -77,14 +81,16 @@ pub use nn::init::Initializer;
 pub use nn::layer::Dense;
 pub use nn::network::Network;
 pub use optimizer::{
-    Adam, AdamConfig, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, OptimizerState, ParamId, ParamKind,
-    RmsProp, RmsPropConfig, check_update_shapes,
+    Adam, AdamConfig, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, OptimizerState,
+    ParamId, ParamKind, RmsProp, RmsPropConfig, check_update_shapes,
 };
 /// The `rand` ndnet is built with: `ndnet::rand::rngs::StdRng` and `ndnet::rand::SeedableRng`
 /// make generators every ndnet function accepts.
 pub use rand;
 #[cfg(feature = "csv")]
 pub use tabular::TabularModel;
+#[cfg(feature = "mpi")]
+pub use train::Distributed;
 #[cfg(feature = "safetensors")]
 pub use train::{Checkpoints, Every};
 pub use train::{

@@ -134,5 +134,7 @@ pub(crate) fn export<F: Float>(
     slots: &super::state::Slots<Array2<F>>,
     name: &str,
 ) -> impl Iterator<Item = (ParamId, String, Array2<F>)> {
-    slots.iter().map(move |(&id, values)| (id, name.to_owned(), values.clone()))
+    slots
+        .iter()
+        .map(move |(&id, values)| (id, name.to_owned(), values.clone()))
 }

@@ -14,6 +14,7 @@
 use super::backup::Backup;
 use super::checkpoint::{Checkpoints, Progress, RunKey, Snapshot};
 use super::data::Data;
+use super::distributed::{self, Collective};
 use super::feed::{Batcher, Prefetch};
 use super::paths::{FusedLogistic, GramForm, MiniBatches, Step, Textbook};
 use super::plan::{TrainingPath, plan};
@@ -36,11 +37,20 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     optimizer: &mut O,
     config: &TrainConfig,
     checkpoints: Option<&Checkpoints>,
+    group: Option<(&dyn Collective, usize)>,
     callback: &mut dyn FnMut(&Record),
 ) -> Result<History> {
     config.validate()?;
     net.check_parameters()?;
     data.check(net, config)?;
+    if group.is_some() && net.layers().iter().any(|l| l.keep_prob() < 1.0) {
+        return Err(Error::InvalidArgument {
+            argument: "distributed",
+            message: "dropout draws its masks from one generator per process, so ranks would not train \
+                      as one process does: distributed training refuses it"
+                .into(),
+        });
+    }
     if let Some(validation) = validation {
         validation.check(net)?;
     }
@@ -52,7 +62,16 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     })?;
     // Hyperparameters are given as f64: the learning rate must also be usable in F.
     crate::base::check::in_float::<F>("learning_rate", optimizer.learning_rate(), true)?;
-    let plan = plan(net, &data, &*optimizer, config, validation.is_some(), checkpoints.is_some());
+    let ranks = group.map(|(comm, _)| comm.ranks());
+    let plan = plan(
+        net,
+        &data,
+        &*optimizer,
+        config,
+        validation.is_some(),
+        checkpoints.is_some(),
+        ranks,
+    );
     let (path, prefetch) = (plan.path, plan.prefetch);
     let patience = validation.and_then(|v| v.patience);
     let mut progress = Progress::start(optimizer.learning_rate(), patience);
@@ -62,7 +81,11 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
             checkpoints.validate()?;
             let sizes = data.sizes();
             let key = RunKey::of(net, &*optimizer, config, sizes, validation.map(|v| (v.m(), v.patience)))?;
-            if let Some(snapshot) = checkpoints.load::<F>()? {
+            let snapshot = match group {
+                None => checkpoints.load::<F>()?,
+                Some((comm, _)) => checkpoints.load_on_rank_0::<F>(comm)?,
+            };
+            if let Some(snapshot) = snapshot {
                 snapshot.key.check_same_run(&key, checkpoints.path())?;
                 snapshot.check_position(steps, config.steps_per_epoch(m), checkpoints.path())?;
                 progress = snapshot.restore(net, optimizer)?;
@@ -70,9 +93,12 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
             Some((checkpoints, key))
         }
     };
+    if let Some((comm, _)) = group {
+        distributed::start_from_rank_0(comm, net);
+    }
     progress.history.plan = plan;
     let (epochs_done, into_epoch) = (progress.history.epochs.len(), progress.epoch_steps);
-    let log = Log::new(config, steps, callback);
+    let log = Log::new(config, steps, callback, group.is_none_or(|(comm, _)| comm.rank() == 0));
     log.reserve(&mut progress, config.steps_per_epoch(m));
     let mut training = Training {
         log,
@@ -81,26 +107,32 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         validation,
         config,
         checkpoints,
+        group: group.map(|(comm, _)| comm),
     };
     let rate = optimizer.learning_rate();
     if path == TrainingPath::MiniBatch {
-        let batch_size = config.batch_size.expect("the plan chose mini-batches of this size");
+        let batch_size = config.batch_size.unwrap_or(m);
         let cost = net.cost_function();
         let mut batcher = Batcher::new(data.reading(cost), config.shuffle, config.seed, batch_size)?;
         batcher.resume_at(epochs_done, into_epoch);
+        if let Some((comm, _)) = group {
+            batcher.shard(comm.rank(), comm.ranks());
+        }
         if !prefetch {
-            training.drive(&mut MiniBatches::inline(batcher), net, optimizer)?;
+            training.drive(&mut MiniBatches::inline(batcher).shared(group), net, optimizer)?;
         } else {
             let per_epoch = batcher.batches_per_epoch();
             std::thread::scope(|scope| {
                 let prefetch = Prefetch::start(scope, batcher, usize::MAX);
-                let mut batches = MiniBatches::prefetched(prefetch, per_epoch, per_epoch - into_epoch);
+                let mut batches = MiniBatches::prefetched(prefetch, per_epoch, per_epoch - into_epoch).shared(group);
                 training.drive(&mut batches, net, optimizer)
             })?;
         }
         return Ok(training.progress.history);
     }
-    let (x, y) = data.in_memory().expect("the plan chose a full-batch path for X and Y in memory");
+    let (x, y) = data
+        .in_memory()
+        .expect("the plan chose a full-batch path for X and Y in memory");
     match path {
         TrainingPath::GramForm => training.drive(&mut GramForm::new(net, x, y, rate, steps), net, optimizer)?,
         TrainingPath::FusedLogistic => {
@@ -174,6 +206,8 @@ struct Training<'a, 'v, F> {
     config: &'a TrainConfig,
     /// Where checkpoints go, and the key of this run.
     checkpoints: Option<(&'a Checkpoints, RunKey)>,
+    /// The group of a distributed run: only rank 0 writes checkpoints.
+    group: Option<&'a dyn Collective>,
 }
 
 impl<F: Float> Training<'_, '_, F> {
@@ -281,7 +315,15 @@ impl<F: Float> Training<'_, '_, F> {
         if !checkpoints.due(self.progress.step, epochs, epoch_end, last) {
             return Ok(());
         }
-        checkpoints.write(&Snapshot::take(key, net, optimizer, &self.progress)?)
+        let written = match self.group.is_none_or(|comm| comm.rank() == 0) {
+            true => Snapshot::take(key, net, optimizer, &self.progress).and_then(|s| checkpoints.write(&s)),
+            false => Ok(()),
+        };
+        match self.group {
+            None => written,
+            // Every rank learns whether rank 0 wrote it, and ends with it if not.
+            Some(comm) => distributed::agree(comm, written, "rank 0 could not write the checkpoint"),
+        }
     }
 }
 
@@ -290,15 +332,18 @@ struct Log<'a> {
     record_every: usize,
     steps: usize,
     callback: &'a mut dyn FnMut(&Record),
+    /// Whether the callback sees the records (on rank 0 only, when distributed).
+    calls_back: bool,
     diagnostics: bool,
 }
 
 impl<'a> Log<'a> {
-    fn new(config: &TrainConfig, steps: usize, callback: &'a mut dyn FnMut(&Record)) -> Self {
+    fn new(config: &TrainConfig, steps: usize, callback: &'a mut dyn FnMut(&Record), calls_back: bool) -> Self {
         Log {
             record_every: config.record_every,
             steps,
             callback,
+            calls_back,
             diagnostics: config.diagnostics,
         }
     }
@@ -318,7 +363,9 @@ impl<'a> Log<'a> {
         progress.epoch_steps += 1;
         if iteration.is_multiple_of(self.record_every) || iteration + 1 == self.steps {
             let record = Record { iteration, cost };
-            (self.callback)(&record);
+            if self.calls_back {
+                (self.callback)(&record);
+            }
             progress.history.records.push(record);
             if self.diagnostics {
                 progress.history.diagnostics.push(Diagnostics::of(net, iteration));
@@ -327,7 +374,12 @@ impl<'a> Log<'a> {
     }
 
     /// Closes an epoch; returns its number.
-    fn end_epoch<F>(&mut self, progress: &mut Progress<F>, valid_cost: Option<f64>, valid_accuracy: Option<f64>) -> usize {
+    fn end_epoch<F>(
+        &mut self,
+        progress: &mut Progress<F>,
+        valid_cost: Option<f64>,
+        valid_accuracy: Option<f64>,
+    ) -> usize {
         let epoch = progress.history.epochs.len();
         let train_cost = progress.epoch_cost / progress.epoch_steps.max(1) as f64;
         progress.history.epochs.push(EpochRecord {

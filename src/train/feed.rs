@@ -65,6 +65,8 @@ pub(crate) struct Batcher<'s, F> {
     done: usize,
     /// Examples to skip at the start of the next epoch (a resumed run).
     skip: usize,
+    /// (rank, ranks) of distributed training: this process reads its shard of each batch.
+    shard: Option<(usize, usize)>,
 }
 
 /// The position within an epoch.
@@ -112,7 +114,13 @@ impl<'s, F: Float> Batcher<'s, F> {
             epoch: EpochState::None,
             done: 0,
             skip: 0,
+            shard: None,
         })
+    }
+
+    /// Reads only the shard of rank `rank` of `ranks` of every batch (distributed training).
+    pub(crate) fn shard(&mut self, rank: usize, ranks: usize) {
+        self.shard = Some((rank, ranks));
     }
 
     /// The number of batches of an epoch.
@@ -171,19 +179,35 @@ impl<'s, F: Float> Batcher<'s, F> {
         self.batches_per_epoch() - skip / self.batch_size
     }
 
-    /// Reads the epoch's next batch into `batch` (sized by [`Batcher::buffer`] for it).
+    /// The size of this process's shard of a global batch of `k` examples (all of it, unless
+    /// training is distributed).
+    pub(crate) fn shard_len(&self, k: usize) -> usize {
+        match self.shard {
+            None => k,
+            Some((rank, ranks)) => crate::train::distributed::shard(k, rank, ranks).len(),
+        }
+    }
+
+    /// Reads this process's shard of the epoch's next batch into `batch` (sized by
+    /// [`Batcher::buffer`] for it); returns the size of the whole batch.
     ///
     /// # Errors
     /// What reading fails with; [`Error::BadExample`] for a value no step may use.
-    pub(crate) fn fill(&mut self, batch: &mut Batch<F>) -> Result<()> {
-        let k = batch.len();
+    pub(crate) fn fill(&mut self, batch: &mut Batch<F>) -> Result<usize> {
+        let k = self.batch_size.min(self.m - self.done);
+        let mine = match self.shard {
+            None => 0..k,
+            Some((rank, ranks)) => crate::train::distributed::shard(k, rank, ranks),
+        };
+        debug_assert_eq!(batch.len(), mine.len(), "the buffer is sized for this shard");
         batch.examples.clear();
         match &mut self.epoch {
             EpochState::None => unreachable!("fill is called after begin_epoch"),
             EpochState::Indices => {
+                let start = self.done + mine.start;
                 batch
                     .examples
-                    .extend_from_slice(&self.order.indices()[self.done..self.done + k]);
+                    .extend_from_slice(&self.order.indices()[start..start + mine.len()]);
                 self.reading
                     .examples
                     .gather(&batch.examples, batch.x.view_mut(), batch.y.view_mut())?;
@@ -196,25 +220,27 @@ impl<'s, F: Float> Batcher<'s, F> {
                 position,
                 start_at,
             } => {
-                for j in 0..k {
+                for i in 0..k {
                     if *position >= permutation.len() {
                         read_block(&mut self.reading, blocks, *next_block, held, permutation)?;
                         *position = std::mem::take(start_at);
                         *next_block += 1;
                     }
-                    let p = permutation[*position];
-                    batch.x.column_mut(j).assign(&held.x.column(p));
-                    batch.y.column_mut(j).assign(&held.y.column(p));
-                    batch.examples.push(held.examples[p]);
+                    if mine.contains(&i) {
+                        let (j, p) = (i - mine.start, permutation[*position]);
+                        batch.x.column_mut(j).assign(&held.x.column(p));
+                        batch.y.column_mut(j).assign(&held.y.column(p));
+                        batch.examples.push(held.examples[p]);
+                    }
                     *position += 1;
                 }
             }
         }
         self.done += k;
-        if self.reading.check {
+        if self.reading.check && batch.len() > 0 {
             check_batch(&self.reading, batch)?;
         }
-        Ok(())
+        Ok(k)
     }
 }
 
@@ -277,7 +303,7 @@ fn check_batch<F: Float>(reading: &Reading<'_, F>, batch: &Batch<F>) -> Result<(
 /// A [`Batcher`] on a thread of its own, reading the next batch while the current step
 /// computes. Batches come back in the order an inline batcher gives them, with the same values.
 pub(crate) struct Prefetch<F> {
-    ready: Receiver<Result<Batch<F>>>,
+    ready: Receiver<Result<(Batch<F>, usize)>>,
     free: SyncSender<Batch<F>>,
 }
 
@@ -292,7 +318,7 @@ impl<F: Float> Prefetch<F> {
     where
         F: 'env,
     {
-        let (ready_tx, ready) = sync_channel::<Result<Batch<F>>>(1);
+        let (ready_tx, ready) = sync_channel::<Result<(Batch<F>, usize)>>(1);
         let (free, free_rx) = sync_channel::<Batch<F>>(4);
         scope.spawn(move || {
             let mut spare: Vec<Batch<F>> = Vec::new();
@@ -301,12 +327,12 @@ impl<F: Float> Prefetch<F> {
                 let batches = batcher.begin_epoch();
                 for t in 0..batches {
                     spare.extend(free_rx.try_iter());
-                    let size = if t + 1 == batches { last } else { full };
+                    let size = batcher.shard_len(if t + 1 == batches { last } else { full });
                     let mut batch = match spare.iter().position(|b| b.len() == size) {
                         Some(i) => spare.swap_remove(i),
                         None => batcher.buffer(size),
                     };
-                    let filled = batcher.fill(&mut batch).map(|()| batch);
+                    let filled = batcher.fill(&mut batch).map(|k| (batch, k));
                     let failed = filled.is_err();
                     // The step side has gone (training ended): stop reading.
                     if ready_tx.send(filled).is_err() || failed {
@@ -318,8 +344,9 @@ impl<F: Float> Prefetch<F> {
         Prefetch { ready, free }
     }
 
-    /// The next batch, in order; the previous one goes back to be filled again.
-    pub(crate) fn next(&mut self, done_with: Option<Batch<F>>) -> Result<Batch<F>> {
+    /// The next batch (this process's shard of it) and the size of the whole batch, in order;
+    /// the previous one goes back to be filled again.
+    pub(crate) fn next(&mut self, done_with: Option<Batch<F>>) -> Result<(Batch<F>, usize)> {
         if let Some(batch) = done_with {
             // A full pool only means the reader has buffers enough.
             let _ = self.free.try_send(batch);

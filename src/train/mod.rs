@@ -34,6 +34,7 @@ mod checkpoint;
 mod config;
 mod data;
 mod diagnostics;
+pub(crate) mod distributed;
 mod divergence;
 mod engine;
 mod feed;
@@ -48,6 +49,8 @@ mod validation;
 pub use checkpoint::{Checkpoints, Every};
 pub use config::{TrainConfig, TrainLength};
 pub use diagnostics::{Diagnostics, LayerDiagnostics};
+#[cfg(feature = "mpi")]
+pub use distributed::Distributed;
 pub use history::{EpochRecord, History, Record};
 pub use options::FitOptions;
 pub use order::Shuffle;
@@ -125,6 +128,7 @@ impl<F: Float> Network<F> {
             optimizer,
             &options.config,
             options.checkpoints.as_ref(),
+            options.group(),
             &mut record,
         )
     }
@@ -161,6 +165,7 @@ impl<F: Float> Network<F> {
             optimizer,
             &options.config,
             options.checkpoints.as_ref(),
+            options.group(),
             &mut record,
         )
     }

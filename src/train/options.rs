@@ -33,6 +33,8 @@ pub struct FitOptions<'a, F> {
     pub(super) validation: Option<Validation<'a, F>>,
     pub(super) callback: Option<Callback<'a>>,
     pub(super) checkpoints: Option<Checkpoints>,
+    #[cfg(feature = "mpi")]
+    pub(super) distributed: Option<super::Distributed<'a>>,
 }
 
 /// A callback that sees every record.
@@ -51,6 +53,8 @@ impl<'a, F> FitOptions<'a, F> {
             validation: None,
             callback: None,
             checkpoints: None,
+            #[cfg(feature = "mpi")]
+            distributed: None,
         }
     }
 
@@ -100,6 +104,29 @@ impl<'a, F> FitOptions<'a, F> {
     pub fn checkpoints(mut self, checkpoints: Checkpoints) -> Self {
         self.checkpoints = Some(checkpoints);
         self
+    }
+
+    /// The same options training over the processes of an MPI communicator (feature `mpi`):
+    /// every process runs the same `fit`, each on its shard of every global batch of
+    /// `batch_size` examples, the gradients summed over the ranks (see
+    /// [`Distributed`](crate::Distributed)).
+    #[cfg(feature = "mpi")]
+    #[must_use]
+    pub fn distributed(mut self, distributed: super::Distributed<'a>) -> Self {
+        self.distributed = Some(distributed);
+        self
+    }
+
+    /// The group the run is distributed over, and how often the ranks compare parameters.
+    pub(super) fn group(&self) -> Option<(&dyn super::distributed::Collective, usize)> {
+        #[cfg(feature = "mpi")]
+        if let Some(distributed) = &self.distributed {
+            return Some((
+                distributed as &dyn super::distributed::Collective,
+                distributed.checks_every(),
+            ));
+        }
+        None
     }
 
     /// Whether checkpoints are written.

@@ -109,8 +109,22 @@ pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
     config: &TrainConfig,
     validation: bool,
     checkpoints: bool,
+    ranks: Option<usize>,
 ) -> Plan {
     let source = data.describe();
+    if let Some(ranks) = ranks {
+        let m = data.m();
+        let b = config.batch_size.unwrap_or(m).min(m);
+        return Plan {
+            source,
+            path: TrainingPath::MiniBatch,
+            prefetch: data.in_memory().is_none(),
+            reasons: vec![format!(
+                "distributed over {ranks} ranks: every step is a global batch of {b} examples shared out \
+                 between them; the Gram form and the fused logistic pass run on one process"
+            )],
+        };
+    }
     let Some((x, _)) = data.in_memory() else {
         return Plan {
             source,
@@ -237,15 +251,15 @@ mod tests {
         let tall = Array2::<f64>::zeros((100, 50));
         let full = TrainConfig::new(5);
 
-        let gram = plan(&logistic, &in_memory(&wide), &gd, &full, false, false);
+        let gram = plan(&logistic, &in_memory(&wide), &gd, &full, false, false, None);
         assert_eq!((gram.path, gram.reasons.len()), (TrainingPath::GramForm, 0));
 
-        let fused = plan(&logistic, &in_memory(&tall), &gd, &full, false, false);
+        let fused = plan(&logistic, &in_memory(&tall), &gd, &full, false, false, None);
         assert_eq!(fused.path, TrainingPath::FusedLogistic);
         assert_eq!(fused.reasons, ["the Gram form does not apply: m = 50 > n_x / 4 = 25"]);
 
         let adam = Adam::<f64>::new(AdamConfig::default()).unwrap();
-        let textbook = plan(&logistic, &in_memory(&wide), &adam, &full, true, false);
+        let textbook = plan(&logistic, &in_memory(&wide), &adam, &full, true, false, None);
         assert_eq!(textbook.path, TrainingPath::Textbook);
         assert_eq!(
             textbook.to_string(),
@@ -254,16 +268,41 @@ mod tests {
              is not GradientDescent, a validation set is watched)"
         );
 
-        let batches = plan(&logistic, &in_memory(&wide), &gd, &full.clone().batch_size(8), false, false);
+        let batches = plan(
+            &logistic,
+            &in_memory(&wide),
+            &gd,
+            &full.clone().batch_size(8),
+            false,
+            false,
+            None,
+        );
         assert_eq!(batches.path, TrainingPath::MiniBatch);
         // A batch as large as m is batch gradient descent.
-        let whole = plan(&logistic, &in_memory(&wide), &gd, &full.batch_size(20), false, false);
+        let whole = plan(
+            &logistic,
+            &in_memory(&wide),
+            &gd,
+            &full.batch_size(20),
+            false,
+            false,
+            None,
+        );
         assert_eq!(whole.path, TrainingPath::GramForm);
 
         // A `dyn Optimizer` holding gradient descent is still recognised.
         let boxed: Box<dyn Optimizer<f64>> = Box::new(gd);
         assert_eq!(
-            plan(&logistic, &in_memory(&wide), &*boxed, &TrainConfig::new(5), false, false).path,
+            plan(
+                &logistic,
+                &in_memory(&wide),
+                &*boxed,
+                &TrainConfig::new(5),
+                false,
+                false,
+                None
+            )
+            .path,
             TrainingPath::GramForm
         );
     }

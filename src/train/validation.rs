@@ -111,7 +111,9 @@ impl<F: Float> EarlyStopper<F> {
     }
 
     /// The stopper in the state [`EarlyStopper::parts`] gave.
-    pub(crate) fn from_parts((patience, since_best, best): (usize, usize, Option<(usize, f64, Parameters<F>)>)) -> Self {
+    pub(crate) fn from_parts(
+        (patience, since_best, best): (usize, usize, Option<(usize, f64, Parameters<F>)>),
+    ) -> Self {
         EarlyStopper {
             patience,
             best,

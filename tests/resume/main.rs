@@ -31,11 +31,46 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    Case { name: "f64-adam-in-memory", f64: true, adam: true, streamed: false, batch_size: Some(16), every: Every::Steps(7) },
-    Case { name: "f32-momentum-in-memory", f64: false, adam: false, streamed: false, batch_size: Some(16), every: Every::Steps(5) },
-    Case { name: "f32-adam-streamed", f64: false, adam: true, streamed: true, batch_size: Some(24), every: Every::Steps(3) },
-    Case { name: "f64-momentum-streamed", f64: true, adam: false, streamed: true, batch_size: Some(24), every: Every::Epochs(1) },
-    Case { name: "f64-adam-full-batch", f64: true, adam: true, streamed: false, batch_size: None, every: Every::Steps(4) },
+    Case {
+        name: "f64-adam-in-memory",
+        f64: true,
+        adam: true,
+        streamed: false,
+        batch_size: Some(16),
+        every: Every::Steps(7),
+    },
+    Case {
+        name: "f32-momentum-in-memory",
+        f64: false,
+        adam: false,
+        streamed: false,
+        batch_size: Some(16),
+        every: Every::Steps(5),
+    },
+    Case {
+        name: "f32-adam-streamed",
+        f64: false,
+        adam: true,
+        streamed: true,
+        batch_size: Some(24),
+        every: Every::Steps(3),
+    },
+    Case {
+        name: "f64-momentum-streamed",
+        f64: true,
+        adam: false,
+        streamed: true,
+        batch_size: Some(24),
+        every: Every::Epochs(1),
+    },
+    Case {
+        name: "f64-adam-full-batch",
+        f64: true,
+        adam: true,
+        streamed: false,
+        batch_size: None,
+        every: Every::Steps(4),
+    },
 ];
 
 /// Epochs of every job: long enough that a kill lands in the middle.
@@ -45,10 +80,18 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "--child") {
         let case = CASES.iter().find(|c| c.name == args[at + 1]).expect("a known case");
-        child(*case, Path::new(&args[at + 2]), Path::new(&args[at + 3]), args.get(at + 4).is_some());
+        child(
+            *case,
+            Path::new(&args[at + 2]),
+            Path::new(&args[at + 3]),
+            args.get(at + 4).is_some(),
+        );
         return;
     }
-    let seed = std::env::var("NDNET_RESUME_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20261207u64);
+    let seed = std::env::var("NDNET_RESUME_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20261207u64);
     println!("resume: killing at steps drawn from seed {seed} (set NDNET_RESUME_SEED to replay another)");
     let mut rng = ndnet::rand::rngs::StdRng::seed_from_u64(seed);
     let dir = std::env::temp_dir().join(format!("ndnet-resume-{}", std::process::id()));
@@ -57,7 +100,10 @@ fn main() {
         let steps = steps_of(case);
         let kill_after = rng.random_range(steps / 5..steps * 4 / 5);
         parent(*case, &dir, kill_after);
-        println!("resume: {} killed after step {kill_after} of {steps}, resumed: the same bits", case.name);
+        println!(
+            "resume: {} killed after step {kill_after} of {steps}, resumed: the same bits",
+            case.name
+        );
     }
     std::fs::remove_dir_all(&dir).ok();
     println!("resume: {} cases passed", CASES.len());
@@ -70,9 +116,16 @@ fn steps_of(case: &Case) -> usize {
 
 /// Runs the case uninterrupted, then killed after `kill_after` steps and resumed; compares.
 fn parent(case: Case, dir: &Path, kill_after: usize) {
-    let run = |tag: &str| (dir.join(format!("{}-{tag}.safetensors", case.name)), dir.join(format!("{}-{tag}.bits", case.name)));
+    let run = |tag: &str| {
+        (
+            dir.join(format!("{}-{tag}.safetensors", case.name)),
+            dir.join(format!("{}-{tag}.bits", case.name)),
+        )
+    };
     let (unbroken_checkpoint, unbroken_out) = run("unbroken");
-    let status = spawn(case, &unbroken_checkpoint, &unbroken_out, false).wait().expect("the child runs");
+    let status = spawn(case, &unbroken_checkpoint, &unbroken_out, false)
+        .wait()
+        .expect("the child runs");
     assert!(status.success(), "{}: the uninterrupted child failed", case.name);
 
     let (checkpoint, out) = run("killed");
@@ -89,15 +142,25 @@ fn parent(case: Case, dir: &Path, kill_after: usize) {
             killed_at = Some(step);
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(120), "{}: the child is stuck", case.name);
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "{}: the child is stuck",
+            case.name
+        );
     }
     let status = child.wait().expect("the killed child is reaped");
     let killed_at = killed_at.unwrap_or_else(|| panic!("{}: the child ended before step {kill_after}", case.name));
     assert!(!status.success(), "{}: the child was killed, not finished", case.name);
     assert!(!out.exists(), "{}: a killed child wrote no result", case.name);
-    assert!(checkpoint.exists(), "{}: killed after step {killed_at}, no checkpoint was written", case.name);
+    assert!(
+        checkpoint.exists(),
+        "{}: killed after step {killed_at}, no checkpoint was written",
+        case.name
+    );
 
-    let status = spawn(case, &checkpoint, &out, true).wait().expect("the resumed child runs");
+    let status = spawn(case, &checkpoint, &out, true)
+        .wait()
+        .expect("the resumed child runs");
     assert!(status.success(), "{}: the resumed child failed", case.name);
     let (unbroken, resumed) = (read(&unbroken_out), read(&out));
     assert_eq!(unbroken.len(), resumed.len());
@@ -134,8 +197,14 @@ fn child(case: Case, checkpoint: &Path, out: &Path, resume: bool) {
 fn train<F: Float>(case: Case, checkpoint: &Path, out: &Path, resume: bool) {
     let mut rng = ndnet::rand::rngs::StdRng::seed_from_u64(3);
     let (x, y) = data::planar_flower::<F, _>(150, &mut rng).expect("the flower");
-    let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)
-        .expect("a network");
+    let mut net = Network::new(
+        &[2, 8, 1],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Initializer::Xavier,
+        &mut rng,
+    )
+    .expect("a network");
     let mut config = TrainConfig::epochs(EPOCHS).record_every(1).seed(11);
     if let Some(b) = case.batch_size {
         config = config.batch_size(b);
@@ -155,14 +224,21 @@ fn train<F: Float>(case: Case, checkpoint: &Path, out: &Path, resume: bool) {
     };
     if case.streamed {
         let mut examples = InMemory::new(&x, &y).expect("X and Y");
-        net.fit_examples(&mut examples, &mut *optimizer, options).expect("training");
+        net.fit_examples(&mut examples, &mut *optimizer, options)
+            .expect("training");
     } else {
         net.fit(&x, &y, &mut *optimizer, options).expect("training");
     }
     let bits: Vec<String> = net
         .layers()
         .iter()
-        .flat_map(|l| l.w().iter().chain(l.b()).map(|v| format!("{:x}", v.as_f64().to_bits())).collect::<Vec<_>>())
+        .flat_map(|l| {
+            l.w()
+                .iter()
+                .chain(l.b())
+                .map(|v| format!("{:x}", v.as_f64().to_bits()))
+                .collect::<Vec<_>>()
+        })
         .collect();
     std::fs::write(out, bits.join("\n")).expect("write the parameters");
 }

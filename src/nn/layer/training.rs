@@ -40,6 +40,11 @@ impl<F: Float> Dense<F> {
         self.dw.scaled_add(coefficient, &self.w);
     }
 
+    /// dW and db, to be summed over the ranks of distributed training.
+    pub(crate) fn gradients_mut(&mut self) -> (&mut Array2<F>, &mut Array2<F>) {
+        (&mut self.dw, &mut self.db)
+    }
+
     /// ‖W‖², the squared Frobenius norm.
     pub(crate) fn squared_weights(&self) -> F {
         self.w.iter().map(|&w| w * w).sum()

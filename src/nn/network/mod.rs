@@ -74,7 +74,7 @@ impl<F: Float> Network<F> {
     }
 
     /// (λ / 2m) Σ ‖`W[l]`‖², the L2 part of the cost.
-    pub(super) fn l2_cost(&self, m: usize) -> F {
+    pub(crate) fn l2_cost(&self, m: usize) -> F {
         if self.l2 == 0.0 {
             return F::zero();
         }

@@ -132,11 +132,21 @@ impl<F: Float> Network<F> {
     }
 
     pub(crate) fn backward_unchecked(&mut self, x: ArrayView2<F>, y: ArrayView2<F>) {
+        self.backward_data_term(x, y);
+        self.add_l2_gradient(x.ncols());
+    }
+
+    /// The gradients of the cost's data term alone (no L2), after the forward pass on X.
+    pub(crate) fn backward_data_term(&mut self, x: ArrayView2<F>, y: ArrayView2<F>) {
         self.backward_to_first_dz(y);
         // dA[0] (the gradient with respect to X) is never needed: skip its product.
         self.layers[0].backward_from_dz(x, false);
+    }
+
+    /// dW[l] += (λ/m) W[l] for every layer: the L2 term's gradient for a batch of m examples.
+    pub(crate) fn add_l2_gradient(&mut self, m: usize) {
         if self.l2 > 0.0 {
-            let coefficient = F::from_f64(self.l2 / x.ncols() as f64);
+            let coefficient = F::from_f64(self.l2 / m as f64);
             for layer in &mut self.layers {
                 layer.add_to_dw(coefficient);
             }
@@ -209,13 +219,17 @@ impl<F: Float> Network<F> {
 
     /// The cost J of the last forward pass against Y, without checks (the training loop's).
     pub(crate) fn cached_cost(&self, y: ArrayView2<F>) -> F {
+        self.cached_data_cost(y) + self.l2_cost(y.ncols())
+    }
+
+    /// The data term of [`Network::cached_cost`]: J without the L2 term.
+    pub(crate) fn cached_data_cost(&self, y: ArrayView2<F>) -> F {
         let output = self.output();
-        let j = if self.uses_sigmoid_cross_entropy() {
+        if self.uses_sigmoid_cross_entropy() {
             self.cost_from_logits(output.z(), y)
         } else {
             self.cost.compute_unchecked(output.a(), y)
-        };
-        j + self.l2_cost(y.ncols())
+        }
     }
 
     /// Compute cost: J on (X, Y) with the current parameters (a forward pass that caches nothing),

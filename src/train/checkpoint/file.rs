@@ -108,24 +108,23 @@ pub(super) fn write<F: Float>(path: &Path, snapshot: &Snapshot<F>) -> Result<()>
         parameters("best/", best);
     }
     for (id, name, values) in &snapshot.optimizer.arrays {
-        matrices.push((format!("optimizer/{}/{}/{name}", id.layer, kind(id.kind)), values.view()));
+        matrices.push((
+            format!("optimizer/{}/{}/{name}", id.layer, kind(id.kind)),
+            values.view(),
+        ));
     }
     let bytes = to_safetensors(matrices, metadata)?;
     crate::base::atomic::write(path, &bytes)
 }
 
-/// Reads the checkpoint at `path`.
+/// The checkpoint in `bytes`, read from `path` (named in errors).
 ///
 /// # Errors
-/// [`Error::Io`] if it cannot be read; [`Error::Format`] naming the file and what is wrong if
-/// it is not a whole ndnet checkpoint of float type F (truncated, another format or version,
-/// a missing or malformed tensor or field, a non-finite number).
-pub(super) fn read<F: Float>(path: &Path) -> Result<Snapshot<F>> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let tensors = Tensors::parse(path, &bytes)?;
+/// [`Error::Format`] naming the file and what is wrong if it is not a whole ndnet checkpoint
+/// of float type F (truncated, another format or version, a missing or malformed tensor or
+/// field, a non-finite number).
+pub(super) fn parse<F: Float>(path: &Path, bytes: &[u8]) -> Result<Snapshot<F>> {
+    let tensors = Tensors::parse(path, bytes)?;
     let format = |message: String| Error::Format {
         path: path.to_path_buf(),
         line: None,
@@ -133,7 +132,9 @@ pub(super) fn read<F: Float>(path: &Path) -> Result<Snapshot<F>> {
         message,
     };
     if tensors.metadata("format") != Some(FORMAT) {
-        return Err(format("not an ndnet checkpoint (no \"format\": \"ndnet-checkpoint\" in its metadata)".into()));
+        return Err(format(
+            "not an ndnet checkpoint (no \"format\": \"ndnet-checkpoint\" in its metadata)".into(),
+        ));
     }
     if tensors.metadata("version") != Some(VERSION) {
         return Err(format(format!(
@@ -148,7 +149,9 @@ pub(super) fn read<F: Float>(path: &Path) -> Result<Snapshot<F>> {
             F::NAME
         )));
     }
-    let run = tensors.metadata("run").ok_or_else(|| format("no \"run\" in its metadata".into()))?;
+    let run = tensors
+        .metadata("run")
+        .ok_or_else(|| format("no \"run\" in its metadata".into()))?;
     let document: Document =
         serde_json::from_str(run).map_err(|e| format(format!("its \"run\" metadata is not the run's state: {e}")))?;
     document.check().map_err(format)?;
@@ -226,10 +229,19 @@ impl Document {
             .iter()
             .find(|(l, k, _)| *l == 0 || *l > self.layers || (k != "W" && k != "b"))
         {
-            return Err(format!("it holds an optimizer array for layer {layer} {kind}, not a parameter of its network"));
+            return Err(format!(
+                "it holds an optimizer array for layer {layer} {kind}, not a parameter of its network"
+            ));
         }
-        if self.records.iter().any(|r| r.iteration >= self.step || !r.cost.is_finite()) {
-            return Err(format!("it records a cost at or after its step {} or a non-finite one", self.step));
+        if self
+            .records
+            .iter()
+            .any(|r| r.iteration >= self.step || !r.cost.is_finite())
+        {
+            return Err(format!(
+                "it records a cost at or after its step {} or a non-finite one",
+                self.step
+            ));
         }
         if self.epochs.iter().enumerate().any(|(i, e)| e.epoch != i) {
             return Err("its epochs are not numbered 0, 1, 2, …".into());

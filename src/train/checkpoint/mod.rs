@@ -152,21 +152,66 @@ impl Checkpoints {
     /// A file there that is not a whole checkpoint of this float type (an [`Error::Format`]
     /// naming the file and what is wrong); a checkpoint there when the run does not resume.
     pub(crate) fn load<F: crate::Float>(&self) -> Result<Option<Snapshot<F>>> {
+        match self.load_bytes()? {
+            None => Ok(None),
+            Some(bytes) => parse(&self.path, &bytes).map(Some),
+        }
+    }
+
+    /// [`Checkpoints::load`] on rank 0 of `comm`, its outcome on every rank: the file's bytes
+    /// (or the error) go from rank 0 to the others, so that every process resumes from the same
+    /// state even without a shared file system.
+    ///
+    /// # Errors
+    /// As [`Checkpoints::load`], on every rank.
+    pub(crate) fn load_on_rank_0<F: crate::Float>(
+        &self,
+        comm: &dyn crate::train::distributed::Collective,
+    ) -> Result<Option<Snapshot<F>>> {
+        // The first byte says what follows: 0 nothing to resume, 1 a checkpoint, 2 an error.
+        let mut bytes = Vec::new();
+        if comm.rank() == 0 {
+            bytes = match self.load_bytes() {
+                Ok(None) => vec![0],
+                Ok(Some(file)) => std::iter::once(1).chain(file).collect(),
+                Err(e) => std::iter::once(2).chain(e.to_string().into_bytes()).collect(),
+            };
+        }
+        comm.broadcast(&mut bytes);
+        match bytes.split_first() {
+            Some((1, file)) => parse(&self.path, file).map(Some),
+            Some((2, message)) => Err(Error::InvalidArgument {
+                argument: "checkpoints",
+                message: format!("on rank 0: {}", String::from_utf8_lossy(message)),
+            }),
+            _ => Ok(None),
+        }
+    }
+
+    /// The bytes of the checkpoint to resume from, as [`Checkpoints::load`] decides.
+    fn load_bytes(&self) -> Result<Option<Vec<u8>>> {
         let exists = self.path.try_exists().map_err(|source| Error::Io {
             path: self.path.clone(),
             source,
         })?;
         match (exists, self.resume) {
             (false, _) => Ok(None),
-            (true, true) => read(&self.path).map(Some),
-            (true, false) => Err(Error::InvalidArgument {
-                argument: "checkpoints",
-                message: format!(
-                    "{} is already there and the run does not resume: call Checkpoints::resume to \
-                     continue from it, or delete it to start again",
-                    self.path.display()
-                ),
+            (true, true) => std::fs::read(&self.path).map(Some).map_err(|source| Error::Io {
+                path: self.path.clone(),
+                source,
             }),
+            (true, false) => Err(self.would_overwrite()),
+        }
+    }
+
+    fn would_overwrite(&self) -> Error {
+        Error::InvalidArgument {
+            argument: "checkpoints",
+            message: format!(
+                "{} is already there and the run does not resume: call Checkpoints::resume to \
+                 continue from it, or delete it to start again",
+                self.path.display()
+            ),
         }
     }
 
@@ -180,12 +225,12 @@ impl Checkpoints {
 }
 
 #[cfg(feature = "safetensors")]
-use file::read;
+use file::parse;
 
 /// Without feature `safetensors` no checkpoint can be made ([`FitOptions::checkpoints`] does not
 /// exist): this is never reached.
 #[cfg(not(feature = "safetensors"))]
-fn read<F>(_: &Path) -> Result<Snapshot<F>> {
+fn parse<F>(_: &Path, _: &[u8]) -> Result<Snapshot<F>> {
     Err(without_feature(&()))
 }
 
@@ -196,4 +241,3 @@ fn without_feature<T: ?Sized>(_: &T) -> Error {
         message: "checkpoints need the cargo feature safetensors".into(),
     }
 }
-

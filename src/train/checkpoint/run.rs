@@ -33,7 +33,15 @@ impl RunKey {
         let layers: Vec<String> = net
             .layers()
             .iter()
-            .map(|l| format!("({}, {}) {} keep {}", l.units(), l.inputs(), l.activation(), l.keep_prob()))
+            .map(|l| {
+                format!(
+                    "({}, {}) {} keep {}",
+                    l.units(),
+                    l.inputs(),
+                    l.activation(),
+                    l.keep_prob()
+                )
+            })
             .collect();
         let hyperparameters: Vec<String> = state
             .hyperparameters
@@ -195,7 +203,11 @@ impl<F: Float> Snapshot<F> {
     /// # Errors
     /// [`Error::InvalidArgument`] if a parameter's shape is not the network's, or the optimizer
     /// refuses its state; nothing is changed then.
-    pub(crate) fn restore<O: Optimizer<F> + ?Sized>(self, net: &mut Network<F>, optimizer: &mut O) -> Result<Progress<F>> {
+    pub(crate) fn restore<O: Optimizer<F> + ?Sized>(
+        self,
+        net: &mut Network<F>,
+        optimizer: &mut O,
+    ) -> Result<Progress<F>> {
         let shapes_fit = self.parameters.len() == net.depth()
             && self
                 .parameters
