@@ -3,7 +3,8 @@
 //! paths:
 //!
 //! ```text
-//! check inputs and config → plan → for each epoch: schedule, then for each step:
+//! check inputs and config → hold out a validation split → plan → for each epoch: schedule,
+//! then for each step:
 //!     cost = forward          check the cost (names the first non-finite Z[l] or A[l])
 //!     backward                check the gradients (dZ[L], dW[L], db[L], dA[L−1], …)
 //!     update                  check the parameters (W[1], b[1], …)
@@ -15,7 +16,7 @@ use ndarray::{Array2, ArrayView2};
 
 use super::paths::{FusedLogistic, GramForm, MiniBatches, Step, Textbook};
 use super::plan::{TrainingPath, plan};
-use super::validation::{EarlyStopper, Validation};
+use super::validation::{EarlyStopper, SplitOff, Validation, Watched};
 use super::{Diagnostics, EpochRecord, History, Record, TrainConfig};
 use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
 
@@ -39,8 +40,18 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     net.check_parameters()?;
     net.check_x(x)?;
     net.check_y(y, x.ncols())?;
-    if let Some(validation) = validation {
-        validation.check(net)?;
+    // A split holds out its examples now, from the checked (X, Y): training sees only the rest.
+    let split = match validation.and_then(Validation::split_fraction) {
+        Some(fraction) => Some(SplitOff::new(x, y, fraction, net.cost_function(), config.seed)?),
+        None => None,
+    };
+    let (x, y) = match &split {
+        Some(split) => (split.x_train.view(), split.y_train.view()),
+        None => (x, y),
+    };
+    let watched = validation.and_then(|v| v.watched(split.as_ref()));
+    if let Some(watched) = &watched {
+        watched.check(net)?;
     }
     let m = x.ncols();
     let steps = config.checked_steps(m).ok_or(Error::InvalidHyperparameter {
@@ -50,15 +61,16 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     })?;
     // Hyperparameters are given as f64: the learning rate must also be usable in F.
     crate::base::check::in_float::<F>("learning_rate", optimizer.learning_rate(), true)?;
-    let plan = plan(net, x, &*optimizer, config, validation.is_some());
+    let plan = plan(net, x, &*optimizer, config, watched.as_ref().map(|w| w.held_out));
     let path = plan.path;
     let mut training = Training {
         log: Log::new(config, steps, config.steps_per_epoch(m), callback),
         steps,
-        validation,
+        validation: watched.as_ref(),
         config,
     };
     training.log.history.plan = plan;
+    training.log.history.held_out = watched.as_ref().map_or(0, |w| w.held_out);
     let rate = optimizer.learning_rate();
     match path {
         TrainingPath::GramForm => training.drive(&mut GramForm::new(net, x, y, rate, steps), net, optimizer)?,
@@ -190,7 +202,7 @@ impl<F: Float> Checkpoint<F> {
 struct Training<'a, 'v, F> {
     log: Log<'a>,
     steps: usize,
-    validation: Option<&'a Validation<'v, F>>,
+    validation: Option<&'a Watched<'v, F>>,
     config: &'a TrainConfig,
 }
 

@@ -8,8 +8,11 @@
 //! ```
 //!
 //! "Plain full-batch gradient descent" is [`GradientDescent`] at a constant rate on the whole
-//! batch, with no validation set and no diagnostics (both look at the network between steps,
-//! which the fast paths do not keep up to date).
+//! batch, with no validation set and no diagnostics. Both look at the network between steps,
+//! which the fast paths do not keep up to date: the Gram form forms `W[1]` only when training
+//! ends, and neither path keeps the caches `Z[l]`, `A[l]` of the network that diagnostics read.
+//! A validation split ([`Validation::split`](crate::Validation::split)) is a validation set
+//! like any other here, so the reason names it and the number of examples held out.
 
 use std::fmt;
 
@@ -89,13 +92,15 @@ pub(super) fn gram_pays(n_x: usize, m: usize) -> bool {
     m <= 2048 && m.saturating_mul(4) <= n_x
 }
 
-/// Decides the path for training `net` on X with `optimizer` and `config`.
+/// Decides the path for training `net` on X with `optimizer` and `config`; `validation` is
+/// the number of examples a validation split held out of X (0 for a set given apart), `None`
+/// without validation.
 pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
     net: &Network<F>,
     x: ArrayView2<F>,
     optimizer: &O,
     config: &TrainConfig,
-    validation: bool,
+    validation: Option<usize>,
 ) -> Plan {
     let (n_x, m) = x.dim();
     if let Some(b) = config.batch_size.filter(|&b| b < m) {
@@ -114,8 +119,10 @@ pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
     if config.schedule != LearningRateSchedule::Constant {
         common.push("the learning rate follows a schedule".into());
     }
-    if validation {
-        common.push("a validation set is watched".into());
+    match validation {
+        Some(0) => common.push("a validation set is watched".into()),
+        Some(held_out) => common.push(format!("a validation split ({held_out} examples held out) is watched")),
+        None => {}
     }
     if config.diagnostics {
         common.push("diagnostics are recorded".into());
@@ -197,15 +204,15 @@ mod tests {
         let tall = Array2::<f64>::zeros((100, 50));
         let full = TrainConfig::new(5);
 
-        let gram = plan(&logistic, wide.view(), &gd, &full, false);
+        let gram = plan(&logistic, wide.view(), &gd, &full, None);
         assert_eq!((gram.path, gram.reasons.len()), (TrainingPath::GramForm, 0));
 
-        let fused = plan(&logistic, tall.view(), &gd, &full, false);
+        let fused = plan(&logistic, tall.view(), &gd, &full, None);
         assert_eq!(fused.path, TrainingPath::FusedLogistic);
         assert_eq!(fused.reasons, ["the Gram form does not apply: m = 50 > n_x / 4 = 25"]);
 
         let adam = Adam::<f64>::new(AdamConfig::default()).unwrap();
-        let textbook = plan(&logistic, wide.view(), &adam, &full, true);
+        let textbook = plan(&logistic, wide.view(), &adam, &full, Some(0));
         assert_eq!(textbook.path, TrainingPath::Textbook);
         assert_eq!(
             textbook.to_string(),
@@ -214,16 +221,23 @@ mod tests {
              is not GradientDescent, a validation set is watched)"
         );
 
-        let batches = plan(&logistic, wide.view(), &gd, &full.clone().batch_size(8), false);
+        let split = plan(&logistic, wide.view(), &gd, &full, Some(4));
+        assert_eq!(split.path, TrainingPath::Textbook);
+        assert_eq!(
+            split.reasons[0],
+            "the Gram form does not apply: a validation split (4 examples held out) is watched"
+        );
+
+        let batches = plan(&logistic, wide.view(), &gd, &full.clone().batch_size(8), None);
         assert_eq!(batches.path, TrainingPath::MiniBatch);
         // A batch as large as m is batch gradient descent.
-        let whole = plan(&logistic, wide.view(), &gd, &full.batch_size(20), false);
+        let whole = plan(&logistic, wide.view(), &gd, &full.batch_size(20), None);
         assert_eq!(whole.path, TrainingPath::GramForm);
 
         // A `dyn Optimizer` holding gradient descent is still recognised.
         let boxed: Box<dyn Optimizer<f64>> = Box::new(gd);
         assert_eq!(
-            plan(&logistic, wide.view(), &*boxed, &TrainConfig::new(5), false).path,
+            plan(&logistic, wide.view(), &*boxed, &TrainConfig::new(5), None).path,
             TrainingPath::GramForm
         );
     }
