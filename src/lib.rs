@@ -77,8 +77,8 @@ pub use nn::init::Initializer;
 pub use nn::layer::Dense;
 pub use nn::network::Network;
 pub use optimizer::{
-    Adam, AdamConfig, AsAny, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, ParamId,
-    ParamKind, RmsProp, RmsPropConfig, check_update_shapes,
+    Adam, AdamConfig, GradientDescent, LearningRateSchedule, Momentum, MomentumConfig, Optimizer, ParamId, ParamKind,
+    RmsProp, RmsPropConfig, check_update_shapes,
 };
 /// The `rand` ndnet is built with: `ndnet::rand::rngs::StdRng` and `ndnet::rand::SeedableRng`
 /// make generators every ndnet function accepts.
@@ -86,7 +86,7 @@ pub use rand;
 #[cfg(feature = "csv")]
 pub use tabular::TabularModel;
 pub use train::{
-    Diagnostics, EpochRecord, FitOptions, History, LayerDiagnostics, Plan, Record, TrainConfig, TrainLength,
+    Diagnostics, EpochRecord, FitOptions, History, LayerDiagnostics, Plan, Record, Shuffle, TrainConfig, TrainLength,
     TrainingPath, Validation,
 };
 

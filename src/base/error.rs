@@ -155,6 +155,17 @@ pub enum Error {
         /// The memory limit at the time, in bytes.
         limit: u64,
     },
+    /// An example read from training data that no step may use (a NaN or infinite value, a
+    /// label the cost refuses): found when its batch is read, before any update uses it.
+    #[error("{data}, example {example}: {message}")]
+    BadExample {
+        /// The data it came from, e.g. `"x.npy and y.npy"`.
+        data: String,
+        /// The example's index in the data (its row in a `.npy` file of examples).
+        example: usize,
+        /// What is wrong, e.g. `"X holds NaN at feature 7"`.
+        message: String,
+    },
     /// Anything else invalid in an argument, with the argument's name.
     #[error("{argument}: {message}")]
     InvalidArgument {

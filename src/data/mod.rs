@@ -30,8 +30,11 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 pub(crate) mod image_dataset;
 pub use image_dataset::ImageDataset;
 
+mod examples;
 mod labels;
 mod load;
+pub(crate) use examples::columns_contiguous;
+pub use examples::{Examples, InMemory};
 pub use labels::{class_row, one_hot, one_vs_rest};
 #[cfg(feature = "hdf5")]
 pub use load::{CatSplit, load_cat_h5, load_catvnoncat, load_h5_images};

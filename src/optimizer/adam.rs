@@ -2,10 +2,56 @@
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
-use super::state::{Slots, slot};
-use super::{AdamConfig, Optimizer, ParamId, check_learning_rate, check_update_shapes, flush_subnormal};
+use super::state::{self, Slots, check_beta, check_epsilon, slot};
+use super::{Optimizer, ParamId, check_learning_rate, check_update_shapes, flush_subnormal};
 use crate::linalg::parallel::for_each_part;
 use crate::{Float, Result};
+
+crate::base::config::config! {
+    /// The hyperparameters of [`Adam`](crate::Adam), with the defaults of the course (β1, β2, ε) and of Keras
+    /// and the Adam paper (α).
+    ///
+    /// | field | default | source |
+    /// |---|---|---|
+    /// | `learning_rate` α | 0.001 | Keras, the paper (the course's `update_parameters_with_adam` uses 0.01) |
+    /// | `beta1` β1 | 0.9 | the course, Keras, the paper |
+    /// | `beta2` β2 | 0.999 | the course, Keras, the paper |
+    /// | `epsilon` ε | 1e-8 | the course, the paper (Keras uses 1e-7) |
+    ///
+    /// ```
+    /// use ndnet::AdamConfig;
+    /// let c = AdamConfig::default();
+    /// assert_eq!((c.learning_rate, c.beta1, c.beta2, c.epsilon), (0.001, 0.9, 0.999, 1e-8));
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct AdamConfig in "ndnet::AdamConfig::default()" {
+        /// The learning rate α.
+        learning_rate: f64 = 0.001, set f64, e.g. 0.01 => 0.01;
+        /// The decay β1 of the first moment v (momentum), in [0, 1).
+        beta1: f64 = 0.9, set f64, e.g. 0.8 => 0.8;
+        /// The decay β2 of the second moment s (RMSprop), in [0, 1).
+        beta2: f64 = 0.999, set f64, e.g. 0.99 => 0.99;
+        /// ε, added to √ŝ so that a zero gradient does not divide by zero.
+        epsilon: f64 = 1e-8, set f64, e.g. 1e-7 => 1e-7;
+    }
+}
+
+impl AdamConfig {
+    /// Checks the values: α and ε finite and positive, 0 ≤ β1, β2 < 1.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) naming the bad field.
+    ///
+    /// ```
+    /// assert!(ndnet::AdamConfig::default().beta2(1.0).validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        check_learning_rate(self.learning_rate)?;
+        check_beta("beta1", self.beta1)?;
+        check_beta("beta2", self.beta2)?;
+        check_epsilon(self.epsilon)
+    }
+}
 
 /// Adam. Each step t (counted by [`Optimizer::begin_step`], from 1), for every parameter:
 ///
@@ -58,8 +104,7 @@ impl<F: Float> Adam<F> {
     /// ```
     pub fn new(config: AdamConfig) -> Result<Self> {
         config.validate()?;
-        crate::base::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
-        crate::base::check::in_float::<F>("epsilon", config.epsilon, true)?;
+        state::check_in_float::<F>(config.learning_rate, Some(config.epsilon))?;
         Ok(Adam {
             config,
             t: 0,
@@ -177,16 +222,7 @@ impl<F: Float> Optimizer<F> for Adam<F> {
         Ok(())
     }
 
-    fn learning_rate(&self) -> f64 {
-        self.config.learning_rate
-    }
-
-    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
-        check_learning_rate(learning_rate)?;
-        crate::base::check::in_float::<F>("learning_rate", learning_rate, true)?;
-        self.config.learning_rate = learning_rate;
-        Ok(())
-    }
+    learning_rate_in_config!();
 }
 
 #[cfg(test)]

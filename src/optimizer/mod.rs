@@ -27,21 +27,31 @@
 //! assert_eq!(w, array![[0.0, 3.0]]);
 //! ```
 
-use std::any::Any;
-
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 use crate::{Error, Float, Result};
 
+/// The two learning-rate methods of an [`Optimizer`] impl whose α is `self.config.learning_rate`.
+macro_rules! learning_rate_in_config {
+    () => {
+        fn learning_rate(&self) -> f64 {
+            self.config.learning_rate
+        }
+
+        fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+            super::state::set_learning_rate::<F>(&mut self.config.learning_rate, learning_rate)
+        }
+    };
+}
+
 mod adam;
-mod adam_config;
+mod any;
 mod momentum;
 mod rmsprop;
 mod schedule;
 mod state;
 
-pub use adam::Adam;
-pub use adam_config::AdamConfig;
+pub use adam::{Adam, AdamConfig};
 pub use momentum::{Momentum, MomentumConfig};
 pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use schedule::LearningRateSchedule;
@@ -97,10 +107,10 @@ impl ParamId {
 /// A training step calls [`Optimizer::begin_step`] once, then [`Optimizer::update`] for every
 /// parameter of every layer.
 ///
-/// Every optimizer is also [`AsAny`] (implemented for every `'static` type), so a trainer
-/// holding a `dyn Optimizer` can still tell which one it is: [`Network::fit`](crate::Network::fit)
-/// takes its faster full-batch paths only with [`GradientDescent`], whose update it knows.
-pub trait Optimizer<F: Float>: AsAny {
+/// Every `'static` type can be an optimizer: the trainer can then tell which one it holds, even
+/// behind a `dyn Optimizer` ([`Network::fit`](crate::Network::fit) takes its faster full-batch
+/// paths only with [`GradientDescent`], whose update it knows).
+pub trait Optimizer<F: Float>: any::AsAny {
     /// Called once per step before the updates (Adam counts steps here).
     fn begin_step(&mut self) {}
 
@@ -125,29 +135,6 @@ pub trait Optimizer<F: Float>: AsAny {
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()>;
 }
 
-/// The value as [`Any`], to ask which concrete type it is; implemented for every `'static` type.
-///
-/// Call it on the optimizer itself, not on a `Box` of it (a `Box` is `Any` too):
-///
-/// ```
-/// use ndnet::{AsAny, GradientDescent, Optimizer};
-/// let optimizer: Box<dyn Optimizer<f64>> = Box::new(GradientDescent::new(0.1)?);
-/// assert!((*optimizer).as_any().downcast_ref::<GradientDescent>().is_some());
-/// assert!(optimizer.as_any().downcast_ref::<GradientDescent>().is_none()); // the Box
-/// # Ok::<(), ndnet::Error>(())
-/// ```
-pub trait AsAny: Any {
-    /// `self` as `&dyn Any`.
-    fn as_any(&self) -> &dyn Any;
-}
-
-impl<T: Any> AsAny for T {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-/// Checks that a learning rate is finite and positive.
 /// Fails with [`Error::Shape`] unless the gradient `grad` has the shape of the parameter
 /// `theta`: the first line of every built-in [`Optimizer::update`], and of yours.
 ///
@@ -182,6 +169,7 @@ pub fn check_update_shapes<F>(id: ParamId, theta: ArrayView2<F>, grad: ArrayView
     )
 }
 
+/// Checks that a learning rate is finite and positive.
 pub(crate) fn check_learning_rate(learning_rate: f64) -> Result<()> {
     if learning_rate.is_finite() && learning_rate > 0.0 {
         Ok(())
@@ -230,16 +218,14 @@ impl<F: Float> Optimizer<F> for GradientDescent {
     }
 
     fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
-        check_learning_rate(learning_rate)?;
-        self.learning_rate = learning_rate;
-        Ok(())
+        state::set_learning_rate::<F>(&mut self.learning_rate, learning_rate)
     }
 }
 
 /// `x`, or 0 when it is below the smallest normal number in magnitude: the optimizers' moving
 /// averages decay geometrically where the gradient stays 0 (a dead ReLU unit, an input never
-/// seen in a batch), and subnormal arithmetic is many times slower on x86 (one epoch of 5,000
-/// Adam steps on [784, 128, 10] took 2.9 times as long per example as one of 500). Their share
+/// seen in a batch), and subnormal arithmetic is many times slower on x86 (long Adam runs on
+/// [784, 128, 10] would spend most of their time on subnormal moments). Their share
 /// of an update, under 1e-30 α, is below the precision of any normal θ.
 pub(crate) fn flush_subnormal<F: Float>(x: F) -> F {
     if x.abs() < F::min_positive_value() {

@@ -2,8 +2,8 @@
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
-use super::state::{Slots, check_beta, for_each_element, slot};
-use super::{Optimizer, ParamId, check_learning_rate, check_update_shapes};
+use super::state::{self, Slots, check_beta};
+use super::{Optimizer, ParamId, check_learning_rate};
 use crate::{Float, Result};
 
 crate::base::config::config! {
@@ -80,7 +80,7 @@ impl<F: Float> Momentum<F> {
     /// ```
     pub fn new(config: MomentumConfig) -> Result<Self> {
         config.validate()?;
-        crate::base::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
+        state::check_in_float::<F>(config.learning_rate, None)?;
         Ok(Momentum {
             config,
             velocity: Slots::new(),
@@ -118,30 +118,16 @@ impl<F: Float> Momentum<F> {
 
 impl<F: Float> Optimizer<F> for Momentum<F> {
     fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
-        check_update_shapes(id, theta.view(), grad)?;
-        let dim = grad.dim();
-        let v = slot(&mut self.velocity, id, |v| v.dim() == dim, || Array2::zeros(dim));
         let beta = F::from_f64(self.config.beta);
         let one_minus_beta = F::from_f64(1.0 - self.config.beta);
         let alpha = F::from_f64(self.config.learning_rate);
-        let step = |theta: &mut F, v: &mut F, g: F| {
+        state::update_with_state(&mut self.velocity, id, theta, grad, |theta, v, g| {
             *v = super::flush_subnormal(beta * *v + one_minus_beta * g);
             *theta -= alpha * *v;
-        };
-        for_each_element(theta, v, grad, step);
-        Ok(())
+        })
     }
 
-    fn learning_rate(&self) -> f64 {
-        self.config.learning_rate
-    }
-
-    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
-        check_learning_rate(learning_rate)?;
-        crate::base::check::in_float::<F>("learning_rate", learning_rate, true)?;
-        self.config.learning_rate = learning_rate;
-        Ok(())
-    }
+    learning_rate_in_config!();
 }
 
 #[cfg(test)]

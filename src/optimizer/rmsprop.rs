@@ -2,8 +2,8 @@
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
-use super::state::{Slots, check_beta, check_epsilon, for_each_element, slot};
-use super::{Optimizer, ParamId, check_learning_rate, check_update_shapes};
+use super::state::{self, Slots, check_beta, check_epsilon};
+use super::{Optimizer, ParamId, check_learning_rate};
 use crate::{Float, Result};
 
 crate::base::config::config! {
@@ -82,8 +82,7 @@ impl<F: Float> RmsProp<F> {
     /// ```
     pub fn new(config: RmsPropConfig) -> Result<Self> {
         config.validate()?;
-        crate::base::check::in_float::<F>("learning_rate", config.learning_rate, true)?;
-        crate::base::check::in_float::<F>("epsilon", config.epsilon, true)?;
+        state::check_in_float::<F>(config.learning_rate, Some(config.epsilon))?;
         Ok(RmsProp {
             config,
             mean_square: Slots::new(),
@@ -120,31 +119,17 @@ impl<F: Float> RmsProp<F> {
 
 impl<F: Float> Optimizer<F> for RmsProp<F> {
     fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
-        check_update_shapes(id, theta.view(), grad)?;
-        let dim = grad.dim();
-        let s = slot(&mut self.mean_square, id, |s| s.dim() == dim, || Array2::zeros(dim));
         let beta = F::from_f64(self.config.beta);
         let one_minus_beta = F::from_f64(1.0 - self.config.beta);
         let alpha = F::from_f64(self.config.learning_rate);
         let epsilon = F::from_f64(self.config.epsilon);
-        let step = |theta: &mut F, s: &mut F, g: F| {
+        state::update_with_state(&mut self.mean_square, id, theta, grad, |theta, s, g| {
             *s = super::flush_subnormal(beta * *s + one_minus_beta * g * g);
             *theta -= alpha * g / (s.sqrt() + epsilon);
-        };
-        for_each_element(theta, s, grad, step);
-        Ok(())
+        })
     }
 
-    fn learning_rate(&self) -> f64 {
-        self.config.learning_rate
-    }
-
-    fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
-        check_learning_rate(learning_rate)?;
-        crate::base::check::in_float::<F>("learning_rate", learning_rate, true)?;
-        self.config.learning_rate = learning_rate;
-        Ok(())
-    }
+    learning_rate_in_config!();
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
-//! Per-parameter optimizer state and the checks shared by the optimizers' configs.
+//! Per-parameter optimizer state, and the checks shared by the optimizers and their configs.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
-use super::ParamId;
+use super::{ParamId, check_learning_rate, check_update_shapes};
 use crate::linalg::parallel::for_each_part;
 use crate::{Error, Float, Result};
 
@@ -54,6 +54,43 @@ pub(crate) fn for_each_element<F: Float>(
             .and(grad)
             .for_each(|theta, s, &g| step(theta, s, g)),
     }
+}
+
+/// Checks α (and ε) in the model's float type F, where they must stay finite and non-zero
+/// (1e39 is infinite in f32, 1e-50 is 0): every optimizer's `new`, after its config's own
+/// `validate`.
+pub(crate) fn check_in_float<F: Float>(learning_rate: f64, epsilon: Option<f64>) -> Result<()> {
+    crate::base::check::in_float::<F>("learning_rate", learning_rate, true)?;
+    match epsilon {
+        Some(epsilon) => crate::base::check::in_float::<F>("epsilon", epsilon, true).map(drop),
+        None => Ok(()),
+    }
+}
+
+/// One update of θ by a rule that keeps one state array per parameter (momentum's v,
+/// RMSprop's s): the shapes checked, the state made at the parameter's first update, then
+/// `step(θ, state, g)` on every element.
+pub(crate) fn update_with_state<F: Float>(
+    slots: &mut Slots<Array2<F>>,
+    id: ParamId,
+    theta: ArrayViewMut2<F>,
+    grad: ArrayView2<F>,
+    step: impl Fn(&mut F, &mut F, F) + Sync,
+) -> Result<()> {
+    check_update_shapes(id, theta.view(), grad)?;
+    let dim = grad.dim();
+    let state = slot(slots, id, |s| s.dim() == dim, || Array2::zeros(dim));
+    for_each_element(theta, state, grad, step);
+    Ok(())
+}
+
+/// Sets the learning rate `rate` to `learning_rate` once it is finite and positive in f64 and
+/// in F: every optimizer's [`Optimizer::set_learning_rate`](super::Optimizer::set_learning_rate).
+pub(crate) fn set_learning_rate<F: Float>(rate: &mut f64, learning_rate: f64) -> Result<()> {
+    check_learning_rate(learning_rate)?;
+    crate::base::check::in_float::<F>("learning_rate", learning_rate, true)?;
+    *rate = learning_rate;
+    Ok(())
 }
 
 /// Checks a decay rate β: finite and in [0, 1).

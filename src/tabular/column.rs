@@ -319,7 +319,7 @@ mod tests {
             ColumnEncoding::Categorical { .. }
         ));
         // A non-finite number among numbers keeps the column numeric and is an error naming
-        // its line and column (it used to make the column categorical, one feature per number).
+        // its line and column (not a categorical column with one feature per number).
         for (cell, line) in [("NaN", 3), ("inf", 3), ("-inf", 3), ("1e400", 3), ("-1E999", 3)] {
             let err = fit(&format!("a\n1\n{cell}\n2.5\n"), None).unwrap_err();
             assert!(

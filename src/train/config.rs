@@ -1,5 +1,6 @@
 //! [`TrainConfig`]: how long to train, on which batches, what to record.
 
+use super::Shuffle;
 use crate::{Error, LearningRateSchedule, Result};
 
 /// How long training runs: a number of gradient steps or of passes over the data (only one of
@@ -22,6 +23,7 @@ crate::base::config::config! {
     /// | `record_every` | 100 (as the course prints the cost) |
     /// | `batch_size` | `None`: batch gradient descent |
     /// | `seed` | 0 |
+    /// | `shuffle` | [`Shuffle::Full`] |
     /// | `diagnostics` | off |
     /// | `schedule` | [`LearningRateSchedule::Constant`] |
     /// | `gram` | on |
@@ -45,6 +47,9 @@ crate::base::config::config! {
         batch_size: Option<usize> = None, set usize, e.g. 32 => Some(32);
         /// Seed of the per-epoch shuffling of mini-batches.
         seed: u64 = 0, set u64, e.g. 7 => 7;
+        /// How each epoch orders the examples before cutting them into mini-batches: a full
+        /// permutation, blocks of chunks for data larger than memory, or none (see [`Shuffle`]).
+        shuffle: Shuffle = Shuffle::Full, set Shuffle, e.g. ndnet::Shuffle::None => ndnet::Shuffle::None;
         /// Record [`Diagnostics`](crate::Diagnostics) (gradient norms, dead and saturated units,
         /// identical units) with every cost record.
         diagnostics: bool = false, set bool, e.g. true => true;
@@ -147,6 +152,7 @@ impl TrainConfig {
         if self.record_every == 0 {
             return at_least_one("record_every");
         }
+        self.shuffle.validate()?;
         self.schedule.validate()
     }
 }

@@ -12,25 +12,26 @@
 //! then validation, early stopping, the epoch's record → finish → check the parameters → History
 //! ```
 
-use ndarray::{Array2, ArrayView2};
-
+use super::backup::Backup;
+use super::data::Data;
+use super::feed::{Batcher, Prefetch};
 use super::paths::{FusedLogistic, GramForm, MiniBatches, Step, Textbook};
 use super::plan::{TrainingPath, plan};
 use super::validation::{EarlyStopper, SplitOff, Validation, Watched};
 use super::{Diagnostics, EpochRecord, History, Record, TrainConfig};
+use crate::data::InMemory;
 use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
 
 /// Records (and epoch records) reserved up front at most; more are pushed as they come.
 const MAX_RESERVED_RECORDS: usize = 1 << 16;
 
 /// Steps between two copies of the parameters (a copy costs about 1/16 of a step's reads of W).
-const CHECKPOINT_EVERY: usize = 16;
+const BACKUP_EVERY: usize = 16;
 
 /// Checks everything, plans, then trains; `callback` sees every record as it is made.
 pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     net: &mut Network<F>,
-    x: ArrayView2<F>,
-    y: ArrayView2<F>,
+    mut data: Data<'_, F>,
     validation: Option<&Validation<'_, F>>,
     optimizer: &mut O,
     config: &TrainConfig,
@@ -38,22 +39,30 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
 ) -> Result<History> {
     config.validate()?;
     net.check_parameters()?;
-    net.check_x(x)?;
-    net.check_y(y, x.ncols())?;
+    data.check(net, config)?;
     // A split holds out its examples now, from the checked (X, Y): training sees only the rest.
     let split = match validation.and_then(Validation::split_fraction) {
-        Some(fraction) => Some(SplitOff::new(x, y, fraction, net.cost_function(), config.seed)?),
+        Some(fraction) => {
+            let (x, y) = data.in_memory().ok_or_else(|| {
+                Error::invalid_argument(
+                    "options",
+                    "Validation::split holds out examples of an X and Y in memory; for examples read batch \
+                     by batch give a validation set with Validation::new",
+                )
+            })?;
+            Some(SplitOff::new(x, y, fraction, net.cost_function(), config.seed)?)
+        }
         None => None,
     };
-    let (x, y) = match &split {
-        Some(split) => (split.x_train.view(), split.y_train.view()),
-        None => (x, y),
+    let mut data = match &split {
+        Some(split) => Data::InMemory(InMemory::from_views(split.x_train.view(), split.y_train.view())),
+        None => data.reborrow(),
     };
     let watched = validation.and_then(|v| v.watched(split.as_ref()));
     if let Some(watched) = &watched {
         watched.check(net)?;
     }
-    let m = x.ncols();
+    let m = data.m();
     let steps = config.checked_steps(m).ok_or(Error::InvalidHyperparameter {
         name: "epochs",
         value: f64::INFINITY,
@@ -61,8 +70,9 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     })?;
     // Hyperparameters are given as f64: the learning rate must also be usable in F.
     crate::base::check::in_float::<F>("learning_rate", optimizer.learning_rate(), true)?;
-    let plan = plan(net, x, &*optimizer, config, watched.as_ref().map(|w| w.held_out));
+    let plan = plan(net, &data, &*optimizer, config, watched.as_ref().map(|w| w.held_out));
     let path = plan.path;
+    let prefetch = plan.prefetch;
     let mut training = Training {
         log: Log::new(config, steps, config.steps_per_epoch(m), callback),
         steps,
@@ -72,18 +82,35 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     training.log.history.plan = plan;
     training.log.history.held_out = watched.as_ref().map_or(0, |w| w.held_out);
     let rate = optimizer.learning_rate();
+    if path == TrainingPath::MiniBatch {
+        let batch_size = config.batch_size.expect("the plan chose mini-batches of this size");
+        let cost = net.cost_function();
+        let batcher = Batcher::new(data.reading(cost), config.shuffle, config.seed, batch_size)?;
+        if !prefetch {
+            training.drive(&mut MiniBatches::inline(batcher), net, optimizer)?;
+        } else {
+            let per_epoch = batcher.batches_per_epoch();
+            std::thread::scope(|scope| {
+                let prefetch = Prefetch::start(scope, batcher, usize::MAX);
+                training.drive(
+                    &mut MiniBatches::prefetched(prefetch, per_epoch, per_epoch),
+                    net,
+                    optimizer,
+                )
+            })?;
+        }
+        return Ok(training.log.history);
+    }
+    let (x, y) = data
+        .in_memory()
+        .expect("the plan chose a full-batch path for X and Y in memory");
     match path {
         TrainingPath::GramForm => training.drive(&mut GramForm::new(net, x, y, rate, steps), net, optimizer)?,
         TrainingPath::FusedLogistic => {
             let threads = crate::num_threads();
             training.drive(&mut FusedLogistic::new(net, x, y, rate, steps, threads), net, optimizer)?;
         }
-        TrainingPath::Textbook => training.drive(&mut Textbook::new(x, y, steps), net, optimizer)?,
-        TrainingPath::MiniBatch => {
-            let batch_size = config.batch_size.expect("the plan chose mini-batches of this size");
-            let mut batches = MiniBatches::new(x, y, batch_size, config.seed);
-            training.drive(&mut batches, net, optimizer)?;
-        }
+        _ => training.drive(&mut Textbook::new(x, y, steps), net, optimizer)?,
     }
     Ok(training.log.history)
 }
@@ -104,7 +131,7 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
         what,
         last_finite_cost,
     };
-    let cost = path.forward(net);
+    let cost = path.forward(net)?;
     if !cost.is_finite() {
         let culprit = net.non_finite_cost_culprit(cost);
         return Err(diverged(
@@ -140,64 +167,6 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
     Ok(cost)
 }
 
-/// A copy of every `W[l]`, `b[l]` (buffers allocated once), to go back to when an update
-/// overflows a parameter.
-#[derive(Clone, Debug)]
-pub(crate) struct Checkpoint<F> {
-    parameters: Vec<(Array2<F>, Array2<F>)>,
-    /// The iteration the copy was taken before.
-    iteration: usize,
-}
-
-impl<F> Default for Checkpoint<F> {
-    /// No copy yet: the buffers are allocated by the first [`Checkpoint::save`].
-    fn default() -> Self {
-        Checkpoint {
-            parameters: Vec::new(),
-            iteration: 0,
-        }
-    }
-}
-
-impl<F: Float> Checkpoint<F> {
-    pub(super) fn of(net: &Network<F>) -> Self {
-        let mut checkpoint = Self::default();
-        checkpoint.save(net, 0);
-        checkpoint
-    }
-
-    /// Copies the parameters, allocating the buffers only when the layer shapes changed.
-    pub(super) fn save(&mut self, net: &Network<F>, iteration: usize) {
-        let fits = self.parameters.len() == net.depth()
-            && self
-                .parameters
-                .iter()
-                .zip(net.layers())
-                .all(|((w, b), layer)| w.dim() == layer.w().dim() && b.dim() == layer.b().dim());
-        if fits {
-            for ((w, b), layer) in self.parameters.iter_mut().zip(net.layers()) {
-                w.assign(&layer.w());
-                b.assign(&layer.b());
-            }
-        } else {
-            self.parameters = net
-                .layers()
-                .iter()
-                .map(|l| (l.w().to_owned(), l.b().to_owned()))
-                .collect();
-        }
-        self.iteration = iteration;
-    }
-
-    pub(super) fn restore(&self, net: &mut Network<F>) {
-        for ((w, b), layer) in self.parameters.iter().zip(net.layers_mut()) {
-            let (mut w_now, mut b_now) = layer.parameters_mut();
-            w_now.assign(w);
-            b_now.assign(b);
-        }
-    }
-}
-
 /// What one `fit` call shares between its steps.
 struct Training<'a, 'v, F> {
     log: Log<'a>,
@@ -215,15 +184,15 @@ impl<F: Float> Training<'_, '_, F> {
         optimizer: &mut O,
     ) -> Result<()> {
         let mut stopper = self.validation.and_then(|v| v.patience).map(EarlyStopper::new);
-        let mut checkpoint = Checkpoint::of(net);
-        path.checkpoint();
-        let mut outcome = self.epochs(path, net, optimizer, stopper.as_mut(), &mut checkpoint);
+        let mut backup = Backup::of(net);
+        path.back_up();
+        let mut outcome = self.epochs(path, net, optimizer, stopper.as_mut(), &mut backup);
         if net.first_non_finite_parameter(S::FIRST_WEIGHTS_EVERY_STEP).is_some() {
             // An update overflowed: go back to the last copy, so every parameter is finite.
-            checkpoint.restore(net);
+            backup.restore(net);
             path.rollback();
             if let Err(Error::Diverged { what, .. }) = &mut outcome {
-                let restored = checkpoint.iteration;
+                let restored = backup.iteration;
                 what.push_str(&format!(
                     "; the parameters are restored to those before iteration {restored}"
                 ));
@@ -234,8 +203,8 @@ impl<F: Float> Training<'_, '_, F> {
         if !S::FIRST_WEIGHTS_EVERY_STEP
             && let Some(culprit) = net.first_non_finite_parameter(true)
         {
-            checkpoint.restore(net);
-            let restored = checkpoint.iteration;
+            backup.restore(net);
+            let restored = backup.iteration;
             return Err(Error::Diverged {
                 iteration: self.steps - 1,
                 what: format!(
@@ -256,7 +225,7 @@ impl<F: Float> Training<'_, '_, F> {
         net: &mut Network<F>,
         optimizer: &mut O,
         mut stopper: Option<&mut EarlyStopper<F>>,
-        checkpoint: &mut Checkpoint<F>,
+        backup: &mut Backup<F>,
     ) -> Result<()> {
         let mut step = 0;
         let mut last_finite_cost = None;
@@ -270,9 +239,9 @@ impl<F: Float> Training<'_, '_, F> {
                 if step == self.steps {
                     break;
                 }
-                if step > 0 && step.is_multiple_of(CHECKPOINT_EVERY) {
-                    checkpoint.save(net, step);
-                    path.checkpoint();
+                if step > 0 && step.is_multiple_of(BACKUP_EVERY) {
+                    backup.save(net, step);
+                    path.back_up();
                 }
                 let cost = checked_step(path, net, optimizer, step, last_finite_cost)?;
                 last_finite_cost = Some(cost);

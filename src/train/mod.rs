@@ -27,12 +27,16 @@ use ndarray::{ArrayBase, Data, Ix2};
 
 use crate::{Float, Network, Optimizer, Result};
 
+mod backup;
 mod config;
+mod data;
 mod diagnostics;
 mod divergence;
-pub(crate) mod engine;
+mod engine;
+mod feed;
 mod history;
 mod options;
+mod order;
 mod paths;
 mod plan;
 pub(crate) mod validation;
@@ -42,6 +46,7 @@ pub use diagnostics::{Diagnostics, LayerDiagnostics};
 pub use history::{EpochRecord, History, Record};
 pub(crate) use options::Callback;
 pub use options::FitOptions;
+pub use order::Shuffle;
 pub use plan::{Plan, TrainingPath};
 pub use validation::Validation;
 
@@ -115,8 +120,42 @@ impl<F: Float> Network<F> {
         };
         engine::run(
             self,
-            x.view(),
-            y.view(),
+            data::Data::InMemory(crate::data::InMemory::from_views(x.view(), y.view())),
+            options.validation.as_ref(),
+            optimizer,
+            &options.config,
+            &mut record,
+        )
+    }
+
+    /// Trains on `examples` read batch by batch (a `.npy` file, a CSV file, your own
+    /// [`Examples`](crate::data::Examples)), as [`Network::fit`] does on X and Y in memory.
+    ///
+    /// This entry point is temporary: it becomes a form of `fit` itself.
+    ///
+    /// # Errors
+    /// As [`Network::fit`]; whatever reading the examples fails with, and
+    /// [`Error::BadExample`](crate::Error::BadExample) for a value no step may use.
+    #[doc(hidden)]
+    pub fn fit_examples<'a, O>(
+        &mut self,
+        examples: &mut dyn crate::data::Examples<F>,
+        optimizer: &mut O,
+        options: impl Into<FitOptions<'a, F>>,
+    ) -> Result<History>
+    where
+        O: Optimizer<F> + ?Sized,
+    {
+        let mut options = options.into();
+        let mut callback = options.callback.take();
+        let mut record = |record: &Record| {
+            if let Some(callback) = callback.as_mut() {
+                callback(record);
+            }
+        };
+        engine::run(
+            self,
+            data::Data::Streamed(examples),
             options.validation.as_ref(),
             optimizer,
             &options.config,
@@ -163,16 +202,13 @@ impl<F: Float> Network<F> {
         self.check_parameters()?;
         self.check_x(x)?;
         self.check_y(y, x.ncols())?;
-        // A copy to go back to if the update overflows, in buffers the network keeps between
-        // calls (allocated by the first): a copy of the parameters per step, small beside the
-        // forward and backward products.
-        let mut before = std::mem::take(&mut self.step_backup);
-        before.save(self, 0);
+        // A copy to go back to if the update overflows: one per call (`fit` keeps one for the
+        // whole run), small beside the forward and backward products.
+        let before = backup::Backup::of(self);
         let outcome = engine::checked_step(&mut paths::Textbook::new(x, y, 1), self, optimizer, 0, None);
         if outcome.is_err() && self.first_non_finite_parameter(true).is_some() {
             before.restore(self);
         }
-        self.step_backup = before;
         outcome
     }
 }

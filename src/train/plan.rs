@@ -16,8 +16,7 @@
 
 use std::fmt;
 
-use ndarray::ArrayView2;
-
+use super::data::Data;
 use crate::{Activation, Cost, Float, GradientDescent, LearningRateSchedule, Network, Optimizer, TrainConfig};
 
 /// The way [`Network::fit`](crate::Network::fit) ran its iterations. All give the iterates of
@@ -69,8 +68,12 @@ impl fmt::Display for TrainingPath {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Plan {
+    /// What the examples were read from, e.g. `"X and Y in memory"` or `"x.npy and y.npy"`.
+    pub source: String,
     /// The path that ran.
     pub path: TrainingPath,
+    /// Whether the mini-batches were read one batch ahead, on a thread of their own.
+    pub prefetch: bool,
     /// For each path faster than `path`: why it did not apply, e.g. "the Gram form does not
     /// apply: L2 is on". Empty when the fastest path for the network ran.
     pub reasons: Vec<String>,
@@ -79,6 +82,12 @@ pub struct Plan {
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.path)?;
+        if self.source != IN_MEMORY {
+            write!(f, " of {}", self.source)?;
+        }
+        if self.prefetch {
+            write!(f, ", read one batch ahead")?;
+        }
         if !self.reasons.is_empty() {
             write!(f, " ({})", self.reasons.join("; "))?;
         }
@@ -92,20 +101,36 @@ pub(super) fn gram_pays(n_x: usize, m: usize) -> bool {
     m <= 2048 && m.saturating_mul(4) <= n_x
 }
 
-/// Decides the path for training `net` on X with `optimizer` and `config`; `validation` is
-/// the number of examples a validation split held out of X (0 for a set given apart), `None`
-/// without validation.
+/// What [`Examples::describe`](crate::data::Examples::describe) says of an in-memory (X, Y).
+const IN_MEMORY: &str = "X and Y in memory";
+
+/// Decides the path for training `net` on `data` with `optimizer` and `config`; `validation`
+/// is the number of examples a validation split held out of the data (0 for a set given
+/// apart), `None` without validation.
 pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
     net: &Network<F>,
-    x: ArrayView2<F>,
+    data: &Data<'_, F>,
     optimizer: &O,
     config: &TrainConfig,
     validation: Option<usize>,
 ) -> Plan {
+    let source = data.describe();
+    let Some((x, _)) = data.in_memory() else {
+        return Plan {
+            source,
+            path: TrainingPath::MiniBatch,
+            prefetch: true,
+            reasons: vec![
+                "examples read batch by batch: the Gram form and the fused logistic pass need X in memory".into(),
+            ],
+        };
+    };
     let (n_x, m) = x.dim();
     if let Some(b) = config.batch_size.filter(|&b| b < m) {
         return Plan {
+            source,
             path: TrainingPath::MiniBatch,
+            prefetch: false,
             reasons: vec![format!(
                 "mini-batches of {b} < m = {m}: the Gram form and the fused logistic pass need full-batch gradient descent"
             )],
@@ -146,7 +171,9 @@ pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
     }
     if gram.is_empty() {
         return Plan {
+            source,
             path: TrainingPath::GramForm,
+            prefetch: false,
             reasons: Vec::new(),
         };
     }
@@ -161,15 +188,19 @@ pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
         format!("the Gram form does not apply: {}", gram.join(", ")),
         format!("the fused logistic pass does not apply: {}", fused.join(", ")),
     ];
-    match fused.is_empty() {
-        true => Plan {
-            path: TrainingPath::FusedLogistic,
-            reasons: reasons[..1].to_vec(),
-        },
-        false => Plan {
-            path: TrainingPath::Textbook,
-            reasons,
-        },
+    let path = match fused.is_empty() {
+        true => TrainingPath::FusedLogistic,
+        false => TrainingPath::Textbook,
+    };
+    let reasons = match path {
+        TrainingPath::FusedLogistic => reasons[..1].to_vec(),
+        _ => reasons,
+    };
+    Plan {
+        source,
+        path,
+        prefetch: false,
+        reasons,
     }
 }
 
@@ -186,7 +217,12 @@ mod tests {
     use ndarray::Array2;
 
     use super::*;
+    use crate::data::InMemory;
     use crate::{Adam, AdamConfig};
+
+    fn in_memory(x: &Array2<f64>) -> Data<'_, f64> {
+        Data::InMemory(InMemory::from_views(x.view(), x.slice(ndarray::s![..1, ..])))
+    }
 
     #[test]
     fn the_gram_form_is_chosen_for_few_examples_only() {
@@ -204,15 +240,15 @@ mod tests {
         let tall = Array2::<f64>::zeros((100, 50));
         let full = TrainConfig::new(5);
 
-        let gram = plan(&logistic, wide.view(), &gd, &full, None);
+        let gram = plan(&logistic, &in_memory(&wide), &gd, &full, None);
         assert_eq!((gram.path, gram.reasons.len()), (TrainingPath::GramForm, 0));
 
-        let fused = plan(&logistic, tall.view(), &gd, &full, None);
+        let fused = plan(&logistic, &in_memory(&tall), &gd, &full, None);
         assert_eq!(fused.path, TrainingPath::FusedLogistic);
         assert_eq!(fused.reasons, ["the Gram form does not apply: m = 50 > n_x / 4 = 25"]);
 
         let adam = Adam::<f64>::new(AdamConfig::default()).unwrap();
-        let textbook = plan(&logistic, wide.view(), &adam, &full, Some(0));
+        let textbook = plan(&logistic, &in_memory(&wide), &adam, &full, Some(0));
         assert_eq!(textbook.path, TrainingPath::Textbook);
         assert_eq!(
             textbook.to_string(),
@@ -221,23 +257,23 @@ mod tests {
              is not GradientDescent, a validation set is watched)"
         );
 
-        let split = plan(&logistic, wide.view(), &gd, &full, Some(4));
+        let split = plan(&logistic, &in_memory(&wide), &gd, &full, Some(4));
         assert_eq!(split.path, TrainingPath::Textbook);
         assert_eq!(
             split.reasons[0],
             "the Gram form does not apply: a validation split (4 examples held out) is watched"
         );
 
-        let batches = plan(&logistic, wide.view(), &gd, &full.clone().batch_size(8), None);
+        let batches = plan(&logistic, &in_memory(&wide), &gd, &full.clone().batch_size(8), None);
         assert_eq!(batches.path, TrainingPath::MiniBatch);
         // A batch as large as m is batch gradient descent.
-        let whole = plan(&logistic, wide.view(), &gd, &full.batch_size(20), None);
+        let whole = plan(&logistic, &in_memory(&wide), &gd, &full.batch_size(20), None);
         assert_eq!(whole.path, TrainingPath::GramForm);
 
         // A `dyn Optimizer` holding gradient descent is still recognised.
         let boxed: Box<dyn Optimizer<f64>> = Box::new(gd);
         assert_eq!(
-            plan(&logistic, wide.view(), &*boxed, &TrainConfig::new(5), None).path,
+            plan(&logistic, &in_memory(&wide), &*boxed, &TrainConfig::new(5), None).path,
             TrainingPath::GramForm
         );
     }

@@ -118,8 +118,9 @@ impl<'a, F: Float> Validation<'a, F> {
     ///
     /// # Errors
     /// When training starts: [`Error::InvalidArgument`](crate::Error::InvalidArgument) if
-    /// `fraction` is not strictly between 0 and 1, if there are fewer than 2 examples, or if
-    /// no class has two examples.
+    /// `fraction` is not strictly between 0 and 1, if there are fewer than 2 examples, if no
+    /// class has two examples, or if the examples are read batch by batch rather than held in
+    /// memory as X and Y (give those a validation set with [`Validation::new`]).
     ///
     /// ```
     /// use ndarray::Array2;

@@ -55,6 +55,6 @@ fn nothing_allocates_per_iteration() {
          allocates per iteration here"
     );
     optimizers::no_allocation_after_the_first_step();
-    optimizers::train_step_allocates_nothing_after_the_first();
+    optimizers::train_step_allocates_only_its_copy_of_the_parameters();
     gemm::products_and_training_iterations_allocate_nothing();
 }

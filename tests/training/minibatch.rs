@@ -130,3 +130,73 @@ fn column_major_x_gives_the_same_training_as_row_major_x() {
     }
     assert!(a.last_cost().unwrap() < a.first_cost().unwrap(), "training learns");
 }
+
+/// Examples read batch by batch, one batch ahead on a thread of their own, give the bits of the
+/// in-memory mini-batch loop on a column-major X (both copy whole examples into column-major
+/// batches), for every shuffle, whatever the layout of the X they are read from.
+#[test]
+fn examples_read_ahead_train_as_x_and_y_in_memory_do() {
+    use ndnet::{Adam, AdamConfig, Shuffle, TrainingPath, data::InMemory};
+    let (x, y, net) = setup();
+    let x_columns = x.t().as_standard_layout().into_owned().reversed_axes();
+    for shuffle in [
+        Shuffle::Full,
+        Shuffle::None,
+        Shuffle::Blocks {
+            chunk: 7,
+            chunks_per_block: 3,
+        },
+    ] {
+        let config = TrainConfig::epochs(3).batch_size(32).seed(5).shuffle(shuffle);
+        let mut in_memory = net.clone();
+        let adam = || Adam::new(AdamConfig::default().learning_rate(0.01)).unwrap();
+        let history = in_memory.fit(&x_columns, &y, &mut adam(), &config).unwrap();
+        assert_eq!(history.plan.path, TrainingPath::MiniBatch);
+        assert!(!history.plan.prefetch);
+        for x in [x.view(), x_columns.view()] {
+            let mut streamed = net.clone();
+            let mut examples = InMemory::new(&x, &y).unwrap();
+            let read = streamed.fit_examples(&mut examples, &mut adam(), &config).unwrap();
+            assert!(read.plan.prefetch, "{}", read.plan);
+            assert_eq!(bits(&streamed), bits(&in_memory), "{shuffle:?}");
+            assert_eq!(read.records, history.records, "{shuffle:?}");
+        }
+    }
+}
+
+/// A NaN read from examples is an error naming the example and the feature, before any update
+/// uses it: the parameters are those of the steps before its batch.
+#[test]
+fn a_nan_in_streamed_examples_is_an_error_naming_the_example() {
+    use ndnet::{Error, data::InMemory};
+    let (mut x, y, net) = setup();
+    x[[1, 123]] = f64::NAN;
+    let mut trained = net.clone();
+    let mut examples = InMemory::new(&x, &y).unwrap();
+    let config = TrainConfig::epochs(2).batch_size(50).shuffle(ndnet::Shuffle::None);
+    let err = trained
+        .fit_examples(&mut examples, &mut GradientDescent::new(0.1).unwrap(), &config)
+        .unwrap_err();
+    match &err {
+        Error::BadExample { example, message, .. } => {
+            assert_eq!(*example, 123);
+            assert!(message.contains("X holds NaN at feature 1"), "{err}");
+        }
+        other => panic!("{other}"),
+    }
+    // Batches 0 and 1 (examples 0..100) were stepped on; batch 2 holds example 123.
+    let mut two_steps = net.clone();
+    let (x_ok, y_ok) = (
+        x.slice(ndarray::s![.., ..100]).to_owned(),
+        y.slice(ndarray::s![.., ..100]).to_owned(),
+    );
+    two_steps
+        .fit(
+            &x_ok,
+            &y_ok,
+            &mut GradientDescent::new(0.1).unwrap(),
+            &TrainConfig::epochs(1).batch_size(50).shuffle(ndnet::Shuffle::None),
+        )
+        .unwrap();
+    assert_eq!(bits(&trained), bits(&two_steps));
+}

@@ -204,6 +204,26 @@ fn split_errors_name_the_fraction_and_m() {
         )
         .unwrap_err();
     assert!(matches!(err, Error::Shape { .. }), "{err}");
+    // Examples read batch by batch are not split.
+    let mut examples = ndnet::data::InMemory::new(&x, &y).unwrap();
+    let options = FitOptions::new(TrainConfig::new(3).batch_size(2)).validation(Validation::split(0.5));
+    let err = net
+        .fit_examples(&mut examples, &mut GradientDescent::new(0.5).unwrap(), options)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "options",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("give a validation set with Validation::new"),
+        "{err}"
+    );
 }
 
 /// The validation cost is J of the predictions: the L2 term (λ / 2m) Σ‖W‖², a penalty of

@@ -231,8 +231,8 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
-    /// A FIFO's metadata says 0 bytes: the reader must go by what it reads (this used to
-    /// underflow `file_len - header`).
+    /// A FIFO's metadata says 0 bytes: the reader must go by what it reads (`file_len - header`
+    /// would underflow).
     #[cfg(unix)]
     #[test]
     fn a_pipe_is_read_by_its_content_not_its_metadata() {

@@ -50,7 +50,7 @@ impl<F: Float> Dense<F> {
         let mut z = Array2::zeros((self.units(), a_prev.ncols()));
         product(F::one(), self.w.view(), a_prev, F::zero(), z.view_mut());
         // One pass over Z for + b, g and both checks, one loop per activation so that each
-        // vectorizes (ReLU on 128 × 10,000: 1.25 ms instead of 1.75 for four passes).
+        // vectorizes: Z is read and written once instead of four times.
         let finite = match self.activation {
             Activation::Relu => bias_then(&mut z, &self.b, |z| z.max(F::zero())),
             Activation::Linear => bias_then(&mut z, &self.b, |z| z),

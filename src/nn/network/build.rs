@@ -219,7 +219,6 @@ impl<F: Float> Network<F> {
             cost: Cost::for_output(output),
             l2: 0.0,
             dropout_rng: None,
-            step_backup: Default::default(),
         }
     }
 

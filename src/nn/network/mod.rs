@@ -50,9 +50,6 @@ pub struct Network<F: Float> {
     l2: f64,
     /// Draws the dropout masks in training; `None` when no layer has dropout.
     dropout_rng: Option<rand::rngs::Xoshiro256PlusPlus>,
-    /// The parameters before the last [`Network::train_step`], to undo an update that
-    /// overflows; empty until the first call.
-    pub(crate) step_backup: crate::train::engine::Checkpoint<F>,
 }
 
 /// What [`Network::new`] allocates per parameter: the value and its gradient.

@@ -16,7 +16,7 @@ impl<F: Float> Network<F> {
             .expect("a network always has at least one layer");
         // A few examples whose columns are strided (a column sliced out of a row-major X):
         // copied to contiguous columns, so the products take the matrix-vector kernel instead
-        // of the tiled one (one digit through a [784, 128, 10] net: 94 µs → 7.8 µs, see the README).
+        // of the tiled one, an order of magnitude faster for one digit through [784, 128, 10].
         let contiguous = (x.ncols() < 8 && x.nrows() > 1 && x.strides()[0] != 1).then(|| {
             let mut columns = Array2::zeros(x.dim().f());
             columns.assign(&x);

@@ -79,12 +79,12 @@ impl<'a, F: Float> FusedLogistic<'a, F> {
 impl<F: Float> Step<F> for FusedLogistic<'_, F> {
     const GRADIENTS_IN_UPDATE: bool = true;
 
-    fn forward(&mut self, net: &mut Network<F>) -> f64 {
+    fn forward(&mut self, net: &mut Network<F>) -> Result<f64> {
         let parts = net.layers_mut()[0].parts_mut(self.x.ncols());
         Zip::from(&mut *parts.a)
             .and(&*parts.z)
             .for_each(|a, &z| *a = Activation::Sigmoid.g(z));
-        cross_entropy_from_logits(parts.z.view(), self.y).as_f64()
+        Ok(cross_entropy_from_logits(parts.z.view(), self.y).as_f64())
     }
 
     /// dZ = A − Y and db = (1/m) Σ dZ; dW comes in the fused pass.

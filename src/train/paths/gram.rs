@@ -34,8 +34,8 @@ pub(in crate::train) struct GramForm<'a, F> {
     gram: Array2<F>,
     /// Σ `dZ[1]` over the steps taken, in f64 so that an f32 run does not lose it to rounding.
     dz_sum: Array2<f64>,
-    /// `dz_sum` at the engine's last checkpoint.
-    dz_sum_checkpoint: Array2<f64>,
+    /// `dz_sum` at the engine's last backup.
+    dz_sum_backup: Array2<f64>,
     b_before: Array2<F>,
     /// Steps left, counting the current one: the last one skips the update of `Z[1]`.
     steps_left: usize,
@@ -63,7 +63,7 @@ impl<'a, F: Float> GramForm<'a, F> {
             inv_m: F::one() / F::from_f64(m as f64),
             gram,
             dz_sum: Array2::zeros((units, m)),
-            dz_sum_checkpoint: Array2::zeros((units, m)),
+            dz_sum_backup: Array2::zeros((units, m)),
             b_before: Array2::zeros((units, 1)),
             steps_left: steps,
         }
@@ -73,10 +73,10 @@ impl<'a, F: Float> GramForm<'a, F> {
 impl<F: Float> Step<F> for GramForm<'_, F> {
     const FIRST_WEIGHTS_EVERY_STEP: bool = false;
 
-    fn forward(&mut self, net: &mut Network<F>) -> f64 {
+    fn forward(&mut self, net: &mut Network<F>) -> Result<f64> {
         net.layers_mut()[0].activate_cached_z();
         net.forward_after_first();
-        net.cached_cost(self.y).as_f64()
+        Ok(net.cached_cost(self.y).as_f64())
     }
 
     /// `dZ[L]` down to `dZ[1]` and `db[1]`; `dW[1]` is never formed in the loop.
@@ -118,14 +118,14 @@ impl<F: Float> Step<F> for GramForm<'_, F> {
         Ok(())
     }
 
-    /// The checkpoint's `W[1]` is the `W[1]` training started from (it is formed only in
+    /// The backup's `W[1]` is the `W[1]` training started from (it is formed only in
     /// `finish`): keep the sum of the `dZ[1]` that goes with it.
-    fn checkpoint(&mut self) {
-        self.dz_sum_checkpoint.assign(&self.dz_sum);
+    fn back_up(&mut self) {
+        self.dz_sum_backup.assign(&self.dz_sum);
     }
 
     fn rollback(&mut self) {
-        self.dz_sum.assign(&self.dz_sum_checkpoint);
+        self.dz_sum.assign(&self.dz_sum_backup);
     }
 
     /// `W[1]` := `W[1]` − (α/m) `(Σ dZ[1])` Xᵀ over the steps taken, and `dW[1]` of the last one.

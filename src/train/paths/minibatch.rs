@@ -1,77 +1,117 @@
-//! Mini-batch gradient descent: each epoch shuffles the m examples (seeded) and steps through
-//! them `batch_size` at a time; the last batch of an epoch holds the remainder.
+//! Mini-batch gradient descent: each epoch orders the m examples (seeded, see
+//! [`Shuffle`](crate::Shuffle)) and steps through them `batch_size` at a time; the last batch of
+//! an epoch holds the remainder.
 //!
 //! ```text
-//! for epoch:  permutation = shuffle(0..m, rng)
-//!             for each slice of `batch_size` indices:  X{t}, Y{t} = columns;  one step on (X{t}, Y{t})
+//! for epoch:  order = shuffle(0..m, rng)
+//!             for each slice of `batch_size` indices:  X{t}, Y{t} = examples;  one step on (X{t}, Y{t})
 //! ```
-
-use ndarray::{Array2, ArrayView2, ShapeBuilder, Zip};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
+//!
+//! The batches are read by a [`Batcher`] on this thread, or one batch ahead on a thread of its
+//! own ([`Prefetch`]): the same batches either way.
 
 use super::Step;
+use crate::train::feed::{Batch, Batcher, Prefetch};
 use crate::{Float, Network, Optimizer, Result};
 
-/// The shuffled order and the batch buffers, kept across epochs.
-pub(in crate::train) struct MiniBatches<'a, F> {
-    x: ArrayView2<'a, F>,
-    y: ArrayView2<'a, F>,
-    batch_size: usize,
-    order: Vec<usize>,
-    rng: StdRng,
-    /// Where the next batch starts in `order`.
-    next: usize,
-    /// Whether the current batch is the epoch's last, partial one.
-    in_partial: bool,
-    /// Buffers sized once: full batches and the epoch's last, partial one.
-    full: Batch<F>,
-    partial: Batch<F>,
+/// Where the batches come from, and the one being stepped on.
+pub(in crate::train) struct MiniBatches<'s, F> {
+    feed: Feed<'s, F>,
 }
 
-impl<'a, F: Float> MiniBatches<'a, F> {
-    /// Batches of `batch_size` (< m) examples of (X, Y), shuffled with `seed`.
-    pub(in crate::train) fn new(x: ArrayView2<'a, F>, y: ArrayView2<'a, F>, batch_size: usize, seed: u64) -> Self {
-        let m = x.ncols();
+enum Feed<'s, F> {
+    /// Read on this thread into buffers sized once: full batches and the epoch's last one.
+    Inline {
+        batcher: Batcher<'s, F>,
+        full: Batch<F>,
+        last: Batch<F>,
+        /// Batches left in the epoch.
+        left: usize,
+        /// Whether the current batch is the epoch's last.
+        in_last: bool,
+    },
+    /// Read ahead on another thread.
+    Prefetched {
+        prefetch: Prefetch<F>,
+        current: Option<Batch<F>>,
+        per_epoch: usize,
+        /// The batches of the first epoch, when it is resumed part-way.
+        first: Option<usize>,
+    },
+}
+
+impl<'s, F: Float> MiniBatches<'s, F> {
+    /// Batches read by `batcher` on this thread.
+    pub(in crate::train) fn inline(batcher: Batcher<'s, F>) -> Self {
+        let (full, last) = batcher.batch_sizes();
         MiniBatches {
-            x,
-            y,
-            batch_size,
-            order: (0..m).collect(),
-            rng: StdRng::seed_from_u64(seed),
-            next: 0,
-            in_partial: false,
-            full: Batch::new(x, y.nrows(), batch_size),
-            partial: Batch::new(x, y.nrows(), m % batch_size),
+            feed: Feed::Inline {
+                full: batcher.buffer(full),
+                last: batcher.buffer(last),
+                batcher,
+                left: 0,
+                in_last: false,
+            },
+        }
+    }
+
+    /// Batches read ahead by `prefetch`: `per_epoch` per epoch, `first` in a resumed first one.
+    pub(in crate::train) fn prefetched(prefetch: Prefetch<F>, per_epoch: usize, first: usize) -> Self {
+        MiniBatches {
+            feed: Feed::Prefetched {
+                prefetch,
+                current: None,
+                per_epoch,
+                first: Some(first),
+            },
         }
     }
 
     fn current(&self) -> &Batch<F> {
-        if self.in_partial { &self.partial } else { &self.full }
+        match &self.feed {
+            Feed::Inline {
+                full, last, in_last, ..
+            } => match in_last {
+                true => last,
+                false => full,
+            },
+            Feed::Prefetched { current, .. } => current.as_ref().expect("forward ran before backward"),
+        }
     }
 }
 
 impl<F: Float> Step<F> for MiniBatches<'_, F> {
     fn begin_epoch(&mut self) -> usize {
-        self.order.shuffle(&mut self.rng);
-        self.next = 0;
-        self.order.len().div_ceil(self.batch_size)
+        match &mut self.feed {
+            Feed::Inline { batcher, left, .. } => {
+                *left = batcher.begin_epoch();
+                *left
+            }
+            Feed::Prefetched { per_epoch, first, .. } => first.take().unwrap_or(*per_epoch),
+        }
     }
 
-    fn forward(&mut self, net: &mut Network<F>) -> f64 {
-        let end = (self.next + self.batch_size).min(self.order.len());
-        let indices = &self.order[self.next..end];
-        self.next = end;
-        self.in_partial = indices.len() < self.batch_size;
-        let batch = if self.in_partial {
-            &mut self.partial
-        } else {
-            &mut self.full
-        };
-        batch.gather(self.x, self.y, indices);
+    fn forward(&mut self, net: &mut Network<F>) -> Result<f64> {
+        match &mut self.feed {
+            Feed::Inline {
+                batcher,
+                full,
+                last,
+                left,
+                in_last,
+            } => {
+                *in_last = *left == 1;
+                *left -= 1;
+                batcher.fill(if *in_last { last } else { full })?;
+            }
+            Feed::Prefetched { prefetch, current, .. } => {
+                let batch = prefetch.next(current.take())?;
+                *current = Some(batch);
+            }
+        }
+        let batch = self.current();
         net.forward_training(batch.x.view());
-        net.cached_cost(batch.y.view()).as_f64()
+        Ok(net.cached_cost(batch.y.view()).as_f64())
     }
 
     fn backward(&mut self, net: &mut Network<F>) {
@@ -82,56 +122,4 @@ impl<F: Float> Step<F> for MiniBatches<'_, F> {
     fn update<O: Optimizer<F> + ?Sized>(&mut self, net: &mut Network<F>, optimizer: &mut O) -> Result<()> {
         net.update(optimizer)
     }
-}
-
-/// X{t} and Y{t} buffers for one batch size.
-struct Batch<F> {
-    x: Array2<F>,
-    y: Array2<F>,
-}
-
-impl<F: Float> Batch<F> {
-    /// Buffers for `size` columns of `x` and of a Y with `n_y` rows. X{t} is column-major when
-    /// the columns of X are contiguous (see [`Batch::gather`]), else row-major.
-    fn new(x: ArrayView2<F>, n_y: usize, size: usize) -> Self {
-        let n_x = x.nrows();
-        Batch {
-            x: Array2::zeros((n_x, size).set_f(columns_contiguous(x))),
-            y: Array2::zeros((n_y, size)),
-        }
-    }
-
-    /// Copies the columns `indices` of X and Y (X{t} has the layout [`Batch::new`] chose for X).
-    ///
-    /// An example of X is one column. When the columns are contiguous (X column-major, as an
-    /// (m, n_x) table of examples seen through `.t()`), each is one copy of n_x values. In a
-    /// row-major X the n_x values of an example lie one row apart, each in its own cache line:
-    /// X is then read row by row, but a batch still touches n_x lines per example (on the
-    /// 784 × 10,000 MNIST digits, batch 200, this gather took as long as the products).
-    fn gather(&mut self, x: ArrayView2<F>, y: ArrayView2<F>, indices: &[usize]) {
-        if self.x.t().is_standard_layout() {
-            for (mut out, &i) in self.x.columns_mut().into_iter().zip(indices) {
-                out.assign(&x.column(i));
-            }
-        } else {
-            gather_rows(x, &mut self.x, indices);
-        }
-        gather_rows(y, &mut self.y, indices);
-    }
-}
-
-/// Whether the columns of `x` are contiguous (stride 1 down a column, or one row).
-fn columns_contiguous<F>(x: ArrayView2<F>) -> bool {
-    x.nrows() <= 1 || x.strides()[0] == 1
-}
-
-/// Copies the columns `indices` of `source` into `target`, row by row (each row read once).
-fn gather_rows<F: Float>(source: ArrayView2<F>, target: &mut Array2<F>, indices: &[usize]) {
-    Zip::from(target.rows_mut())
-        .and(source.rows())
-        .for_each(|mut out, row| {
-            for (o, &i) in out.iter_mut().zip(indices) {
-                *o = row[i];
-            }
-        });
 }

@@ -34,7 +34,10 @@ pub(super) trait Step<F: Float> {
     }
 
     /// The forward pass of the next step; returns the cost J of the current parameters.
-    fn forward(&mut self, net: &mut Network<F>) -> f64;
+    ///
+    /// # Errors
+    /// Reading the step's batch failed (mini-batches from a file).
+    fn forward(&mut self, net: &mut Network<F>) -> Result<f64>;
 
     /// The backward pass after [`Step::forward`].
     fn backward(&mut self, net: &mut Network<F>);
@@ -47,8 +50,8 @@ pub(super) trait Step<F: Float> {
     fn finish(&mut self, _net: &mut Network<F>) {}
 
     /// The engine copied the parameters: keep whatever state `rollback` needs to match them.
-    fn checkpoint(&mut self) {}
+    fn back_up(&mut self) {}
 
-    /// The engine put the parameters of the last checkpoint back (an update overflowed).
+    /// The engine put the parameters of the last backup back (an update overflowed).
     fn rollback(&mut self) {}
 }

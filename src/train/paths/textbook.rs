@@ -25,9 +25,9 @@ impl<'a, F: Float> Textbook<'a, F> {
 }
 
 impl<F: Float> Step<F> for Textbook<'_, F> {
-    fn forward(&mut self, net: &mut Network<F>) -> f64 {
+    fn forward(&mut self, net: &mut Network<F>) -> Result<f64> {
         net.forward_training(self.columns.view(self.x));
-        net.cached_cost(self.y).as_f64()
+        Ok(net.cached_cost(self.y).as_f64())
     }
 
     fn backward(&mut self, net: &mut Network<F>) {

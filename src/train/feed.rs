@@ -1,0 +1,334 @@
+//! Where a run's mini-batches come from: [`Batcher`] cuts each epoch's order of the examples
+//! ([`Order`]) into batches and reads them from the [`Examples`], checking every value read
+//! from anywhere but an already checked (X, Y); [`Prefetch`] does the same on a thread of its
+//! own, one batch ahead of the step that computes.
+//!
+//! ```text
+//! epoch:  order = shuffle(0..m)  (Full, None)   or   blocks of chunks (Blocks)
+//! batch:  indices = the next batch_size of the order  →  X{t}, Y{t} = gather(indices)
+//!         (Blocks: a block's chunks are read whole into memory, then gathered from there)
+//! ```
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use ndarray::{Array2, ShapeBuilder};
+
+use super::order::{Blocks, Epoch, Order};
+use crate::data::Examples;
+use crate::{Cost, Error, Float, Result, Shuffle};
+
+/// A batch's X{t} and Y{t}, and the index of each of its examples in the data.
+pub(crate) struct Batch<F> {
+    pub(crate) x: Array2<F>,
+    pub(crate) y: Array2<F>,
+    pub(crate) examples: Vec<usize>,
+}
+
+impl<F: Float> Batch<F> {
+    /// Buffers for `size` examples; X{t} is column-major when `column_major` (an example is then
+    /// one contiguous copy), else row-major.
+    fn new(n_x: usize, n_y: usize, size: usize, column_major: bool) -> Self {
+        Batch {
+            x: Array2::zeros((n_x, size).set_f(column_major)),
+            y: Array2::zeros((n_y, size)),
+            examples: Vec::with_capacity(size),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.x.ncols()
+    }
+}
+
+/// What the batcher reads and how it checks it.
+pub(crate) struct Reading<'s, F> {
+    /// The examples.
+    pub(crate) examples: &'s mut dyn Examples<F>,
+    /// Whether every batch is checked (values finite, labels the cost accepts): all but an
+    /// in-memory (X, Y), which `fit` checked whole before the first step.
+    pub(crate) check: bool,
+    /// The network's cost, whose labels a batch's Y must hold.
+    pub(crate) cost: Cost,
+    /// Whether the batches' X are column-major (one copy per example).
+    pub(crate) column_major: bool,
+}
+
+/// Cuts epochs into batches and reads them.
+pub(crate) struct Batcher<'s, F> {
+    reading: Reading<'s, F>,
+    order: Order,
+    batch_size: usize,
+    m: usize,
+    /// Where the current epoch is.
+    epoch: EpochState<F>,
+    /// Examples of the current epoch already handed out.
+    done: usize,
+    /// Examples to skip at the start of the next epoch (a resumed run).
+    skip: usize,
+}
+
+/// The position within an epoch.
+enum EpochState<F> {
+    /// No epoch begun.
+    None,
+    /// `Full` and `None`: the order is in the [`Order`].
+    Indices,
+    /// `Blocks`: the blocks, the current one's examples read into memory, and how far it is
+    /// consumed.
+    Blocks {
+        blocks: Blocks,
+        next_block: usize,
+        held: Batch<F>,
+        permutation: Vec<usize>,
+        position: usize,
+        /// Where to start in the next block read (a resumed epoch starts inside one).
+        start_at: usize,
+    },
+}
+
+impl<'s, F: Float> Batcher<'s, F> {
+    /// Batches of `batch_size` examples of `reading.examples` in the order `shuffle` and `seed`
+    /// give.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] if a block of [`Shuffle::Blocks`] does not fit the memory limit.
+    pub(crate) fn new(reading: Reading<'s, F>, shuffle: Shuffle, seed: u64, batch_size: usize) -> Result<Self> {
+        let m = reading.examples.m();
+        if let Shuffle::Blocks {
+            chunk,
+            chunks_per_block,
+        } = shuffle
+        {
+            let held = chunk.saturating_mul(chunks_per_block).min(m);
+            let rows = reading.examples.n_x().saturating_add(reading.examples.n_y());
+            let what = || format!("a block of {held} examples (Shuffle::Blocks) of {rows} values each");
+            crate::base::limits::check_alloc(what, &[rows, held], std::mem::size_of::<F>())?;
+        }
+        Ok(Batcher {
+            order: Order::new(shuffle, m, seed),
+            batch_size: batch_size.min(m).max(1),
+            m,
+            reading,
+            epoch: EpochState::None,
+            done: 0,
+            skip: 0,
+        })
+    }
+
+    /// The number of batches of an epoch.
+    pub(crate) fn batches_per_epoch(&self) -> usize {
+        self.m.div_ceil(self.batch_size)
+    }
+
+    /// The sizes of a full batch and of an epoch's last one.
+    pub(crate) fn batch_sizes(&self) -> (usize, usize) {
+        let last = match self.m % self.batch_size {
+            0 => self.batch_size,
+            rest => rest,
+        };
+        (self.batch_size, last)
+    }
+
+    /// Buffers for a batch of `size` examples.
+    pub(crate) fn buffer(&self, size: usize) -> Batch<F> {
+        Batch::new(
+            self.reading.examples.n_x(),
+            self.reading.examples.n_y(),
+            size,
+            self.reading.column_major,
+        )
+    }
+
+    /// The next run starts at batch `batch` of epoch `epoch` (both from 0), as an unbroken run
+    /// would reach it: the shuffles before are replayed, nothing before is read.
+    pub(crate) fn resume_at(&mut self, epoch: usize, batch: usize) {
+        self.order.skip_to(epoch);
+        self.skip = batch.saturating_mul(self.batch_size).min(self.m);
+    }
+
+    /// Begins the next epoch; returns its number of batches (fewer for a resumed epoch).
+    pub(crate) fn begin_epoch(&mut self) -> usize {
+        let skip = std::mem::take(&mut self.skip);
+        self.epoch = match self.order.next_epoch() {
+            Epoch::Indices => EpochState::Indices,
+            Epoch::Blocks(blocks) => {
+                let (mut next_block, mut skipped) = (0, 0);
+                while next_block < blocks.len() && skipped + blocks.size(next_block) <= skip {
+                    skipped += blocks.size(next_block);
+                    next_block += 1;
+                }
+                EpochState::Blocks {
+                    blocks,
+                    next_block,
+                    held: self.buffer(0),
+                    permutation: Vec::new(),
+                    position: 0,
+                    start_at: skip - skipped,
+                }
+            }
+        };
+        self.done = skip;
+        self.batches_per_epoch() - skip / self.batch_size
+    }
+
+    /// Reads the epoch's next batch into `batch` (sized by [`Batcher::buffer`] for it).
+    ///
+    /// # Errors
+    /// What reading fails with; [`Error::BadExample`] for a value no step may use.
+    pub(crate) fn fill(&mut self, batch: &mut Batch<F>) -> Result<()> {
+        let k = batch.len();
+        batch.examples.clear();
+        match &mut self.epoch {
+            EpochState::None => unreachable!("fill is called after begin_epoch"),
+            EpochState::Indices => {
+                batch
+                    .examples
+                    .extend_from_slice(&self.order.indices()[self.done..self.done + k]);
+                self.reading
+                    .examples
+                    .gather(&batch.examples, batch.x.view_mut(), batch.y.view_mut())?;
+            }
+            EpochState::Blocks {
+                blocks,
+                next_block,
+                held,
+                permutation,
+                position,
+                start_at,
+            } => {
+                for j in 0..k {
+                    if *position >= permutation.len() {
+                        read_block(&mut self.reading, blocks, *next_block, held, permutation)?;
+                        *position = std::mem::take(start_at);
+                        *next_block += 1;
+                    }
+                    let p = permutation[*position];
+                    batch.x.column_mut(j).assign(&held.x.column(p));
+                    batch.y.column_mut(j).assign(&held.y.column(p));
+                    batch.examples.push(held.examples[p]);
+                    *position += 1;
+                }
+            }
+        }
+        self.done += k;
+        if self.reading.check {
+            check_batch(&self.reading, batch)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads block `block` into `held` (its chunks in order) and draws its permutation.
+fn read_block<F: Float>(
+    reading: &mut Reading<'_, F>,
+    blocks: &Blocks,
+    block: usize,
+    held: &mut Batch<F>,
+    permutation: &mut Vec<usize>,
+) -> Result<()> {
+    let size = blocks.size(block);
+    if held.len() != size {
+        *held = Batch::new(
+            reading.examples.n_x(),
+            reading.examples.n_y(),
+            size,
+            reading.column_major,
+        );
+    }
+    held.examples.clear();
+    held.examples.extend(blocks.chunks(block).flatten());
+    reading
+        .examples
+        .gather(&held.examples, held.x.view_mut(), held.y.view_mut())?;
+    *permutation = blocks.permutation(block);
+    Ok(())
+}
+
+/// Checks every value of a batch read from data ndnet has not checked whole.
+fn check_batch<F: Float>(reading: &Reading<'_, F>, batch: &Batch<F>) -> Result<()> {
+    let bad = |column: usize, message: String| Error::BadExample {
+        data: reading.examples.describe(),
+        example: batch.examples.get(column).copied().unwrap_or(column),
+        message,
+    };
+    if let Err(Error::NonFinite { row, column, value, .. }) = crate::base::check::finite("X", batch.x.view()) {
+        return Err(bad(column, format!("X holds {value} at feature {row}")));
+    }
+    match reading.cost.check_labels(batch.y.view()) {
+        Ok(()) => Ok(()),
+        Err(Error::NonFinite { row, column, value, .. }) => Err(bad(column, format!("Y holds {value} at row {row}"))),
+        Err(Error::LabelOutOfRange {
+            cost,
+            row,
+            column,
+            value,
+        }) => Err(bad(
+            column,
+            format!("Y holds {value} at row {row}; {cost} needs labels in [0, 1]"),
+        )),
+        Err(other) => Err(Error::BadExample {
+            data: reading.examples.describe(),
+            example: batch.examples.first().copied().unwrap_or(0),
+            message: format!("in the batch starting here: {other}"),
+        }),
+    }
+}
+
+/// A [`Batcher`] on a thread of its own, reading the next batch while the current step
+/// computes. Batches come back in the order an inline batcher gives them, with the same values.
+pub(crate) struct Prefetch<F> {
+    ready: Receiver<Result<Batch<F>>>,
+    free: SyncSender<Batch<F>>,
+}
+
+impl<F: Float> Prefetch<F> {
+    /// Starts `batcher` on a thread of `scope`, for `epochs` epochs (the first one as begun by
+    /// [`Batcher::resume_at`]); returns the handle and the batches of each epoch.
+    pub(crate) fn start<'scope, 'env: 'scope>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        mut batcher: Batcher<'env, F>,
+        epochs: usize,
+    ) -> Prefetch<F>
+    where
+        F: 'env,
+    {
+        let (ready_tx, ready) = sync_channel::<Result<Batch<F>>>(1);
+        let (free, free_rx) = sync_channel::<Batch<F>>(4);
+        scope.spawn(move || {
+            let mut spare: Vec<Batch<F>> = Vec::new();
+            let (full, last) = batcher.batch_sizes();
+            for _ in 0..epochs {
+                let batches = batcher.begin_epoch();
+                for t in 0..batches {
+                    spare.extend(free_rx.try_iter());
+                    let size = if t + 1 == batches { last } else { full };
+                    let mut batch = match spare.iter().position(|b| b.len() == size) {
+                        Some(i) => spare.swap_remove(i),
+                        None => batcher.buffer(size),
+                    };
+                    let filled = batcher.fill(&mut batch).map(|()| batch);
+                    let failed = filled.is_err();
+                    // The step side has gone (training ended): stop reading.
+                    if ready_tx.send(filled).is_err() || failed {
+                        return;
+                    }
+                }
+            }
+        });
+        Prefetch { ready, free }
+    }
+
+    /// The next batch, in order; the previous one goes back to be filled again.
+    pub(crate) fn next(&mut self, done_with: Option<Batch<F>>) -> Result<Batch<F>> {
+        if let Some(batch) = done_with {
+            // A full pool only means the reader has buffers enough.
+            let _ = self.free.try_send(batch);
+        }
+        self.ready.recv().unwrap_or_else(|_| {
+            Err(Error::InvalidArgument {
+                argument: "examples",
+                message: "the thread reading the examples ended before training did (it panicked)".into(),
+            })
+        })
+    }
+}
