@@ -71,6 +71,19 @@ fn linear_regression(n_x: usize, n_y: usize) -> Result<Network<f64>> {
     Network::from_layers(n_x, &[(n_y, Activation::Linear)], Initializer::Zeros, &mut unused)
 }
 
+/// [n_x, 16, n_y]: ReLU hidden units, He initialisation from `init`, a linear output (trained
+/// on the mean squared error), L2 of strength `lambda`.
+fn relu_network(n_x: usize, n_y: usize, lambda: f64, init: &mut StdRng) -> Result<Network<f64>> {
+    Network::new(
+        &[n_x, HIDDEN_UNITS, n_y],
+        Activation::Relu,
+        Activation::Linear,
+        Initializer::He,
+        init,
+    )?
+    .with_l2(lambda)
+}
+
 fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let path = require_file("diabetes/diabetes.csv", "the diabetes data set (442 patients)")?;
     let table = Table::from_path(&path)?;
@@ -92,16 +105,7 @@ fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
     report("linear regression", &linear);
 
     let mut init = StdRng::seed_from_u64(1);
-    let network = |n_x, n_y| {
-        Network::<f64>::new(
-            &[n_x, HIDDEN_UNITS, n_y],
-            Activation::Relu,
-            Activation::Linear,
-            Initializer::He,
-            &mut init,
-        )?
-        .with_l2(LAMBDA)
-    };
+    let network = |n_x, n_y| relu_network(n_x, n_y, LAMBDA, &mut init);
     let small = TabularModel::cross_validate(
         &table,
         &config,
@@ -115,16 +119,7 @@ fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
 
     // The same network with early stopping instead of a hand-tuned iteration count.
     let mut init = StdRng::seed_from_u64(1);
-    let batched = |n_x, n_y| {
-        Network::<f64>::new(
-            &[n_x, HIDDEN_UNITS, n_y],
-            Activation::Relu,
-            Activation::Linear,
-            Initializer::He,
-            &mut init,
-        )?
-        .with_l2(BATCH_LAMBDA)
-    };
+    let batched = |n_x, n_y| relu_network(n_x, n_y, BATCH_LAMBDA, &mut init);
     let options = FitOptions::new(TrainConfig::epochs(EPOCHS).batch_size(BATCH_SIZE))
         .validation(Validation::split(HELD_OUT).early_stopping(PATIENCE));
     let adam = Adam::new(AdamConfig::default().learning_rate(ADAM_RATE))?;

@@ -245,7 +245,7 @@ fn the_validation_cost_leaves_out_the_l2_term() {
 #[cfg(feature = "csv")]
 mod tabular {
     use ndnet::tabular::{ColumnEncoding, Table, TabularConfig};
-    use ndnet::{Error, FitOptions, GradientDescent, Network, TabularModel, TrainConfig, Validation};
+    use ndnet::{FitOptions, GradientDescent, Network, TabularModel, TrainConfig, Validation};
     use rand::SeedableRng;
 
     /// 5 rows of class Y (x = 1) and 15 of class N (x = 0), a quarter held out: shares 1.25 and
@@ -256,17 +256,17 @@ mod tabular {
         Table::from_reader(format!("x,y\n{rows}").as_bytes(), "t.csv").unwrap()
     }
 
+    /// Logistic regression by gradient descent (α = 0.5) on [`table`] with `options`.
+    fn fit(options: FitOptions<'_, f64>) -> ndnet::Result<(TabularModel<f64>, ndnet::History)> {
+        let logistic = |n_x, _| Network::logistic_regression(n_x);
+        let mut gd = GradientDescent::new(0.5).unwrap();
+        TabularModel::fit(&table(), &TabularConfig::binary("y", "Y"), logistic, &mut gd, options)
+    }
+
     #[test]
     fn a_split_fits_the_preprocessing_on_the_rows_trained_on_only() {
         let options = FitOptions::new(TrainConfig::epochs(30)).validation(Validation::split(0.25).early_stopping(5));
-        let (model, history) = TabularModel::<f64>::fit(
-            &table(),
-            &TabularConfig::binary("y", "Y"),
-            |n_x, _| Network::logistic_regression(n_x),
-            &mut GradientDescent::new(0.5).unwrap(),
-            options,
-        )
-        .unwrap();
+        let (model, history) = fit(options).unwrap();
         assert_eq!(history.held_out, 5);
         let ColumnEncoding::Numeric { mean, .. } = model.preprocessing().columns()[0].encoding else {
             panic!("x is numeric")
@@ -277,25 +277,9 @@ mod tabular {
     #[test]
     fn a_validation_set_given_as_arrays_is_refused() {
         let (x, y) = (ndarray::array![[1.0]], ndarray::array![[1.0]]);
-        let options = FitOptions::new(TrainConfig::new(3)).validation(Validation::new(&x, &y));
-        let err = TabularModel::<f64>::fit(
-            &table(),
-            &TabularConfig::binary("y", "Y"),
-            |n_x, _| Network::logistic_regression(n_x),
-            &mut GradientDescent::new(0.5).unwrap(),
-            options,
-        )
-        .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::InvalidArgument {
-                    argument: "options",
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        let err = fit(FitOptions::new(TrainConfig::new(3)).validation(Validation::new(&x, &y))).unwrap_err();
+        // Error::InvalidArgument, displayed as "argument: message".
+        assert!(err.to_string().starts_with("options: "), "{err}");
         assert!(err.to_string().contains("Validation::split(fraction)"), "{err}");
     }
 
