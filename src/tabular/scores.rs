@@ -120,6 +120,7 @@ impl TabularCrossValidation {
     }
 
     /// The same scores with the training history of each fold.
+    #[must_use]
     pub(crate) fn with_histories(mut self, histories: Vec<History>) -> Self {
         self.histories = histories;
         self
