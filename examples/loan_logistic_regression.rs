@@ -17,9 +17,9 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use ndnet::TabularModel;
 use ndnet::data::require_file;
 use ndnet::tabular::{Table, TabularConfig};
+use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
 use rand::SeedableRng;
 
 const LEARNING_RATE: f64 = 0.1;
@@ -42,7 +42,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         "loan/loan_test_unlabeled.csv",
         "the loan-prediction unlabelled test set",
     )?)?;
-    let config = TabularConfig::new("Loan_Status", "Y").id_column("Loan_ID");
+    let config = TabularConfig::binary("Loan_Status", "Y").id_column("Loan_ID");
     println!(
         "{}: {} rows; {}: {} rows",
         train.path().display(),
@@ -51,15 +51,19 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         test.n_rows()
     );
 
+    let logistic = |n_x, _| Network::logistic_regression(n_x);
+    let optimizer = GradientDescent::new(LEARNING_RATE)?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    let cv = TabularModel::<f64>::cross_validate_logistic_regression(
+    let cv = TabularModel::<f64>::cross_validate(
         &train,
         &config,
         FOLDS,
-        LEARNING_RATE,
-        ITERATIONS,
+        logistic,
+        &optimizer,
+        TrainConfig::new(ITERATIONS),
         &mut rng,
-    )?;
+    )?
+    .into_main();
     let folds: Vec<String> = cv.fold_accuracies.iter().map(|a| format!("{a:.4}")).collect();
     println!(
         "stratified {FOLDS}-fold CV (α = {LEARNING_RATE}, {ITERATIONS} iterations): {}",
@@ -68,7 +72,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("CV accuracy {cv}   (scikit-learn 0.811 ± 0.014, majority class 0.687)");
 
     let start = Instant::now();
-    let (model, history) = TabularModel::<f64>::fit_logistic_regression(&train, &config, LEARNING_RATE, ITERATIONS)?;
+    let (model, history) = TabularModel::<f64>::fit(
+        &train,
+        &config,
+        logistic,
+        &mut optimizer.clone(),
+        TrainConfig::new(ITERATIONS),
+    )?;
     let train_seconds = start.elapsed().as_secs_f64();
     let features = model.preprocessing().feature_names().len();
     println!(
@@ -100,8 +110,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         let report = dir.join("loan_logistic_regression.html");
         ndnet::report::Report::tabular(&history, &model)
             .title("Loan approval: logistic regression")
-            .optimizer(&ndnet::GradientDescent::new(LEARNING_RATE)?)
-            .train_config(&ndnet::TrainConfig::new(ITERATIONS))
+            .optimizer(&optimizer)
+            .train_config(&TrainConfig::new(ITERATIONS))
             .training_seconds(train_seconds)
             .evaluate_table("training", &train)?
             .write(&report)?;

@@ -123,7 +123,7 @@ pub fn fuzz_csv(data: &[u8]) {
             Network::<f32>::from_parameters(vec![zeros], &[output])
         };
         let Ok(mut gd) = GradientDescent::new(0.1) else { return };
-        if let Ok((model, _)) = TabularModel::fit(&table, &config, build, &mut gd, &TrainConfig::new(3))
+        if let Ok((model, _)) = TabularModel::fit(&table, &config, build, &mut gd, TrainConfig::new(3))
             && let Ok(predictions) = model.predict(&table)
         {
             let _ = predictions.to_csv(model.preprocessing().target(), None);

@@ -52,6 +52,7 @@ mod split;
 pub use classes::class_indices;
 pub use cross_validation::{CrossValidation, cross_validate};
 pub use folds::k_fold_indices;
+pub(crate) use split::hold_out;
 pub use split::{Split, select_columns, train_test_split};
 
 /// Converts a row-per-example matrix (m, n_x) into ndnet's column-per-example X (n_x, m).

@@ -16,8 +16,9 @@
 //! ```
 
 use ndarray::{Array2, ArrayBase, Axis, Data, Ix2};
-use rand::Rng;
+use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
 
 use super::classes::{class_groups, class_indices};
 use crate::base::check;
@@ -163,6 +164,65 @@ pub fn select_columns<F: Clone, S: Data<Elem = F>>(x: &ArrayBase<S, Ix2>, indice
     Ok(x.select(Axis(1), indices))
 }
 
+/// The examples [`Validation::split`](crate::Validation::split) holds out of m for validation:
+/// round(`fraction` · m) of them (at least 1, at most m − 1), drawn by a generator seeded with
+/// `seed`. With `classes` (one per example), each class gives its share of the held-out part
+/// (largest remainder, as [`train_test_split`]) but never its last example, so the examples
+/// trained on hold every class; the held-out part can then be a little smaller than asked.
+/// Returns (kept, held out), each in increasing order.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `fraction` is not strictly between 0 and 1, if m < 2, or if no
+/// class has two examples (nothing can be held out).
+pub(crate) fn hold_out(
+    m: usize,
+    fraction: f64,
+    classes: Option<&[usize]>,
+    seed: u64,
+) -> Result<(Vec<usize>, Vec<usize>)> {
+    if !(fraction > 0.0 && fraction < 1.0) {
+        return Err(Error::invalid_argument(
+            "fraction",
+            format!("Validation::split({fraction}): the fraction held out must be strictly between 0 and 1"),
+        ));
+    }
+    if m < 2 {
+        return Err(Error::invalid_argument(
+            "x",
+            format!(
+                "Validation::split({fraction}) needs at least 2 examples, one to train on and one to hold out; \
+                 there are m = {m}"
+            ),
+        ));
+    }
+    let n_held = ((fraction * m as f64).round() as usize).clamp(1, m - 1);
+    let groups = match classes {
+        Some(classes) => class_groups(classes),
+        None => vec![(0..m).collect()],
+    };
+    let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let (mut kept, mut held) = (Vec::with_capacity(m), Vec::with_capacity(n_held));
+    for (mut group, quota) in groups.into_iter().zip(quotas(&sizes, n_held)) {
+        let quota = quota.min(group.len() - 1);
+        group.shuffle(&mut rng);
+        held.extend_from_slice(&group[..quota]);
+        kept.extend_from_slice(&group[quota..]);
+    }
+    if held.is_empty() {
+        return Err(Error::invalid_argument(
+            "y",
+            format!(
+                "Validation::split({fraction}) cannot hold out any of the m = {m} examples: every class has \
+                 only one, and each class keeps its last example for training"
+            ),
+        ));
+    }
+    kept.sort_unstable();
+    held.sort_unstable();
+    Ok((kept, held))
+}
+
 /// Splits `total` over groups of sizes `sizes` in proportion (largest remainder; ties go to
 /// the earlier group), never more than a group's size.
 fn quotas(sizes: &[usize], total: usize) -> Vec<usize> {
@@ -254,6 +314,41 @@ mod tests {
         assert!(train_test_split(&one, &one, 0.5, false, &mut rng).is_err());
         let soft = array![[0.2, 0.9, 1.0]];
         assert!(train_test_split(&x, &soft, 0.5, true, &mut rng).is_err());
+    }
+
+    #[test]
+    fn hold_out_keeps_proportions_and_the_last_example_of_each_class() {
+        // 70 zeros and 30 ones, 20 % held out: 14 zeros and 6 ones (70·0.2, 30·0.2), as
+        // train_test_split; both parts sorted, together 0..100.
+        let classes: Vec<usize> = (0..100).map(|i| usize::from(i >= 70)).collect();
+        let (kept, held) = hold_out(100, 0.2, Some(&classes), 3).unwrap();
+        assert_eq!(held.len(), 20);
+        assert_eq!(held.iter().filter(|&&i| classes[i] == 1).count(), 6);
+        assert!(kept.is_sorted() && held.is_sorted());
+        let mut all = [kept.clone(), held.clone()].concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..100).collect::<Vec<_>>());
+        // The same seed, the same split; another seed, another one.
+        assert_eq!(hold_out(100, 0.2, Some(&classes), 3).unwrap(), (kept, held.clone()));
+        assert_ne!(hold_out(100, 0.2, Some(&classes), 4).unwrap().1, held);
+        // Half of [class 0 once, class 1 nine times]: quotas 0.5 and 4.5 give the tie to class 0
+        // (1 and 4), but class 0 keeps its only example: 4 held out, all of class 1.
+        let lonely: Vec<usize> = (0..10).map(|i| usize::from(i > 0)).collect();
+        let (kept, held) = hold_out(10, 0.5, Some(&lonely), 0).unwrap();
+        assert_eq!((kept[0], held.len()), (0, 4));
+        // Without classes: round(0.01 · 10) = 0, clamped up to 1.
+        assert_eq!(hold_out(10, 0.01, None, 0).unwrap().1.len(), 1);
+    }
+
+    #[test]
+    fn hold_out_errors_name_the_fraction_and_m() {
+        // Every fraction outside (0, 1) is checked through Network::fit (tests/training).
+        let err = hold_out(10, 1.0, None, 0).unwrap_err();
+        assert!(err.to_string().contains("fraction: Validation::split(1)"), "{err}");
+        let err = hold_out(1, 0.2, None, 0).unwrap_err();
+        assert!(err.to_string().contains("there are m = 1"), "{err}");
+        let err = hold_out(3, 0.5, Some(&[0, 1, 2]), 0).unwrap_err();
+        assert!(err.to_string().contains("every class has only one"), "{err}");
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl<F: Float> SavedModel<F> {
     /// use ndnet::tabular::{Table, TabularConfig};
     /// use ndnet::io::SavedModel;
     /// let table = Table::from_reader("income,area,ok\n1000,Urban,Y\n3000,Rural,N\n".as_bytes(), "t.csv")?;
-    /// let fitted = TabularConfig::new("ok", "Y").fit(&table)?;
+    /// let fitted = TabularConfig::binary("ok", "Y").fit(&table)?;
     /// let net = ndnet::Network::<f64>::logistic_regression(fitted.n_features())?;
     /// let model = SavedModel::new(net).with_preprocessing(fitted);
     /// let back = SavedModel::<f64>::from_bytes(&model.to_bytes()?)?;

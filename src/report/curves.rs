@@ -26,10 +26,16 @@ fn best_epoch(history: &History) -> (Option<(f64, String)>, String) {
                 true => "Early stopping ended training",
                 false => "Training ran every epoch",
             };
-            let text = format!(
+            let mut text = format!(
                 "{how}; the network kept the parameters of epoch {}, the one with the lowest validation cost.",
                 best + 1
             );
+            if history.held_out > 0 {
+                let n = history.held_out;
+                text.push_str(&format!(
+                    " The validation examples are {n} held out of the training set."
+                ));
+            }
             (Some((epoch_x(best), format!("best epoch ({})", best + 1))), text)
         }
         None => (None, String::new()),

@@ -14,11 +14,11 @@ impl<'a, F: Float> Report<'a, F> {
     /// preprocessing made; evaluate sets with [`Report::evaluate_table`].
     ///
     /// ```
-    /// use ndnet::TabularModel;
+    /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// use ndnet::report::Report;
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("x,approved\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "loans.csv")?;
-    /// let (model, history) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("approved", "Y"), 1.0, 100)?;
+    /// let (model, history) = TabularModel::<f64>::fit(&table, &TabularConfig::binary("approved", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
     /// let html = Report::tabular(&history, &model).evaluate_table("training", &table)?.to_html()?;
     /// assert!(html.contains("<dd>approved</dd>") && html.contains("accuracy"));
     /// # Ok::<(), ndnet::Error>(())

@@ -25,10 +25,12 @@
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
-use ndarray::{ArrayBase, Data, Ix2};
+use ndarray::{ArrayBase, ArrayView2, Data, Ix2};
 use rand::Rng;
 
-use crate::{Error, Float, Network, Result, TrainConfig, Validation};
+use crate::base::check;
+use crate::train::validation::{Examples, SplitOff, evaluate};
+use crate::{Cost, Error, Float, Network, Result, TrainConfig, Validation};
 
 mod space;
 mod trial;
@@ -43,6 +45,9 @@ pub use trial::{Trial, TrialTable};
 ///
 /// Every trial trains for `space.iterations` steps: the early-stopping patience of
 /// `validation` ([`Validation::early_stopping`]) is ignored here, only its examples are used.
+/// A [`Validation::split`] holds out the same examples of (X_train, Y_train) for every trial,
+/// once, as [`Network::fit`] would with the default seed (0): stratified by class when the
+/// output's cost is a cross-entropy and Y holds classes.
 ///
 /// # Shapes
 /// `x_train` is (n_x, m_train), `y_train` is (n_y, m_train); `validation` holds X_valid
@@ -50,7 +55,8 @@ pub use trial::{Trial, TrialTable};
 ///
 /// # Errors
 /// [`SearchSpace::validate`]'s errors; input errors as [`Network::fit`] (wrong shapes, no
-/// examples, labels outside [0, 1]). A diverging trial is not an error.
+/// examples, labels outside [0, 1]); [`Validation::split`]'s errors. A diverging trial is not
+/// an error.
 ///
 /// ```
 /// use ndarray::array;
@@ -77,6 +83,28 @@ where
     R: Rng + ?Sized,
 {
     space.validate()?;
+    let (x_train, y_train) = (x_train.view(), y_train.view());
+    let split;
+    let sets = match *validation.examples() {
+        Examples::Set { x, y, .. } => Sets {
+            x_train,
+            y_train,
+            x_valid: x,
+            y_valid: y,
+        },
+        Examples::Split { fraction } => {
+            let what = || "Y_train (one label column per example of X_train)".to_owned();
+            check::shape(what, y_train.dim(), y_train.nrows(), Some(x_train.ncols()))?;
+            let cost = Cost::for_output(space.output_activation);
+            split = SplitOff::new(x_train, y_train, fraction, cost, TrainConfig::default().seed)?;
+            Sets {
+                x_train: split.x_train.view(),
+                y_train: split.y_train.view(),
+                x_valid: split.x_valid.view(),
+                y_valid: split.y_valid.view(),
+            }
+        }
+    };
     let mut trials = Vec::with_capacity(space.trial_count());
     for &optimizer in &space.optimizers {
         for &learning_rate in &space.learning_rates {
@@ -96,7 +124,7 @@ where
                                 valid_cost: f64::NAN,
                                 diverged: false,
                             };
-                            trials.push(run_trial(space, trial, x_train, y_train, validation, rng)?);
+                            trials.push(run_trial(space, trial, &sets, rng)?);
                         }
                     }
                 }
@@ -107,24 +135,24 @@ where
     Ok(trials)
 }
 
+/// The examples every trial trains on and is ranked on.
+struct Sets<'a, F> {
+    x_train: ArrayView2<'a, F>,
+    y_train: ArrayView2<'a, F>,
+    x_valid: ArrayView2<'a, F>,
+    y_valid: ArrayView2<'a, F>,
+}
+
 /// Trains the network of `trial` and fills in its scores.
-fn run_trial<F, S1, S2, R>(
+fn run_trial<F: Float, R: Rng + ?Sized>(
     space: &SearchSpace,
     mut trial: Trial,
-    x_train: &ArrayBase<S1, Ix2>,
-    y_train: &ArrayBase<S2, Ix2>,
-    validation: &Validation<'_, F>,
+    sets: &Sets<'_, F>,
     rng: &mut R,
-) -> Result<Trial>
-where
-    F: Float,
-    S1: Data<Elem = F>,
-    S2: Data<Elem = F>,
-    R: Rng + ?Sized,
-{
-    let mut sizes = vec![x_train.nrows()];
+) -> Result<Trial> {
+    let mut sizes = vec![sets.x_train.nrows()];
     sizes.extend(std::iter::repeat_n(trial.hidden_units, trial.depth));
-    sizes.push(y_train.nrows());
+    sizes.push(sets.y_train.nrows());
     let mut net = Network::<F>::new(
         &sizes,
         space.hidden_activation,
@@ -136,12 +164,12 @@ where
     let mut config = TrainConfig::new(space.iterations).record_every(space.iterations);
     config.batch_size = trial.batch_size;
     let mut optimizer = trial.optimizer.build::<F>(trial.learning_rate)?;
-    match net.fit(x_train, y_train, optimizer.as_mut(), &config) {
+    match net.fit(&sets.x_train, &sets.y_train, optimizer.as_mut(), &config) {
         Ok(_) => {
             // Scores without the L2 term, so that trials with different λ compare fairly.
             let net = net.with_l2(0.0)?;
-            trial.train_accuracy = net.accuracy(x_train, y_train)?;
-            (trial.valid_cost, trial.valid_accuracy) = validation.evaluate(&net)?;
+            trial.train_accuracy = net.accuracy(&sets.x_train, &sets.y_train)?;
+            (trial.valid_cost, trial.valid_accuracy) = evaluate(&net, sets.x_valid, sets.y_valid)?;
         }
         Err(Error::Diverged { .. }) => trial.diverged = true,
         Err(e) => return Err(e),

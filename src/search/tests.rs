@@ -230,3 +230,35 @@ fn bad_new_lists_are_named() {
     };
     assert!(empty.validate().unwrap_err().to_string().contains("optimizers"));
 }
+
+/// A split holds out round(0.25 · 60) = 15 of the 60 flower points (30 of each class: 8 and 7,
+/// the tie to the first class), the same 15 for every trial: every validation accuracy is a whole
+/// number of 15ths and every training accuracy one of 45ths (on all 60 they would be 60ths).
+#[test]
+fn a_split_holds_out_the_same_examples_for_every_trial() {
+    let mut rng = StdRng::seed_from_u64(5);
+    let (x, y) = data::planar_flower::<f64, _>(60, &mut rng).unwrap();
+    let space = SearchSpace {
+        iterations: 100,
+        ..tiny_space()
+    };
+    let run = || search(&space, &x, &y, &Validation::split(0.25), &mut StdRng::seed_from_u64(9));
+    let trials = run().unwrap();
+    let whole = |accuracy: f64, n: f64| (accuracy * n - (accuracy * n).round()).abs() < 1e-9;
+    for trial in &trials {
+        assert!(whole(trial.valid_accuracy, 15.0), "{trial:?}");
+        assert!(whole(trial.train_accuracy, 45.0), "{trial:?}");
+    }
+    assert_eq!(run().unwrap(), trials);
+    // A Y that does not match X is named before anything is split.
+    let short = y.slice(ndarray::s![.., ..59]);
+    let err = search(
+        &space,
+        &x,
+        &short,
+        &Validation::split(0.25),
+        &mut StdRng::seed_from_u64(9),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Shape { .. }), "{err}");
+}

@@ -11,7 +11,7 @@ use crate::{Error, Result};
 /// use ndnet::tabular::{ColumnEncoding, Table, TabularConfig};
 ///
 /// let t = Table::from_reader("x,y\n1,Y\n,N\n5,Y\n".as_bytes(), "t.csv").unwrap();
-/// let fitted = TabularConfig::new("y", "Y").fit(&t).unwrap();
+/// let fitted = TabularConfig::binary("y", "Y").fit(&t).unwrap();
 /// let column = &fitted.columns()[0];
 /// assert_eq!(column.name, "x");
 /// // Median of {1, 5} = 3 fills the empty cell; mean and std are of the imputed 1, 3, 5.

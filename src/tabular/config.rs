@@ -55,7 +55,7 @@ pub enum TargetKind {
 
 /// What to do with each column of a [`Table`](super::Table): a builder, then [`fit`](TabularConfig::fit).
 ///
-/// The target kind is chosen explicitly: [`TabularConfig::binary`] (or [`TabularConfig::new`]),
+/// The target kind is chosen explicitly: [`TabularConfig::binary`],
 /// [`TabularConfig::multi_class`], [`TabularConfig::regression`], or
 /// [`TabularConfig::with_target`] with any [`TargetKind`]. Fitting fails with an error naming
 /// the line when the data do not fit the choice (a third label for a binary target, text in a
@@ -87,7 +87,7 @@ pub enum TargetKind {
 /// ```
 /// use ndnet::tabular::{ColumnKind, TabularConfig};
 ///
-/// let config = TabularConfig::new("Loan_Status", "Y")
+/// let config = TabularConfig::binary("Loan_Status", "Y")
 ///     .id_column("Loan_ID")
 ///     .column_kind("Credit_History", ColumnKind::Categorical);
 /// assert_eq!(config.target(), "Loan_Status");
@@ -103,20 +103,6 @@ pub struct TabularConfig {
 }
 
 impl TabularConfig {
-    /// A binary target: Y is 1 where column `target` holds `positive_label` (the same as
-    /// [`TabularConfig::binary`]).
-    ///
-    /// The target must hold exactly one other value (the negative label, Y = 0), found when
-    /// fitting; see [`FittedPreprocessing`](super::FittedPreprocessing) for what is an error.
-    ///
-    /// ```
-    /// let config = ndnet::tabular::TabularConfig::new("Survived", "1");
-    /// assert_eq!(config.positive_label(), Some("1"));
-    /// ```
-    pub fn new(target: impl Into<String>, positive_label: impl Into<String>) -> Self {
-        Self::binary(target, positive_label)
-    }
-
     /// A binary target: Y is 1 where column `target` holds `positive_label`, 0 where it holds
     /// the one other label found when fitting.
     ///
@@ -175,7 +161,7 @@ impl TabularConfig {
     /// Marks `name` as an ID column: not a feature, its values kept for writing predictions.
     ///
     /// ```
-    /// let c = ndnet::tabular::TabularConfig::new("y", "1").id_column("id");
+    /// let c = ndnet::tabular::TabularConfig::binary("y", "1").id_column("id");
     /// assert_eq!(c.id_columns(), ["id"]);
     /// ```
     #[must_use]
@@ -187,7 +173,7 @@ impl TabularConfig {
     /// Leaves column `name` out of X altogether.
     ///
     /// ```
-    /// let c = ndnet::tabular::TabularConfig::new("y", "1").drop_column("notes");
+    /// let c = ndnet::tabular::TabularConfig::binary("y", "1").drop_column("notes");
     /// assert_eq!(c.dropped_columns(), ["notes"]);
     /// ```
     #[must_use]
@@ -201,7 +187,7 @@ impl TabularConfig {
     ///
     /// ```
     /// use ndnet::tabular::{ColumnKind, TabularConfig};
-    /// let c = TabularConfig::new("y", "1").column_kind("zip", ColumnKind::Categorical);
+    /// let c = TabularConfig::binary("y", "1").column_kind("zip", ColumnKind::Categorical);
     /// assert_eq!(c.kind_override("zip"), Some(ColumnKind::Categorical));
     /// assert_eq!(c.kind_override("age"), None);
     /// ```
@@ -216,7 +202,7 @@ impl TabularConfig {
     /// The target column's name.
     ///
     /// ```
-    /// assert_eq!(ndnet::tabular::TabularConfig::new("y", "1").target(), "y");
+    /// assert_eq!(ndnet::tabular::TabularConfig::binary("y", "1").target(), "y");
     /// ```
     pub fn target(&self) -> &str {
         &self.target
@@ -236,7 +222,7 @@ impl TabularConfig {
     ///
     /// ```
     /// use ndnet::tabular::TabularConfig;
-    /// assert_eq!(TabularConfig::new("y", "yes").positive_label(), Some("yes"));
+    /// assert_eq!(TabularConfig::binary("y", "yes").positive_label(), Some("yes"));
     /// assert_eq!(TabularConfig::regression("y").positive_label(), None);
     /// ```
     pub fn positive_label(&self) -> Option<&str> {
@@ -249,7 +235,7 @@ impl TabularConfig {
     /// The ID columns, in the order given.
     ///
     /// ```
-    /// assert!(ndnet::tabular::TabularConfig::new("y", "1").id_columns().is_empty());
+    /// assert!(ndnet::tabular::TabularConfig::binary("y", "1").id_columns().is_empty());
     /// ```
     pub fn id_columns(&self) -> &[String] {
         &self.id_columns
@@ -258,7 +244,7 @@ impl TabularConfig {
     /// The dropped columns, in the order given.
     ///
     /// ```
-    /// assert!(ndnet::tabular::TabularConfig::new("y", "1").dropped_columns().is_empty());
+    /// assert!(ndnet::tabular::TabularConfig::binary("y", "1").dropped_columns().is_empty());
     /// ```
     pub fn dropped_columns(&self) -> &[String] {
         &self.dropped
@@ -267,7 +253,7 @@ impl TabularConfig {
     /// The kind forced on column `name`, if any.
     ///
     /// ```
-    /// assert_eq!(ndnet::tabular::TabularConfig::new("y", "1").kind_override("x"), None);
+    /// assert_eq!(ndnet::tabular::TabularConfig::binary("y", "1").kind_override("x"), None);
     /// ```
     pub fn kind_override(&self, name: &str) -> Option<ColumnKind> {
         self.kinds.iter().find(|(n, _)| n == name).map(|&(_, k)| k)
@@ -303,7 +289,7 @@ mod tests {
 
     #[test]
     fn later_kind_override_wins() {
-        let c = TabularConfig::new("y", "1")
+        let c = TabularConfig::binary("y", "1")
             .column_kind("a", ColumnKind::Numeric)
             .column_kind("a", ColumnKind::Categorical);
         assert_eq!(c.kind_override("a"), Some(ColumnKind::Categorical));

@@ -14,7 +14,7 @@ impl TabularConfig {
     /// use ndnet::tabular::{Table, TabularConfig};
     ///
     /// let table = Table::from_reader("x,c,y\n1,a,Y\n3,b,N\n".as_bytes(), "t.csv").unwrap();
-    /// let fitted = TabularConfig::new("y", "Y").fit(&table).unwrap();
+    /// let fitted = TabularConfig::binary("y", "Y").fit(&table).unwrap();
     /// assert_eq!(fitted.feature_names(), ["x", "c=a", "c=b"]);
     /// ```
     pub fn fit(&self, table: &Table) -> Result<FittedPreprocessing> {
@@ -42,7 +42,7 @@ impl TabularConfig {
     /// use ndnet::tabular::{Table, TabularConfig};
     ///
     /// let table = Table::from_reader("x,y\n1,Y\n3,N\n100,Y\n".as_bytes(), "t.csv").unwrap();
-    /// let fitted = TabularConfig::new("y", "Y").fit_rows(&table, &[0, 1]).unwrap();
+    /// let fitted = TabularConfig::binary("y", "Y").fit_rows(&table, &[0, 1]).unwrap();
     /// // Mean 2 and std 1 from rows 0 and 1 only: row 2 becomes (100 − 2) / 1.
     /// let (x, _) = fitted.transform_rows::<f64>(&table, &[2]).unwrap();
     /// assert_eq!(x[[0, 0]], 98.0);
@@ -97,12 +97,12 @@ mod tests {
     #[test]
     fn missing_configured_columns_are_format_errors_naming_the_column() {
         let t = table("id,x,y\n1,2,Y\n2,3,N\n");
-        let err = TabularConfig::new("label", "Y").fit(&t).unwrap_err();
+        let err = TabularConfig::binary("label", "Y").fit(&t).unwrap_err();
         assert!(matches!(err, Error::Format { line: Some(1), column: Some(ref c), .. } if c == "label"));
         assert!(err.to_string().contains("missing target column \"label\""), "{err}");
-        let err = TabularConfig::new("y", "Y").id_column("ID").fit(&t).unwrap_err();
+        let err = TabularConfig::binary("y", "Y").id_column("ID").fit(&t).unwrap_err();
         assert!(err.to_string().contains("missing ID column \"ID\""), "{err}");
-        let err = TabularConfig::new("y", "Y")
+        let err = TabularConfig::binary("y", "Y")
             .column_kind("z", ColumnKind::Numeric)
             .fit(&t)
             .unwrap_err();
@@ -112,15 +112,15 @@ mod tests {
     #[test]
     fn conflicting_roles_and_bad_rows_are_invalid_arguments() {
         let t = table("id,x,y\n1,2,Y\n2,3,N\n");
-        let err = TabularConfig::new("y", "Y").id_column("y").fit(&t).unwrap_err();
+        let err = TabularConfig::binary("y", "Y").id_column("y").fit(&t).unwrap_err();
         assert!(matches!(err, Error::InvalidArgument { argument: "config", .. }));
-        let err = TabularConfig::new("y", "Y")
+        let err = TabularConfig::binary("y", "Y")
             .id_column("id")
             .column_kind("id", ColumnKind::Numeric)
             .fit(&t)
             .unwrap_err();
         assert!(matches!(err, Error::InvalidArgument { argument: "config", .. }));
-        let config = TabularConfig::new("y", "Y");
+        let config = TabularConfig::binary("y", "Y");
         assert!(matches!(
             config.fit_rows(&t, &[]),
             Err(Error::InvalidArgument { argument: "rows", .. })

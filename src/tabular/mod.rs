@@ -27,7 +27,7 @@
 //!            LP2,,Rural,N\n\
 //!            LP3,3000,,Y\n";
 //! let table = Table::from_reader(csv.as_bytes(), "loan.csv")?;
-//! let fitted = TabularConfig::new("Loan_Status", "Y").id_column("Loan_ID").fit(&table)?;
+//! let fitted = TabularConfig::binary("Loan_Status", "Y").id_column("Loan_ID").fit(&table)?;
 //! let (x, y) = fitted.transform::<f64>(&table)?;
 //! assert_eq!(fitted.feature_names(), ["Income", "Area=Rural", "Area=Urban"]);
 //! assert_eq!(x.dim(), (3, 3)); // (n_x, m)

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::CrossValidation;
+use crate::{CrossValidation, History};
 
 /// A score of predictions on validation rows.
 ///
@@ -78,6 +78,7 @@ impl fmt::Display for Metric {
 pub struct TabularCrossValidation {
     scores: Vec<(Metric, CrossValidation)>,
     fold_seconds: Vec<f64>,
+    histories: Vec<History>,
 }
 
 impl TabularCrossValidation {
@@ -111,7 +112,18 @@ impl TabularCrossValidation {
                 return bad(format!("{metric} is listed twice"));
             }
         }
-        Ok(TabularCrossValidation { scores, fold_seconds })
+        Ok(TabularCrossValidation {
+            scores,
+            fold_seconds,
+            histories: Vec::new(),
+        })
+    }
+
+    /// The same scores with the training history of each fold.
+    #[must_use]
+    pub(crate) fn with_histories(mut self, histories: Vec<History>) -> Self {
+        self.histories = histories;
+        self
     }
 
     /// Every metric with its scores over the folds, the main one first.
@@ -163,9 +175,35 @@ impl TabularCrossValidation {
         &self.fold_seconds
     }
 
-    /// The main metric's scores, by value (what
-    /// [`cross_validate_logistic_regression`](super::TabularModel::cross_validate_logistic_regression)
-    /// returns).
+    /// The [`History`] of each fold's training, in fold order, as
+    /// [`TabularModel::cross_validate`](super::TabularModel::cross_validate) made them: with
+    /// early stopping, `best_epoch` is the epoch each fold's network was left with. Empty for
+    /// scores put together with [`TabularCrossValidation::new`].
+    ///
+    /// ```
+    /// use ndnet::{FitOptions, GradientDescent, Network, TabularModel, TrainConfig, Validation};
+    /// use ndnet::tabular::{Table, TabularConfig};
+    /// use rand::SeedableRng;
+    ///
+    /// let csv: String = (0..20).map(|i| format!("{i},{}\n", 3 * i + 1)).collect();
+    /// let table = Table::from_reader(format!("x,y\n{csv}").as_bytes(), "t.csv")?;
+    /// let linear = |n_x, _| Network::<f64>::from_layers(n_x, &[(1, ndnet::Activation::Linear)],
+    ///     ndnet::Initializer::Zeros, &mut rand::rngs::StdRng::seed_from_u64(0));
+    /// let options = FitOptions::new(TrainConfig::epochs(500)).validation(Validation::split(0.25).early_stopping(5));
+    /// let cv = TabularModel::cross_validate(&table, &TabularConfig::regression("y"), 4, linear,
+    ///     &GradientDescent::new(0.1)?, options, &mut rand::rngs::StdRng::seed_from_u64(0))?;
+    /// for history in cv.histories() {
+    ///     // Each fold trains on 15 rows, 4 of them held out (round(0.25 · 15)).
+    ///     assert_eq!(history.held_out, 4);
+    ///     assert!(history.best_epoch.is_some());
+    /// }
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn histories(&self) -> &[History] {
+        &self.histories
+    }
+
+    /// The main metric's scores, by value.
     ///
     /// ```
     /// # use ndnet::{CrossValidation, tabular::{Metric, TabularCrossValidation}};

@@ -116,6 +116,39 @@ impl Table {
         Ok(self.rows.iter().map(|row| row[j].as_str()).collect())
     }
 
+    /// The data rows `rows` (0-based, in that order, repeats allowed) as a table of their
+    /// own, with the same header and file name and each row's line number kept, so that an
+    /// error about one of them still names its line in the file. Every function that takes a
+    /// table takes a selection: fit a [`TabularModel`](crate::TabularModel) on some rows,
+    /// evaluate it on the others.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if `rows` is empty or holds an index ≥ the number of rows;
+    /// [`Error::TooLarge`] if the selection's cells would exceed the
+    /// [memory limit](crate::memory_limit).
+    ///
+    /// ```
+    /// # use ndnet::tabular::Table;
+    /// let t = Table::from_reader("x,y\n1,a\n2,b\n3,c\n".as_bytes(), "t.csv")?;
+    /// let picked = t.select_rows(&[2, 0])?;
+    /// assert_eq!(picked.rows(), [["3", "c"], ["1", "a"]]);
+    /// assert_eq!((picked.line(0), picked.path()), (Some(4), t.path())); // line 4 of t.csv
+    /// assert!(t.select_rows(&[3]).is_err());
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn select_rows(&self, rows: &[usize]) -> Result<Table> {
+        super::fit::check_rows(self, rows)?;
+        let what = || "the selected rows (rows, columns)".to_owned();
+        crate::base::limits::check_alloc(what, &[rows.len(), self.headers.len()], std::mem::size_of::<String>())?;
+        Ok(Table {
+            headers: self.headers.clone(),
+            rows: rows.iter().map(|&i| self.rows[i].clone()).collect(),
+            lines: rows.iter().map(|&i| self.lines[i]).collect(),
+            header_line: self.header_line,
+            path: self.path.clone(),
+        })
+    }
+
     /// The index of column `name`, or a [`Error::Format`] saying it is missing (`what` says
     /// which role the column has, e.g. "target column").
     pub(crate) fn require_column(&self, name: &str, what: &str) -> Result<usize> {

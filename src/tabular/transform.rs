@@ -21,7 +21,7 @@ impl FittedPreprocessing {
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("x,y\n1,Y\n3,N\n".as_bytes(), "t.csv").unwrap();
-    /// let (x, y) = TabularConfig::new("y", "Y").fit(&t).unwrap().transform::<f64>(&t).unwrap();
+    /// let (x, y) = TabularConfig::binary("y", "Y").fit(&t).unwrap().transform::<f64>(&t).unwrap();
     /// assert_eq!(x, ndarray::array![[-1.0, 1.0]]); // mean 2, std 1
     /// assert_eq!(y.unwrap(), ndarray::array![[1.0, 0.0]]);
     /// ```
@@ -44,7 +44,7 @@ impl FittedPreprocessing {
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("x,y\n1,Y\n3,N\n5,N\n".as_bytes(), "t.csv").unwrap();
-    /// let fitted = TabularConfig::new("y", "Y").fit_rows(&t, &[0, 1]).unwrap();
+    /// let fitted = TabularConfig::binary("y", "Y").fit_rows(&t, &[0, 1]).unwrap();
     /// let (x, y) = fitted.transform_rows::<f64>(&t, &[2, 0]).unwrap();
     /// assert_eq!(x, ndarray::array![[3.0, -1.0]]);
     /// assert_eq!(y.unwrap(), ndarray::array![[0.0, 1.0]]);
@@ -111,7 +111,7 @@ mod tests {
     #[test]
     fn whole_pipeline_by_hand() {
         let t = table(TRAIN);
-        let fitted = TabularConfig::new("y", "Y").id_column("id").fit(&t).unwrap();
+        let fitted = TabularConfig::binary("y", "Y").id_column("id").fit(&t).unwrap();
         assert_eq!(fitted.feature_names(), ["num", "cat=a", "cat=b"]);
         let (x, y) = fitted.transform::<f64>(&t).unwrap();
         // num: median of 1, 3, 5 is 3; imputed 1, 3, 3, 5: mean 3, variance (4+0+0+4)/4 = 2.
@@ -128,7 +128,10 @@ mod tests {
 
     #[test]
     fn columns_are_found_by_name_in_any_order_and_missing_ones_are_errors() {
-        let fitted = TabularConfig::new("y", "Y").id_column("id").fit(&table(TRAIN)).unwrap();
+        let fitted = TabularConfig::binary("y", "Y")
+            .id_column("id")
+            .fit(&table(TRAIN))
+            .unwrap();
         let (x, y) = fitted.transform::<f64>(&table("cat,num\nc,3\n")).unwrap();
         assert_eq!(x.column(0).to_vec(), [0.0, 0.0, 0.0]);
         assert!(y.is_none());
@@ -139,7 +142,7 @@ mod tests {
 
     #[test]
     fn text_in_a_numeric_column_when_transforming_names_line_and_column() {
-        let fitted = TabularConfig::new("y", "Y").fit(&table(TRAIN)).unwrap();
+        let fitted = TabularConfig::binary("y", "Y").fit(&table(TRAIN)).unwrap();
         let err = fitted
             .transform::<f64>(&table("id,num,cat\n9,1,a\n9,lots,a\n"))
             .unwrap_err();
@@ -151,7 +154,7 @@ mod tests {
 
     #[test]
     fn a_value_beyond_f32_after_standardizing_names_line_and_column() {
-        let fitted = TabularConfig::new("y", "Y").fit(&table(TRAIN)).unwrap();
+        let fitted = TabularConfig::binary("y", "Y").fit(&table(TRAIN)).unwrap();
         let new = table("id,num,cat\n9,1,a\n9,1e300,a\n");
         assert!(fitted.transform::<f64>(&new).is_ok());
         let err = fitted.transform::<f32>(&new).unwrap_err();
@@ -166,7 +169,7 @@ mod tests {
     #[test]
     fn fitting_on_a_subset_uses_only_its_statistics() {
         let t = table(TRAIN);
-        let fitted = TabularConfig::new("y", "Y")
+        let fitted = TabularConfig::binary("y", "Y")
             .id_column("id")
             .fit_rows(&t, &[0, 3])
             .unwrap();

@@ -95,6 +95,17 @@ impl<F: Float> Data<'_, F> {
         }
     }
 
+    /// The same data, borrowed for a shorter time (as long as the copies of a validation split).
+    pub(crate) fn reborrow(&mut self) -> Data<'_, F> {
+        match self {
+            Data::InMemory(examples) => {
+                let (x, y) = examples.views();
+                Data::InMemory(InMemory::from_views(x, y))
+            }
+            Data::Streamed(examples) => Data::Streamed(&mut **examples),
+        }
+    }
+
     /// The examples as the batcher reads them.
     pub(crate) fn reading(&mut self, cost: Cost) -> Reading<'_, F> {
         match self {

@@ -3,7 +3,8 @@
 //! paths:
 //!
 //! ```text
-//! check inputs and config → plan → for each epoch: schedule, then for each step:
+//! check inputs and config → hold out a validation split → plan → for each epoch: schedule,
+//! then for each step:
 //!     cost = forward          check the cost (names the first non-finite Z[l] or A[l])
 //!     backward                check the gradients (dZ[L], dW[L], db[L], dA[L−1], …)
 //!     update                  check the parameters (W[1], b[1], …)
@@ -18,8 +19,9 @@ use super::distributed::{self, Collective};
 use super::feed::{Batcher, Prefetch};
 use super::paths::{FusedLogistic, GramForm, MiniBatches, Step, Textbook};
 use super::plan::{TrainingPath, plan};
-use super::validation::Validation;
+use super::validation::{SplitOff, Validation, Watched};
 use super::{Diagnostics, EpochRecord, History, Record, TrainConfig};
+use crate::data::InMemory;
 use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
 
 /// Records (and epoch records) reserved up front at most; more are pushed as they come.
@@ -51,8 +53,27 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
                 .into(),
         });
     }
-    if let Some(validation) = validation {
-        validation.check(net)?;
+    // A split holds out its examples now, from the checked (X, Y): training sees only the rest.
+    let split = match validation.and_then(Validation::split_fraction) {
+        Some(fraction) => {
+            let (x, y) = data.in_memory().ok_or_else(|| {
+                Error::invalid_argument(
+                    "options",
+                    "Validation::split holds out examples of an X and Y in memory; for examples read batch \
+                     by batch give a validation set with Validation::new",
+                )
+            })?;
+            Some(SplitOff::new(x, y, fraction, net.cost_function(), config.seed)?)
+        }
+        None => None,
+    };
+    let mut data = match &split {
+        Some(split) => Data::InMemory(InMemory::from_views(split.x_train.view(), split.y_train.view())),
+        None => data.reborrow(),
+    };
+    let watched = validation.and_then(|v| v.watched(split.as_ref()));
+    if let Some(watched) = &watched {
+        watched.check(net)?;
     }
     let m = data.m();
     let steps = config.checked_steps(m).ok_or(Error::InvalidHyperparameter {
@@ -68,19 +89,25 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         &data,
         &*optimizer,
         config,
-        validation.is_some(),
+        watched.as_ref().map(|w| w.held_out),
         checkpoints.is_some(),
         ranks,
     );
     let (path, prefetch) = (plan.path, plan.prefetch);
-    let patience = validation.and_then(|v| v.patience);
+    let patience = watched.as_ref().and_then(|w| w.patience);
     let mut progress = Progress::start(optimizer.learning_rate(), patience);
     let checkpoints = match checkpoints {
         None => None,
         Some(checkpoints) => {
             checkpoints.validate()?;
             let sizes = data.sizes();
-            let key = RunKey::of(net, &*optimizer, config, sizes, validation.map(|v| (v.m(), v.patience)))?;
+            let key = RunKey::of(
+                net,
+                &*optimizer,
+                config,
+                sizes,
+                watched.as_ref().map(|w| (w.m(), w.patience)),
+            )?;
             let snapshot = match group {
                 None => checkpoints.load::<F>()?,
                 Some((comm, _)) => checkpoints.load_on_rank_0::<F>(comm)?,
@@ -97,6 +124,7 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         distributed::start_from_rank_0(comm, net);
     }
     progress.history.plan = plan;
+    progress.history.held_out = watched.as_ref().map_or(0, |w| w.held_out);
     let (epochs_done, into_epoch) = (progress.history.epochs.len(), progress.epoch_steps);
     let log = Log::new(config, steps, callback, group.is_none_or(|(comm, _)| comm.rank() == 0));
     log.reserve(&mut progress, config.steps_per_epoch(m));
@@ -104,7 +132,7 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         log,
         progress,
         steps,
-        validation,
+        validation: watched.as_ref(),
         config,
         checkpoints,
         group: group.map(|(comm, _)| comm),
@@ -202,7 +230,7 @@ struct Training<'a, 'v, F> {
     /// Where the run is (restored from a checkpoint when it resumes).
     progress: Progress<F>,
     steps: usize,
-    validation: Option<&'a Validation<'v, F>>,
+    validation: Option<&'a Watched<'v, F>>,
     config: &'a TrainConfig,
     /// Where checkpoints go, and the key of this run.
     checkpoints: Option<(&'a Checkpoints, RunKey)>,

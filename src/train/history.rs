@@ -40,6 +40,10 @@ pub struct History {
     pub diagnostics: Vec<crate::Diagnostics>,
     /// Which way the iterations ran, and why no faster way applied.
     pub plan: crate::Plan,
+    /// How many of the training examples were held out for validation and never trained on
+    /// ([`Validation::split`](crate::Validation::split), or the rows a tabular fit held out);
+    /// 0 when the validation set was given apart or there was none.
+    pub held_out: usize,
 }
 
 impl History {

@@ -43,7 +43,7 @@ mod options;
 mod order;
 mod paths;
 mod plan;
-mod validation;
+pub(crate) mod validation;
 
 #[cfg(feature = "safetensors")]
 pub use checkpoint::{Checkpoints, Every};
@@ -52,6 +52,7 @@ pub use diagnostics::{Diagnostics, LayerDiagnostics};
 #[cfg(feature = "mpi")]
 pub use distributed::Distributed;
 pub use history::{EpochRecord, History, Record};
+pub(crate) use options::Callback;
 pub use options::FitOptions;
 pub use order::Shuffle;
 pub use plan::{Plan, TrainingPath};
@@ -62,14 +63,18 @@ impl<F: Float> Network<F> {
     ///
     /// `options` is a [`TrainConfig`] (how long, which batches, what to record), by reference or
     /// by value, or [`FitOptions`] to add a validation set (with early stopping) and a callback
-    /// that sees every [`Record`] as it is made.
+    /// that sees every [`Record`] as it is made. The validation set is given apart
+    /// ([`Validation::new`]) or held out of (X, Y) when training starts
+    /// ([`Validation::split`]: seeded by [`TrainConfig::seed`], stratified by class for a
+    /// cross-entropy; [`History::held_out`] counts the examples held out).
     ///
     /// # Shapes
     /// `x` is (n_x, m), `y` is `(n[L], m)`; a validation set has the same number of rows.
     ///
     /// # Errors
     /// Input errors as [`Network::cost`], in the training and the validation set (checked once,
-    /// before the first step); [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming
+    /// before the first step); [`Error::InvalidArgument`](crate::Error::InvalidArgument) from
+    /// [`Validation::split`] (a fraction not strictly between 0 and 1, fewer than 2 examples); [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming
     /// the first non-finite parameter if one was written through
     /// [`Dense::parameters_mut`](crate::Dense::parameters_mut);
     /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) from the config; [`Error::Diverged`](crate::Error::Diverged) when the cost, a gradient or

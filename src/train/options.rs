@@ -8,6 +8,12 @@ use super::{Record, TrainConfig, Validation};
 
 /// A [`TrainConfig`] with, optionally, a validation set (and early stopping) and a callback.
 ///
+/// The validation set is given apart from the training examples
+/// ([`Validation::new`]) or held out of them ([`Validation::split`]); `fit` of a
+/// [`Network`](crate::Network) and of a [`TabularModel`](crate::TabularModel) (feature `csv`),
+/// and [`TabularModel::cross_validate`](crate::TabularModel::cross_validate), take the same
+/// options.
+///
 /// A `TrainConfig` (or `&TrainConfig`) converts into `FitOptions` with nothing else, so
 /// `net.fit(&x, &y, &mut optimizer, &config)` is the short form.
 ///
@@ -29,16 +35,16 @@ use super::{Record, TrainConfig, Validation};
 /// # Ok::<(), ndnet::Error>(())
 /// ```
 pub struct FitOptions<'a, F> {
-    pub(super) config: TrainConfig,
-    pub(super) validation: Option<Validation<'a, F>>,
-    pub(super) callback: Option<Callback<'a>>,
-    pub(super) checkpoints: Option<Checkpoints>,
+    pub(crate) config: TrainConfig,
+    pub(crate) validation: Option<Validation<'a, F>>,
+    pub(crate) callback: Option<Callback<'a>>,
+    pub(crate) checkpoints: Option<Checkpoints>,
     #[cfg(feature = "mpi")]
-    pub(super) distributed: Option<super::Distributed<'a>>,
+    pub(crate) distributed: Option<super::Distributed<'a>>,
 }
 
 /// A callback that sees every record.
-type Callback<'a> = Box<dyn FnMut(&Record) + 'a>;
+pub(crate) type Callback<'a> = Box<dyn FnMut(&Record) + 'a>;
 
 impl<'a, F> FitOptions<'a, F> {
     /// Training as `config` says, with no validation set and no callback.
@@ -67,6 +73,10 @@ impl<'a, F> FitOptions<'a, F> {
     /// use ndnet::{FitOptions, TrainConfig, Validation};
     /// let (x, y) = (array![[1.0, 2.0]], array![[0.0, 1.0]]);
     /// let options = FitOptions::new(TrainConfig::new(10)).validation(Validation::new(&x, &y));
+    /// assert!(options.has_validation());
+    /// // Early stopping on 20 % of the training examples, held out when training starts.
+    /// let options = FitOptions::<f64>::new(TrainConfig::epochs(1000))
+    ///     .validation(Validation::split(0.2).early_stopping(20));
     /// assert!(options.has_validation());
     /// ```
     #[must_use]

@@ -8,8 +8,11 @@
 //! ```
 //!
 //! "Plain full-batch gradient descent" is [`GradientDescent`] at a constant rate on the whole
-//! batch, with no validation set and no diagnostics (both look at the network between steps,
-//! which the fast paths do not keep up to date).
+//! batch, with no validation set and no diagnostics. Both look at the network between steps,
+//! which the fast paths do not keep up to date: the Gram form forms `W[1]` only when training
+//! ends, and neither path keeps the caches `Z[l]`, `A[l]` of the network that diagnostics read.
+//! A validation split ([`Validation::split`](crate::Validation::split)) is a validation set
+//! like any other here, so the reason names it and the number of examples held out.
 
 use std::fmt;
 
@@ -101,13 +104,15 @@ pub(super) fn gram_pays(n_x: usize, m: usize) -> bool {
 /// What [`Examples::describe`](crate::data::Examples::describe) says of an in-memory (X, Y).
 const IN_MEMORY: &str = "X and Y in memory";
 
-/// Decides the path for training `net` on `data` with `optimizer` and `config`.
+/// Decides the path for training `net` on `data` with `optimizer` and `config`; `validation`
+/// is the number of examples a validation split held out of the data (0 for a set given
+/// apart), `None` without validation.
 pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
     net: &Network<F>,
     data: &Data<'_, F>,
     optimizer: &O,
     config: &TrainConfig,
-    validation: bool,
+    validation: Option<usize>,
     checkpoints: bool,
     ranks: Option<usize>,
 ) -> Plan {
@@ -154,8 +159,10 @@ pub(super) fn plan<F: Float, O: Optimizer<F> + ?Sized>(
     if config.schedule != LearningRateSchedule::Constant {
         common.push("the learning rate follows a schedule".into());
     }
-    if validation {
-        common.push("a validation set is watched".into());
+    match validation {
+        Some(0) => common.push("a validation set is watched".into()),
+        Some(held_out) => common.push(format!("a validation split ({held_out} examples held out) is watched")),
+        None => {}
     }
     if checkpoints {
         common.push("checkpoints are written".into());
@@ -251,15 +258,15 @@ mod tests {
         let tall = Array2::<f64>::zeros((100, 50));
         let full = TrainConfig::new(5);
 
-        let gram = plan(&logistic, &in_memory(&wide), &gd, &full, false, false, None);
+        let gram = plan(&logistic, &in_memory(&wide), &gd, &full, None, false, None);
         assert_eq!((gram.path, gram.reasons.len()), (TrainingPath::GramForm, 0));
 
-        let fused = plan(&logistic, &in_memory(&tall), &gd, &full, false, false, None);
+        let fused = plan(&logistic, &in_memory(&tall), &gd, &full, None, false, None);
         assert_eq!(fused.path, TrainingPath::FusedLogistic);
         assert_eq!(fused.reasons, ["the Gram form does not apply: m = 50 > n_x / 4 = 25"]);
 
         let adam = Adam::<f64>::new(AdamConfig::default()).unwrap();
-        let textbook = plan(&logistic, &in_memory(&wide), &adam, &full, true, false, None);
+        let textbook = plan(&logistic, &in_memory(&wide), &adam, &full, Some(0), false, None);
         assert_eq!(textbook.path, TrainingPath::Textbook);
         assert_eq!(
             textbook.to_string(),
@@ -268,12 +275,19 @@ mod tests {
              is not GradientDescent, a validation set is watched)"
         );
 
+        let split = plan(&logistic, &in_memory(&wide), &gd, &full, Some(4), false, None);
+        assert_eq!(split.path, TrainingPath::Textbook);
+        assert_eq!(
+            split.reasons[0],
+            "the Gram form does not apply: a validation split (4 examples held out) is watched"
+        );
+
         let batches = plan(
             &logistic,
             &in_memory(&wide),
             &gd,
             &full.clone().batch_size(8),
-            false,
+            None,
             false,
             None,
         );
@@ -284,7 +298,7 @@ mod tests {
             &in_memory(&wide),
             &gd,
             &full.batch_size(20),
-            false,
+            None,
             false,
             None,
         );
@@ -298,7 +312,7 @@ mod tests {
                 &in_memory(&wide),
                 &*boxed,
                 &TrainConfig::new(5),
-                false,
+                None,
                 false,
                 None
             )

@@ -1,5 +1,8 @@
 //! A validation set watched during training, and early stopping on its cost.
 //!
+//! The validation examples are either given apart from the training examples
+//! ([`Validation::new`]) or held out of them when training starts ([`Validation::split`]):
+//!
 //! ```
 //! use ndnet::{data, Activation, FitOptions, GradientDescent, Initializer, Network, TrainConfig, Validation};
 //! use rand::SeedableRng;
@@ -15,44 +18,226 @@
 //! // The network holds the parameters of the epoch with the lowest validation cost.
 //! let best_cost = history.epochs[best].valid_cost.unwrap();
 //! approx::assert_abs_diff_eq!(net.cost(&x_valid, &y_valid)?, best_cost, epsilon = 1e-12);
+//!
+//! // Or hold out 20 % of the training examples (stratified by class, seeded by TrainConfig::seed).
+//! let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
+//! let options = FitOptions::new(TrainConfig::epochs(3000).batch_size(50))
+//!     .validation(Validation::split(0.2).early_stopping(20));
+//! let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, options)?;
+//! assert_eq!(history.held_out, 40); // trained on the other 160
+//! assert!(history.stopped_early);
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
 use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2};
 
-use crate::{Float, Network, Result};
+use crate::data::{class_indices, hold_out, select_columns};
+use crate::{Cost, Float, Network, Result};
 
-/// Examples held out from training: their cost and accuracy are recorded after every epoch.
+/// Examples watched during training: their cost and accuracy are recorded after every epoch,
+/// and with [`early_stopping`](Validation::early_stopping) training stops when their cost no
+/// longer falls.
+///
+/// The examples are given apart from the training set ([`Validation::new`]) or held out of it
+/// when training starts ([`Validation::split`]): one or the other, never both.
+///
+/// ```
+/// use ndarray::array;
+/// use ndnet::Validation;
+/// let (x, y) = (array![[1.0, 2.0]], array![[0.0, 1.0]]);
+/// assert_eq!(Validation::new(&x, &y).early_stopping(5).patience, Some(5));
+/// assert_eq!(Validation::<f64>::split(0.2).split_fraction(), Some(0.2));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Validation<'a, F> {
-    x: ArrayView2<'a, F>,
-    y: ArrayView2<'a, F>,
+    examples: Examples<'a, F>,
     /// Stop after this many epochs without a lower validation cost, and restore the best
     /// parameters (`None`: never stop early).
     pub patience: Option<usize>,
 }
 
+/// Where the validation examples come from.
+#[derive(Clone, Debug)]
+pub(crate) enum Examples<'a, F> {
+    /// X and Y apart from the training examples; `held_out` when the crate split them off the
+    /// training rows itself (a tabular fit), so that [`History::held_out`](super::History::held_out)
+    /// counts them.
+    Set {
+        x: ArrayView2<'a, F>,
+        y: ArrayView2<'a, F>,
+        held_out: bool,
+    },
+    /// This fraction of the training examples, held out when training starts.
+    Split { fraction: f64 },
+}
+
 impl<'a, F: Float> Validation<'a, F> {
-    /// A validation set X (n_x, m_valid), Y `(n[L], m_valid)`, without early stopping.
+    /// A validation set X (n_x, m_valid), Y `(n[L], m_valid)`, apart from the training
+    /// examples, without early stopping.
+    ///
+    /// # Shapes
+    /// `x` is (n_x, m_valid) and `y` is `(n[L], m_valid)`, checked when training starts.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// let (x, y) = (array![[1.0, 2.0]], array![[0.0, 1.0]]);
+    /// let validation = ndnet::Validation::new(&x, &y);
+    /// assert_eq!((validation.patience, validation.split_fraction()), (None, None));
+    /// ```
     pub fn new<S, T>(x: &'a ArrayBase<S, Ix2>, y: &'a ArrayBase<T, Ix2>) -> Self
     where
         S: Data<Elem = F>,
         T: Data<Elem = F>,
     {
         Validation {
-            x: x.view(),
-            y: y.view(),
+            examples: Examples::Set {
+                x: x.view(),
+                y: y.view(),
+                held_out: false,
+            },
             patience: None,
         }
     }
 
-    /// The same set with early stopping after `patience` epochs without improvement.
+    /// Holds out `fraction` of the training examples as the validation set when training
+    /// starts, without early stopping: round(`fraction` · m) examples (at least 1, at most
+    /// m − 1) are trained on never, only watched.
+    ///
+    /// The examples held out are drawn with [`TrainConfig::seed`](crate::TrainConfig::seed),
+    /// so the same seed holds out the same ones. When the network's cost is a cross-entropy and
+    /// Y holds classes (0/1 labels in one row, or one-hot columns), the split is stratified:
+    /// each class gives its share (largest remainder) but never its last example, so the
+    /// training part keeps every class and the class proportions. Otherwise (mean squared
+    /// error, soft labels, several sigmoid outputs) the examples are drawn at random.
+    /// [`History::held_out`](crate::History::held_out) says how many were held out. The
+    /// training and validation parts are copies, in the original order of the examples.
+    ///
+    /// [`TabularModel::fit`](crate::TabularModel::fit) splits the rows of the table the same
+    /// way (stratified by the target's classes) before fitting the preprocessing, which is
+    /// then fitted on the rows trained on only.
+    ///
+    /// # Errors
+    /// When training starts: [`Error::InvalidArgument`](crate::Error::InvalidArgument) if
+    /// `fraction` is not strictly between 0 and 1, if there are fewer than 2 examples, if no
+    /// class has two examples, or if the examples are read batch by batch rather than held in
+    /// memory as X and Y (give those a validation set with [`Validation::new`]).
+    ///
+    /// ```
+    /// use ndarray::Array2;
+    /// use ndnet::{FitOptions, GradientDescent, Network, TrainConfig, Validation};
+    /// // x = −9 … 10, labelled 1 above 0: 10 examples of each class.
+    /// let x = Array2::from_shape_fn((1, 20), |(_, j)| j as f64 - 9.0);
+    /// let y = x.mapv(|v| f64::from(u8::from(v > 0.0)));
+    /// let mut net = Network::<f64>::logistic_regression(1)?;
+    /// let options = FitOptions::new(TrainConfig::new(100).seed(3)).validation(Validation::split(0.25));
+    /// let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, options)?;
+    /// // round(0.25 · 20) = 5 held out: 2.5 of each class, the tie to class 0 (3 and 2).
+    /// assert_eq!(history.held_out, 5);
+    /// assert!(history.epochs[99].valid_accuracy.unwrap() > 0.5);
+    ///
+    /// let options = FitOptions::new(TrainConfig::new(1)).validation(Validation::split(1.5));
+    /// let err = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, options).unwrap_err();
+    /// assert!(err.to_string().contains("fraction: Validation::split(1.5)"), "{err}");
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn split(fraction: f64) -> Self {
+        Validation {
+            examples: Examples::Split { fraction },
+            patience: None,
+        }
+    }
+
+    /// The same validation with early stopping after `patience` epochs without improvement:
+    /// training stops, and the network is left with the parameters of the epoch with the
+    /// lowest validation cost ([`History::best_epoch`](crate::History::best_epoch)).
+    ///
+    /// ```
+    /// let validation = ndnet::Validation::<f32>::split(0.1).early_stopping(10);
+    /// assert_eq!(validation.patience, Some(10));
+    /// ```
     #[must_use]
     pub fn early_stopping(mut self, patience: usize) -> Self {
         self.patience = Some(patience);
         self
     }
 
+    /// The fraction of the training examples held out, for [`Validation::split`]; `None` for
+    /// a set given with [`Validation::new`].
+    ///
+    /// ```
+    /// assert_eq!(ndnet::Validation::<f64>::split(0.3).split_fraction(), Some(0.3));
+    /// ```
+    pub fn split_fraction(&self) -> Option<f64> {
+        match self.examples {
+            Examples::Split { fraction } => Some(fraction),
+            Examples::Set { .. } => None,
+        }
+    }
+
+    /// A validation set split off the training rows before training (a tabular fit): watched
+    /// as a given set, counted in [`History::held_out`](super::History::held_out).
+    pub(crate) fn held_out(x: &'a Array2<F>, y: &'a Array2<F>, patience: Option<usize>) -> Self {
+        Validation {
+            examples: Examples::Set {
+                x: x.view(),
+                y: y.view(),
+                held_out: true,
+            },
+            patience,
+        }
+    }
+
+    /// The same validation borrowing for a shorter time (array views do not shorten their
+    /// lifetime by themselves): one per fold of a cross-validation.
+    pub(crate) fn reborrow(&self) -> Validation<'_, F> {
+        let examples = match &self.examples {
+            Examples::Set { x, y, held_out } => Examples::Set {
+                x: x.reborrow(),
+                y: y.reborrow(),
+                held_out: *held_out,
+            },
+            &Examples::Split { fraction } => Examples::Split { fraction },
+        };
+        Validation {
+            examples,
+            patience: self.patience,
+        }
+    }
+
+    /// Where the examples come from: a set, or a split still to make.
+    pub(crate) fn examples(&self) -> &Examples<'a, F> {
+        &self.examples
+    }
+
+    /// What `fit` watches: the given set, or the examples `split` held out of the training
+    /// examples (`None` for a split not made).
+    pub(super) fn watched<'v>(&'v self, split: Option<&'v SplitOff<F>>) -> Option<Watched<'v, F>> {
+        let (x, y, held_out) = match (&self.examples, split) {
+            (&Examples::Set { x, y, held_out }, _) => (x, y, if held_out { x.ncols() } else { 0 }),
+            (Examples::Split { .. }, Some(split)) => {
+                (split.x_valid.view(), split.y_valid.view(), split.x_valid.ncols())
+            }
+            (Examples::Split { .. }, None) => return None,
+        };
+        Some(Watched {
+            x,
+            y,
+            patience: self.patience,
+            held_out,
+        })
+    }
+}
+
+/// The examples `fit` evaluates after every epoch.
+pub(super) struct Watched<'v, F> {
+    x: ArrayView2<'v, F>,
+    y: ArrayView2<'v, F>,
+    pub(super) patience: Option<usize>,
+    /// How many of them were held out of the training examples (0 for a set given apart).
+    pub(super) held_out: usize,
+}
+
+impl<F: Float> Watched<'_, F> {
     /// The number of validation examples.
     pub(crate) fn m(&self) -> usize {
         self.x.ncols()
@@ -63,9 +248,53 @@ impl<'a, F: Float> Validation<'a, F> {
         net.check_y(self.y, self.x.ncols())
     }
 
-    /// (cost, accuracy) of the network on this set.
-    pub(crate) fn evaluate(&self, net: &Network<F>) -> Result<(f64, f64)> {
-        Ok((net.cost(&self.x, &self.y)?.as_f64(), net.accuracy(&self.x, &self.y)?))
+    /// (cost, accuracy) of the network on these examples.
+    pub(super) fn evaluate(&self, net: &Network<F>) -> Result<(f64, f64)> {
+        evaluate(net, self.x, self.y)
+    }
+}
+
+/// (cost, accuracy) of `net` on (X, Y), the cost without the L2 term: L2 is a penalty of
+/// training scaled by the training set's m, and added at the validation set's smaller m it
+/// would outweigh the predictions, so early stopping would stop on the growth of the weights.
+pub(crate) fn evaluate<F: Float>(net: &Network<F>, x: ArrayView2<F>, y: ArrayView2<F>) -> Result<(f64, f64)> {
+    Ok((net.prediction_cost(x, y)?.as_f64(), net.accuracy(&x, &y)?))
+}
+
+/// Copies of the examples kept for training and of those held out by [`Validation::split`].
+pub(crate) struct SplitOff<F> {
+    pub(crate) x_train: Array2<F>,
+    pub(crate) y_train: Array2<F>,
+    pub(crate) x_valid: Array2<F>,
+    pub(crate) y_valid: Array2<F>,
+}
+
+impl<F: Float> SplitOff<F> {
+    /// Holds out `fraction` of the examples of (X, Y) (already checked), drawn with `seed`,
+    /// stratified by class when `cost` is a cross-entropy and Y holds classes.
+    pub(crate) fn new(x: ArrayView2<F>, y: ArrayView2<F>, fraction: f64, cost: Cost, seed: u64) -> Result<Self> {
+        let classes = classes(cost, y);
+        let (kept, held) = hold_out(x.ncols(), fraction, classes.as_deref(), seed)?;
+        Ok(SplitOff {
+            x_train: select_columns(&x, &kept)?,
+            y_train: select_columns(&y, &kept)?,
+            x_valid: select_columns(&x, &held)?,
+            y_valid: select_columns(&y, &held)?,
+        })
+    }
+}
+
+/// The class of every example, to stratify a split: with a cross-entropy cost, when Y holds
+/// 0/1 labels in one row (binary) or one-hot columns (categorical); `None` otherwise (mean
+/// squared error, soft labels, several sigmoid outputs).
+fn classes<F: Float>(cost: Cost, y: ArrayView2<F>) -> Option<Vec<usize>> {
+    let zero_or_one = y.iter().all(|&v| v == F::zero() || v == F::one());
+    match cost {
+        Cost::BinaryCrossEntropy if y.nrows() == 1 && zero_or_one => {
+            Some(y.iter().map(|&v| usize::from(v == F::one())).collect())
+        }
+        Cost::CategoricalCrossEntropy if y.nrows() > 1 && zero_or_one => class_indices(&y).ok(),
+        _ => None,
     }
 }
 

@@ -6,13 +6,24 @@
 use std::path::PathBuf;
 
 use ndnet::tabular::{Table, TabularConfig};
+use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
 
 fn loan_file(name: &str) -> PathBuf {
     crate::common::data_path("loan", name).join(name)
 }
 
 fn config() -> TabularConfig {
-    TabularConfig::new("Loan_Status", "Y").id_column("Loan_ID")
+    TabularConfig::binary("Loan_Status", "Y").id_column("Loan_ID")
+}
+
+/// The examples' logistic regression: one sigmoid unit on the n_x features, zero weights.
+fn logistic<F: ndnet::Float>(n_x: usize, _n_y: usize) -> ndnet::Result<Network<F>> {
+    Network::logistic_regression(n_x)
+}
+
+/// Gradient descent at the examples' rate α = 0.1.
+fn gd() -> GradientDescent {
+    GradientDescent::new(0.1).unwrap()
 }
 
 /// Feature count by hand (checked with Python's csv module, no pandas): Dependents holds
@@ -116,8 +127,10 @@ fn loan_cross_validated_logistic_regression_beats_the_majority() {
     use rand::SeedableRng;
     let table = Table::from_path(loan_file("loan_train.csv")).unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    let cv = ndnet::TabularModel::<f64>::cross_validate_logistic_regression(&table, &config(), 5, 0.1, 3000, &mut rng)
-        .unwrap();
+    let cv =
+        TabularModel::<f64>::cross_validate(&table, &config(), 5, logistic, &gd(), TrainConfig::new(3000), &mut rng)
+            .unwrap()
+            .into_main();
     assert_eq!(cv.fold_accuracies.len(), 5);
     assert!(cv.mean >= 0.79, "5-fold CV accuracy {cv}");
 }
@@ -127,7 +140,7 @@ fn loan_cross_validated_logistic_regression_beats_the_majority() {
 fn loan_model_predicts_the_unlabelled_file() {
     let train = Table::from_path(loan_file("loan_train.csv")).unwrap();
     let test = Table::from_path(loan_file("loan_test_unlabeled.csv")).unwrap();
-    let (model, _) = ndnet::TabularModel::<f64>::fit_logistic_regression(&train, &config(), 0.1, 3000).unwrap();
+    let (model, _) = TabularModel::<f64>::fit(&train, &config(), logistic, &mut gd(), TrainConfig::new(3000)).unwrap();
     let p = model.predict_proba(&test).unwrap();
     assert_eq!(p.dim(), (1, 367));
     assert!(p.iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v)));
@@ -144,7 +157,7 @@ fn loan_model_predicts_the_unlabelled_file() {
 #[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test -- --ignored"]
 fn loan_model_predicts_unseen_categories_and_empty_cells() {
     let train = Table::from_path(loan_file("loan_train.csv")).unwrap();
-    let (model, _) = ndnet::TabularModel::<f32>::fit_logistic_regression(&train, &config(), 0.1, 300).unwrap();
+    let (model, _) = TabularModel::<f32>::fit(&train, &config(), logistic, &mut gd(), TrainConfig::new(300)).unwrap();
     // Unseen categories (Other, Maybe, Postgraduate, Offshore), empty cells everywhere, no target column.
     let csv = "Loan_ID,Gender,Married,Dependents,Education,Self_Employed,ApplicantIncome,\
                CoapplicantIncome,LoanAmount,Loan_Amount_Term,Credit_History,Property_Area\n\

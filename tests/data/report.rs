@@ -91,8 +91,15 @@ fn loan_report_renders_with_its_labels() {
     use ndnet::tabular::{Table, TabularConfig};
     let file = data_path("loan", "loan_train.csv").join("loan_train.csv");
     let table = Table::from_path(file).unwrap();
-    let config = TabularConfig::new("Loan_Status", "Y").id_column("Loan_ID");
-    let (model, history) = TabularModel::<f64>::fit_logistic_regression(&table, &config, 0.1, 3000).unwrap();
+    let config = TabularConfig::binary("Loan_Status", "Y").id_column("Loan_ID");
+    let (model, history) = TabularModel::<f64>::fit(
+        &table,
+        &config,
+        |n_x, _| Network::logistic_regression(n_x),
+        &mut GradientDescent::new(0.1).unwrap(),
+        TrainConfig::new(3000),
+    )
+    .unwrap();
     let path = temp_html("loan");
     Report::tabular(&history, &model)
         .title("Loan approval: logistic regression")

@@ -41,7 +41,7 @@ fn wine_cross_validated_softmax_regression_reaches_095() {
         5,
         Network::softmax_regression,
         &GradientDescent::new(0.1).unwrap(),
-        &TrainConfig::new(1000),
+        TrainConfig::new(1000),
         &mut rand::rngs::StdRng::seed_from_u64(0),
     )
     .unwrap();
@@ -62,7 +62,7 @@ fn wine_model_round_trips_and_writes_predictions() {
         &config,
         Network::softmax_regression,
         &mut GradientDescent::new(0.1).unwrap(),
-        &TrainConfig::new(1000),
+        TrainConfig::new(1000),
     )
     .unwrap();
     let dir = std::env::temp_dir().join(format!("ndnet-wine-{}", std::process::id()));

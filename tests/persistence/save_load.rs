@@ -143,7 +143,7 @@ mod with_preprocessing {
     #[test]
     fn the_preprocessing_is_saved_along_and_applies_identically() {
         let table = Table::from_reader(CSV.as_bytes(), "train.csv").unwrap();
-        let fitted = TabularConfig::new("ok", "Y").id_column("id").fit(&table).unwrap();
+        let fitted = TabularConfig::binary("ok", "Y").id_column("id").fit(&table).unwrap();
         let mut rng = rand::rngs::StdRng::seed_from_u64(0);
         let net = Network::<f64>::new(
             &[fitted.n_features(), 3, 1],
@@ -206,7 +206,7 @@ mod with_preprocessing {
                 &config,
                 build,
                 &mut GradientDescent::new(0.1).unwrap(),
-                &TrainConfig::new(20),
+                TrainConfig::new(20),
             )
             .unwrap();
             model.save_json(dir.join("m.json")).unwrap();
@@ -240,7 +240,7 @@ mod with_preprocessing {
     #[test]
     fn an_inconsistent_preprocessing_is_a_format_error() {
         let table = Table::from_reader(CSV.as_bytes(), "train.csv").unwrap();
-        let fitted = TabularConfig::new("ok", "Y").fit(&table).unwrap();
+        let fitted = TabularConfig::binary("ok", "Y").fit(&table).unwrap();
         let net = Network::<f64>::logistic_regression(fitted.n_features()).unwrap();
         let text = SavedModel::new(net)
             .with_preprocessing(fitted)
@@ -250,7 +250,7 @@ mod with_preprocessing {
         assert!(message(&text.replace("\"Semiurban\",", "")).contains("preprocessing"));
         assert!(message(&text.replace("\"mode\": \"Urban\"", "\"mode\": \"Moon\"")).contains("not a category"));
         let wrong_n = SavedModel::new(Network::<f64>::logistic_regression(2).unwrap())
-            .with_preprocessing(TabularConfig::new("ok", "Y").fit(&table).unwrap())
+            .with_preprocessing(TabularConfig::binary("ok", "Y").fit(&table).unwrap())
             .to_json_string()
             .unwrap();
         assert!(message(&wrong_n).contains("network takes n_x = 2"));

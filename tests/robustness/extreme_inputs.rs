@@ -186,7 +186,7 @@ mod csv {
 
     fn transform(text: &str) -> ndarray::Array2<f64> {
         let table = Table::from_reader(text.as_bytes(), "extreme.csv").unwrap();
-        let fitted = TabularConfig::new("y", "1").fit(&table).unwrap();
+        let fitted = TabularConfig::binary("y", "1").fit(&table).unwrap();
         let (x, y) = fitted.transform::<f64>(&table).unwrap();
         assert!(y.is_some());
         super::all_finite("X", &x);
@@ -203,7 +203,7 @@ mod csv {
         assert!(x.row(2).iter().all(|v| v.abs() > 0.1), "e varies");
         // f32 too.
         let table = Table::from_reader("c,y\n1e30,1\n1e30,0\n".as_bytes(), "f32.csv").unwrap();
-        let fitted = TabularConfig::new("y", "1").fit(&table).unwrap();
+        let fitted = TabularConfig::binary("y", "1").fit(&table).unwrap();
         let (x, _) = fitted.transform::<f32>(&table).unwrap();
         assert_eq!(x, ndarray::Array2::<f32>::zeros((1, 2)));
     }

@@ -149,7 +149,7 @@ fn models() -> Vec<Vec<u8>> {
     // A tabular model: a network with its fitted preprocessing (numeric and categorical).
     let csv = "id,x,c,y\n1,1.5,a,Y\n2,,b,N\n3,4,a,Y\n4,2,,N\n";
     let table = ndnet::tabular::Table::from_reader(csv.as_bytes(), "seed.csv").expect("a valid seed");
-    let fitted = ndnet::tabular::TabularConfig::new("y", "Y")
+    let fitted = ndnet::tabular::TabularConfig::binary("y", "Y")
         .id_column("id")
         .fit(&table)
         .expect("a valid seed");
@@ -217,7 +217,7 @@ fn fuzz_csv_loader() {
         "x,c,amount\n1,u,10.5\n2,v,20\n,u,31\n4,v,-2e3\n",
     ];
     let table = ndnet::tabular::Table::from_reader(seeds[0].as_bytes(), "seed.csv").expect("a valid seed");
-    ndnet::tabular::TabularConfig::new("approved", "Y")
+    ndnet::tabular::TabularConfig::binary("approved", "Y")
         .id_column("id")
         .fit(&table)
         .expect("a valid seed");

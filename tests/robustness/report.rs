@@ -34,8 +34,15 @@ fn hostile_report(test: &str) -> (String, PathBuf) {
                3,café — 猫,\"'Oui' & \"\"non\"\"\"\n4,a,\"'Oui' & \"\"non\"\"\"\n\
                1.5,café — 猫,<script>alert(1)</script>\n3.5,\"x\"\"y\",\"'Oui' & \"\"non\"\"\"\n";
     let table = Table::from_reader(csv.as_bytes(), "<img src=x onerror=alert(2)>.csv").unwrap();
-    let config = TabularConfig::new("<b>label</b>", SCRIPT);
-    let (model, history) = TabularModel::<f64>::fit_logistic_regression(&table, &config, 0.5, 50).unwrap();
+    let config = TabularConfig::binary("<b>label</b>", SCRIPT);
+    let (model, history) = TabularModel::<f64>::fit(
+        &table,
+        &config,
+        |n_x, _| ndnet::Network::logistic_regression(n_x),
+        &mut ndnet::GradientDescent::new(0.5).unwrap(),
+        ndnet::TrainConfig::new(50),
+    )
+    .unwrap();
     let path = temp_html(&format!("{test}_hostile"));
     Report::tabular(&history, &model)
         .title(format!("{SCRIPT} café — 猫 \"title\""))
@@ -143,6 +150,7 @@ fn long_history(layers: usize) -> History {
             })
             .collect(),
         plan: ndnet::Plan::default(),
+        held_out: 0,
     }
 }
 

@@ -127,7 +127,7 @@ fn saved_models_with_broken_targets_are_refused_on_load() {
         &config,
         Network::<f64>::softmax_regression,
         &mut GradientDescent::new(0.5).unwrap(),
-        &TrainConfig::new(10),
+        TrainConfig::new(10),
     )
     .unwrap();
     let dir = scratch("classes");
@@ -161,7 +161,7 @@ fn saved_models_with_broken_targets_are_refused_on_load() {
         &TabularConfig::regression("y"),
         linear_regression,
         &mut GradientDescent::new(0.1).unwrap(),
-        &TrainConfig::new(10),
+        TrainConfig::new(10),
     )
     .unwrap();
     model.save_json(dir.join("regression.json")).unwrap();
@@ -188,7 +188,7 @@ fn predicting_an_empty_or_missing_csv_is_an_error_and_writes_nothing() {
         &TabularConfig::multi_class("y"),
         Network::<f64>::softmax_regression,
         &mut GradientDescent::new(0.5).unwrap(),
-        &TrainConfig::new(10),
+        TrainConfig::new(10),
     )
     .unwrap();
     let dir = scratch("empty");

@@ -255,16 +255,30 @@ impl<F: Float> Network<F> {
         S: Data<Elem = F>,
         T: Data<Elem = F>,
     {
-        self.check_x(x.view())?;
-        self.check_y(y.view(), x.ncols())?;
-        let (z, a) = self.output_z_and_a(x.view())?;
+        self.checked_cost(x.view(), y.view(), true)
+    }
+
+    /// J on (X, Y) without the L2 term, whatever [`Network::with_l2`] says: the cost of the
+    /// predictions alone, which a validation set is judged by (the L2 term is a penalty of
+    /// training, scaled by the training set's m).
+    pub(crate) fn prediction_cost(&self, x: ArrayView2<F>, y: ArrayView2<F>) -> Result<F> {
+        self.checked_cost(x, y, false)
+    }
+
+    fn checked_cost(&self, x: ArrayView2<F>, y: ArrayView2<F>, with_l2: bool) -> Result<F> {
+        self.check_x(x)?;
+        self.check_y(y, x.ncols())?;
+        let (z, a) = self.output_z_and_a(x)?;
         let logits = self.uses_sigmoid_cross_entropy();
         let j = if logits {
-            self.cost_from_logits(z.view(), y.view())
+            self.cost_from_logits(z.view(), y)
         } else {
-            self.cost.compute_unchecked(a.view(), y.view())
+            self.cost.compute_unchecked(a.view(), y)
         };
-        let j = j + self.l2_cost(x.ncols());
+        let j = match with_l2 {
+            true => j + self.l2_cost(x.ncols()),
+            false => j,
+        };
         if !j.is_finite() {
             let l = self.depth();
             let culprit = match logits {

@@ -97,7 +97,7 @@ mod tests {
     #[test]
     fn what_fitting_makes_passes_the_check() {
         for config in [
-            TabularConfig::new("y", "Y"),
+            TabularConfig::binary("y", "Y"),
             TabularConfig::multi_class("y"),
             TabularConfig::regression("id").drop_column("y"),
         ] {
@@ -109,7 +109,10 @@ mod tests {
     #[cfg(feature = "serde")]
     #[test]
     fn deserializing_refuses_every_broken_invariant() {
-        let fitted = TabularConfig::new("y", "Y").id_column("id").fit(&table(TRAIN)).unwrap();
+        let fitted = TabularConfig::binary("y", "Y")
+            .id_column("id")
+            .fit(&table(TRAIN))
+            .unwrap();
         let json = serde_json::to_value(&fitted).unwrap();
         let back: FittedPreprocessing = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(back, fitted);
@@ -195,7 +198,7 @@ mod tests {
             assert!(err.to_string().contains(expected), "{expected}: {err}");
         }
         // A preprocessing saved before target kinds: a binary target as name, positive, negative.
-        let binary = TabularConfig::new("y", "Y").id_column("id").fit(&t).unwrap();
+        let binary = TabularConfig::binary("y", "Y").id_column("id").fit(&t).unwrap();
         let mut old = serde_json::to_value(&binary).unwrap();
         old["target"] = serde_json::json!({"name": "y", "positive": "Y", "negative": "N"});
         assert_eq!(serde_json::from_value::<FittedPreprocessing>(old).unwrap(), binary);

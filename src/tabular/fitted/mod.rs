@@ -41,7 +41,7 @@ use check::Unchecked;
 ///              a2,3000,Rural,N\n\
 ///              a3,,Urban,Y\n";
 /// let table = Table::from_reader(train.as_bytes(), "train.csv").unwrap();
-/// let fitted = TabularConfig::new("ok", "Y").id_column("id").fit(&table).unwrap();
+/// let fitted = TabularConfig::binary("ok", "Y").id_column("id").fit(&table).unwrap();
 /// assert_eq!(fitted.feature_names(), ["income", "area=Rural", "area=Urban"]);
 ///
 /// let (x, y) = fitted.transform::<f64>(&table).unwrap();
@@ -112,7 +112,7 @@ impl FittedPreprocessing {
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("id,x,y\nP1,1,Y\nP2,3,N\n".as_bytes(), "t.csv").unwrap();
-    /// let fitted = TabularConfig::new("y", "Y").id_column("id").fit(&t).unwrap();
+    /// let fitted = TabularConfig::binary("y", "Y").id_column("id").fit(&t).unwrap();
     /// assert_eq!(fitted.ids(&t).unwrap(), ["P1", "P2"]);
     /// ```
     pub fn ids(&self, table: &Table) -> Result<Vec<String>> {
@@ -130,7 +130,7 @@ impl FittedPreprocessing {
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("id,x,y\nP1,1,Y\nP2,3,N\n".as_bytes(), "t.csv")?;
-    /// assert_eq!(TabularConfig::new("y", "Y").id_column("id").fit(&t)?.id_columns(), ["id"]);
+    /// assert_eq!(TabularConfig::binary("y", "Y").id_column("id").fit(&t)?.id_columns(), ["id"]);
     /// # Ok::<(), ndnet::Error>(())
     /// ```
     pub fn id_columns(&self) -> &[String] {
@@ -143,7 +143,7 @@ impl FittedPreprocessing {
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,c,y\n1,u,1\n2,r,0\n".as_bytes(), "t.csv").unwrap();
-    /// let fitted = TabularConfig::new("y", "1").fit(&t).unwrap();
+    /// let fitted = TabularConfig::binary("y", "1").fit(&t).unwrap();
     /// assert_eq!(fitted.feature_names(), ["a", "c=r", "c=u"]);
     /// ```
     pub fn feature_names(&self) -> &[String] {
@@ -155,7 +155,7 @@ impl FittedPreprocessing {
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,c,y\n1,u,1\n2,r,0\n".as_bytes(), "t.csv").unwrap();
-    /// assert_eq!(TabularConfig::new("y", "1").fit(&t).unwrap().n_features(), 3);
+    /// assert_eq!(TabularConfig::binary("y", "1").fit(&t).unwrap().n_features(), 3);
     /// ```
     pub fn n_features(&self) -> usize {
         self.feature_names.len()
@@ -166,7 +166,7 @@ impl FittedPreprocessing {
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,y\n1,1\n2,0\n".as_bytes(), "t.csv").unwrap();
-    /// assert_eq!(TabularConfig::new("y", "1").fit(&t).unwrap().columns()[0].name, "a");
+    /// assert_eq!(TabularConfig::binary("y", "1").fit(&t).unwrap().columns()[0].name, "a");
     /// ```
     pub fn columns(&self) -> &[FittedColumn] {
         &self.columns
@@ -177,7 +177,7 @@ impl FittedPreprocessing {
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,y\n1,1\n2,0\n".as_bytes(), "t.csv").unwrap();
-    /// assert_eq!(TabularConfig::new("y", "1").fit(&t).unwrap().target(), "y");
+    /// assert_eq!(TabularConfig::binary("y", "1").fit(&t).unwrap().target(), "y");
     /// ```
     pub fn target(&self) -> &str {
         &self.target.name
@@ -188,7 +188,7 @@ impl FittedPreprocessing {
     /// ```
     /// use ndnet::tabular::{FittedTarget, Table, TabularConfig};
     /// let t = Table::from_reader("a,y\n1,Y\n2,N\n".as_bytes(), "t.csv")?;
-    /// let fitted = TabularConfig::new("y", "Y").fit(&t)?;
+    /// let fitted = TabularConfig::binary("y", "Y").fit(&t)?;
     /// assert_eq!(fitted.fitted_target(), &FittedTarget::Binary { positive: "Y".into(), negative: Some("N".into()) });
     /// # Ok::<(), ndnet::Error>(())
     /// ```
@@ -203,7 +203,7 @@ impl FittedPreprocessing {
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,y\n1,x\n2,y\n3,z\n".as_bytes(), "t.csv")?;
     /// assert_eq!(TabularConfig::multi_class("y").fit(&t)?.n_outputs(), 3);
-    /// assert_eq!(TabularConfig::new("y", "x").fit_rows(&t, &[0, 1])?.n_outputs(), 1);
+    /// assert_eq!(TabularConfig::binary("y", "x").fit_rows(&t, &[0, 1])?.n_outputs(), 1);
     /// # Ok::<(), ndnet::Error>(())
     /// ```
     pub fn n_outputs(&self) -> usize {
@@ -217,7 +217,7 @@ impl FittedPreprocessing {
     /// ```
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let t = Table::from_reader("a,y\n1,Y\n2,N\n".as_bytes(), "t.csv").unwrap();
-    /// let fitted = TabularConfig::new("y", "Y").fit(&t).unwrap();
+    /// let fitted = TabularConfig::binary("y", "Y").fit(&t).unwrap();
     /// assert_eq!((fitted.label(true), fitted.label(false)), (Some("Y"), Some("N")));
     /// ```
     pub fn label(&self, positive: bool) -> Option<&str> {
@@ -252,14 +252,14 @@ mod tests {
     #[test]
     fn overrides_dropped_columns_and_no_features() {
         let t = table(TRAIN);
-        let fitted = TabularConfig::new("y", "Y")
+        let fitted = TabularConfig::binary("y", "Y")
             .drop_column("cat")
             .column_kind("id", ColumnKind::Categorical)
             .fit(&t)
             .unwrap();
         assert_eq!(fitted.feature_names(), ["id=1", "id=2", "id=3", "id=4", "num"]);
         assert!(fitted.ids(&t).is_err()); // no ID column configured
-        let err = TabularConfig::new("y", "Y")
+        let err = TabularConfig::binary("y", "Y")
             .drop_column("num")
             .drop_column("cat")
             .id_column("id")
@@ -275,7 +275,7 @@ mod tests {
             .map(|i| format!("P{},{},{}", i.min(22), ["a", "b", "c"][i % 3], i % 2))
             .collect();
         let t = table(&format!("code,town,y\n{}\n", rows.join("\n")));
-        let err = TabularConfig::new("y", "1").fit(&t).unwrap_err();
+        let err = TabularConfig::binary("y", "1").fit(&t).unwrap_err();
         assert_eq!(
             err.to_string(),
             "t.csv, line 1, column code: text column with 23 distinct values in 25 non-empty cells: it looks \
@@ -283,9 +283,9 @@ mod tests {
              .id_column(\"code\"), leave it out with .drop_column(\"code\"), or keep it with \
              .column_kind(\"code\", ColumnKind::Categorical)"
         );
-        assert!(TabularConfig::new("y", "1").id_column("code").fit(&t).is_ok());
-        assert!(TabularConfig::new("y", "1").drop_column("code").fit(&t).is_ok());
-        let forced = TabularConfig::new("y", "1")
+        assert!(TabularConfig::binary("y", "1").id_column("code").fit(&t).is_ok());
+        assert!(TabularConfig::binary("y", "1").drop_column("code").fit(&t).is_ok());
+        let forced = TabularConfig::binary("y", "1")
             .column_kind("code", ColumnKind::Categorical)
             .fit(&t)
             .unwrap();
@@ -298,6 +298,6 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n")
         ));
-        assert_eq!(TabularConfig::new("y", "1").fit(&t).unwrap().n_features(), 20);
+        assert_eq!(TabularConfig::binary("y", "1").fit(&t).unwrap().n_features(), 20);
     }
 }

@@ -86,7 +86,7 @@ mod tests {
     #[test]
     fn the_report_shows_binary_labels_and_regression_scaling() {
         let t = table(TRAIN);
-        let binary = TabularConfig::new("y", "Y")
+        let binary = TabularConfig::binary("y", "Y")
             .id_column("id")
             .fit(&t)
             .unwrap()

@@ -1,23 +1,30 @@
 //! [`TabularModel::cross_validate`]: k-fold cross-validation of any network on a table, with
 //! the preprocessing fitted on the training folds only, stratified for classes.
 
-use std::collections::BTreeSet;
 use std::time::Instant;
 
 use ndarray::Array2;
 use rand::Rng;
 
 use super::TabularModel;
+use super::fit::classes;
 use crate::data::k_fold_indices;
 use crate::metrics::{accuracy_indices, mae, r2, rmse};
-use crate::tabular::{Metric, Predictions, Table, TabularConfig, TabularCrossValidation, TargetKind};
-use crate::{CrossValidation, Float, GradientDescent, Network, Optimizer, Result, TrainConfig};
+use crate::tabular::{Metric, Predictions, Table, TabularConfig, TabularCrossValidation};
+use crate::train::Callback;
+use crate::{CrossValidation, Error, FitOptions, Float, Network, Optimizer, Record, Result, Validation};
 
 impl<F: Float> TabularModel<F> {
     /// `k`-fold cross-validation of the network `build(n_x, n_y)` trained with a fresh copy of
-    /// `optimizer` for `train` on `table`: for each fold the preprocessing is fitted on the
-    /// other k − 1 folds only, a network is built for the features and outputs found there
-    /// (see [`TabularModel::fit`]), trained, and scored on the fold.
+    /// `optimizer` and `options` on `table`: for each fold the preprocessing is fitted on the
+    /// other k − 1 folds only, a network is built for the features and outputs found there,
+    /// trained as [`TabularModel::fit`] trains it, and scored on the fold.
+    ///
+    /// `options` is what [`TabularModel::fit`] takes. A [`Validation::split`](crate::Validation::split)
+    /// (with early stopping, say) is held out of each fold's training rows, never of the rows
+    /// the fold is scored on, and the preprocessing is fitted on the rest; a callback sees the
+    /// records of every fold in turn. [`TabularCrossValidation::histories`] keeps each fold's
+    /// [`History`](crate::History) (the epoch early stopping chose: `best_epoch`).
     ///
     /// Folds come from [`k_fold_indices`] with `rng`: stratified by class for binary and
     /// multi-class targets (each fold keeps the class proportions), plain for regression.
@@ -27,12 +34,12 @@ impl<F: Float> TabularModel<F> {
     ///
     /// # Errors
     /// As [`k_fold_indices`] (k < 2 or k > m), [`Table::column`] (no target column) and
-    /// [`TabularModel::fit_rows`]; an empty or invalid target cell in a validation fold, as
+    /// [`TabularModel::fit`]; an empty or invalid target cell in a validation fold, as
     /// when fitting; [`Error::InvalidArgument`](crate::Error::InvalidArgument) from
     /// [`metrics::r2`](crate::metrics::r2) if a validation fold's targets are all equal.
     ///
     /// ```
-    /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
+    /// use ndnet::{FitOptions, GradientDescent, Network, TabularModel, TrainConfig, Validation};
     /// use ndnet::tabular::{Metric, Table, TabularConfig};
     /// use rand::SeedableRng;
     ///
@@ -46,31 +53,72 @@ impl<F: Float> TabularModel<F> {
     /// assert_eq!(accuracy.fold_accuracies.len(), 3);
     /// assert_eq!(cv.fold_seconds().len(), 3);
     /// assert!(accuracy.mean > 0.6, "{cv}");
+    ///
+    /// // Logistic regression, early stopping on a third of each fold's training rows.
+    /// let csv: String = (0..30).map(|i| format!("{i},{}\n", if i % 3 == 0 { "Y" } else { "N" })).collect();
+    /// let table = Table::from_reader(format!("x,y\n{csv}").as_bytes(), "t.csv")?;
+    /// let options = FitOptions::new(TrainConfig::epochs(2000)).validation(Validation::split(0.3).early_stopping(20));
+    /// let cv = TabularModel::<f64>::cross_validate(&table, &TabularConfig::binary("y", "Y"), 3,
+    ///     |n_x, _| Network::logistic_regression(n_x), &GradientDescent::new(0.5)?, options,
+    ///     &mut rand::rngs::StdRng::seed_from_u64(0))?;
+    /// // Each fold trains on 20 rows: 6 of them held out (2 of class Y, 4 of class N).
+    /// assert!(cv.histories().iter().all(|history| history.held_out == 6));
     /// # Ok::<(), ndnet::Error>(())
     /// ```
-    pub fn cross_validate<O, R>(
+    pub fn cross_validate<'a, O, R>(
         table: &Table,
         config: &TabularConfig,
         k: usize,
         mut build: impl FnMut(usize, usize) -> Result<Network<F>>,
         optimizer: &O,
-        train: &TrainConfig,
+        options: impl Into<FitOptions<'a, F>>,
         rng: &mut R,
     ) -> Result<TabularCrossValidation>
     where
         O: Optimizer<F> + Clone,
         R: Rng + ?Sized,
     {
-        let strata = strata(table, config)?;
-        let folds = k_fold_indices(table.n_rows(), k, strata.as_deref(), rng)?;
+        let FitOptions {
+            config: train,
+            validation,
+            mut callback,
+            checkpoints,
+            #[cfg(feature = "mpi")]
+            distributed,
+        } = options.into();
+        if let Some(checkpoints) = checkpoints {
+            return Err(Error::invalid_argument(
+                "options",
+                format!(
+                    "checkpoints ({}) cannot be written by a cross-validation: every fold would write over \
+                     the others'; give them to TabularModel::fit",
+                    checkpoints.path().display()
+                ),
+            ));
+        }
+        let folds = k_fold_indices(table.n_rows(), k, classes(table, config)?.as_deref(), rng)?;
         let mut per_fold: Vec<Vec<(Metric, f64)>> = Vec::with_capacity(folds.len());
         let mut seconds = Vec::with_capacity(folds.len());
-        for (training, validation) in &folds {
+        let mut histories = Vec::with_capacity(folds.len());
+        for (training, test) in &folds {
             let start = Instant::now();
             let mut fold_optimizer = optimizer.clone();
-            let (model, _) = Self::fit_rows(table, training, config, &mut build, &mut fold_optimizer, train)?;
-            per_fold.push(model.score_rows(table, validation)?);
+            let fold_callback: Option<Callback<'_>> = match callback.as_mut() {
+                Some(callback) => Some(Box::new(|record: &Record| callback(record))),
+                None => None,
+            };
+            let options = FitOptions {
+                config: train.clone(),
+                validation: validation.as_ref().map(Validation::reborrow),
+                callback: fold_callback,
+                checkpoints: None,
+                #[cfg(feature = "mpi")]
+                distributed,
+            };
+            let (model, history) = Self::fit_rows(table, training, config, &mut build, &mut fold_optimizer, options)?;
+            per_fold.push(model.score_rows(table, test)?);
             seconds.push(start.elapsed().as_secs_f64());
+            histories.push(history);
         }
         let metrics: Vec<Metric> = per_fold[0].iter().map(|&(metric, _)| metric).collect();
         let scores = metrics
@@ -81,52 +129,7 @@ impl<F: Float> TabularModel<F> {
                 Ok((metric, CrossValidation::from_scores(fold_scores)?))
             })
             .collect::<Result<Vec<_>>>()?;
-        TabularCrossValidation::new(scores, seconds)
-    }
-
-    /// Stratified `k`-fold cross-validation accuracy of
-    /// [`fit_logistic_regression`](TabularModel::fit_logistic_regression) on `table`: the same
-    /// as [`TabularModel::cross_validate`] with `|n_x, _| Network::logistic_regression(n_x)`,
-    /// `GradientDescent::new(learning_rate)` and `TrainConfig::new(iterations)`, keeping the
-    /// accuracy only.
-    ///
-    /// # Errors
-    /// As [`TabularModel::cross_validate`]; [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter)
-    /// for a learning rate that is not positive and finite.
-    ///
-    /// ```
-    /// use ndnet::TabularModel;
-    /// use ndnet::tabular::{Table, TabularConfig};
-    /// use rand::SeedableRng;
-    ///
-    /// let csv = "x,c,y\n1,a,N\n2,b,N\n3,a,N\n7,b,Y\n8,a,Y\n9,,Y\n";
-    /// let table = Table::from_reader(csv.as_bytes(), "t.csv")?;
-    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    /// let cv = TabularModel::<f64>::cross_validate_logistic_regression(
-    ///     &table, &TabularConfig::new("y", "Y"), 3, 1.0, 100, &mut rng)?;
-    /// assert_eq!((cv.fold_accuracies.len(), cv.mean), (3, 1.0));
-    /// # Ok::<(), ndnet::Error>(())
-    /// ```
-    pub fn cross_validate_logistic_regression<R: Rng + ?Sized>(
-        table: &Table,
-        config: &TabularConfig,
-        k: usize,
-        learning_rate: f64,
-        iterations: usize,
-        rng: &mut R,
-    ) -> Result<CrossValidation> {
-        let optimizer = GradientDescent::new(learning_rate)?;
-        let logistic = |n_x, _| Network::logistic_regression(n_x);
-        let cv = Self::cross_validate(
-            table,
-            config,
-            k,
-            logistic,
-            &optimizer,
-            &TrainConfig::new(iterations),
-            rng,
-        )?;
-        Ok(cv.into_main())
+        Ok(TabularCrossValidation::new(scores, seconds)?.with_histories(histories))
     }
 
     /// The scores of the model's predictions on `rows` of `table`: accuracy for classes; R²,
@@ -155,34 +158,6 @@ impl<F: Float> TabularModel<F> {
     }
 }
 
-/// The class of every row for stratified folds: for binary the positive label or not (1 / 0),
-/// for multi-class the rank of its label among the table's labels; `None` for regression.
-fn strata(table: &Table, config: &TabularConfig) -> Result<Option<Vec<usize>>> {
-    let labels = table.column(config.target())?;
-    Ok(match config.target_kind() {
-        TargetKind::Binary { positive_label } => Some(
-            labels
-                .iter()
-                .map(|&label| usize::from(label == positive_label))
-                .collect(),
-        ),
-        TargetKind::MultiClass => {
-            let sorted: Vec<&str> = labels.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
-            Some(
-                labels
-                    .iter()
-                    .map(|label| {
-                        sorted
-                            .binary_search(label)
-                            .expect("every label is among the sorted labels")
-                    })
-                    .collect(),
-            )
-        }
-        TargetKind::Regression { .. } => None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,7 +171,7 @@ mod tests {
         // its training rows, which we check by refitting fold by fold by hand.
         let csv = "x,y\n1,N\n2,N\n3,N\n7,Y\n8,Y\n900,Y\n";
         let table = Table::from_reader(csv.as_bytes(), "t.csv").expect("valid CSV");
-        let config = TabularConfig::new("y", "Y");
+        let config = TabularConfig::binary("y", "Y");
         let folds = k_fold_indices(
             6,
             3,
@@ -223,9 +198,18 @@ mod tests {
     fn more_folds_than_rows_is_an_error() {
         let table = Table::from_reader("x,y\n1,N\n2,Y\n".as_bytes(), "t.csv").expect("valid CSV");
         let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-        let config = TabularConfig::new("y", "Y");
-        assert!(
-            TabularModel::<f64>::cross_validate_logistic_regression(&table, &config, 3, 1.0, 10, &mut rng).is_err()
+        let config = TabularConfig::binary("y", "Y");
+        let logistic = |n_x, _| Network::logistic_regression(n_x);
+        let gd = crate::GradientDescent::new(1.0).expect("1 is a valid learning rate");
+        let cv = TabularModel::<f64>::cross_validate(
+            &table,
+            &config,
+            3,
+            logistic,
+            &gd,
+            crate::TrainConfig::new(10),
+            &mut rng,
         );
+        assert!(cv.is_err());
     }
 }

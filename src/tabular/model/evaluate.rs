@@ -14,10 +14,10 @@ impl<F: Float> TabularModel<F> {
     /// As [`TabularModel::confusion_matrix_rows`].
     ///
     /// ```
-    /// # use ndnet::TabularModel;
+    /// # use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// # use ndnet::tabular::{Table, TabularConfig};
     /// # let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
-    /// # let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// # let (model, _) = TabularModel::<f64>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
     /// let cm = model.confusion_matrix(&table)?;
     /// assert_eq!((cm.tp, cm.tn, cm.accuracy()), (2, 2, 1.0));
     /// # Ok::<(), ndnet::Error>(())
@@ -37,10 +37,10 @@ impl<F: Float> TabularModel<F> {
     /// [`metrics::accuracy_indices`](crate::metrics::accuracy_indices) for classes).
     ///
     /// ```
-    /// # use ndnet::TabularModel;
+    /// # use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// # use ndnet::tabular::{Table, TabularConfig};
     /// # let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
-    /// # let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// # let (model, _) = TabularModel::<f64>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
     /// assert_eq!(model.confusion_matrix_rows(&table, &[0, 3])?.total(), 2);
     /// # Ok::<(), ndnet::Error>(())
     /// ```
@@ -71,10 +71,10 @@ impl<F: Float> TabularModel<F> {
     /// unsigned importance. Fewer than `k` entries if there are fewer features.
     ///
     /// ```
-    /// # use ndnet::TabularModel;
+    /// # use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// # use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("noise,x,y\n5,1,N\n5,2,N\n6,3,Y\n5,4,Y\n".as_bytes(), "t.csv")?;
-    /// let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// let (model, _) = TabularModel::<f64>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
     /// let top = model.top_features(1);
     /// assert_eq!(top[0].0, "x");
     /// assert!(top[0].1 > 0.0); // larger x, more likely Y

@@ -18,12 +18,12 @@ impl<F: Float> TabularModel<F> {
     /// As [`io::save_json`](crate::io::save_json).
     ///
     /// ```
-    /// use ndnet::TabularModel;
+    /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// use ndnet::tabular::{Table, TabularConfig};
     /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-json-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
     /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
-    /// let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// let (model, _) = TabularModel::<f64>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
     /// model.save_json(dir.join("model.json"))?;
     /// let back = TabularModel::<f64>::load_json(dir.join("model.json"))?;
     /// assert_eq!(back.predict_proba(&table)?, model.predict_proba(&table)?);
@@ -43,12 +43,12 @@ impl<F: Float> TabularModel<F> {
     /// As [`io::save_binary`](crate::io::save_binary).
     ///
     /// ```
-    /// use ndnet::TabularModel;
+    /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// use ndnet::tabular::{Table, TabularConfig};
     /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-bin-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
     /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
-    /// let (model, _) = TabularModel::<f32>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// let (model, _) = TabularModel::<f32>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
     /// model.save_binary(dir.join("model.ndnet"))?;
     /// let back = TabularModel::<f32>::load_binary(dir.join("model.ndnet"))?;
     /// assert_eq!(back.predict_labels(&table)?, ["N", "N", "Y", "Y"]);
@@ -139,13 +139,13 @@ impl<F: Float> TabularModel<F> {
     /// but missing from `input`); [`Error::Io`] naming `output` if it cannot be written.
     ///
     /// ```
-    /// use ndnet::TabularModel;
+    /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// use ndnet::tabular::{Table, TabularConfig};
     /// # let dir = std::env::temp_dir().join(format!("ndnet-predict-csv-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
     /// let table = Table::from_reader("id,x,y\nP1,1,N\nP2,2,N\nP3,3,Y\nP4,4,Y\n".as_bytes(), "t.csv")?;
-    /// let config = TabularConfig::new("y", "Y").id_column("id");
-    /// let (model, _) = TabularModel::<f32>::fit_logistic_regression(&table, &config, 1.0, 100)?;
+    /// let config = TabularConfig::binary("y", "Y").id_column("id");
+    /// let (model, _) = TabularModel::<f32>::fit(&table, &config, |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
     /// std::fs::write(dir.join("new.csv"), "id,x\nQ1,0\nQ2,9\n")?;
     /// model.predict_csv(dir.join("new.csv"), dir.join("predictions.csv"))?;
     /// let written = std::fs::read_to_string(dir.join("predictions.csv"))?;

@@ -8,7 +8,7 @@
 //! network by k-fold cross-validation ([`TabularModel::cross_validate`]).
 //!
 //! ```
-//! use ndnet::TabularModel;
+//! use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
 //! use ndnet::tabular::{Table, TabularConfig};
 //!
 //! let train = "id,income,area,ok\n\
@@ -17,8 +17,10 @@
 //!              a3,,Urban,Y\n\
 //!              a4,1500,Rural,N\n";
 //! let table = Table::from_reader(train.as_bytes(), "train.csv")?;
-//! let config = TabularConfig::new("ok", "Y").id_column("id");
-//! let (model, _history) = TabularModel::<f64>::fit_logistic_regression(&table, &config, 0.5, 200)?;
+//! let config = TabularConfig::binary("ok", "Y").id_column("id");
+//! let logistic = |n_x, _| Network::logistic_regression(n_x);
+//! let (model, _history) =
+//!     TabularModel::<f64>::fit(&table, &config, logistic, &mut GradientDescent::new(0.5)?, TrainConfig::new(200))?;
 //!
 //! // New rows: a missing income, an area never seen when training. No target column.
 //! let new = Table::from_reader("id,income,area\nb1,,Suburb\nb2,8000,Urban\n".as_bytes(), "new.csv")?;
@@ -41,8 +43,8 @@ mod predict;
 /// binary or multi-class classifier, or a regression, by the target kind of its
 /// [`TabularConfig`](crate::tabular::TabularConfig).
 ///
-/// Build it with [`TabularModel::fit`] (any network), [`TabularModel::fit_logistic_regression`],
-/// [`TabularModel::new`] (parts you already have) or [`TabularModel::load_json`]. Tables
+/// Build it with [`TabularModel::fit`] (any network, with a validation split and early
+/// stopping if you like), [`TabularModel::new`] (parts you already have) or [`TabularModel::load_json`]. Tables
 /// given to it need the feature columns it was fitted on; the target column may be missing
 /// (unlabelled rows).
 ///
@@ -57,7 +59,7 @@ mod predict;
 /// use ndnet::tabular::{Table, TabularConfig};
 ///
 /// let table = Table::from_reader("x,y\n1,Y\n3,N\n".as_bytes(), "t.csv")?;
-/// let preprocessing = TabularConfig::new("y", "Y").fit(&table)?;
+/// let preprocessing = TabularConfig::binary("y", "Y").fit(&table)?;
 /// let model = TabularModel::new(preprocessing, Network::<f32>::logistic_regression(1)?)?;
 /// assert_eq!(model.predict_proba(&table)?, ndarray::array![[0.5, 0.5]]); // untrained: σ(0)
 /// # Ok::<(), ndnet::Error>(())
@@ -90,7 +92,7 @@ impl<F: Float> TabularModel<F> {
     /// use rand::SeedableRng;
     ///
     /// let table = Table::from_reader("x,c,y\n1,a,Y\n3,b,N\n".as_bytes(), "t.csv")?;
-    /// let preprocessing = TabularConfig::new("y", "Y").fit(&table)?; // x, c=a, c=b: n_x = 3
+    /// let preprocessing = TabularConfig::binary("y", "Y").fit(&table)?; // x, c=a, c=b: n_x = 3
     /// assert!(TabularModel::new(preprocessing.clone(), Network::<f64>::logistic_regression(3)?).is_ok());
     /// assert!(TabularModel::new(preprocessing, Network::<f64>::logistic_regression(2)?).is_err());
     ///
@@ -115,7 +117,7 @@ impl<F: Float> TabularModel<F> {
     /// use ndnet::{Network, TabularModel};
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("x,y\n1,Y\n3,N\n".as_bytes(), "t.csv")?;
-    /// let model = TabularModel::new(TabularConfig::new("y", "Y").fit(&table)?, Network::<f64>::logistic_regression(1)?)?;
+    /// let model = TabularModel::new(TabularConfig::binary("y", "Y").fit(&table)?, Network::<f64>::logistic_regression(1)?)?;
     /// assert_eq!(model.network().layer_sizes(), [1, 1]);
     /// # Ok::<(), ndnet::Error>(())
     /// ```
@@ -130,7 +132,7 @@ impl<F: Float> TabularModel<F> {
     /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("x,y\n1,Y\n3,N\n".as_bytes(), "t.csv")?;
-    /// let preprocessing = TabularConfig::new("y", "Y").fit(&table)?;
+    /// let preprocessing = TabularConfig::binary("y", "Y").fit(&table)?;
     /// let (x, y) = preprocessing.transform::<f64>(&table)?;
     /// let mut model = TabularModel::new(preprocessing, Network::logistic_regression(1)?)?;
     /// model.network_mut().fit(&x, &y.unwrap(), &mut GradientDescent::new(1.0)?, TrainConfig::new(20))?;
@@ -147,7 +149,7 @@ impl<F: Float> TabularModel<F> {
     /// use ndnet::{Network, TabularModel};
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("x,c,y\n1,a,Y\n3,b,N\n".as_bytes(), "t.csv")?;
-    /// let model = TabularModel::new(TabularConfig::new("y", "Y").fit(&table)?, Network::<f64>::logistic_regression(3)?)?;
+    /// let model = TabularModel::new(TabularConfig::binary("y", "Y").fit(&table)?, Network::<f64>::logistic_regression(3)?)?;
     /// assert_eq!(model.preprocessing().feature_names(), ["x", "c=a", "c=b"]);
     /// # Ok::<(), ndnet::Error>(())
     /// ```
@@ -162,7 +164,7 @@ impl<F: Float> TabularModel<F> {
     /// use ndnet::{Network, TabularModel};
     /// use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("x,y\n1,Y\n3,N\n".as_bytes(), "t.csv")?;
-    /// let model = TabularModel::new(TabularConfig::new("y", "Y").fit(&table)?, Network::<f32>::logistic_regression(1)?)?;
+    /// let model = TabularModel::new(TabularConfig::binary("y", "Y").fit(&table)?, Network::<f32>::logistic_regression(1)?)?;
     /// let (preprocessing, network) = model.into_parts();
     /// assert_eq!((preprocessing.n_features(), network.layer_sizes()), (1, vec![1, 1]));
     /// # Ok::<(), ndnet::Error>(())

@@ -21,10 +21,10 @@ impl<F: Float> TabularModel<F> {
     /// [`predict_values`](TabularModel::predict_values)).
     ///
     /// ```
-    /// # use ndnet::TabularModel;
+    /// # use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// # use ndnet::tabular::{Table, TabularConfig};
     /// # let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
-    /// # let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// # let (model, _) = TabularModel::<f64>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
     /// let p = model.predict_proba(&table)?;
     /// assert_eq!(p.dim(), (1, 4));
     /// assert!(p[[0, 0]] < 0.5 && p[[0, 3]] > 0.5);
@@ -46,10 +46,10 @@ impl<F: Float> TabularModel<F> {
     /// negative but the training rows held the positive label only (no negative text known).
     ///
     /// ```
-    /// # use ndnet::TabularModel;
+    /// # use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// # use ndnet::tabular::{Table, TabularConfig};
     /// # let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
-    /// # let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// # let (model, _) = TabularModel::<f64>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
     /// let new = Table::from_reader("x\n0\n9\n".as_bytes(), "new.csv")?;
     /// assert_eq!(model.predict_labels(&new)?, ["N", "Y"]);
     /// # Ok::<(), ndnet::Error>(())
@@ -102,10 +102,10 @@ impl<F: Float> TabularModel<F> {
     /// As [`TabularModel::predict_labels`] and [`TabularModel::predict_values`].
     ///
     /// ```
-    /// use ndnet::TabularModel;
+    /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// use ndnet::tabular::{Predictions, Table, TabularConfig};
     /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
-    /// let (model, _) = TabularModel::<f64>::fit_logistic_regression(&table, &TabularConfig::new("y", "Y"), 1.0, 100)?;
+    /// let (model, _) = TabularModel::<f64>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
     /// let Predictions::Classes { classes, labels, probabilities } = model.predict(&table)? else { unreachable!() };
     /// assert_eq!((classes, labels), (vec!["N".to_owned(), "Y".to_owned()], vec!["N".to_owned(), "N".to_owned(), "Y".to_owned(), "Y".to_owned()]));
     /// assert_eq!(probabilities.dim(), (2, 4)); // P(N), P(Y) for each row
@@ -203,11 +203,11 @@ impl<F: Float> TabularModel<F> {
     /// `table` lacks it.
     ///
     /// ```
-    /// # use ndnet::TabularModel;
+    /// # use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// # use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("id,x,y\nP1,1,N\nP2,3,Y\n".as_bytes(), "t.csv")?;
-    /// let config = TabularConfig::new("y", "Y").id_column("id");
-    /// let (model, _) = TabularModel::<f32>::fit_logistic_regression(&table, &config, 1.0, 10)?;
+    /// let config = TabularConfig::binary("y", "Y").id_column("id");
+    /// let (model, _) = TabularModel::<f32>::fit(&table, &config, |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(10))?;
     /// assert_eq!(model.ids(&table)?, ["P1", "P2"]);
     /// # Ok::<(), ndnet::Error>(())
     /// ```
@@ -247,6 +247,7 @@ fn all_rows(table: &Table) -> Vec<usize> {
 mod tests {
     use super::*;
     use crate::tabular::TabularConfig;
+    use crate::{GradientDescent, Network, TrainConfig};
 
     // Income decides: high → Y. Row 3 has an empty income, row 5 an empty area.
     const TRAIN: &str = "id,income,area,married,ok\n\
@@ -262,8 +263,10 @@ mod tests {
     }
 
     fn model<F: Float>() -> TabularModel<F> {
-        let config = TabularConfig::new("ok", "Y").id_column("id");
-        TabularModel::fit_logistic_regression(&table(TRAIN), &config, 0.5, 300)
+        let config = TabularConfig::binary("ok", "Y").id_column("id");
+        let mut gd = GradientDescent::new(0.5).expect("0.5 is a valid learning rate");
+        let logistic = |n_x, _| Network::logistic_regression(n_x);
+        TabularModel::fit(&table(TRAIN), &config, logistic, &mut gd, TrainConfig::new(300))
             .expect("the toy table trains")
             .0
     }
@@ -307,15 +310,18 @@ mod tests {
                 .to_string()
                 .contains("no labels")
         );
-        let config = TabularConfig::new("ok", "Y");
-        assert!(TabularModel::<f64>::fit_logistic_regression(&table(TRAIN), &config, -1.0, 10).is_err());
+        let config = TabularConfig::binary("ok", "Y");
+        // The options go to Network::fit, which refuses 0 iterations.
+        let logistic = |n_x, _| Network::logistic_regression(n_x);
+        let mut gd = GradientDescent::new(1.0).expect("1 is a valid learning rate");
+        let err = TabularModel::<f64>::fit(&table(TRAIN), &config, logistic, &mut gd, TrainConfig::new(0)).unwrap_err();
+        assert!(err.to_string().contains("iterations = 0 is invalid"), "{err}");
     }
 
     /// Three classes decided by x, in file order c, a, b (sorted: a, b, c).
     const CLASSES: &str = "x,kind\n1,c\n2,c\n3,c\n11,a\n12,a\n13,a\n21,b\n22,b\n23,b\n";
 
     fn softmax_model() -> TabularModel<f64> {
-        use crate::{GradientDescent, Network, TrainConfig};
         let config = TabularConfig::multi_class("kind");
         let mut gd = GradientDescent::new(1.0).unwrap();
         TabularModel::fit(
@@ -323,7 +329,7 @@ mod tests {
             &config,
             Network::softmax_regression,
             &mut gd,
-            &TrainConfig::new(2000),
+            TrainConfig::new(2000),
         )
         .expect("the toy classes train")
         .0
@@ -411,7 +417,7 @@ mod tests {
         assert_eq!(probabilities.row(1), positive.row(0));
         assert_eq!(probabilities.row(0), positive.row(0).mapv(|v| 1.0 - v));
         // Fitted on positive rows only: a row predicted negative has no label to give.
-        let config = TabularConfig::new("ok", "Y").id_column("id");
+        let config = TabularConfig::binary("ok", "Y").id_column("id");
         let preprocessing = config.fit_rows(&table(TRAIN), &[0, 2]).unwrap();
         let net = crate::Network::from_parameters(
             vec![(

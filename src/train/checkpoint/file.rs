@@ -194,6 +194,7 @@ pub(super) fn parse<F: Float>(path: &Path, bytes: &[u8]) -> Result<Snapshot<F>> 
         stopped_early: document.stopped_early,
         diagnostics: document.diagnostics,
         plan: Default::default(),
+        held_out: 0,
     };
     Ok(Snapshot {
         key: RunKey(document.key),

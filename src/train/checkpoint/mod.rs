@@ -83,10 +83,12 @@ impl Checkpoints {
     /// Checkpoints written to `path` as often as `every` says; the run starts from the beginning.
     ///
     /// ```
+    /// # #[cfg(feature = "safetensors")] {
     /// use ndnet::{Checkpoints, Every};
     /// let checkpoints = Checkpoints::new("run.safetensors", Every::Steps(500));
     /// assert_eq!(checkpoints.every(), Every::Steps(500));
     /// assert!(!checkpoints.resumes());
+    /// # }
     /// ```
     pub fn new(path: impl AsRef<Path>, every: Every) -> Self {
         Checkpoints {
@@ -100,8 +102,10 @@ impl Checkpoints {
     /// starts from the beginning): the way to restart a run that was killed.
     ///
     /// ```
+    /// # #[cfg(feature = "safetensors")] {
     /// let checkpoints = ndnet::Checkpoints::new("run.safetensors", ndnet::Every::Epochs(1)).resume();
     /// assert!(checkpoints.resumes());
+    /// # }
     /// ```
     #[must_use]
     pub fn resume(mut self) -> Self {
