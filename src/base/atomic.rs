@@ -95,7 +95,9 @@ impl Replacement {
 
     /// The temporary file.
     fn file(&mut self) -> &mut File {
-        self.file.as_mut().expect("the file is only taken by commit, which consumes self")
+        self.file
+            .as_mut()
+            .expect("the file is only taken by commit, which consumes self")
     }
 
     /// Flushes the temporary file to disk and renames it over the target.
@@ -104,7 +106,10 @@ impl Replacement {
     /// [`Error::Io`] naming the target; the target is then as it was and the temporary file
     /// removed.
     pub(crate) fn commit(mut self) -> Result<()> {
-        let file = self.file.take().expect("the file is only taken by commit, which consumes self");
+        let file = self
+            .file
+            .take()
+            .expect("the file is only taken by commit, which consumes self");
         let done = file.sync_all().and_then(|()| {
             drop(file);
             fs::rename(&self.temp, &self.target)
@@ -337,7 +342,12 @@ mod tests {
         whole.commit().unwrap();
         let written = fs::read(&target).unwrap();
         assert_eq!(written.len(), 100_000);
-        assert!(written.chunks(1000).enumerate().all(|(i, c)| c.iter().all(|&b| b == i as u8)));
+        assert!(
+            written
+                .chunks(1000)
+                .enumerate()
+                .all(|(i, c)| c.iter().all(|&b| b == i as u8))
+        );
         assert_eq!(names_in(&dir), ["x.npy"]);
         fs::remove_dir_all(dir).unwrap();
     }

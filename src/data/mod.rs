@@ -38,8 +38,6 @@ mod load;
 mod npy;
 pub(crate) use examples::columns_contiguous;
 pub use examples::{Examples, InMemory};
-#[cfg(feature = "npy")]
-pub use npy::{NpyExamples, NpyWriter, save_npy_examples};
 pub use labels::{class_row, one_hot, one_vs_rest};
 #[cfg(feature = "hdf5")]
 pub use load::{CatSplit, load_cat_h5, load_catvnoncat, load_h5_images};
@@ -48,6 +46,8 @@ pub use load::{Mnist, load_mnist, read_idx_images, read_idx_labels};
 pub use load::{data_dir, require_file};
 #[cfg(feature = "image")]
 pub use load::{load_image, load_image_folder};
+#[cfg(feature = "npy")]
+pub use npy::{NpyExamples, NpyWriter, save_npy_examples};
 
 mod classes;
 mod cross_validation;

@@ -45,7 +45,11 @@ pub(crate) struct Element {
 impl Element {
     /// The little-endian element of `F`, as ndnet writes.
     pub(crate) fn of<F: Float>() -> Self {
-        let dtype = if std::mem::size_of::<F>() == 4 { Dtype::F32 } else { Dtype::F64 };
+        let dtype = if std::mem::size_of::<F>() == 4 {
+            Dtype::F32
+        } else {
+            Dtype::F64
+        };
         Element {
             dtype,
             big_endian: false,

@@ -203,6 +203,9 @@ struct RowFile {
     row_bytes: usize,
     /// The file's length when it was opened.
     len: u64,
+    /// The reads made so far (the tests count them).
+    #[cfg(test)]
+    reads: std::cell::Cell<usize>,
 }
 
 impl RowFile {
@@ -265,6 +268,8 @@ impl RowFile {
             width,
             row_bytes,
             len,
+            #[cfg(test)]
+            reads: std::cell::Cell::new(0),
         })
     }
 
@@ -305,6 +310,8 @@ impl RowFile {
     fn read_rows(&self, first: usize, buf: &mut [u8]) -> Result<()> {
         // first < rows, and data_start + rows · row_bytes is the file's length: no overflow.
         let offset = self.data_start + first as u64 * self.row_bytes as u64;
+        #[cfg(test)]
+        self.reads.set(self.reads.get() + 1);
         read_at(&self.file, buf, offset).map_err(|e| {
             if e.kind() != std::io::ErrorKind::UnexpectedEof {
                 return Error::io(&self.path, e);
@@ -346,7 +353,11 @@ fn decode_into<'a, F: Float>(
     match element.dtype {
         Dtype::F32 => {
             for (o, b) in out.zip(bytes.as_chunks::<4>().0) {
-                let v = if big { f32::from_be_bytes(*b) } else { f32::from_le_bytes(*b) };
+                let v = if big {
+                    f32::from_be_bytes(*b)
+                } else {
+                    f32::from_le_bytes(*b)
+                };
                 *o = F::from_f64(f64::from(v));
             }
             None
@@ -354,7 +365,11 @@ fn decode_into<'a, F: Float>(
         Dtype::F64 => {
             let mut overflow = None;
             for (j, (o, b)) in out.zip(bytes.as_chunks::<8>().0).enumerate() {
-                let v = if big { f64::from_be_bytes(*b) } else { f64::from_le_bytes(*b) };
+                let v = if big {
+                    f64::from_be_bytes(*b)
+                } else {
+                    f64::from_le_bytes(*b)
+                };
                 *o = F::from_f64(v);
                 if v.is_finite() && !o.is_finite() && overflow.is_none() {
                     overflow = Some((j, v));
@@ -362,5 +377,50 @@ fn decode_into<'a, F: Float>(
             }
             overflow
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array2, ShapeBuilder};
+
+    use super::*;
+    use crate::data::save_npy_examples;
+
+    /// Runs of consecutive indices are one read each (pieces of at most `READ_BYTES`), whatever
+    /// the batch's layout; every row lands in its column.
+    #[test]
+    fn consecutive_rows_are_read_together() {
+        let dir = std::env::temp_dir().join(format!("ndnet-npy-runs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (x_path, y_path) = (dir.join("x.npy"), dir.join("y.npy"));
+        // Rows of 1024 float64 values (8 KiB): READ_BYTES holds 128 of them.
+        let x = Array2::from_shape_fn((1024, 300), |(i, j)| (1000 * j + i) as f64);
+        let y = Array2::from_shape_fn((1, 300), |(_, j)| j as f64);
+        save_npy_examples(&x, &y, &x_path, &y_path).unwrap();
+        let mut examples = NpyExamples::<f64>::open(&x_path, &y_path).unwrap();
+        let cases: [(Vec<usize>, usize); 3] = [
+            (vec![5, 6, 7, 8, 20, 21, 50, 3, 4], 4),
+            ((0..300).collect(), 3), // 128 + 128 + 44
+            ((0..300).rev().collect(), 300),
+        ];
+        for (indices, reads) in cases {
+            for column_major in [true, false] {
+                let k = indices.len();
+                let mut xb = Array2::zeros((1024, k).set_f(column_major));
+                let mut yb = Array2::zeros((1, k));
+                let before = (examples.x.reads.get(), examples.y.reads.get());
+                examples.gather(&indices, xb.view_mut(), yb.view_mut()).unwrap();
+                assert_eq!(examples.x.reads.get() - before.0, reads, "{indices:?}");
+                // Y's rows are 8 bytes: a run never needs two reads.
+                let y_runs = if reads == 3 { 1 } else { reads };
+                assert_eq!(examples.y.reads.get() - before.1, y_runs, "{indices:?}");
+                for (t, &i) in indices.iter().enumerate() {
+                    assert_eq!(xb.column(t), x.column(i));
+                    assert_eq!(yb[[0, t]], i as f64);
+                }
+            }
+        }
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

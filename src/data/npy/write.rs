@@ -80,7 +80,10 @@ impl<F: Float> NpyWriter<F> {
         if values.and_then(|v| v.checked_mul(element.size())).is_none() {
             return Err(Error::invalid_argument(
                 "rows",
-                format!("a .npy file of ({rows}, {columns}) values of {} overflows a byte count", F::NAME),
+                format!(
+                    "a .npy file of ({rows}, {columns}) values of {} overflows a byte count",
+                    F::NAME
+                ),
             ));
         }
         let what = || format!("a row of {}", path.display());
@@ -110,7 +113,12 @@ impl<F: Float> NpyWriter<F> {
         if row.len() != self.columns {
             return Err(Error::invalid_argument(
                 "row",
-                format!("{} holds rows of {} values, got {}", self.path.display(), self.columns, row.len()),
+                format!(
+                    "{} holds rows of {} values, got {}",
+                    self.path.display(),
+                    self.columns,
+                    row.len()
+                ),
             ));
         }
         self.write_values(row.iter().copied())
@@ -138,7 +146,12 @@ impl<F: Float> NpyWriter<F> {
     /// ```
     pub fn write_examples(&mut self, examples: ArrayView2<F>) -> Result<()> {
         let file = self.path.display().to_string();
-        check::shape(|| format!("the examples written to {file}"), examples.dim(), self.columns, None)?;
+        check::shape(
+            || format!("the examples written to {file}"),
+            examples.dim(),
+            self.columns,
+            None,
+        )?;
         for example in examples.columns() {
             self.write_values(example.iter().copied())?;
         }
@@ -177,7 +190,11 @@ impl<F: Float> NpyWriter<F> {
         if self.written == self.rows {
             return Err(Error::invalid_argument(
                 "row",
-                format!("{} was created for {} rows, all written", self.path.display(), self.rows),
+                format!(
+                    "{} was created for {} rows, all written",
+                    self.path.display(),
+                    self.rows
+                ),
             ));
         }
         self.row.clear();
