@@ -94,6 +94,33 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The Python named by `NDNET_PYTHON` (the interop tests fail without it): one with numpy, and
+/// the `safetensors` package for the `.safetensors` tests.
+pub fn python() -> String {
+    std::env::var("NDNET_PYTHON").unwrap_or_else(|_| {
+        panic!(
+            "NDNET_PYTHON is not set: it must name a Python with the `safetensors` and `numpy` packages \
+             (e.g. NDNET_PYTHON=python3 after `pip install safetensors numpy`); .ci/run sets it when one is \
+             available and skips this test otherwise"
+        )
+    })
+}
+
+/// Runs `script` with `args` in the Python of `NDNET_PYTHON`, failing with its output unless it
+/// succeeds; returns what it printed.
+pub fn run_python(script: &str, args: &[&std::path::Path]) -> String {
+    let output = std::process::Command::new(python())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("NDNET_PYTHON can be started");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the Python side failed:\n{stdout}\n{stderr}");
+    stdout
+}
+
 /// `$NDNET_DATA/<name>` (default `data/<name>`), asserting that it holds `file`: the real data
 /// sets of the ignored tests (`NDNET_DATA=/path/to/data cargo test --release --all-features -- --ignored`).
 pub fn data_path(name: &str, file: &str) -> PathBuf {

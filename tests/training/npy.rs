@@ -40,7 +40,7 @@ fn train_on_files<F: Float>(net: &Network<F>, x: &Path, y: &Path, shuffle: Shuff
     let mut examples = NpyExamples::<F>::open(x, y).unwrap();
     let mut trained = net.clone();
     let history = trained
-        .fit_examples(&mut examples, &mut adam(), &config(shuffle))
+        .fit_examples(&mut examples, &mut adam(), config(shuffle))
         .unwrap();
     assert!(history.plan.prefetch, "{}", history.plan);
     (trained, history)
