@@ -42,7 +42,16 @@ const READ_BYTES: usize = 1 << 20;
 /// values, checked like any others. A page-cached read costs a copy of the rows, which the
 /// batch needs anyway: the rows go from the read buffer straight into the batch's columns.
 ///
+/// The price is one system call per run of rows. Whole chunks ([`Shuffle::Blocks`], or
+/// [`Shuffle::None`]) cost little: a 1 MiB read took 0.1–0.35 ms from the page cache on a
+/// loaded 2-core AMD EPYC, twice a copy out of a map, and is hidden behind the steps by the
+/// thread that reads one batch ahead. [`Shuffle::Full`] reads each example on its own, one
+/// read per file: 2.5–3.4 µs per row there against 0.1–0.3 µs through a map, more than a
+/// [64, 64, 1] step takes per example, so prefer `Blocks` for files.
+///
 /// [`Shuffle::Blocks`]: crate::Shuffle::Blocks
+/// [`Shuffle::None`]: crate::Shuffle::None
+/// [`Shuffle::Full`]: crate::Shuffle::Full
 ///
 /// ```
 /// use ndarray::{array, Array2};
