@@ -278,17 +278,7 @@ fn fuzz_npy_reader() {
     let x = [1.5f32, -2.0, 0.25, 3.0, 1e-3, 7.0];
     let f32_le: Vec<u8> = x.iter().flat_map(|v| v.to_le_bytes()).collect();
     let f64_be: Vec<u8> = x.iter().flat_map(|&v| f64::from(v).to_be_bytes()).collect();
-    let npy = |descr: &str, shape: &str, data: &[u8]| {
-        let text = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-        let total = (10 + text.len() + 1).div_ceil(64) * 64;
-        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
-        bytes.extend_from_slice(&((total - 10) as u16).to_le_bytes());
-        bytes.extend_from_slice(text.as_bytes());
-        bytes.resize(total - 1, b' ');
-        bytes.push(b'\n');
-        bytes.extend_from_slice(data);
-        bytes
-    };
+    let npy = |descr: &str, shape: &str, data: &[u8]| crate::common::npy_bytes(descr, false, shape, data);
     let seeds = vec![
         npy("<f4", "(3, 2)", &f32_le),
         npy(">f8", "(2, 3)", &f64_be),

@@ -168,7 +168,7 @@ impl<F: Float> Examples<F> for NpyExamples<F> {
         for (file, out, matrix) in [(&self.x, x, "X"), (&self.y, y, "Y")] {
             if let Some((example, feature, value)) = file.read_examples(indices, &mut self.buffer, out)? {
                 return Err(Error::BadExample {
-                    data: format!("{} and {}", self.x.path.display(), self.y.path.display()),
+                    data: self.describe(),
                     example,
                     message: format!(
                         "{matrix} holds {value:e} at feature {feature}, beyond the range of {} (largest {:e})",
