@@ -281,14 +281,25 @@ mod tests {
         assert!(short.write_row(&[1.0]).is_err());
         assert_eq!(short.rows_written(), 1);
         let err = short.finish().unwrap_err();
-        assert!(err.to_string().contains("was created for 3 rows, 1 were written"), "{err}");
+        assert!(
+            err.to_string().contains("was created for 3 rows, 1 were written"),
+            "{err}"
+        );
         assert_eq!(std::fs::read(&path).unwrap(), b"old");
-        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["x.npy"], "no temporary file is left");
         // One row too many is refused; the whole file then replaces the old one.
         let mut full = NpyWriter::<f64>::create(&path, 1, 2).unwrap();
         full.write_row(&[1.0, 2.0]).unwrap();
-        assert!(full.write_row(&[3.0, 4.0]).unwrap_err().to_string().contains("all written"));
+        assert!(
+            full.write_row(&[3.0, 4.0])
+                .unwrap_err()
+                .to_string()
+                .contains("all written")
+        );
         full.finish().unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().len(), 128 + 16);
         std::fs::remove_dir_all(dir).unwrap();
