@@ -16,6 +16,11 @@
 //! down to [`SPIN_MIN`]. A parked worker costs nothing, so a process that runs products now and
 //! then pays at most a few tens of microseconds of CPU time after each.
 //!
+//! A piece that its worker has not started by the time the caller is done with its own (the
+//! worker is still waking, or a busy machine has descheduled it) is taken back and run by the
+//! caller, so a product never waits for a thread that is not running: on a loaded machine it
+//! runs at one core's speed instead of stalling for the scheduler's time slices.
+//!
 //! [`awake_workers`] tells the callers how many workers would start a piece at once: a product
 //! that gains only microseconds from a split (a matrix-vector product) uses those alone, and
 //! [`wake`]s the others for the next one instead of waiting for them.
@@ -91,9 +96,11 @@ pub(crate) fn run(count: usize, piece: &(dyn Fn(usize) + Sync)) {
         pool.slots.push(spawn_worker());
     }
     let slots = &pool.slots[..workers];
-    // SAFETY: only the lifetime is extended. A worker uses the reference before it raises
-    // `done`, and this function waits for `done` of every slot it posted to (below, also when
-    // the caller's own piece panics) before its borrow of `piece` ends.
+    // SAFETY: only the lifetime is extended. A worker only runs a piece it took out of its
+    // slot (under the slot's lock) and uses the reference before it raises `done`; this
+    // function takes back every piece no worker took, and waits for `done` of every other
+    // slot it posted to (below, also when the caller's own piece panics) before its borrow of
+    // `piece` ends.
     let shared: Piece = unsafe { std::mem::transmute::<&(dyn Fn(usize) + Sync), Piece>(piece) };
     for (i, slot) in slots.iter().enumerate() {
         *lock(&slot.piece) = Some((shared, i + 1));
@@ -104,9 +111,18 @@ pub(crate) fn run(count: usize, piece: &(dyn Fn(usize) + Sync)) {
             thread.unpark();
         }
     }
-    let mine = catch_unwind(AssertUnwindSafe(|| piece(0)));
+    let mut outcome = catch_unwind(AssertUnwindSafe(|| piece(0)));
     let mut worker_panicked = false;
     for slot in slots {
+        // A piece its worker has not started by now (the worker is still waking, or a busy
+        // machine has descheduled it) runs here instead of being waited for: the worker then
+        // finds its slot empty and only counts the post as done.
+        if let Some((_, i)) = lock(&slot.piece).take() {
+            if outcome.is_ok() {
+                outcome = catch_unwind(AssertUnwindSafe(|| piece(i)));
+            }
+            continue;
+        }
         // Only this thread posts, and it holds the pool: `posted` is the number to wait for.
         let target = slot.posted.load(Ordering::SeqCst);
         let mut spins = 0u32;
@@ -129,7 +145,7 @@ pub(crate) fn run(count: usize, piece: &(dyn Fn(usize) + Sync)) {
         pool.slots.clear();
     }
     drop(pool);
-    if let Err(payload) = mine {
+    if let Err(payload) = outcome {
         resume_unwind(payload);
     }
     assert!(!worker_panicked, "a piece of a parallel matrix product panicked");
@@ -258,6 +274,8 @@ mod tests {
         assert_eq!(next_spin(SPIN_MIN, us(5000)), SPIN_MIN);
     }
 
+    /// After a sleep the workers are parked, so the caller often takes their pieces back
+    /// before they wake: each piece must still run exactly once.
     #[test]
     fn parked_and_woken_workers_still_run_every_piece() {
         let ran = AtomicUsize::new(0);
