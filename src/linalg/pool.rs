@@ -133,7 +133,7 @@ pub(crate) fn run(count: usize, piece: &(dyn Fn(usize) + Sync)) {
                 break;
             }
             spins = spins.saturating_add(1);
-            if spins < 1 << 16 {
+            if spins < 1 << 10 {
                 std::hint::spin_loop();
             } else {
                 std::thread::yield_now();
@@ -176,9 +176,18 @@ fn work(slot: &Slot) {
     let mut spin = SPIN_MAX / 4;
     loop {
         let mut idle_since = Instant::now();
+        let mut spins = 0u32;
         while slot.posted.load(Ordering::SeqCst) == finished {
             if idle_since.elapsed() < spin {
-                std::hint::spin_loop();
+                // Now and then give the core away: on a machine with more runnable threads
+                // than cores, a spinning worker would otherwise take time slices from the
+                // caller it waits for (sched_yield returns at once when nothing else waits).
+                spins = spins.wrapping_add(1);
+                if spins.is_multiple_of(64) {
+                    std::thread::yield_now();
+                } else {
+                    std::hint::spin_loop();
+                }
                 continue;
             }
             slot.sleeping.store(true, Ordering::SeqCst);
