@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ndarray::Array2;
-use ndnet::{Activation, Cost, Float, Initializer, Network, io};
+use ndnet::io::Format;
+use ndnet::{Activation, Cost, Float, Initializer, Network};
 use rand::{RngExt, SeedableRng};
 
 /// The Python named by `NDNET_PYTHON`; the test fails without it.
@@ -134,7 +135,7 @@ fn python_parameters_load_into_ndnet_and_predict_as_numpy() {
     let dir = scratch("from-python");
     assert!(run_python(PYTHON_SAVES, &[&dir]).contains("saved"));
 
-    let net: Network<f64> = io::load_safetensors(dir.join("two_layer.safetensors")).expect("numpy's file loads");
+    let net = Network::<f64>::load(dir.join("two_layer.safetensors")).expect("numpy's file loads");
     assert_eq!(net.layer_sizes(), vec![4, 7, 1]);
     assert_eq!(net.cost_function(), Cost::BinaryCrossEntropy);
     let x = read_columns::<f64>(&dir.join("two_layer_x.csv"));
@@ -142,11 +143,11 @@ fn python_parameters_load_into_ndnet_and_predict_as_numpy() {
     let diff64 = max_abs_difference(&net.predict_proba(&x).unwrap(), &numpy);
     assert!(diff64 < 1e-12, "f64: ndnet and numpy differ by {diff64:e}");
 
-    let net: Network<f32> = io::load_safetensors(dir.join("three_layer_f32.safetensors")).expect("numpy's file loads");
+    let net = Network::<f32>::load(dir.join("three_layer_f32.safetensors")).expect("numpy's file loads");
     assert_eq!(net.layer_sizes(), vec![3, 6, 5, 4]);
     assert_eq!(net.layer(1).unwrap().activation(), Activation::LeakyRelu { slope: 0.1 });
     assert_eq!(net.cost_function(), Cost::CategoricalCrossEntropy);
-    assert!(io::load_safetensors::<f64>(dir.join("three_layer_f32.safetensors")).is_err());
+    assert!(Network::<f64>::load(dir.join("three_layer_f32.safetensors")).is_err());
     let x = read_columns::<f32>(&dir.join("three_layer_f32_x.csv"));
     let numpy = read_columns::<f32>(&dir.join("three_layer_f32_y.csv"));
     let diff32 = max_abs_difference(&net.predict_proba(&x).unwrap(), &numpy);
@@ -164,15 +165,22 @@ from safetensors.numpy import load_file
 
 folder = sys.argv[1]
 report = []
-for name, dtype, names, cost, tolerance in [
-    ("ndnet_f64", np.float64, "leaky_relu:0.05,tanh,softmax", "categorical_cross_entropy", 1e-12),
-    ("ndnet_f32", np.float32, "relu,sigmoid", "mean_squared_error", 1e-5),
+for name, dtype, float, sizes, names, cost, tolerance in [
+    ("ndnet_f64", np.float64, "f64", "6,5,4,3", "leaky_relu:0.05,tanh,softmax", "categorical_cross_entropy", 1e-12),
+    ("ndnet_f32", np.float32, "f32", "3,8,2", "relu,sigmoid", "mean_squared_error", 1e-5),
 ]:
     path = f"{folder}/{name}.safetensors"
     parameters = load_file(path)
     with safe_open(path, "np") as f:
         metadata = f.metadata()
-    assert metadata == {"activations": names, "cost": cost}, metadata
+    assert metadata == {
+        "format": "ndnet-model",
+        "version": "1",
+        "float": float,
+        "cost": cost,
+        "layer_sizes": sizes,
+        "activations": names,
+    }, metadata
     expected = {}
     for line in open(f"{folder}/{name}_parameters.txt"):
         key, rows, cols, *values = line.split()
@@ -208,7 +216,8 @@ print("ok", "; ".join(report))
 
 /// Writes `net`'s file, its parameters as text, X and its predictions for the Python side.
 fn export<F: Float>(net: &Network<F>, dir: &Path, name: &str, rng: &mut rand::rngs::StdRng) {
-    io::save_safetensors(net, dir.join(format!("{name}.safetensors"))).expect("the network saves");
+    net.save(dir.join(format!("{name}.safetensors")), Format::Safetensors)
+        .expect("the network saves");
     let mut text = String::new();
     for (l, layer) in net.layers().iter().enumerate() {
         for (key, m) in [("W", layer.w()), ("b", layer.b())] {

@@ -4,7 +4,7 @@
 //! trains any network ([`TabularModel::fit`]), predicts labels with the probability of every
 //! class or numbers ([`TabularModel::predict`]), writes a CSV of predictions
 //! ([`TabularModel::predict_csv`]), is saved and loaded in one call
-//! ([`TabularModel::save_json`], [`TabularModel::load_json`], binary alike), and scores a
+//! ([`TabularModel::save`], [`TabularModel::load`], JSON or safetensors), and scores a
 //! network by k-fold cross-validation ([`TabularModel::cross_validate`]).
 //!
 //! ```
@@ -42,7 +42,7 @@ mod predict;
 /// [`TabularConfig`](crate::tabular::TabularConfig).
 ///
 /// Build it with [`TabularModel::fit`] (any network), [`TabularModel::fit_logistic_regression`],
-/// [`TabularModel::new`] (parts you already have) or [`TabularModel::load_json`]. Tables
+/// [`TabularModel::new`] (parts you already have) or [`TabularModel::load`]. Tables
 /// given to it need the feature columns it was fitted on; the target column may be missing
 /// (unlabelled rows).
 ///
@@ -155,8 +155,8 @@ impl<F: Float> TabularModel<F> {
         &self.preprocessing
     }
 
-    /// The preprocessing and the network, e.g. to save them with
-    /// [`SavedModel`](crate::io::SavedModel) without cloning.
+    /// The preprocessing and the network, by value (e.g. the network of a model read with
+    /// [`TabularModel::load`], to train it on preprocessed rows).
     ///
     /// ```
     /// use ndnet::{Network, TabularModel};
