@@ -19,7 +19,7 @@
 //! * Loading rebuilds the network with
 //!   [`Network::from_parameters`](crate::Network::from_parameters), so every shape and value is
 //!   checked; a truncated, corrupt, foreign, newer-version or other-float-type file is an
-//!   [`Error::Format`](crate::Error::Format) naming the path (with line and column for JSON),
+//!   [`Error::Format`] naming the path (with line and column for JSON),
 //!   never a panic. Every size a file claims is checked against the
 //!   [memory limit](crate::memory_limit) before it is allocated (a `.safetensors` header by its
 //!   declared length, before it is parsed).
@@ -33,7 +33,7 @@
 //!   kept); a folder, FIFO, socket or device at the path is refused; any valid file name works.
 //! * A network with a [`Activation::Custom`](crate::Activation::Custom) activation (a Rust
 //!   function) or a non-finite parameter cannot be saved:
-//!   [`Error::InvalidArgument`](crate::Error::InvalidArgument).
+//!   [`Error::InvalidArgument`].
 //! * Parameters read back bit for bit in both formats, for f32 and f64.
 //! * JSON files written by earlier versions of ndnet load. The compact binary format of earlier
 //!   versions (`NDNETMDL…`) is not read any more: the error says so, and that version's
