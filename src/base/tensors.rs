@@ -11,11 +11,12 @@
 //! memory limit before a matrix is allocated. Errors are [`Error::Format`] naming the file and
 //! the tensor, or [`Error::TooLarge`].
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 
-use ::safetensors::tensor::{Metadata, TensorView};
+use ::safetensors::tensor::{Metadata, View};
 use ::safetensors::{Dtype, SafeTensors};
 use ndarray::{Array2, ArrayView2};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -37,32 +38,46 @@ const HEADER_EXPANSION: u64 = 16;
 /// `F64`), whatever its memory layout; the values are written exactly.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] naming the tensor if the crate refuses it (a header over 100 MB).
+/// [`Error::InvalidArgument`] if the crate refuses to write them (a header over 100 MB).
 pub(crate) fn to_safetensors<'a, F: Float>(
     matrices: impl IntoIterator<Item = (String, ArrayView2<'a, F>)>,
     metadata: BTreeMap<String, String>,
 ) -> Result<Vec<u8>> {
-    // The bytes of every tensor first: the views below borrow them.
-    let tensors: Vec<(String, [usize; 2], Vec<u8>)> = matrices
-        .into_iter()
-        .map(|(name, matrix)| {
-            let mut bytes = Vec::with_capacity(matrix.len() * float_size::<F>());
-            for &v in matrix.iter() {
-                push_le(&mut bytes, v);
-            }
-            (name, [matrix.nrows(), matrix.ncols()], bytes)
-        })
-        .collect();
-    let views = tensors
-        .iter()
-        .map(|(name, shape, bytes)| {
-            TensorView::new(dtype::<F>(), shape.to_vec(), bytes)
-                .map(|view| (name.as_str(), view))
-                .map_err(|e| Error::invalid_argument("tensors", format!("{name}: {e}")))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let views = matrices.into_iter().map(|(name, values)| {
+        let shape = [values.nrows(), values.ncols()];
+        (name, Matrix { values, shape })
+    });
     ::safetensors::serialize(views, Some(metadata.into_iter().collect::<HashMap<_, _>>()))
         .map_err(|e| Error::invalid_argument("tensors", format!("cannot be written as safetensors: {e}")))
+}
+
+/// A matrix as the `safetensors` crate writes it: its bytes are made when the crate asks for
+/// them, one matrix at a time, so that saving holds the file and one matrix's bytes at most.
+struct Matrix<'a, F> {
+    values: ArrayView2<'a, F>,
+    shape: [usize; 2],
+}
+
+impl<F: Float> View for Matrix<'_, F> {
+    fn dtype(&self) -> Dtype {
+        dtype::<F>()
+    }
+
+    fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    fn data(&self) -> Cow<'_, [u8]> {
+        let mut bytes = Vec::with_capacity(self.data_len());
+        for &v in &self.values {
+            push_le(&mut bytes, v);
+        }
+        Cow::Owned(bytes)
+    }
+
+    fn data_len(&self) -> usize {
+        self.values.len() * float_size::<F>()
+    }
 }
 
 /// The tensors and metadata of the bytes of a `.safetensors` file, checked and indexed; no

@@ -13,6 +13,8 @@
 //! * ndnet → Python: ndnet saves two networks (f64 and f32); Python loads them with
 //!   `safetensors.numpy.load_file` and `safe_open` and checks the names, shapes, dtypes, every
 //!   value (exactly), the metadata, and numpy's forward pass against ndnet's predictions.
+//! * A tabular model (feature `csv`): Python reads its tensors and, from the metadata, its
+//!   preprocessing as JSON.
 //!
 //! The tolerances are the float types' rounding of a different summation order: 1e-12 for f64
 //! (measured: at most a few 1e-16), 1e-5 for f32 (measured: about 1e-7).
@@ -165,7 +167,7 @@ from safetensors.numpy import load_file
 
 folder = sys.argv[1]
 report = []
-for name, dtype, float, sizes, names, cost, tolerance in [
+for name, dtype, float_type, sizes, names, cost, tolerance in [
     ("ndnet_f64", np.float64, "f64", "6,5,4,3", "leaky_relu:0.05,tanh,softmax", "categorical_cross_entropy", 1e-12),
     ("ndnet_f32", np.float32, "f32", "3,8,2", "relu,sigmoid", "mean_squared_error", 1e-5),
 ]:
@@ -176,7 +178,7 @@ for name, dtype, float, sizes, names, cost, tolerance in [
     assert metadata == {
         "format": "ndnet-model",
         "version": "1",
-        "float": float,
+        "float": float_type,
         "cost": cost,
         "layer_sizes": sizes,
         "activations": names,
@@ -261,5 +263,36 @@ fn ndnet_models_load_in_python_with_the_course_names() {
     let report = run_python(PYTHON_LOADS, &[&dir]);
     assert!(report.starts_with("ok"), "{report}");
     eprintln!("ndnet → Python: max |numpy − ndnet|: {}", report.trim());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Reads a tabular model's file in Python: the parameters as tensors and its preprocessing as
+/// the JSON text of the metadata key `"preprocessing"`; prints the feature names and W1's shape.
+const PYTHON_READS_A_TABULAR_MODEL: &str = r#"
+import json
+import sys
+from safetensors import safe_open
+
+with safe_open(sys.argv[1], "np") as f:
+    metadata = f.metadata()
+    w1 = f.get_tensor("W1")
+preprocessing = json.loads(metadata["preprocessing"])
+print(",".join(preprocessing["feature_names"]), w1.shape, metadata["layer_sizes"])
+"#;
+
+#[cfg(feature = "csv")]
+#[test]
+#[ignore = "needs Python with safetensors and numpy: NDNET_PYTHON=python3 cargo test --all-features -- --ignored"]
+fn a_tabular_model_is_readable_in_python_with_its_preprocessing() {
+    use ndnet::TabularModel;
+    use ndnet::tabular::{Table, TabularConfig};
+    let dir = scratch("tabular");
+    let table = Table::from_reader("x,c,y\n1,a,Y\n2,b,N\n3,a,Y\n4,b,N\n".as_bytes(), "t.csv").unwrap();
+    let (model, _) =
+        TabularModel::<f32>::fit_logistic_regression(&table, &TabularConfig::binary("y", "Y"), 0.5, 50).unwrap();
+    let path = dir.join("tabular.safetensors");
+    model.save(&path, Format::Safetensors).unwrap();
+    let printed = run_python(PYTHON_READS_A_TABULAR_MODEL, &[&path]);
+    assert_eq!(printed.trim(), "x,c=a,c=b (1, 3) 3,1");
     std::fs::remove_dir_all(dir).unwrap();
 }
