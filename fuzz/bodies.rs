@@ -42,9 +42,19 @@ pub fn fuzz_model(data: &[u8]) {
         }
     }
     if let Ok(model) = ndnet::TabularModel::<f64>::from_bytes(data) {
-        let names: Vec<&str> = model.preprocessing().columns().iter().map(|c| c.name.as_str()).collect();
+        let names: Vec<&str> = model
+            .preprocessing()
+            .columns()
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
         let row: Vec<&str> = names.iter().map(|_| "1").collect();
-        let csv = format!("{}\n{}\n{}\n", names.join(","), row.join(","), vec![""; names.len()].join(","));
+        let csv = format!(
+            "{}\n{}\n{}\n",
+            names.join(","),
+            row.join(","),
+            vec![""; names.len()].join(",")
+        );
         if let Ok(table) = ndnet::tabular::Table::from_reader(csv.as_bytes(), "fuzz.csv") {
             let _ = model.predict(&table);
         }
