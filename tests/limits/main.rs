@@ -213,13 +213,8 @@ fn a_safetensors_header_listing_many_tensors_is_refused_by_its_length() {
     bytes.extend(std::iter::repeat_n(0u8, 100_000));
     let _limit = Limit::set(64 << 20);
     let text = too_large(Network::<f64>::from_bytes(&bytes));
-    assert!(
-        text.starts_with(&format!(
-            "the safetensors header of <bytes> ({} bytes, parsed) would take",
-            header.len()
-        )),
-        "{text}"
-    );
+    let what = format!("the safetensors header of <bytes> ({} bytes, parsed)", header.len());
+    assert!(text.starts_with(&what), "{text}");
 }
 
 /// A model file longer than the limit is refused as it is read, whatever its metadata says.
@@ -227,24 +222,17 @@ fn a_safetensors_header_listing_many_tensors_is_refused_by_its_length() {
 #[test]
 fn a_model_file_past_the_limit_is_refused_while_it_is_read() {
     use ndnet::io::Format;
-    let dir = std::env::temp_dir().join(format!("ndnet-limits-file-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("model.json");
+    let path = std::env::temp_dir().join(format!("ndnet-limits-model-{}.json", std::process::id()));
     network(&[30, 30, 1]).unwrap().save(&path, Format::Json).unwrap();
     let length = std::fs::metadata(&path).unwrap().len();
     let _limit = Limit::set(length - 1);
     let text = too_large(Network::<f64>::load(&path));
-    assert!(
-        text.contains(&format!(
-            "the file {} (at least) would take {length} bytes",
-            path.display()
-        )),
-        "{text}"
-    );
+    let what = format!("the file {} (at least) would take {length} bytes", path.display());
+    assert!(text.contains(&what), "{text}");
     drop(_limit);
     let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
     assert!(Network::<f64>::load(&path).is_ok());
-    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::remove_file(path).unwrap();
 }
 
 #[test]
