@@ -52,7 +52,7 @@ struct Document {
 
 /// Writes `snapshot` at `path`, atomically (the old checkpoint stays whole until the new one
 /// is complete).
-pub(super) fn write<F: Float>(path: &Path, snapshot: &Snapshot<F>) -> Result<()> {
+pub(super) fn write<'s, F: Float>(path: &Path, snapshot: &'s Snapshot<F>) -> Result<()> {
     let kind = |kind: ParamKind| match kind {
         ParamKind::Weights => "W",
         ParamKind::Bias => "b",
@@ -97,7 +97,7 @@ pub(super) fn write<F: Float>(path: &Path, snapshot: &Snapshot<F>) -> Result<()>
         ("run".to_owned(), run),
     ]);
     let mut matrices = Vec::new();
-    let mut parameters = |prefix: &str, parameters: &Parameters<F>| {
+    let mut parameters = |prefix: &str, parameters: &'s Parameters<F>| {
         for (l, (w, b)) in parameters.iter().enumerate() {
             matrices.push((format!("{prefix}W{}", l + 1), w.view()));
             matrices.push((format!("{prefix}b{}", l + 1), b.view()));
