@@ -8,8 +8,9 @@
 //! stored), the accumulated cost of the epoch, the learning rate the schedule starts from,
 //! the early-stopping state with its best parameters, and the [`History`] so far. It also
 //! holds what the run was (the network's shape, the optimizer and its hyperparameters, the
-//! [`TrainConfig`](crate::TrainConfig), the data's sizes): resuming another run from it is an
-//! error naming what differs.
+//! [`TrainConfig`](crate::TrainConfig) but its length, the data's sizes): resuming another run
+//! from it is an error naming what differs. The length may differ: a run resumed with more
+//! epochs or iterations goes on as a run of that length would have.
 //!
 //! ```
 //! # #[cfg(feature = "safetensors")] {
