@@ -82,7 +82,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("{net}");
     let start = Instant::now();
     let mut adam = Adam::new(AdamConfig::default().learning_rate(0.01))?;
-    let history = net.fit(&split.x_train, &split.y_train, &mut adam, &TrainConfig::new(ITERATIONS))?;
+    let history = net.fit(
+        (&split.x_train, &split.y_train),
+        &mut adam,
+        TrainConfig::new(ITERATIONS),
+    )?;
     let seconds = start.elapsed().as_secs_f64();
     let (train, test) = (
         net.accuracy(&split.x_train, &split.y_train)?,

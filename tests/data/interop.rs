@@ -240,6 +240,7 @@ fn ndnet_models_load_in_python_with_the_course_names() {
 
 /// Reads a tabular model's file in Python: the parameters as tensors and its preprocessing as
 /// the JSON text of the metadata key `"preprocessing"`; prints the feature names and W1's shape.
+#[cfg(feature = "csv")]
 const PYTHON_READS_A_TABULAR_MODEL: &str = r#"
 import json
 import sys

@@ -277,8 +277,7 @@ fn caches_for_a_wide_layer_on_a_long_x_are_refused_before_the_forward_pass() {
     too_large(net.cost(&x, &y));
     too_large(net.train_step(&x, &y, &mut ndnet::GradientDescent::new(0.1).unwrap()));
     too_large(net.fit(
-        &x,
-        &y,
+        (&x, &y),
         &mut ndnet::GradientDescent::new(0.1).unwrap(),
         ndnet::TrainConfig::new(1),
     ));

@@ -274,12 +274,11 @@ fn train<F: Float>(case: Case, checkpoint: &Path, out: &Path, resume: bool) {
     };
     match case.source {
         Source::InMemory => {
-            net.fit(&x, &y, &mut *optimizer, options).expect("training");
+            net.fit((&x, &y), &mut *optimizer, options).expect("training");
         }
         Source::Streamed => {
             let mut examples = InMemory::new(&x, &y).expect("X and Y");
-            net.fit_examples(&mut examples, &mut *optimizer, options)
-                .expect("training");
+            net.fit(&mut examples, &mut *optimizer, options).expect("training");
         }
         Source::Npy => {
             // The files sit beside the checkpoint; every run of the case writes the same ones.
@@ -288,8 +287,7 @@ fn train<F: Float>(case: Case, checkpoint: &Path, out: &Path, resume: bool) {
                 data::save_npy_examples(&x, &y, &x_path, &y_path).expect("write the .npy files");
             }
             let mut examples = data::NpyExamples::<F>::open(&x_path, &y_path).expect("open the .npy files");
-            net.fit_examples(&mut examples, &mut *optimizer, options)
-                .expect("training");
+            net.fit(&mut examples, &mut *optimizer, options).expect("training");
         }
     }
     let bits: Vec<String> = net

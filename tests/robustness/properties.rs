@@ -196,8 +196,8 @@ proptest! {
                 net.accuracy(&x, &bad_m).is_err(),
                 net.forward(&bad_x).is_err(),
                 gradient_check(&mut net, &x, &bad_y, 1e-6).is_err(),
-                net.fit(&x, &bad_m, &mut ndnet::GradientDescent::new(0.1).expect("valid"), &ndnet::TrainConfig::new(2)).is_err(),
-                net.fit(&bad_x, &y, &mut ndnet::GradientDescent::new(0.1).expect("valid"), &ndnet::TrainConfig::new(2)).is_err(),
+                net.fit((&x, &bad_m), &mut ndnet::GradientDescent::new(0.1).expect("valid"), ndnet::TrainConfig::new(2)).is_err(),
+                net.fit((&bad_x, &y), &mut ndnet::GradientDescent::new(0.1).expect("valid"), ndnet::TrainConfig::new(2)).is_err(),
             ]
         }));
         let results = outcome.map_err(|_| TestCaseError::fail(format!("panicked for {a:?}")))?;

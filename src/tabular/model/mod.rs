@@ -136,7 +136,7 @@ impl<F: Float> TabularModel<F> {
     /// let preprocessing = TabularConfig::binary("y", "Y").fit(&table)?;
     /// let (x, y) = preprocessing.transform::<f64>(&table)?;
     /// let mut model = TabularModel::new(preprocessing, Network::logistic_regression(1)?)?;
-    /// model.network_mut().fit(&x, &y.unwrap(), &mut GradientDescent::new(1.0)?, TrainConfig::new(20))?;
+    /// model.network_mut().fit((&x, &y.unwrap()), &mut GradientDescent::new(1.0)?, TrainConfig::new(20))?;
     /// assert_eq!(model.predict_labels(&table)?, ["Y", "N"]);
     /// # Ok::<(), ndnet::Error>(())
     /// ```

@@ -26,16 +26,16 @@
 //! // A run that stops after 2 epochs (as if killed), writing a checkpoint every epoch …
 //! let mut net = Network::logistic_regression(2)?;
 //! let checkpoints = Checkpoints::new(&path, Every::Epochs(1));
-//! net.fit(&x, &y, &mut adam()?, FitOptions::new(TrainConfig::epochs(2).batch_size(50)).checkpoints(checkpoints))?;
+//! net.fit((&x, &y), &mut adam()?, FitOptions::new(TrainConfig::epochs(2).batch_size(50)).checkpoints(checkpoints))?;
 //!
 //! // … resumed: epochs 3 and 4, as one unbroken run would have made them.
 //! let mut resumed = Network::logistic_regression(2)?;
 //! let options = FitOptions::new(config.clone()).checkpoints(Checkpoints::new(&path, Every::Epochs(1)).resume());
-//! let history = resumed.fit(&x, &y, &mut adam()?, options)?;
+//! let history = resumed.fit((&x, &y), &mut adam()?, options)?;
 //! assert_eq!(history.epochs.len(), 4);
 //!
 //! let mut unbroken = Network::logistic_regression(2)?;
-//! unbroken.fit(&x, &y, &mut adam()?, &config)?;
+//! unbroken.fit((&x, &y), &mut adam()?, &config)?;
 //! assert_eq!(resumed.layer(1).unwrap().w(), unbroken.layer(1).unwrap().w());
 //! # std::fs::remove_file(&path).ok();
 //! # }
