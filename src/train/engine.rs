@@ -114,7 +114,7 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
             if let Some(snapshot) = snapshot {
                 snapshot.key.check_same_run(&key, checkpoints.path())?;
                 snapshot.check_position(steps, config.steps_per_epoch(m), checkpoints.path())?;
-                progress = snapshot.restore(net, optimizer)?;
+                progress = snapshot.restore(net, optimizer, checkpoints.path())?;
             }
             Some((checkpoints, key))
         }

@@ -5,6 +5,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+#[cfg(feature = "safetensors")]
+mod checkpoints;
 mod concurrency;
 mod errors;
 mod extreme_inputs;

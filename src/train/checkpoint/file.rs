@@ -233,6 +233,10 @@ impl Document {
             ("initial_rate", Some(self.initial_rate)),
             ("epoch_cost", Some(self.epoch_cost)),
             ("last_finite_cost", self.last_finite_cost),
+            (
+                "best validation cost",
+                self.stopper.as_ref().and_then(|s| s.best.map(|(_, c)| c)),
+            ),
         ];
         if let Some((name, value)) = finite.iter().find(|(_, v)| v.is_some_and(|v| !v.is_finite())) {
             return Err(format!("its {name} is {value:?}, not a finite number"));
@@ -264,6 +268,14 @@ impl Document {
         }
         if self.best_epoch.is_some_and(|b| b >= self.epochs.len()) {
             return Err("its best epoch is past its epochs".into());
+        }
+        if let Some(stopper) = &self.stopper {
+            let best_past = stopper.best.is_some_and(|(epoch, _)| epoch >= self.epochs.len());
+            if best_past || stopper.since_best > self.epochs.len() || stopper.patience == 0 {
+                return Err(
+                    "its early-stopping state (best epoch, epochs since, patience) does not fit its epochs".into(),
+                );
+            }
         }
         Ok(())
     }

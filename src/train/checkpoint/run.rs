@@ -5,7 +5,7 @@ use ndarray::Array2;
 
 use crate::train::validation::{EarlyStopper, StopperParts};
 use crate::train::{History, TrainConfig};
-use crate::{Error, Float, Network, Optimizer, OptimizerState, Result};
+use crate::{Error, Float, Network, Optimizer, OptimizerState, ParamKind, Result};
 
 /// `(W[l], b[l])` of every layer.
 pub(crate) type Parameters<F> = Vec<(Array2<F>, Array2<F>)>;
@@ -200,26 +200,52 @@ impl<F: Float> Snapshot<F> {
     /// the progress to resume from.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] if a parameter's shape is not the network's, or the optimizer
-    /// refuses its state; nothing is changed then.
+    /// [`Error::Format`] naming `path` if a parameter's shape (or one of early stopping's best
+    /// parameters) is not the network's, or the optimizer refuses its state; nothing is
+    /// changed then.
     pub(crate) fn restore<O: Optimizer<F> + ?Sized>(
         self,
         net: &mut Network<F>,
         optimizer: &mut O,
+        path: &std::path::Path,
     ) -> Result<Progress<F>> {
-        let shapes_fit = self.parameters.len() == net.depth()
-            && self
-                .parameters
-                .iter()
-                .zip(net.layers())
-                .all(|((w, b), l)| w.dim() == l.w().dim() && b.dim() == l.b().dim());
-        if !shapes_fit {
-            return Err(Error::InvalidArgument {
-                argument: "checkpoints",
-                message: "the checkpoint's parameters do not have the network's shapes".into(),
-            });
+        let fits = |parameters: &Parameters<F>| {
+            parameters.len() == net.depth()
+                && parameters
+                    .iter()
+                    .zip(net.layers())
+                    .all(|((w, b), l)| w.dim() == l.w().dim() && b.dim() == l.b().dim())
+        };
+        let best = self.stopper.as_ref().and_then(|(_, _, best)| best.as_ref());
+        let misfit = if !fits(&self.parameters) {
+            Some("parameters")
+        } else if best.is_some_and(|(_, _, parameters)| !fits(parameters)) {
+            Some("best parameters (early stopping's)")
+        } else if !self.optimizer.arrays.iter().all(|(id, _, values)| {
+            let layer = id.layer.checked_sub(1).and_then(|l| net.layers().get(l));
+            layer.is_some_and(|l| match id.kind {
+                ParamKind::Weights => values.dim() == l.w().dim(),
+                ParamKind::Bias => values.dim() == l.b().dim(),
+            })
+        }) {
+            Some("optimizer arrays (moments, velocities)")
+        } else {
+            None
+        };
+        let format = |message: String| Error::Format {
+            path: path.to_path_buf(),
+            line: None,
+            column: None,
+            message,
+        };
+        if let Some(what) = misfit {
+            return Err(format(format!(
+                "the checkpoint's {what} do not have the network's shapes"
+            )));
         }
-        optimizer.load_state(&self.optimizer)?;
+        optimizer
+            .load_state(&self.optimizer)
+            .map_err(|e| format(format!("the optimizer's state in the checkpoint: {e}")))?;
         for ((w, b), layer) in self.parameters.iter().zip(net.layers_mut()) {
             let (mut w_now, mut b_now) = layer.parameters_mut();
             w_now.assign(w);
