@@ -27,7 +27,15 @@
 //! * `--in-memory`: read the files into a column-major X and train on it in memory instead
 //!   (the same job, for comparison);
 //! * `--shuffle=blocks|none|full`: the shuffle (blocks by default);
-//! * `--batch=N`: the mini-batch size (256 by default).
+//! * `--batch=N`: the mini-batch size (256 by default);
+//! * `--resume`: continue the run a kill interrupted, from its checkpoint (implies `--reuse`).
+//!
+//! Checkpoints: the run writes `large_file.checkpoint.safetensors` in the folder every 1000
+//! steps (parameters, Adam's moments, the position in the epoch, the RNG, the history so far),
+//! atomically. Kill the program (Ctrl-C, SIGKILL, a power cut) and run the same command with
+//! `--resume`: it goes on from the last checkpoint and ends with the parameters an unbroken run
+//! would have, bit for bit (`tests/resume` checks that). The checkpoint is removed at the end
+//! unless `--keep`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,7 +45,7 @@ use std::time::{Duration, Instant};
 
 use ndarray::{Array2, ArrayViewMut2, ShapeBuilder};
 use ndnet::data::{Examples, NpyExamples, NpyWriter};
-use ndnet::{Activation, Adam, AdamConfig, FitOptions, Initializer, Network, Shuffle, TrainConfig};
+use ndnet::{Activation, Adam, AdamConfig, Checkpoints, Every, FitOptions, Initializer, Network, Shuffle, TrainConfig};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -59,7 +67,11 @@ struct Options {
     in_memory: bool,
     shuffle: Shuffle,
     batch: usize,
+    resume: bool,
 }
+
+/// Steps between two checkpoints.
+const CHECKPOINT_EVERY: usize = 1000;
 
 fn main() -> ExitCode {
     match parse(std::env::args().skip(1)).and_then(|options| run(&options)) {
@@ -83,12 +95,14 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, Box<dyn std::err
             chunks_per_block: CHUNKS_PER_BLOCK,
         },
         batch: 256,
+        resume: false,
     };
     let mut positional = 0;
     for arg in args {
         match arg.as_str() {
             "--reuse" => options.reuse = true,
             "--keep" => options.keep = true,
+            "--resume" => (options.resume, options.reuse) = (true, true),
             "--in-memory" => options.in_memory = true,
             "--shuffle=none" => options.shuffle = Shuffle::None,
             "--shuffle=full" => options.shuffle = Shuffle::Full,
@@ -147,6 +161,7 @@ fn run(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     let mut examples = Timed {
         examples: NpyExamples::<f32>::open(&x_path, &y_path)?,
         seconds: 0.0,
+        read: 0,
     };
     // In memory (for comparison): X column-major, each example contiguous as in the files.
     let in_memory = match options.in_memory {
@@ -174,8 +189,16 @@ fn run(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
             }
         })
     };
-    // Checkpoints go here: FitOptions writes one every N steps (to be added).
-    let options_fit = FitOptions::new(config).callback(|_| sample());
+    let checkpoint = options.folder.join("large_file.checkpoint.safetensors");
+    let mut checkpoints = Checkpoints::new(&checkpoint, Every::Steps(CHECKPOINT_EVERY));
+    if options.resume {
+        checkpoints = checkpoints.resume();
+        if checkpoint.exists() {
+            // train_seconds and examples_per_second below count the steps of this run only.
+            println!("resuming from {}", checkpoint.display());
+        }
+    }
+    let options_fit = FitOptions::new(config).callback(|_| sample()).checkpoints(checkpoints);
     let start = Instant::now();
     let history = match &in_memory {
         Some((x, y)) => net.fit((x, y), &mut adam, options_fit)?,
@@ -185,6 +208,11 @@ fn run(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     stop.store(true, Ordering::Relaxed);
     let _ = sampler.join();
     let in_memory_run = in_memory.is_some();
+    // The examples this run trained on: m, or what a resumed run had left of its epoch.
+    let trained = match in_memory_run {
+        true => options.m,
+        false => examples.read.min(options.m),
+    };
     drop(in_memory);
 
     let (x_test, y_test) = teacher.examples(TEST_EXAMPLES, &mut StdRng::seed_from_u64(3));
@@ -206,11 +234,12 @@ fn run(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     if !options.keep {
         std::fs::remove_file(&x_path)?;
         std::fs::remove_file(&y_path)?;
+        std::fs::remove_file(&checkpoint)?;
     }
     println!(
         "train_seconds={train_seconds:.2} peak_rss_mb={:.1} examples_per_second={:.0}",
         f64::from_bits(peak.load(Ordering::Relaxed)),
-        options.m as f64 / train_seconds
+        trained as f64 / train_seconds
     );
     Ok(())
 }
@@ -273,6 +302,8 @@ fn write_data_set(teacher: &Teacher, m: usize, x_path: &Path, y_path: &Path) -> 
 struct Timed<E> {
     examples: E,
     seconds: f64,
+    /// Examples read (a resumed run reads only the rest of its epoch).
+    read: usize,
 }
 
 impl<E: Examples<f32>> Examples<f32> for Timed<E> {
@@ -292,6 +323,7 @@ impl<E: Examples<f32>> Examples<f32> for Timed<E> {
         let start = Instant::now();
         let read = self.examples.gather(indices, x, y);
         self.seconds += start.elapsed().as_secs_f64();
+        self.read += indices.len();
         read
     }
 
