@@ -20,8 +20,8 @@
 //! preconditions (else it takes the portable path), and each kernel checks them again with
 //! `assert!` at entry. The kernels themselves are out of reach of code outside ndnet, even
 //! through the [`Float`] bound, whose sealed supertrait hands them out only for a token that
-//! ndnet alone can make. This call returned 4093 instead of 4096 (reading past a one-element
-//! buffer) when it still compiled:
+//! ndnet alone can make. A raw kernel call like this one, given a one-element buffer, would
+//! read past it; it does not compile:
 //!
 //! ```compile_fail,E0061
 //! use ndarray::{Array2, ArrayView2, ArrayViewMut2};
@@ -200,7 +200,7 @@ pub(crate) fn gemm_unchecked<F: Float>(
         // `threads` may be anything set_num_threads was given, usize::MAX included. Columns
         // are split at multiples of half a tile (one vector), since the kernel computes a last
         // panel that narrow at half the cost: 200 columns with AVX2 cost 6 and 6.5 panels, not
-        // 6 and 7 (the mnist job capped at AVX2: 0.645–0.666 → 0.577–0.659 s).
+        // 6 and 7.
         let (axis, align) = if n >= threads.saturating_mul(2 * nr) {
             (Axis(1), nr / 2)
         } else {
