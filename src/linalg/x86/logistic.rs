@@ -1,5 +1,5 @@
 //! The fused pass of logistic regression over a block of rows of X (see
-//! `crate::train::logistic_fast`): for each feature j,
+//! `crate::train::paths::fused_logistic`): for each feature j,
 //!
 //! ```text
 //! dw_j = (1/m) X_j · dZ;   w_j := w_j − α dw_j;   Z_part += w_j X_j
@@ -23,7 +23,7 @@ macro_rules! logistic_kernel {
         /// # Panics
         /// If the CPU lacks AVX2 or FMA, if the lengths do not fit `x`, or if its rows are not
         /// contiguous (m > 1 and column stride ≠ 1): programming errors of the caller
-        /// (`crate::train::logistic_fast`, which only takes X in standard layout). Any row
+        /// (`crate::train::paths::fused_logistic`, which only takes X in standard layout). Any row
         /// stride is accepted; `w`, `dw` and `z_part` cannot overlap (distinct `&mut`).
         pub(crate) fn logistic_pass(
             x: ArrayView2<$t>,

@@ -161,7 +161,9 @@ fn pass_portable<F: Float>(
     z_part: &mut [F],
 ) {
     for ((row, w_j), dw_j) in x.rows().into_iter().zip(w.iter_mut()).zip(dw.iter_mut()) {
-        let row = row.to_slice().expect("X is in standard layout (checked by applies())");
+        let row = row
+            .to_slice()
+            .expect("X is in standard layout (plan() takes this path only then)");
         *dw_j = dot(row, dz) * inv_m;
         *w_j -= alpha * *dw_j;
         let w_j = *w_j;
