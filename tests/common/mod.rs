@@ -122,7 +122,7 @@ pub fn run_python(script: &str, args: &[&std::path::Path]) -> String {
 }
 
 /// `$NDNET_DATA/<name>` (default `data/<name>`), asserting that it holds `file`: the real data
-/// sets of the ignored tests (`NDNET_DATA=/path/to/data cargo test --release --all-features -- --ignored`).
+/// sets of the ignored tests (`NDNET_DATA=/path/to/data cargo test --release --features full -- --ignored`).
 pub fn data_path(name: &str, file: &str) -> PathBuf {
     let root = std::env::var_os("NDNET_DATA").unwrap_or_else(|| "data".into());
     let dir = PathBuf::from(root).join(name);

@@ -82,7 +82,7 @@ fn close(what: &str, got: f64, expected: f64, tolerance: f64) {
 /// The course's numpy code gives cost 0.6931471805599453 (= ln 2, zero weights) at i = 0 and
 /// 0.13565884743936965 at i = 1999, train accuracy 99.04 % = 207/209, test 70 % = 35/50.
 #[test]
-#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored"]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --features full -- --ignored"]
 fn logistic_regression_reproduces_the_course() {
     // The Gram form (the default here) and the one-pass loop over X.
     for gram in [true, false] {
@@ -121,7 +121,7 @@ fn logistic_regression_reproduces_the_course_with(gram: bool) {
 /// The two-layer model [12288, 7, 1] with the course's `initialize_parameters(n_x, 7, 1)`
 /// (numpy seed 1, randn · 0.01): the course prints "Cost after iteration 0: 0.6930497356599888".
 #[test]
-#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored"]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --features full -- --ignored"]
 fn two_layer_first_cost_matches_the_course() {
     let (train, _) = cat_data();
     let parameters = course_initialize_parameters::<f64>(12288, 7, 1, 1).unwrap();
@@ -145,7 +145,7 @@ fn two_layer_first_cost_matches_the_course() {
 /// 0.6482632048575212 at 200, 0.0928782 at 2400; train accuracy 0.9856459330143541 (206/209),
 /// test 0.8 (40/50). ndnet measured the same 206/209 and 40/50 (costs agree to ~1e-14).
 #[test]
-#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored"]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --features full -- --ignored"]
 fn deep_network_reproduces_the_course() {
     // Both ways of running batch gradient descent: the Gram form (the default for these 209
     // examples of 12288 features) and the textbook products with X.

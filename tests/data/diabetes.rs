@@ -1,6 +1,6 @@
 //! The diabetes data set through the tabular path with a regression target (feature `csv`).
 //!
-//! Run with `NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored diabetes`.
+//! Run with `NDNET_DATA=../shared/data cargo test --release --features full -- --ignored diabetes`.
 #![cfg(feature = "csv")]
 
 use ndnet::tabular::{FittedTarget, Metric, Table, TabularConfig, TargetScaling};

@@ -1,7 +1,7 @@
 //! The `.safetensors` round trip against Python's `safetensors` package and numpy, both ways
 //! (ignored by default: it needs Python).
 //!
-//! Run with `NDNET_PYTHON=python3 cargo test --release --all-features --test data interop:: -- --ignored`,
+//! Run with `NDNET_PYTHON=python3 cargo test --release --features full --test data interop:: -- --ignored`,
 //! where `NDNET_PYTHON` names a Python that imports `safetensors` and `numpy`. `.ci/run` sets it
 //! when one is available (installing the packages with pip if needed) and otherwise skips these
 //! tests with a message; without it they fail rather than pass without checking anything.
@@ -104,7 +104,7 @@ print("saved")
 "#;
 
 #[test]
-#[ignore = "needs Python with safetensors and numpy: NDNET_PYTHON=python3 cargo test --all-features -- --ignored"]
+#[ignore = "needs Python with safetensors and numpy: NDNET_PYTHON=python3 cargo test --features full -- --ignored"]
 fn python_parameters_load_into_ndnet_and_predict_as_numpy() {
     let dir = scratch("from-python");
     assert!(run_python(PYTHON_SAVES, &[&dir]).contains("saved"));
@@ -210,7 +210,7 @@ fn export<F: Float>(net: &Network<F>, dir: &Path, name: &str, rng: &mut rand::rn
 }
 
 #[test]
-#[ignore = "needs Python with safetensors and numpy: NDNET_PYTHON=python3 cargo test --all-features -- --ignored"]
+#[ignore = "needs Python with safetensors and numpy: NDNET_PYTHON=python3 cargo test --features full -- --ignored"]
 fn ndnet_models_load_in_python_with_the_course_names() {
     let dir = scratch("to-python");
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
@@ -255,7 +255,7 @@ print(",".join(preprocessing["feature_names"]), w1.shape, metadata["layer_sizes"
 
 #[cfg(feature = "csv")]
 #[test]
-#[ignore = "needs Python with safetensors and numpy: NDNET_PYTHON=python3 cargo test --all-features -- --ignored"]
+#[ignore = "needs Python with safetensors and numpy: NDNET_PYTHON=python3 cargo test --features full -- --ignored"]
 fn a_tabular_model_is_readable_in_python_with_its_preprocessing() {
     use ndnet::tabular::{Table, TabularConfig};
     use ndnet::{GradientDescent, TabularModel, TrainConfig};

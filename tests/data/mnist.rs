@@ -80,7 +80,7 @@ fn one_vs_rest_three_classifier() {
 /// test accuracy 0.9500 (epoch 8's weights, about 2 s in release); scikit-learn's
 /// MLPClassifier reaches 0.950 on the same kind of split.
 #[test]
-#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored"]
+#[ignore = "needs the real data: NDNET_DATA=../shared/data cargo test --release --features full -- --ignored"]
 fn softmax_mlp_reaches_sklearn_accuracy() {
     use ndnet::data::train_test_split;
     use ndnet::{Activation, Adam, AdamConfig, FitOptions, Initializer, Network, TrainConfig, Validation};

@@ -1,6 +1,6 @@
 //! `.npy` files against numpy, both ways (ignored by default: it needs Python with numpy).
 //!
-//! Run with `NDNET_PYTHON=python3 cargo test --release --all-features --test data interop:: -- --ignored`
+//! Run with `NDNET_PYTHON=python3 cargo test --release --features full --test data interop:: -- --ignored`
 //! (`.ci/run` sets `NDNET_PYTHON` as for the `.safetensors` round trip in `interop.rs`).
 //!
 //! * numpy → ndnet: `np.save` of float32 and float64 arrays (little- and big-endian), Y of shape
@@ -66,7 +66,7 @@ fn rows(matrix: &Array2<f64>) -> Vec<f64> {
 }
 
 #[test]
-#[ignore = "needs Python with numpy: NDNET_PYTHON=python3 cargo test --all-features -- --ignored"]
+#[ignore = "needs Python with numpy: NDNET_PYTHON=python3 cargo test --features full -- --ignored"]
 fn numpys_npy_files_read_exactly() {
     let dir = scratch_dir("npy-from-python");
     assert!(run_python(PYTHON_SAVES, &[&dir]).contains("saved"));
@@ -116,7 +116,7 @@ print("ok")
 "#;
 
 #[test]
-#[ignore = "needs Python with numpy: NDNET_PYTHON=python3 cargo test --all-features -- --ignored"]
+#[ignore = "needs Python with numpy: NDNET_PYTHON=python3 cargo test --features full -- --ignored"]
 fn ndnets_npy_files_load_in_numpy_exactly() {
     let dir = scratch_dir("npy-to-python");
     let text = |name: &str, values: Vec<String>| {

@@ -1,7 +1,7 @@
 //! The UCI wine data set through the tabular path with a multi-class target (features `csv`
 //! and `serde`).
 //!
-//! Run with `NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored wine`.
+//! Run with `NDNET_DATA=../shared/data cargo test --release --features full -- --ignored wine`.
 #![cfg(all(feature = "csv", feature = "serde"))]
 
 use ndnet::io::Format;
