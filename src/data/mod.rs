@@ -33,6 +33,8 @@ pub use image_dataset::ImageDataset;
 mod examples;
 mod labels;
 mod load;
+#[cfg(feature = "csv")]
+pub(crate) use examples::check_gather;
 pub(crate) use examples::columns_contiguous;
 pub use examples::{Examples, InMemory};
 pub use labels::{class_row, one_hot, one_vs_rest};
