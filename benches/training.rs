@@ -153,9 +153,28 @@ fn everyday_jobs(c: &mut Criterion) {
     group.finish();
 }
 
+/// Prints the CPU and the kernels that run (`ndnet::linalg::simd`, capped by `NDNET_SIMD`)
+/// before the figures, which only mean something beside them.
+fn machine(_: &mut Criterion) {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = info
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")?
+                .split_once(':')
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    println!(
+        "machine: {model}, {} threads, ndnet kernels {}",
+        ndnet::num_threads(),
+        ndnet::linalg::simd()
+    );
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = training, inference, everyday_jobs
+    targets = machine, training, inference, everyday_jobs
 }
 criterion_main!(benches);

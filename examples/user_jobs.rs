@@ -78,7 +78,10 @@ fn train_on_digits(sizes: &[usize], batch: usize, epochs: usize) -> Outcome {
     net.fit(&digits.x, &y, &mut adam()?, config)?;
     let seconds = start.elapsed().as_secs_f64();
     let accuracy = net.accuracy(&digits.x, &y)?;
-    println!("job={sizes:?} x_layout={layout} train_accuracy={accuracy:.4} train_seconds={seconds:.3}");
+    println!(
+        "job={sizes:?} x_layout={layout} train_accuracy={accuracy:.4} train_seconds={seconds:.3} simd={}",
+        ndnet::linalg::simd()
+    );
     Ok(())
 }
 
@@ -102,7 +105,10 @@ fn tiny() -> Outcome {
     net.fit(&x, &y, &mut adam()?, config)?;
     let seconds = start.elapsed().as_secs_f64();
     let accuracy = net.accuracy(&x, &y)?;
-    println!("job=tiny train_accuracy={accuracy:.4} train_seconds={seconds:.3}");
+    println!(
+        "job=tiny train_accuracy={accuracy:.4} train_seconds={seconds:.3} simd={}",
+        ndnet::linalg::simd()
+    );
     Ok(())
 }
 
@@ -144,8 +150,9 @@ fn infer() -> Outcome {
         .fold(f64::INFINITY, f64::min);
     println!(
         "job=infer one_784_128_10_us={one_digit:.2} one_30_16_1_us={one_row:.3} \
-         batch_10000_784_128_10_ms={:.2}",
-        batched * 1e3
+         batch_10000_784_128_10_ms={:.2} simd={}",
+        batched * 1e3,
+        ndnet::linalg::simd()
     );
     Ok(())
 }

@@ -163,3 +163,36 @@ pub fn fuzz_safetensors(data: &[u8]) {
         }
     }
 }
+
+/// The `.npy` reader on a file of these bytes, as X and as Y, in f32 and f64: what opens must
+/// gather its first, middle and last rows, and (when small) write back through the writer and
+/// read back the same values.
+pub fn fuzz_npy(data: &[u8]) {
+    use ndnet::data::Examples;
+    let file = TempFile::new(data, ".npy");
+    let _ = ndnet::data::NpyExamples::<f32>::open(&file.0, &file.0).map(|mut examples| {
+        let (n_x, n_y, m) = (examples.n_x(), examples.n_y(), examples.m());
+        let indices = [0, m / 2, m - 1, (m / 2 + 1).min(m - 1)];
+        let mut x = ndarray::Array2::zeros((n_x, indices.len()));
+        let mut y = ndarray::Array2::zeros((n_y, indices.len()));
+        let _ = examples.gather(&indices, x.view_mut(), y.view_mut());
+    });
+    let Ok(mut examples) = ndnet::data::NpyExamples::<f64>::open(&file.0, &file.0) else { return };
+    let (n_x, n_y, m) = (examples.n_x(), examples.n_y(), examples.m());
+    if m.saturating_mul(n_x) > 1 << 16 {
+        return;
+    }
+    let all: Vec<usize> = (0..m).collect();
+    let (mut x, mut y) = (ndarray::Array2::zeros((n_x, m)), ndarray::Array2::zeros((n_y, m)));
+    if examples.gather(&all, x.view_mut(), y.view_mut()).is_err() {
+        return;
+    }
+    let copy = TempFile::new(&[], "-x.npy");
+    let copy_y = TempFile::new(&[], "-y.npy");
+    ndnet::data::save_npy_examples(&x, &y, &copy.0, &copy_y.0).expect("a temporary file is writable");
+    let mut again = ndnet::data::NpyExamples::<f64>::open(&copy.0, &copy_y.0).expect("ndnet reads what it writes");
+    let (mut x2, mut y2) = (ndarray::Array2::zeros((n_x, m)), ndarray::Array2::zeros((n_y, m)));
+    again.gather(&all, x2.view_mut(), y2.view_mut()).expect("ndnet reads what it writes");
+    let bits = |a: &ndarray::Array2<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!((bits(&x), bits(&y)), (bits(&x2), bits(&y2)), "a .npy round trip changed a value");
+}

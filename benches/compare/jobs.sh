@@ -11,7 +11,9 @@ here=$(dirname "$0")
 passes=${1:-1}
 burn=$here/burn_jobs/target/release/burn_jobs
 cargo build --release --quiet --features mnist --example user_jobs
-echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(grep -o -m1 'avx512f' /proc/cpuinfo || echo 'no AVX-512')${SIMD:+, capped at $SIMD}"
+family=$(grep -m1 '^cpu family' /proc/cpuinfo | cut -d: -f2 | xargs)
+model=$(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | xargs)
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $family, model $model), $(nproc) cores, $(grep -o -m1 'avx512f' /proc/cpuinfo || echo 'no AVX-512')${SIMD:+, capped at $SIMD}; each ndnet line ends with the kernels that ran (simd=)"
 for _ in $(seq "$passes"); do
     for job in mnist wide tiny infer; do
         layouts=columns

@@ -1,5 +1,7 @@
 //! Atomic file replacement: write a temporary file beside the target, flush it to disk, then
 //! rename it over the target, so a reader sees the old file or the new one, never half of one.
+//! [`write`] writes bytes held in memory; [`Replacement`] streams a file of any size (a `.npy`
+//! file of examples far larger than memory) and is put in place by its `commit`.
 //!
 //! What was there is never lost or weakened:
 //!
@@ -30,23 +32,116 @@ use crate::{Error, Result};
 const MAX_LINKS: usize = 40;
 
 /// Writes `bytes` to `path` atomically; see the module's documentation.
+// Used by the saves of features `serde` and `report`; `npy` streams through `Replacement`.
+#[cfg_attr(not(any(feature = "serde", feature = "report")), allow(dead_code))]
 pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     write_with(path, |file| file.write_all(bytes))
 }
 
 /// [`write`] with the temporary file filled by `fill` (tests make it fail half-way).
+#[cfg_attr(not(any(feature = "serde", feature = "report")), allow(dead_code))]
 fn write_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> Result<()> {
-    let target = follow_links(path)?;
-    let existing = existing_regular_file(&target)?;
-    let folder = folder_of(&target);
-    let temp = temp_path(folder);
-    if let Err(e) = write_and_rename(&temp, &target, existing.as_ref(), fill) {
-        // Best effort: the temporary file may not even exist (e.g. the folder is missing).
-        let _ = fs::remove_file(&temp);
-        return Err(Error::io(target, e));
+    let mut replacement = Replacement::begin(path)?;
+    let filled = fill(replacement.file());
+    if let Err(e) = filled {
+        return Err(Error::io(replacement.target(), e));
     }
-    sync_folder(folder);
-    Ok(())
+    replacement.commit()
+}
+
+/// A file being written beside the one it will replace: written through [`Write`] (as a
+/// stream, so it may be far larger than memory), put in place by [`Replacement::commit`].
+/// Dropped without a commit (an error half-way), it removes its temporary file and leaves the
+/// target as it was.
+pub(crate) struct Replacement {
+    /// The temporary file; `None` once [`Replacement::commit`] has closed it.
+    file: Option<File>,
+    temp: PathBuf,
+    target: PathBuf,
+    /// Whether the temporary file has become the target (nothing left to remove).
+    renamed: bool,
+}
+
+impl Replacement {
+    /// Opens a temporary file beside the file `path` names (links followed), with the owner and
+    /// mode of the file it will replace.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the target: something other than a regular file is there, a loop of
+    /// links, or the temporary file cannot be created.
+    pub(crate) fn begin(path: &Path) -> Result<Self> {
+        let target = follow_links(path)?;
+        let existing = existing_regular_file(&target)?;
+        let temp = temp_path(folder_of(&target));
+        match open_temp(&temp, existing.as_ref()) {
+            Ok(file) => Ok(Replacement {
+                file: Some(file),
+                temp,
+                target,
+                renamed: false,
+            }),
+            Err(e) => {
+                // Best effort: the temporary file may not even exist (e.g. the folder is missing).
+                let _ = fs::remove_file(&temp);
+                Err(Error::io(target, e))
+            }
+        }
+    }
+
+    /// The file finally written (the end of any chain of links), for messages.
+    pub(crate) fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// The temporary file.
+    fn file(&mut self) -> &mut File {
+        self.file
+            .as_mut()
+            .expect("the file is only taken by commit, which consumes self")
+    }
+
+    /// Flushes the temporary file to disk and renames it over the target.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the target; the target is then as it was and the temporary file
+    /// removed.
+    pub(crate) fn commit(mut self) -> Result<()> {
+        let file = self
+            .file
+            .take()
+            .expect("the file is only taken by commit, which consumes self");
+        let done = file.sync_all().and_then(|()| {
+            drop(file);
+            fs::rename(&self.temp, &self.target)
+        });
+        match done {
+            Ok(()) => {
+                self.renamed = true;
+                sync_folder(folder_of(&self.target));
+                Ok(())
+            }
+            Err(e) => Err(Error::io(self.target.clone(), e)),
+        }
+    }
+}
+
+impl Write for Replacement {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file().write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file().flush()
+    }
+}
+
+impl Drop for Replacement {
+    fn drop(&mut self) {
+        if !self.renamed {
+            drop(self.file.take());
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
 }
 
 /// The file `path` finally names: `path` itself unless it is a symbolic link, else the end of
@@ -125,27 +220,20 @@ fn temp_path(folder: &Path) -> PathBuf {
     folder.join(format!(".ndnet-{}-{n}.tmp", std::process::id()))
 }
 
-fn write_and_rename(
-    temp: &Path,
-    target: &Path,
-    existing: Option<&Metadata>,
-    fill: impl FnOnce(&mut File) -> io::Result<()>,
-) -> io::Result<()> {
+/// Creates the temporary file `temp`, readable by no one else until the owner and mode of the
+/// file it replaces (`existing`) are copied on.
+fn open_temp(temp: &Path, existing: Option<&Metadata>) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     if existing.is_some() {
-        // Readable by no one else until the old file's owner and mode are copied on.
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     }
-    let mut file = options.open(temp)?;
+    let file = options.open(temp)?;
     if let Some(meta) = existing {
         keep_owner_and_mode(&file, meta)?;
     }
-    fill(&mut file)?;
-    file.sync_all()?;
-    drop(file);
-    fs::rename(temp, target)
+    Ok(file)
 }
 
 /// Copies the old file's owner, group and permission bits onto the new one (Unix); elsewhere
@@ -229,6 +317,38 @@ mod tests {
         // A missing folder is an error naming the path.
         let missing = dir.join("no/such/folder/model.json");
         assert!(matches!(write(&missing, b"x"), Err(Error::Io { path, .. }) if path == missing));
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_streamed_replacement_appears_only_when_committed() {
+        let dir = scratch("stream");
+        let target = dir.join("x.npy");
+        fs::write(&target, b"old").unwrap();
+        // Dropped half-way (an error while streaming): the old file stays, no temporary is left.
+        let mut half = Replacement::begin(&target).unwrap();
+        half.write_all(b"half of it").unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"old");
+        assert_eq!(names_in(&dir).len(), 2, "the temporary file is beside the target");
+        drop(half);
+        assert_eq!(fs::read(&target).unwrap(), b"old");
+        assert_eq!(names_in(&dir), ["x.npy"]);
+        // Written in many pieces, then committed.
+        let mut whole = Replacement::begin(&target).unwrap();
+        assert_eq!(whole.target(), target);
+        for piece in 0..100u8 {
+            whole.write_all(&[piece; 1000]).unwrap();
+        }
+        whole.commit().unwrap();
+        let written = fs::read(&target).unwrap();
+        assert_eq!(written.len(), 100_000);
+        assert!(
+            written
+                .chunks(1000)
+                .enumerate()
+                .all(|(i, c)| c.iter().all(|&b| b == i as u8))
+        );
+        assert_eq!(names_in(&dir), ["x.npy"]);
         fs::remove_dir_all(dir).unwrap();
     }
 

@@ -2,7 +2,7 @@
 //! one error enum, the shared input checks, the `config!` macro, the memory limit and atomic
 //! file replacement. Nothing here knows of networks or training.
 
-#[cfg(any(feature = "serde", feature = "report"))]
+#[cfg(any(feature = "serde", feature = "report", feature = "npy"))]
 pub(crate) mod atomic;
 pub(crate) mod check;
 pub(crate) mod config;

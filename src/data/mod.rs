@@ -21,6 +21,7 @@
 //! | `image` | `load_image` | one PNG/JPEG picture | a column (h·w·3, 1) |
 //! | `image` | `load_image_folder` | one sub-folder of pictures per class | [`ImageDataset`] |
 //! | `csv` | `ndnet::tabular::Table::from_path` | a CSV file with a header | `Table`; X, Y via `TabularConfig` |
+//! | `npy` | `NpyExamples::open` | NumPy `.npy` X (m, n_x) and Y (m,) or (m, n_y), one example per row | [`Examples`] read batch by batch |
 //!
 //! Labels of many classes become binary or one-hot label matrices with [`one_vs_rest`] and
 //! [`one_hot`].
@@ -33,6 +34,8 @@ pub use image_dataset::ImageDataset;
 mod examples;
 mod labels;
 mod load;
+#[cfg(feature = "npy")]
+mod npy;
 #[cfg(feature = "csv")]
 pub(crate) use examples::check_gather;
 pub(crate) use examples::columns_contiguous;
@@ -45,6 +48,8 @@ pub use load::{Mnist, load_mnist, read_idx_images, read_idx_labels};
 pub use load::{data_dir, require_file};
 #[cfg(feature = "image")]
 pub use load::{load_image, load_image_folder};
+#[cfg(feature = "npy")]
+pub use npy::{NpyExamples, NpyWriter, save_npy_examples};
 
 mod classes;
 mod cross_validation;

@@ -131,10 +131,20 @@ pub(crate) fn product<F: Float>(alpha: F, a: ArrayView2<F>, b: ArrayView2<F>, be
         .fold(2 * a.nrows(), usize::saturating_mul);
     // A matrix-vector product reads all of A once for 2 flop per element: its speed is the
     // cache's, and a large A (one example through a wide layer) goes faster split between the
-    // cores, each reading its rows from its own cache.
+    // cores, each reading its rows from its own cache. It gains microseconds, less than a
+    // parked worker takes to wake, so it only goes to workers that are awake, and wakes the
+    // others for the next one (one example after another); a lone request every few
+    // milliseconds runs on the calling thread while the workers stay parked (they spin briefly
+    // after each wake).
     let matvec_pays = b.ncols() == 1 && a.len().saturating_mul(std::mem::size_of::<F>()) >= PARALLEL_MIN_MATVEC_BYTES;
-    let threads = if flop >= PARALLEL_MIN_FLOP || matvec_pays {
+    let threads = if flop >= PARALLEL_MIN_FLOP {
         num_threads()
+    } else if matvec_pays {
+        let (wanted, awake) = (num_threads(), pool::awake_workers().saturating_add(1));
+        if awake < wanted {
+            pool::wake(wanted - 1);
+        }
+        wanted.min(awake)
     } else {
         1
     };

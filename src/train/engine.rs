@@ -20,7 +20,7 @@ use super::feed::{Batcher, Prefetch};
 use super::paths::{FusedLogistic, GramForm, MiniBatches, Step, Textbook};
 use super::plan::{TrainingPath, plan};
 use super::validation::{SplitOff, Validation, Watched};
-use super::{Diagnostics, EpochRecord, History, Record, TrainConfig};
+use super::{Diagnostics, EpochRecord, FitOptions, History, Record, TrainConfig};
 use crate::data::InMemory;
 use crate::{Error, Float, LearningRateSchedule, Network, Optimizer, Result};
 
@@ -35,13 +35,12 @@ const BACKUP_EVERY: usize = 16;
 pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     net: &mut Network<F>,
     mut data: Data<'_, F>,
-    validation: Option<&Validation<'_, F>>,
     optimizer: &mut O,
-    config: &TrainConfig,
-    checkpoints: Option<&Checkpoints>,
-    group: Option<(&dyn Collective, usize)>,
+    options: &FitOptions<'_, F>,
     callback: &mut dyn FnMut(&Record),
 ) -> Result<History> {
+    let (config, validation) = (&options.config, options.validation.as_ref());
+    let (checkpoints, group) = (options.checkpoints.as_ref(), options.group());
     config.validate()?;
     net.check_parameters()?;
     data.check(net, config)?;

@@ -77,15 +77,19 @@ enum EpochState<F> {
     Indices,
     /// `Blocks`: the blocks, the current one's examples read into memory, and how far it is
     /// consumed.
-    Blocks {
-        blocks: Blocks,
-        next_block: usize,
-        held: Batch<F>,
-        permutation: Vec<usize>,
-        position: usize,
-        /// Where to start in the next block read (a resumed epoch starts inside one).
-        start_at: usize,
-    },
+    Blocks(Box<BlockState<F>>),
+}
+
+/// Where an epoch of [`Shuffle::Blocks`] is: the blocks, the current one's examples read into
+/// memory, and how far it is consumed.
+struct BlockState<F> {
+    blocks: Blocks,
+    next_block: usize,
+    held: Batch<F>,
+    permutation: Vec<usize>,
+    position: usize,
+    /// Where to start in the next block read (a resumed epoch starts inside one).
+    start_at: usize,
 }
 
 impl<'s, F: Float> Batcher<'s, F> {
@@ -165,14 +169,14 @@ impl<'s, F: Float> Batcher<'s, F> {
                     skipped += blocks.size(next_block);
                     next_block += 1;
                 }
-                EpochState::Blocks {
+                EpochState::Blocks(Box::new(BlockState {
                     blocks,
                     next_block,
                     held: self.buffer(0),
                     permutation: Vec::new(),
                     position: 0,
                     start_at: skip - skipped,
-                }
+                }))
             }
         };
         self.done = skip;
@@ -212,14 +216,15 @@ impl<'s, F: Float> Batcher<'s, F> {
                     .examples
                     .gather(&batch.examples, batch.x.view_mut(), batch.y.view_mut())?;
             }
-            EpochState::Blocks {
-                blocks,
-                next_block,
-                held,
-                permutation,
-                position,
-                start_at,
-            } => {
+            EpochState::Blocks(state) => {
+                let BlockState {
+                    blocks,
+                    next_block,
+                    held,
+                    permutation,
+                    position,
+                    start_at,
+                } = &mut **state;
                 for i in 0..k {
                     if *position >= permutation.len() {
                         read_block(&mut self.reading, blocks, *next_block, held, permutation)?;

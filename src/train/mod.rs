@@ -129,11 +129,8 @@ impl<F: Float> Network<F> {
         engine::run(
             self,
             data::Data::InMemory(crate::data::InMemory::from_views(x.view(), y.view())),
-            options.validation.as_ref(),
             optimizer,
-            &options.config,
-            options.checkpoints.as_ref(),
-            options.group(),
+            &options,
             &mut record,
         )
     }
@@ -163,16 +160,7 @@ impl<F: Float> Network<F> {
                 callback(record);
             }
         };
-        engine::run(
-            self,
-            data::Data::Streamed(examples),
-            options.validation.as_ref(),
-            optimizer,
-            &options.config,
-            options.checkpoints.as_ref(),
-            options.group(),
-            &mut record,
-        )
+        engine::run(self, data::Data::Streamed(examples), optimizer, &options, &mut record)
     }
 
     /// One step of batch gradient descent on (X, Y): forward, cost, backward, update.

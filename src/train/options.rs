@@ -128,7 +128,7 @@ impl<'a, F> FitOptions<'a, F> {
     }
 
     /// The group the run is distributed over, and how often the ranks compare parameters.
-    pub(super) fn group(&self) -> Option<(&dyn super::distributed::Collective, usize)> {
+    pub(crate) fn group(&self) -> Option<(&dyn super::distributed::Collective, usize)> {
         #[cfg(feature = "mpi")]
         if let Some(distributed) = &self.distributed {
             return Some((

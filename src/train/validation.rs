@@ -301,10 +301,16 @@ fn classes<F: Float>(cost: Cost, y: ArrayView2<F>) -> Option<Vec<usize>> {
 /// `(W[l], b[l])` of every layer.
 type Parameters<F> = Vec<(Array2<F>, Array2<F>)>;
 
+/// The epoch with the lowest validation cost so far: (epoch, cost, parameters).
+pub(crate) type Best<F> = (usize, f64, Parameters<F>);
+
+/// Early stopping's state: patience, epochs since the best, and the best.
+pub(crate) type StopperParts<F> = (usize, usize, Option<Best<F>>);
+
 /// Remembers the parameters of the epoch with the lowest validation cost.
 pub(crate) struct EarlyStopper<F> {
     patience: usize,
-    best: Option<(usize, f64, Parameters<F>)>,
+    best: Option<Best<F>>,
     since_best: usize,
 }
 
@@ -335,14 +341,12 @@ impl<F: Float> EarlyStopper<F> {
     }
 
     /// Its state: patience, epochs since the best, and the best (epoch, cost, parameters).
-    pub(crate) fn parts(&self) -> (usize, usize, Option<(usize, f64, Parameters<F>)>) {
+    pub(crate) fn parts(&self) -> StopperParts<F> {
         (self.patience, self.since_best, self.best.clone())
     }
 
     /// The stopper in the state [`EarlyStopper::parts`] gave.
-    pub(crate) fn from_parts(
-        (patience, since_best, best): (usize, usize, Option<(usize, f64, Parameters<F>)>),
-    ) -> Self {
+    pub(crate) fn from_parts((patience, since_best, best): StopperParts<F>) -> Self {
         EarlyStopper {
             patience,
             best,

@@ -1,6 +1,6 @@
 //! Fixtures shared by the test binaries: seeded random generators, the two network shapes most
-//! tests train, the XOR setup, a network's parameters as bits, and the folder of the real data
-//! sets.
+//! tests train, the XOR setup, a network's parameters as bits, `.npy` bytes and scratch folders,
+//! and the folder of the real data sets.
 //!
 //! Each binary includes this file with `#[path = "../common/mod.rs"] mod common;`; not every
 //! binary uses every fixture.
@@ -50,19 +50,75 @@ pub fn xor_setup<F: Float>(seed: u64) -> (Array2<F>, Array2<F>, Network<F>) {
     (x, y, net)
 }
 
-/// Every weight and bias of `net` (W[1], b[1], W[2], …) as bits: equal vectors mean
-/// bit-identical networks.
-pub fn parameter_bits(net: &Network<f64>) -> Vec<u64> {
+/// Every weight and bias of `net` (W[1], b[1], W[2], …) as bits (of the value as an f64, which
+/// holds every f32 exactly): equal vectors mean bit-identical networks.
+pub fn parameter_bits<F: Float>(net: &Network<F>) -> Vec<u64> {
     net.layers()
         .iter()
         .flat_map(|l| {
             l.w()
                 .iter()
                 .chain(l.b().iter())
-                .map(|v| v.to_bits())
+                .map(|v| v.as_f64().to_bits())
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// A `.npy` file as numpy 2.4.6 writes it (version 1.0): the magic, the header dictionary with
+/// `descr` (e.g. `"<f4"`), `fortran_order` and `shape` (e.g. `"(3, 2)"`), spaces and a newline
+/// to a multiple of 64 bytes, then `data`. Tests make broken files by giving odd values.
+pub fn npy_bytes(descr: &str, fortran_order: bool, shape: &str, data: &[u8]) -> Vec<u8> {
+    let order = if fortran_order { "True" } else { "False" };
+    let text = format!("{{'descr': '{descr}', 'fortran_order': {order}, 'shape': {shape}, }}");
+    let total = (10 + text.len() + 1).div_ceil(64) * 64;
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend_from_slice(&u16::try_from(total - 10).unwrap().to_le_bytes());
+    bytes.extend_from_slice(text.as_bytes());
+    bytes.resize(total - 1, b' ');
+    bytes.push(b'\n');
+    bytes.extend_from_slice(data);
+    bytes
+}
+
+/// The little-endian bytes of `values` as float32 (`"<f4"`).
+pub fn f32_bytes(values: impl IntoIterator<Item = f32>) -> Vec<u8> {
+    values.into_iter().flat_map(f32::to_le_bytes).collect()
+}
+
+/// A fresh folder for one test's files, under the system's temporary folder.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ndnet-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
+    dir
+}
+
+/// The Python named by `NDNET_PYTHON` (the interop tests fail without it): one with numpy, and
+/// the `safetensors` package for the `.safetensors` tests.
+pub fn python() -> String {
+    std::env::var("NDNET_PYTHON").unwrap_or_else(|_| {
+        panic!(
+            "NDNET_PYTHON is not set: it must name a Python with the `safetensors` and `numpy` packages \
+             (e.g. NDNET_PYTHON=python3 after `pip install safetensors numpy`); .ci/run sets it when one is \
+             available and skips this test otherwise"
+        )
+    })
+}
+
+/// Runs `script` with `args` in the Python of `NDNET_PYTHON`, failing with its output unless it
+/// succeeds; returns what it printed.
+pub fn run_python(script: &str, args: &[&std::path::Path]) -> String {
+    let output = std::process::Command::new(python())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("NDNET_PYTHON can be started");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the Python side failed:\n{stdout}\n{stderr}");
+    stdout
 }
 
 /// `$NDNET_DATA/<name>` (default `data/<name>`), asserting that it holds `file`: the real data

@@ -19,44 +19,16 @@
 #![cfg(feature = "safetensors")]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ndarray::Array2;
 use ndnet::{Activation, Cost, Float, Initializer, Network, io};
 use rand::{RngExt, SeedableRng};
 
-/// The Python named by `NDNET_PYTHON`; the test fails without it.
-fn python() -> String {
-    std::env::var("NDNET_PYTHON").unwrap_or_else(|_| {
-        panic!(
-            "NDNET_PYTHON is not set: it must name a Python with the `safetensors` and `numpy` packages \
-             (e.g. NDNET_PYTHON=python3 after `pip install safetensors numpy`); .ci/run sets it when one is \
-             available and skips this test otherwise"
-        )
-    })
-}
-
-/// Runs `script` with `args` in the Python of `NDNET_PYTHON`, failing with its output unless it
-/// succeeds; returns what it printed.
-fn run_python(script: &str, args: &[&Path]) -> String {
-    let output = Command::new(python())
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("NDNET_PYTHON can be started");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "the Python side failed:\n{stdout}\n{stderr}");
-    stdout
-}
+use crate::common::{run_python, scratch_dir};
 
 /// A fresh folder for one test's files.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ndnet-interop-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
-    dir
+    scratch_dir(&format!("interop-{name}"))
 }
 
 /// A CSV of one example per row (no header) as a column-per-example matrix.

@@ -417,3 +417,37 @@ fn a_huge_target_image_size_is_refused_before_decoding() {
     assert_eq!(data::load_image::<f32>(&path, (2, 2)).unwrap().dim(), (12, 1));
     std::fs::remove_file(path).unwrap();
 }
+
+/// A `.npy` file's rows are read one run at a time: opening checks one row against the limit
+/// (the reader's buffer holds at least a row), never the whole file; writing checks a row too.
+#[cfg(feature = "npy")]
+#[test]
+fn npy_rows_are_checked_against_the_limit_and_files_are_not() {
+    use ndnet::data::{Examples, NpyExamples, NpyWriter, save_npy_examples};
+    let dir = std::env::temp_dir().join(format!("ndnet-limits-npy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (x_path, y_path) = (dir.join("x.npy"), dir.join("y.npy"));
+    // 64 examples of 256 f64 features: rows of 2048 bytes, 128 KiB of X.
+    let x = ndarray::Array2::from_shape_fn((256, 64), |(i, j)| (i + j) as f64);
+    save_npy_examples(&x, &ndarray::Array2::zeros((1, 64)), &x_path, &y_path).unwrap();
+    {
+        let _limit = Limit::set(4 << 10);
+        // The file (128 KiB) is over the limit, one row (2 KiB) is not: it opens and reads.
+        let mut examples = NpyExamples::<f64>::open(&x_path, &y_path).unwrap();
+        let (mut xb, mut yb) = (ndarray::Array2::zeros((256, 1)), ndarray::Array2::zeros((1, 1)));
+        examples.gather(&[63], xb.view_mut(), yb.view_mut()).unwrap();
+        assert_eq!(xb.column(0), x.column(63));
+    }
+    {
+        let _limit = Limit::set(1 << 10);
+        let text = too_large(NpyExamples::<f64>::open(&x_path, &y_path));
+        assert!(
+            text.contains("a row of") && text.contains("x.npy of shape (256)"),
+            "{text}"
+        );
+        assert!(text.contains("would take 2048 bytes"), "{text}");
+        too_large(NpyWriter::<f64>::create(dir.join("z.npy"), 1, 256));
+        assert!(!dir.join("z.npy").exists());
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -12,7 +12,8 @@
     feature = "mnist",
     feature = "hdf5",
     feature = "image",
-    feature = "safetensors"
+    feature = "safetensors",
+    feature = "npy"
 ))]
 
 include!("../../fuzz/bodies.rs");
@@ -270,6 +271,24 @@ fn flate2_free_gzip(data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&crc32(data).to_le_bytes());
     out.extend_from_slice(&(data.len() as u32).to_le_bytes());
     out
+}
+
+#[test]
+fn fuzz_npy_reader() {
+    let x = [1.5f32, -2.0, 0.25, 3.0, 1e-3, 7.0];
+    let f32_le: Vec<u8> = x.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let f64_be: Vec<u8> = x.iter().flat_map(|&v| f64::from(v).to_be_bytes()).collect();
+    let npy = |descr: &str, shape: &str, data: &[u8]| crate::common::npy_bytes(descr, false, shape, data);
+    let seeds = vec![
+        npy("<f4", "(3, 2)", &f32_le),
+        npy(">f8", "(2, 3)", &f64_be),
+        npy("<f4", "(6, 1)", &f32_le),
+    ];
+    for seed in &seeds {
+        let file = TempFile::new(seed, ".npy");
+        ndnet::data::NpyExamples::<f32>::open(&file.0, &file.0).expect("a valid seed");
+    }
+    fuzz("npy", fuzz_npy, &seeds);
 }
 
 /// Files that claim huge dimensions fail with an error before allocating (a failure here would

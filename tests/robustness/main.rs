@@ -9,6 +9,7 @@ mod concurrency;
 mod errors;
 mod extreme_inputs;
 mod fuzz_regressions;
+mod npy;
 mod odd_views;
 mod properties;
 #[cfg(feature = "report")]

@@ -1,5 +1,5 @@
 //! Training behaviour: networks learn, mini-batches, optimizers, validation and early stopping,
-//! dropout, softmax outputs. Each file is one concept; see `tests/README.md`.
+//! dropout, softmax outputs, `.npy` files of examples. Each file is one concept; see `tests/README.md`.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -8,5 +8,6 @@ mod dropout;
 mod learning;
 mod minibatch;
 mod multiclass;
+mod npy;
 mod optimizers;
 mod validation;

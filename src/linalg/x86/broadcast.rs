@@ -4,7 +4,8 @@
 //! block of KC steps of the reduction, a block of MC rows of A is packed (tiles of BR rows,
 //! interleaved along p) to stay in L2, then a block of NC columns of B is packed, read row
 //! after row (sequential in memory, with software prefetch), into zero-padded micro-panels of
-//! KC × NR; each micro-panel stays in L1 while every row tile of the A block passes over it.
+//! KC × NR; each micro-panel stays in L1 (or, for the longest f32 blocks on AVX-512, in L2,
+//! read at a fraction of its bandwidth) while every row tile of the A block passes over it.
 //! With AVX2 the register tile holds BR × NV vector accumulators: 6 × 2 for f32 (12 of the 16
 //! ymm registers, with 2 vectors of B and a broadcast: 1–4 % faster than 5 × 2 on
 //! 128 × 784 · 784 × 5,000, without spilling) and 5 × 2 for f64 (whose course-sized products,
@@ -26,7 +27,8 @@ macro_rules! broadcast_kernel {
         const NV: usize = $nv;
         /// Columns of C in a register tile.
         pub(crate) const NR: usize = NV * W;
-        /// Reduction steps per block: a packed micro-panel of B (KC × NR) fits in L1.
+        /// Reduction steps per block: C is read and written once per block; a packed
+        /// micro-panel of B (KC × NR) stays in L1 or L2.
         const KC: usize = $kc;
         /// Rows of A per packed block (a multiple of BR): MC × KC fits in L2.
         const MC: usize = $mc;

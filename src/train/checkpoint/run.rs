@@ -3,7 +3,7 @@
 
 use ndarray::Array2;
 
-use crate::train::validation::EarlyStopper;
+use crate::train::validation::{EarlyStopper, StopperParts};
 use crate::train::{History, TrainConfig};
 use crate::{Error, Float, Network, Optimizer, OptimizerState, Result};
 
@@ -132,7 +132,7 @@ pub(crate) struct Snapshot<F> {
     pub(crate) epoch_steps: usize,
     pub(crate) history: History,
     /// Early stopping: patience, epochs since the best, and the best (epoch, cost, parameters).
-    pub(crate) stopper: Option<(usize, usize, Option<(usize, f64, Parameters<F>)>)>,
+    pub(crate) stopper: Option<StopperParts<F>>,
     pub(crate) dropout_rng: Option<rand::rngs::Xoshiro256PlusPlus>,
     pub(crate) parameters: Parameters<F>,
     pub(crate) optimizer: OptimizerState<F>,

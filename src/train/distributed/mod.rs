@@ -45,6 +45,8 @@ pub(crate) trait Collective {
 }
 
 /// Sums `local` over every rank into `global`, in their own float type.
+// `Vec`s, not slices: a slice is unsized, and only a sized type can be asked which it is.
+#[allow(clippy::ptr_arg)]
 pub(crate) fn sum<F: Float>(comm: &dyn Collective, local: &Vec<F>, global: &mut Vec<F>) {
     let (local, global): (&dyn Any, &mut dyn Any) = (local, global);
     match (local.downcast_ref::<Vec<f64>>(), global.downcast_mut::<Vec<f64>>()) {

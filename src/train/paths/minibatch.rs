@@ -51,7 +51,7 @@ impl<'c, F: Float> Sharing<'c, F> {
 enum Feed<'s, F> {
     /// Read on this thread into buffers sized once: full batches and the epoch's last one.
     Inline {
-        batcher: Batcher<'s, F>,
+        batcher: Box<Batcher<'s, F>>,
         full: Batch<F>,
         last: Batch<F>,
         /// Batches left in the epoch.
@@ -77,7 +77,7 @@ impl<'s, 'c, F: Float> MiniBatches<'s, 'c, F> {
             feed: Feed::Inline {
                 full: batcher.buffer(batcher.shard_len(full)),
                 last: batcher.buffer(batcher.shard_len(last)),
-                batcher,
+                batcher: Box::new(batcher),
                 left: 0,
                 in_last: false,
             },

@@ -603,8 +603,9 @@ fn main() {
     );
     let _ = writeln!(
         head,
-        "avx512f: {}",
-        if flags.contains(&"avx512f") { "yes" } else { "no" }
+        "avx512f: {}; ndnet's kernels: {}",
+        if flags.contains(&"avx512f") { "yes" } else { "no" },
+        ndnet::linalg::simd()
     );
     let _ = writeln!(head, "versions (Cargo.lock): {}", versions());
     let _ = writeln!(
