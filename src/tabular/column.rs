@@ -140,10 +140,12 @@ fn fit_numeric(table: &Table, j: usize, rows: &[usize], present: &[(usize, &str)
     for &(i, cell) in present {
         values.push(parse_number(cell).ok_or_else(|| table.cell_error(i, j, not_a_number(cell)))?);
     }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    let median = median(n % 2 == 1, values[(n - 1) / 2], values[n / 2]);
-    // Statistics of the imputed column: every fitted row, missing ones at the median.
+    let mut sorted = values.clone();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let median = median(n % 2 == 1, sorted[(n - 1) / 2], sorted[n / 2]);
+    // Statistics of the imputed column: every fitted row, missing ones at the median, summed
+    // in row order (as a file read in passes sums them).
     let (mean, std) = super::spread::mean_and_std(&values, median, rows.len() - n);
     Ok(ColumnEncoding::Numeric { median, mean, std })
 }

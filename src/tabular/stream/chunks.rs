@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::checksum::checksum;
 use super::scan::Scan;
+use crate::base::file::read_at;
 use crate::tabular::read::{line_at, reader_builder};
 use crate::tabular::transform::BadCell;
 use crate::{Error, Result};
@@ -222,23 +223,5 @@ impl ChunkReader {
         // Fits the memory limit, so a usize.
         self.bytes.resize(usize::try_from(size).unwrap_or(usize::MAX), 0);
         read_at(&self.file, &mut self.bytes, start).map_err(|e| Error::io(&chunks.path, e))
-    }
-}
-
-/// Fills `buf` from `file` at byte `offset`, without moving a shared cursor (`pread` on Unix).
-///
-/// # Errors
-/// What the read fails with; [`std::io::ErrorKind::UnexpectedEof`] when the file ends first.
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-    }
-    #[cfg(not(unix))]
-    {
-        use std::io::{Read, Seek, SeekFrom};
-        let mut file = file;
-        file.seek(SeekFrom::Start(offset))?;
-        file.read_exact(buf)
     }
 }

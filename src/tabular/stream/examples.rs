@@ -1,7 +1,7 @@
 //! [`CsvExamples`]: the rows of a CSV file as training examples, read chunk by chunk through a
 //! fitted preprocessing.
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, ShapeBuilder, s};
+use ndarray::{Array2, ArrayViewMut2, ShapeBuilder};
 
 use super::chunks::{ChunkReader, CsvChunks};
 use crate::data::Examples;
@@ -31,8 +31,8 @@ use crate::{Float, Result};
 ///
 /// Under `Full` every example is read from a chunk of its own, parsed up to that example: it
 /// works, but an epoch parses about `m · rows_per_chunk / 2` rows. Convert the file once with
-/// [`FittedPreprocessing::csv_to_npy`] and train on the `.npy` files for a full shuffle, or for
-/// any training that reads the data many times: the parse is then paid once.
+/// `FittedPreprocessing::csv_to_npy` (feature `npy`) and train on the `.npy` files for a full
+/// shuffle, or for any training that reads the data many times: the parse is then paid once.
 ///
 /// ```
 /// use ndnet::tabular::{CsvExamples, TabularConfig};
@@ -156,8 +156,12 @@ impl<F: Float> CsvExamples<F> {
     }
 
     /// The first `rows` examples parsed, X and Y.
-    pub(super) fn parsed(&self, rows: usize) -> (ArrayView2<'_, F>, ArrayView2<'_, F>) {
-        (self.x.slice(s![.., ..rows]), self.y.slice(s![.., ..rows]))
+    #[cfg(feature = "npy")]
+    pub(super) fn parsed(&self, rows: usize) -> (ndarray::ArrayView2<'_, F>, ndarray::ArrayView2<'_, F>) {
+        (
+            self.x.slice(ndarray::s![.., ..rows]),
+            self.y.slice(ndarray::s![.., ..rows]),
+        )
     }
 }
 

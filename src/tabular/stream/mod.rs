@@ -46,6 +46,8 @@ mod checksum;
 mod chunks;
 mod examples;
 mod fit;
+#[cfg(feature = "npy")]
+mod npy;
 mod scan;
 
 pub use chunks::CsvChunks;
