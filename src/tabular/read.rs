@@ -253,6 +253,30 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_left_open_in_the_last_row_is_an_error_naming_it() {
+        let err = read("a,b\n1,2\n3,\"x\n4,5\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "test.csv, line 3, column b: a quoted field opened on this line is never closed, so it would run to \
+             the end of the file; close the quote (write \"\" for a quote inside a quoted field)"
+        );
+        // Closed quotes, doubled quotes, quotes inside unquoted fields and after a closed one are fine.
+        let t = read("a,b\n\"1\",\"x \"\"y\"\"\"\nx\"y,\"z\"w\n").unwrap();
+        assert_eq!(t.rows(), [["1", "x \"y\""], ["x\"y", "zw"]]);
+    }
+
+    #[test]
+    fn open_quote_follows_the_parser() {
+        assert_eq!(open_quote(b"1,\"a\n"), Some(1));
+        assert_eq!(open_quote(b"\"a\"\"b,c"), Some(0)); // "" is a quote inside
+        assert_eq!(open_quote(b"\"a\"\"\",\"b\n"), Some(1));
+        assert_eq!(open_quote(b"\"a\"\",\"b\n"), None); // the field is a", then b
+        assert_eq!(open_quote(b"\n\r\n1,\"2\"\n"), None);
+        assert_eq!(open_quote(b"x\"y,z"), None); // a quote inside an unquoted field
+        assert_eq!(open_quote(b" \"y,z"), None); // after a space: not a quoted field
+    }
+
+    #[test]
     fn invalid_utf8_is_a_format_error_with_line() {
         let err = Table::from_reader(&b"a\n1\n\xff\n"[..], "bin.csv").unwrap_err();
         assert!(matches!(err, Error::Format { line: Some(3), .. }), "{err}");

@@ -6,6 +6,7 @@
 mod common;
 
 mod concurrency;
+mod csv_stream;
 mod errors;
 mod extreme_inputs;
 mod fuzz_regressions;

@@ -159,7 +159,8 @@ impl Scan {
         }
         self.rows += 1;
         self.last = Some(position);
-        let kept = self.reader.get_ref().kept.len();
+        // The chunk's bytes so far (the parser's read-ahead, at most its buffer, aside).
+        let kept = self.reader.position().byte() - self.reader.get_ref().kept_from;
         crate::base::limits::check_bytes(
             || {
                 let first = self.chunks.last().map_or(0, |c| c.line);
@@ -175,11 +176,11 @@ impl Scan {
 
     /// Reads the next record (header or row) into `self.record`.
     fn read(&mut self) -> Result<bool> {
-        let start = self.reader.position().byte();
-        self.reader.get_mut().row_start = start;
+        let start = self.reader.position().clone();
+        self.reader.get_mut().row_start = start.byte();
         match self.reader.read_record(&mut self.record) {
             Ok(more) => Ok(more),
-            Err(e) => Err(self.read_error(e)),
+            Err(e) => Err(self.read_error(e, &start)),
         }
     }
 
@@ -198,15 +199,12 @@ impl Scan {
         });
     }
 
-    /// The error for a failed read of the record starting at the reader's position.
-    fn read_error(&self, error: csv::Error) -> Error {
+    /// The error for a failed read of the record starting at `start`.
+    fn read_error(&self, error: csv::Error, start: &csv::Position) -> Error {
         let too_long = matches!(error.kind(), csv::ErrorKind::Io(e)
             if e.get_ref().is_some_and(|inner| inner.is::<RowTooLong>()));
         if too_long {
-            let line = line_at(
-                self.reader.position(),
-                self.reader.get_ref().from(self.reader.position().byte()),
-            );
+            let line = line_at(start, self.reader.get_ref().from(start.byte()));
             let message = format!(
                 "the row from this line runs past {} bytes: is a quote left open? (an open quote swallows the \
                  rest of the file into one field)",
