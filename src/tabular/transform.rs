@@ -128,7 +128,7 @@ impl Cells for Vec<String> {
 
 impl Cells for csv::StringRecord {
     fn cell(&self, j: usize) -> &str {
-        &self[j]
+        super::read::trimmed(&self[j])
     }
 }
 

@@ -7,7 +7,7 @@ use super::chunks::{ChunkReader, CsvChunks};
 use crate::data::Examples;
 use crate::data::check_gather;
 use crate::tabular::FittedPreprocessing;
-use crate::tabular::transform::BadCell;
+use crate::tabular::transform::{BadCell, Cells};
 use crate::{Float, Result};
 
 /// The rows of an indexed CSV file ([`CsvChunks`]) as examples for
@@ -146,7 +146,7 @@ impl<F: Float> CsvExamples<F> {
         let (x, y) = (&mut self.x, &mut self.y);
         self.reader.read(&self.chunks, c, rows, |i, record| {
             fitted.encode_features(record, positions, features, x.column_mut(i))?;
-            (fitted.target_column().encode_cell(&record[target], y.column_mut(i))).map_err(|message| BadCell {
+            (fitted.target_column().encode_cell(record.cell(target), y.column_mut(i))).map_err(|message| BadCell {
                 column: target,
                 message,
             })

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use super::checksum::checksum;
 use super::chunks::{Chunk, CsvChunks};
 use crate::tabular::read::{
-    check_headers, csv_error, line_at, no_rows, open_quote, ragged, reader_builder, unclosed_quote,
+    check_headers, csv_error, line_at, no_rows, open_quote, ragged, reader_builder, trimmed, unclosed_quote,
 };
 use crate::{Error, Result};
 
@@ -132,7 +132,7 @@ impl Scan {
             return Err(Error::format(path, None, None, "empty file: no header line"));
         }
         scan.header_line = scan.line();
-        scan.headers = scan.record.iter().map(str::to_owned).collect();
+        scan.headers = scan.record.iter().map(|f| trimmed(f).to_owned()).collect();
         check_headers(path, scan.header_line, &scan.headers)?;
         Ok(scan)
     }

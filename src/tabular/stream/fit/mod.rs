@@ -22,6 +22,7 @@ use super::chunks::{ChunkReader, CsvChunks};
 use super::scan::Scan;
 use crate::tabular::fitted::no_features;
 use crate::tabular::table::find_column;
+use crate::tabular::transform::Cells;
 use crate::tabular::{FittedPreprocessing, TabularConfig};
 use crate::{Error, Result};
 
@@ -95,10 +96,10 @@ impl TabularConfig {
 
         while scan.next()? {
             let (record, row, line) = (scan.record(), scan.row(), || scan.line());
-            let grown = target.observe_first(&record[t], &line);
+            let grown = target.observe_first(record.cell(t), &line);
             held.add(grown, scan.path(), &target.name)?;
             for column in &mut columns {
-                let grown = column.observe_first(&record[column.j], row, &line);
+                let grown = column.observe_first(record.cell(column.j), row, &line);
                 held.add(grown, scan.path(), &column.name)?;
             }
         }
@@ -143,10 +144,10 @@ fn later_passes(chunks: &CsvChunks, target: &mut TargetFit, columns: &mut [Colum
             let mut grown = Vec::new();
             reader.read(chunks, c, usize::MAX, |i, record| {
                 if needs_target {
-                    target.observe(&record[target.j]);
+                    target.observe(record.cell(target.j));
                 }
                 for (k, column) in columns.iter_mut().enumerate().filter(|(_, c)| c.needs_pass()) {
-                    let bytes = column.observe(&record[column.j], first_row + i);
+                    let bytes = column.observe(record.cell(column.j), first_row + i);
                     if bytes > 0 {
                         grown.push((k, bytes));
                     }
