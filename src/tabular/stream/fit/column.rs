@@ -34,9 +34,8 @@ pub(super) struct ColumnFit {
     least: f64,
     greatest: f64,
     magnitude: f64,
-    /// The first and last value by `total_cmp`, for the median's range.
-    first: f64,
-    last: f64,
+    /// The median, from the first pass on (while the column may be numeric).
+    median: Median,
     /// Category counts, from row `counted_from` on (`None` until the column may be categorical).
     counts: Option<BTreeMap<String, u64>>,
     counted_from: usize,
@@ -90,8 +89,7 @@ impl ColumnFit {
             least: f64::INFINITY,
             greatest: f64::NEG_INFINITY,
             magnitude: 0.0,
-            first: f64::INFINITY,
-            last: f64::NEG_INFINITY,
+            median: Median::new(),
             counts: (forced == Some(ColumnKind::Categorical)).then(BTreeMap::new),
             counted_from: 0,
             too_many: false,
@@ -112,12 +110,7 @@ impl ColumnFit {
                     self.least = self.least.min(v);
                     self.greatest = self.greatest.max(v);
                     self.magnitude = self.magnitude.max(v.abs());
-                    if v.total_cmp(&self.first).is_lt() {
-                        self.first = v;
-                    }
-                    if v.total_cmp(&self.last).is_gt() {
-                        self.last = v;
-                    }
+                    self.median.observe(v);
                 }
                 parsed => {
                     if self.first_unusable.is_none() {
@@ -127,6 +120,7 @@ impl ColumnFit {
                         self.all_numbers = false;
                         self.counts = Some(BTreeMap::new());
                         self.counted_from = row;
+                        self.median = Median::new(); // not numeric: its memory back
                     }
                 }
             }
@@ -172,10 +166,15 @@ impl ColumnFit {
                     message: not_a_number(&cell),
                 });
             }
+            let mut median = std::mem::replace(&mut self.median, Median::new());
+            median.end_pass().map_err(|message| Refusal {
+                at: At::Column,
+                message,
+            })?;
             Stage::Numeric {
                 sum: Sum::new(self.magnitude),
                 summed: false,
-                median: Median::new(self.present, self.first, self.last),
+                median,
                 deviations: None,
                 rows: rows as u64,
             }

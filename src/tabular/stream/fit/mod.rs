@@ -3,18 +3,21 @@
 //!
 //! ```text
 //! pass 1   header; every row: width, kinds (does every cell parse as a number?), categories
-//!          and modes, the target's labels or classes, empty cells, each numeric column's
-//!          count, least and greatest value; the chunks' offsets and checksums
-//! pass 2   numeric columns: Σ v / max|v| in row order (the mean), the median's histogram;
-//!          a regression target's sum; the categories of rows read before a column's first
-//!          text cell
-//! pass 3…  the median narrowed until known (usually pass 3), then Σ (v / max|v| − mean)²
-//!          (the standard deviation) in the pass after
+//!          and modes, the target's labels or classes, empty cells; each numeric column's
+//!          count, largest magnitude and a histogram of its values (the median's range); the
+//!          chunks' offsets and checksums
+//! pass 2   numeric columns: Σ v / max|v| in row order (the mean); the values in the median's
+//!          range kept and sorted (the exact median), or a finer histogram; a regression
+//!          target's sum; the categories of rows read before a column's first text cell
+//! pass 3   Σ (v / max|v| − mean)² in row order (the standard deviation), the missing cells
+//!          counted at the median; rarely a pass more for a median still unknown
 //! ```
 //!
-//! Passes after the first read the file chunk by chunk, each chunk checked against its
-//! checksum. Memory holds the categories of the categorical columns and, per numeric column,
-//! a histogram of 4096 buckets or at most 65 536 values: it does not grow with the rows.
+//! Three passes, then, for a table with numeric columns (one for a table of text columns); a
+//! later pass costs about as much as the first (it parses the numbers again). Passes after the
+//! first read the file chunk by chunk, each chunk checked against its checksum. Memory holds the categories of the categorical columns and,
+//! per numeric column, a histogram of 4096 buckets (96 KiB) or at most 65 536 values (512 KiB):
+//! it does not grow with the rows.
 
 use std::path::Path;
 
@@ -40,9 +43,9 @@ impl TabularConfig {
     ///
     /// The result equals [`TabularConfig::fit`] on [`Table::from_path`](super::super::Table::from_path)
     /// of the same file, bit for bit: the same kinds, categories, modes and classes, the exact
-    /// medians, and means and standard deviations summed in the same order. The first pass
-    /// reads the whole file; the numeric columns (and a standardized regression target) take
-    /// two or three more, each a fraction of the first's cost (see the module's docs). Memory
+    /// medians, and means and standard deviations summed in the same order. The numeric columns
+    /// (and a standardized regression target) take two passes more than the first, to sum the
+    /// mean and the deviations in row order (and keep the values around the median). Memory
     /// holds the categories found and a fixed amount per numeric column, whatever the number
     /// of rows.
     ///
