@@ -151,7 +151,7 @@ impl Scan {
             return Err(ragged(&self.path, self.line(), &self.headers, &self.record));
         }
         let position = self.record.position().cloned().unwrap_or_else(csv::Position::new);
-        if self.rows % self.rows_per_chunk == 0 {
+        if self.rows.is_multiple_of(self.rows_per_chunk) {
             self.begin_chunk(&position);
         }
         if let Some(chunk) = self.chunks.last_mut() {
