@@ -64,7 +64,7 @@ fn fit_100<F: Float>(c: &mut Criterion, gram: bool) {
     let mut group = c.benchmark_group("fit_100_iterations");
     group.sample_size(10);
     group.bench_function(BenchmarkId::new(form, format!("{}_{sizes:?}_m209", F::NAME)), |b| {
-        b.iter(|| net.fit(black_box(&x), &y, &mut gd, &config).unwrap())
+        b.iter(|| net.fit((black_box(&x), &y), &mut gd, &config).unwrap())
     });
     group.finish();
 }
@@ -125,7 +125,7 @@ fn everyday_jobs(c: &mut Criterion) {
             b.iter(|| {
                 let mut net = start.clone();
                 let mut adam = Adam::new(AdamConfig::default().learning_rate(1e-3)).unwrap();
-                net.fit(black_box(x), &y, &mut adam, &config).unwrap()
+                net.fit((black_box(x), &y), &mut adam, &config).unwrap()
             })
         });
     }
@@ -147,7 +147,7 @@ fn everyday_jobs(c: &mut Criterion) {
         b.iter(|| {
             let mut net = start.clone();
             let mut adam = Adam::new(AdamConfig::default().learning_rate(1e-3)).unwrap();
-            net.fit(black_box(&x), &y, &mut adam, &config).unwrap()
+            net.fit((black_box(&x), &y), &mut adam, &config).unwrap()
         })
     });
     group.finish();

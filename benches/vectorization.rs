@@ -43,7 +43,7 @@ fn logistic_step(c: &mut Criterion) {
             let mut net = Network::logistic_regression(n_x).unwrap();
             let mut gd = GradientDescent::new(0.005).unwrap();
             let config = TrainConfig::new(10).gram(false);
-            b.iter(|| net.fit(black_box(&x), &y, &mut gd, &config).unwrap())
+            b.iter(|| net.fit((black_box(&x), &y), &mut gd, &config).unwrap())
         });
         if 4 * m <= n_x {
             // Few examples next to the features: the Gram form (XᵀX once per fit, then no pass
@@ -52,7 +52,7 @@ fn logistic_step(c: &mut Criterion) {
                 let mut net = Network::logistic_regression(n_x).unwrap();
                 let mut gd = GradientDescent::new(0.005).unwrap();
                 let config = TrainConfig::new(100);
-                b.iter(|| net.fit(black_box(&x), &y, &mut gd, &config).unwrap())
+                b.iter(|| net.fit((black_box(&x), &y), &mut gd, &config).unwrap())
             });
         }
     }

@@ -122,8 +122,7 @@ fn train<F: Float>(seed: Option<u64>, picture: Option<&Path>, gram: bool) -> Res
     let mut optimizer = GradientDescent::new(0.0075)?;
     let config = TrainConfig::new(ITERATIONS).gram(gram);
     let history = net.fit(
-        train.x(),
-        train.y(),
+        (train.x(), train.y()),
         &mut optimizer,
         FitOptions::new(config.clone()).callback(|r| {
             #[cfg(feature = "progress")]

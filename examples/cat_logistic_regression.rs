@@ -58,8 +58,7 @@ fn train<F: Float>(gram: bool) -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut net = Network::<F>::logistic_regression(train.x().nrows())?;
     let history = net.fit(
-        train.x(),
-        train.y(),
+        (train.x(), train.y()),
         &mut GradientDescent::new(0.005)?,
         FitOptions::new(TrainConfig::new(2000).gram(gram))
             .callback(|r| println!("Cost after iteration {:>4}: {:.6}", r.iteration, r.cost)),

@@ -94,8 +94,7 @@ fn train<F: Float>(seed: Option<u64>) -> Result<(), Box<dyn std::error::Error>> 
 
     let start = Instant::now();
     let history = net.fit(
-        train.x(),
-        train.y(),
+        (train.x(), train.y()),
         &mut GradientDescent::new(0.0075)?,
         FitOptions::new(TrainConfig::new(2500))
             .callback(|r| println!("Cost after iteration {:>4}: {}", r.iteration, r.cost)),

@@ -264,7 +264,7 @@ fn train(
     let chunk = TrainConfig::new(CHECK_EVERY).record_every(CHECK_EVERY);
     let mut accuracy = net.accuracy(x, y)?;
     for _ in 0..MAX_ITERATIONS / CHECK_EVERY {
-        net.fit(x, y, &mut optimizer, &chunk)?;
+        net.fit((x, y), &mut optimizer, &chunk)?;
         accuracy = net.accuracy(x, y)?;
         if accuracy >= TARGET {
             break;

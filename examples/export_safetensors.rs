@@ -1,5 +1,5 @@
 //! Trains a small multi-class network and exports it for Python: `DIR/model.safetensors` (the
-//! parameters W1, b1, …, W3, b3 and the activations), `DIR/x.csv` (the inputs, one example per
+//! parameters W1, b1, …, W3, b3; the activations, cost and layer sizes in the metadata), `DIR/x.csv` (the inputs, one example per
 //! row, no header) and `DIR/predictions.csv` (ndnet's output probabilities, one row per example).
 //!
 //! Data: the planar flower (600 points, seeded) cut into three classes — inside the petals,
@@ -14,7 +14,7 @@
 //! from safetensors.numpy import load_file
 //! p = load_file("DIR/model.safetensors")
 //! with safe_open("DIR/model.safetensors", "np") as f:
-//!     print(f.metadata())          # {'activations': 'leaky_relu:0.01,tanh,softmax', 'cost': …}
+//!     print(f.metadata())          # {'activations': 'leaky_relu:0.01,tanh,softmax', 'cost': …, 'layer_sizes': '2,16,8,3', …}
 //! A = np.loadtxt("DIR/x.csv", delimiter=",").T                  # X is (n_x, m)
 //! Z = p["W1"] @ A + p["b1"]; A = np.where(Z > 0, Z, 0.01 * Z)
 //! A = np.tanh(p["W2"] @ A + p["b2"])
@@ -22,17 +22,19 @@
 //! print(np.abs(A.T - np.loadtxt("DIR/predictions.csv", delimiter=",")).max())   # 5.6e-16 here
 //! ```
 //!
-//! Run: `cargo run --release --features safetensors --example export_safetensors -- DIR`.
+//! Run: `cargo run --release --example export_safetensors -- DIR` (feature `safetensors`, on by
+//! default).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use ndnet::io::Format;
 use ndnet::ndarray::ArrayView2;
 use ndnet::rand::SeedableRng;
 use ndnet::rand::rngs::StdRng;
-use ndnet::{Activation, Adam, AdamConfig, Initializer, Network, TrainConfig, data, io};
+use ndnet::{Activation, Adam, AdamConfig, Initializer, Network, TrainConfig, data};
 
 const EXAMPLES: usize = 600;
 const ITERATIONS: usize = 2000;
@@ -80,7 +82,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("{net}");
     let start = Instant::now();
     let mut adam = Adam::new(AdamConfig::default().learning_rate(0.01))?;
-    let history = net.fit(&split.x_train, &split.y_train, &mut adam, &TrainConfig::new(ITERATIONS))?;
+    let history = net.fit(
+        (&split.x_train, &split.y_train),
+        &mut adam,
+        TrainConfig::new(ITERATIONS),
+    )?;
     let seconds = start.elapsed().as_secs_f64();
     let (train, test) = (
         net.accuracy(&split.x_train, &split.y_train)?,
@@ -93,12 +99,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let model = dir.join("model.safetensors");
-    io::save_safetensors(&net, &model)?;
+    net.save(&model, Format::Safetensors)?;
     let predictions = net.predict_proba(&x)?;
     write_rows(&dir.join("x.csv"), x.view())?;
     write_rows(&dir.join("predictions.csv"), predictions.view())?;
     // What Python will read back: the same network, bit for bit.
-    let back: Network<f64> = io::load_safetensors(&model)?;
+    let back = Network::<f64>::load(&model)?;
     assert_eq!(
         back.predict_proba(&x)?,
         predictions,

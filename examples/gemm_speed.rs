@@ -104,7 +104,7 @@ fn iteration<F: Float>(rng: &mut rand::rngs::StdRng) {
     let iterations = 100; // enough to spread the column-major copy of X that fit makes
     let config = TrainConfig::new(iterations).record_every(iterations);
     let fit = best_of(2.0, || {
-        net.fit(&x, &y, &mut gd, &config).expect("training runs");
+        net.fit((&x, &y), &mut gd, &config).expect("training runs");
     }) / iterations as f64;
     println!(
         "[12288, 20, 7, 5, 1] iteration {:<4} forward+backward+update {:7.3} ms, in fit {:7.3} ms ({} threads)",
@@ -124,7 +124,7 @@ fn logistic<F: Float>(rng: &mut rand::rngs::StdRng) {
     let iterations = 200;
     let config = TrainConfig::new(iterations).record_every(iterations);
     let t = best_of(2.0, || {
-        net.fit(&x, &y, &mut gd, &config).expect("training runs");
+        net.fit((&x, &y), &mut gd, &config).expect("training runs");
     }) / iterations as f64;
     let bytes = (x.len() * std::mem::size_of::<F>()) as f64;
     println!(

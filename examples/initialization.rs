@@ -67,8 +67,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         println!("  outputs exactly 0 or 1 before training (course's log cost infinite): {saturated} of 300");
         let start = Instant::now();
         net.fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(0.01)?,
             FitOptions::new(TrainConfig::new(ITERATIONS).record_every(3000))
                 .callback(|r| println!("  cost after iteration {:>5}: {:.6}", r.iteration, r.cost)),

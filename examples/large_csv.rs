@@ -137,7 +137,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     };
                     let train = TrainConfig::epochs(1).batch_size(256).seed(2).shuffle(blocks);
                     let mut adam = Adam::new(AdamConfig::default().learning_rate(2e-3))?;
-                    let history = net.fit_examples(&mut examples, &mut adam, &train)?;
+                    let history = net.fit(&mut examples, &mut adam, &train)?;
                     println!(
                         "last_cost={:.4} gather_seconds={:.2} gather_mb_per_s={:.1}",
                         history.records.last().map_or(f64::NAN, |r| r.cost),

@@ -178,8 +178,8 @@ fn run(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     let options_fit = FitOptions::new(config).callback(|_| sample());
     let start = Instant::now();
     let history = match &in_memory {
-        Some((x, y)) => net.fit(x, y, &mut adam, options_fit)?,
-        None => net.fit_examples(&mut examples, &mut adam, options_fit)?,
+        Some((x, y)) => net.fit((x, y), &mut adam, options_fit)?,
+        None => net.fit(&mut examples, &mut adam, options_fit)?,
     };
     let train_seconds = start.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);

@@ -51,8 +51,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut net = Network::<f32>::logistic_regression(split.x_train.nrows())?;
     net.fit(
-        &split.x_train,
-        &split.y_train,
+        (&split.x_train, &split.y_train),
         &mut GradientDescent::new(LEARNING_RATE)?,
         FitOptions::new(TrainConfig::new(ITERATIONS))
             .callback(|r| println!("  iteration {:>4}: cost {:.6}", r.iteration, r.cost)),

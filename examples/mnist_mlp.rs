@@ -76,8 +76,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let start = Instant::now();
     let history = net.fit(
-        &fit.x_train,
-        &fit.y_train,
+        (&fit.x_train, &fit.y_train),
         &mut adam,
         FitOptions::new(config.clone())
             .validation(validation)

@@ -115,7 +115,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// Batch gradient descent with the course's α and iteration count; returns the last cost.
 fn train(net: &mut Network<f64>, x: &Array2<f64>, y: &Array2<f64>) -> ndnet::Result<f64> {
     let config = TrainConfig::new(ITERATIONS).record_every(ITERATIONS);
-    let history = net.fit(x, y, &mut GradientDescent::new(LEARNING_RATE)?, &config)?;
+    let history = net.fit((x, y), &mut GradientDescent::new(LEARNING_RATE)?, &config)?;
     Ok(history.last_cost().unwrap_or(f64::NAN))
 }
 

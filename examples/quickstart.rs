@@ -17,7 +17,7 @@ fn main() -> Result<(), ndnet::Error> {
 
     let start = Instant::now();
     let mut logistic = Network::logistic_regression(2)?;
-    logistic.fit(&x, &y, &mut GradientDescent::new(1.2)?, &TrainConfig::new(10_000))?;
+    logistic.fit((&x, &y), &mut GradientDescent::new(1.2)?, TrainConfig::new(10_000))?;
     let logistic_accuracy = logistic.accuracy(&x, &y)?;
     println!(
         "logistic regression:             accuracy {:.1} %",
@@ -32,8 +32,7 @@ fn main() -> Result<(), ndnet::Error> {
         &mut rng,
     )?;
     let history = net.fit(
-        &x,
-        &y,
+        (&x, &y),
         &mut GradientDescent::new(1.2)?,
         FitOptions::new(TrainConfig::new(10_000).record_every(1000))
             .callback(|r| println!("  iteration {:>5}: cost {:.6}", r.iteration, r.cost)),

@@ -75,7 +75,7 @@ fn train_on_digits(sizes: &[usize], batch: usize, epochs: usize) -> Outcome {
     let mut net = mlp(sizes, Activation::Softmax, &mut StdRng::seed_from_u64(0))?;
     let config = TrainConfig::epochs(epochs).batch_size(batch).seed(1);
     let start = Instant::now();
-    net.fit(&digits.x, &y, &mut adam()?, config)?;
+    net.fit((&digits.x, &y), &mut adam()?, config)?;
     let seconds = start.elapsed().as_secs_f64();
     let accuracy = net.accuracy(&digits.x, &y)?;
     println!(
@@ -102,7 +102,7 @@ fn tiny() -> Outcome {
     let mut net = mlp(&[30, 16, 1], Activation::Sigmoid, &mut rng)?;
     let config = TrainConfig::epochs(200).batch_size(32).seed(1);
     let start = Instant::now();
-    net.fit(&x, &y, &mut adam()?, config)?;
+    net.fit((&x, &y), &mut adam()?, config)?;
     let seconds = start.elapsed().as_secs_f64();
     let accuracy = net.accuracy(&x, &y)?;
     println!(
@@ -168,7 +168,7 @@ fn scaling() -> Outcome {
         let mut net = mlp(&[784, 128, 10], Activation::Softmax, &mut rng)?;
         let config = TrainConfig::epochs(1).batch_size(200).seed(1);
         let start = Instant::now();
-        net.fit(&x, &y, &mut adam()?, config)?;
+        net.fit((&x, &y), &mut adam()?, config)?;
         let seconds = start.elapsed().as_secs_f64();
         println!("{m}, {seconds:.3}, {:.4}", seconds * 10_000.0 / m as f64);
     }

@@ -16,6 +16,7 @@
 use std::process::ExitCode;
 
 use ndnet::data::require_file;
+use ndnet::io::Format;
 use ndnet::tabular::{Metric, Table, TabularConfig, TabularCrossValidation};
 use ndnet::{Activation, GradientDescent, Initializer, Network, TabularModel, TrainConfig};
 use rand::SeedableRng;
@@ -89,8 +90,8 @@ fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
     )?;
     let dir = std::path::Path::new("target/ndnet-examples");
     std::fs::create_dir_all(dir)?;
-    model.save_json(dir.join("wine_model.json"))?;
-    let loaded = TabularModel::<f64>::load_json(dir.join("wine_model.json"))?;
+    model.save(dir.join("wine_model.json"), Format::Json)?;
+    let loaded = TabularModel::<f64>::load(dir.join("wine_model.json"))?;
     let predictions = loaded.predict_csv(&path, dir.join("wine_predictions.csv"))?;
     let right = predictions
         .labels()

@@ -13,7 +13,7 @@
 //! let (x, y) = data::planar_flower::<f64, _>(400, &mut rng)?;
 //! let mut net = Network::new(&[2, 4, 1], Activation::Tanh, Activation::Sigmoid,
 //!                            Initializer::randn_scaled(), &mut rng)?;
-//! net.fit(&x, &y, &mut GradientDescent::new(1.2)?, &TrainConfig::new(5000))?;
+//! net.fit((&x, &y), &mut GradientDescent::new(1.2)?, &TrainConfig::new(5000))?;
 //! assert!(net.accuracy(&x, &y)? > 0.85);
 //! # Ok::<(), ndnet::Error>(())
 //! ```
@@ -95,7 +95,7 @@ pub use train::Distributed;
 pub use train::{Checkpoints, Every};
 pub use train::{
     Diagnostics, EpochRecord, FitOptions, History, LayerDiagnostics, Plan, Record, Shuffle, TrainConfig, TrainLength,
-    TrainingPath, Validation,
+    TrainingData, TrainingPath, Validation,
 };
 
 /// The README's code blocks, compiled and run as doctests.

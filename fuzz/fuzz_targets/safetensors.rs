@@ -1,3 +1,4 @@
 #![no_main]
 include!("../bodies.rs");
-libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_safetensors(data));
+// The same body as `model`, with its own corpus of `.safetensors` files.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_model(data));

@@ -383,13 +383,16 @@ mod tests {
         // And through the public API: a network saved under a 250-byte name loads back.
         #[cfg(feature = "serde")]
         {
+            use crate::io::Format;
             let net = crate::Network::<f64>::logistic_regression(3).unwrap();
-            let path = dir.join(format!("{}.ndnet", "b".repeat(244)));
+            let path = dir.join(format!("{}.model", "b".repeat(244)));
             assert_eq!(path.file_name().unwrap().len(), 250);
-            crate::io::save_binary(&net, &path).unwrap();
-            crate::io::save_json(&net, &target).unwrap();
-            assert_eq!(crate::io::load_binary::<f64>(&path).unwrap().layer_sizes(), vec![3, 1]);
-            assert_eq!(crate::io::load_json::<f64>(&target).unwrap().layer_sizes(), vec![3, 1]);
+            net.save(&path, Format::Json).unwrap();
+            #[cfg(feature = "safetensors")]
+            net.save(&target, Format::Safetensors).unwrap();
+            assert_eq!(crate::Network::<f64>::load(&path).unwrap().layer_sizes(), vec![3, 1]);
+            #[cfg(feature = "safetensors")]
+            assert_eq!(crate::Network::<f64>::load(&target).unwrap().layer_sizes(), vec![3, 1]);
         }
         fs::remove_dir_all(dir).unwrap();
     }

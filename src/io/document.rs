@@ -1,4 +1,5 @@
-//! The content of a saved model, independent of the file format, and the checks that turn it
+//! The content of a saved model, independent of the file format (the JSON document's fields;
+//! the same names and checks serve the `.safetensors` metadata), and the checks that turn it
 //! back into a [`Network`].
 
 use std::path::Path;
@@ -22,9 +23,10 @@ pub(super) struct Header {
 }
 
 /// The whole JSON document; `T` is `f32` or `f64` when writing (so that f32 prints short),
-/// `f64` when reading (every f32 is an exact f64).
+/// `f64` when reading (every f32 is an exact f64); `P` is the preprocessing, borrowed when
+/// writing.
 #[derive(Serialize, Deserialize)]
-pub(super) struct Document<T> {
+pub(super) struct Document<T, P = serde_json::Value> {
     pub format: String,
     pub version: u32,
     pub float: String,
@@ -32,7 +34,7 @@ pub(super) struct Document<T> {
     pub layers: Vec<LayerDocument<T>>,
     /// Things saved along with the network (the tabular preprocessing), kept as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preprocessing: Option<serde_json::Value>,
+    pub preprocessing: Option<P>,
 }
 
 /// One layer: its activation by name (with the leaky ReLU's slope) and `W[l]`, `b[l]`.
@@ -148,24 +150,27 @@ pub(super) fn matrix<F: Float>(path: &Path, what: &str, shape: [usize; 2], data:
 }
 
 /// The network from its parts, with every shape and value checked by
-/// [`Network::from_parameters`] and the cost by [`Network::with_cost`]; their errors become
+/// [`Network::from_parameters`] and the cost (if the file names one; else the network keeps the
+/// cost that belongs with its output) by [`Network::with_cost`]; their errors become
 /// [`Error::Format`] naming the file.
 ///
 /// Softmax with binary cross-entropy, the default before costs were matched to the output, is
 /// read as the categorical cross-entropy that belongs with softmax: files saved then load.
 pub(super) fn network<F: Float>(
     path: &Path,
-    cost: Cost,
+    cost: Option<Cost>,
     parameters: Vec<(Array2<F>, Array2<F>)>,
     activations: &[Activation],
 ) -> Result<Network<F>> {
     let invalid = |e: Error| Error::format(path, None, None, format!("the saved network is invalid: {e}"));
     let network = Network::from_parameters(parameters, activations).map_err(invalid)?;
-    let cost = match (cost, activations.last()) {
-        (Cost::BinaryCrossEntropy, Some(Activation::Softmax)) => Cost::CategoricalCrossEntropy,
-        _ => cost,
-    };
-    network.with_cost(cost).map_err(invalid)
+    let softmax = matches!(activations.last(), Some(Activation::Softmax));
+    match cost {
+        // The network was built with the cost of its output (categorical for softmax).
+        None => Ok(network),
+        Some(Cost::BinaryCrossEntropy) if softmax => Ok(network),
+        Some(cost) => network.with_cost(cost).map_err(invalid),
+    }
 }
 
 /// Checks the float type named in a file against `F`.

@@ -18,7 +18,7 @@ use super::document::{self, Document, FORMAT_NAME, FORMAT_VERSION, Header, Layer
 use crate::{Error, Float, Network, Result};
 
 /// The network (and what is saved along) as a JSON document.
-pub(super) fn encode<F: Float>(network: &Network<F>, preprocessing: Option<serde_json::Value>) -> Result<String> {
+pub(super) fn encode<F: Float>(network: &Network<F>, preprocessing: Option<&serde_json::Value>) -> Result<String> {
     if F::NAME == "f32" {
         encode_as(network, preprocessing, |v: F| v.as_f64() as f32)
     } else {
@@ -28,7 +28,7 @@ pub(super) fn encode<F: Float>(network: &Network<F>, preprocessing: Option<serde
 
 fn encode_as<F: Float, T: Serialize>(
     network: &Network<F>,
-    preprocessing: Option<serde_json::Value>,
+    preprocessing: Option<&serde_json::Value>,
     convert: impl Fn(F) -> T,
 ) -> Result<String> {
     let names = document::describe(network)?;
@@ -61,7 +61,7 @@ fn encode_as<F: Float, T: Serialize>(
     })
 }
 
-/// The network (and what was saved along) from the JSON text of `path`.
+/// The network (and what was saved along) from the JSON text read from `path`.
 pub(super) fn decode<F: Float>(path: &Path, text: &str) -> Result<(Network<F>, Option<serde_json::Value>)> {
     let header: Header = parse(path, text)?;
     if header.format != FORMAT_NAME {
@@ -93,7 +93,7 @@ pub(super) fn decode<F: Float>(path: &Path, text: &str) -> Result<(Network<F>, O
         ));
     }
     Ok((
-        document::network(path, cost, parameters, &activations)?,
+        document::network(path, Some(cost), parameters, &activations)?,
         doc.preprocessing,
     ))
 }

@@ -1,211 +1,134 @@
-//! Saving and loading trained networks (feature `serde`): readable JSON or a compact binary file;
-//! with feature `safetensors`, a `.safetensors` file of the parameters under the course's names
-//! for Python, numpy and PyTorch (the last section, when that feature is on).
+//! Saving and loading models (feature `serde`, on by default): one content, two [`Format`]s.
 //!
-//! Both forms hold the same content: the format's name and version, the float type (`"f32"` or
-//! `"f64"`), the cost, and for every layer its activation by name (with the leaky ReLU's slope)
-//! and `W[l]`, `b[l]` as a shape and row-major values — plus, in a [`SavedModel`], what is saved
-//! along with the network (the tabular preprocessing, with feature `csv`).
+//! [`Network::save`](crate::Network::save) and [`Network::load`](crate::Network::load) (in
+//! memory: [`Network::to_bytes`](crate::Network::to_bytes) and
+//! [`Network::from_bytes`](crate::Network::from_bytes)), and the same four on
+//! [`TabularModel`](crate::TabularModel), write and read:
 //!
-//! * Loading rebuilds the network with [`Network::from_parameters`], so every shape and value is
+//! | format | what | read by |
+//! | --- | --- | --- |
+//! | [`Format::Json`] | pretty-printed JSON, every value written exactly | people, diffs, any JSON tool |
+//! | `Format::Safetensors` (feature `safetensors`, on by default) | the parameters as tensors `W1`, `b1`, …, `WL`, `bL`, the rest as metadata | Python (`safetensors`, numpy, PyTorch), candle, burn |
+//!
+//! Both hold the same content: the format's name and version (`ndnet-model`, 1), the float
+//! type (`f32` or `f64`), the cost, the layer sizes, every layer's activation by name (with
+//! the leaky ReLU's slope), `W[l]` and `b[l]`, and for a tabular model the preprocessing fitted
+//! on its training rows. Loading tells the format from the file's first bytes, never from its
+//! name.
+//!
+//! * Loading rebuilds the network with
+//!   [`Network::from_parameters`](crate::Network::from_parameters), so every shape and value is
 //!   checked; a truncated, corrupt, foreign, newer-version or other-float-type file is an
-//!   [`Error::Format`] naming the path (with line and column for JSON), never a panic.
+//!   [`Error::Format`] naming the path (with line and column for JSON),
+//!   never a panic. Every size a file claims is checked against the
+//!   [memory limit](crate::memory_limit) before it is allocated (a `.safetensors` header by its
+//!   declared length, before it is parsed).
+//! * [`Network::load`](crate::Network::load) of a tabular model's file is an error pointing at
+//!   [`TabularModel::load`](crate::TabularModel::load): without its preprocessing, the network
+//!   would predict on raw data.
 //! * Saving is atomic: the bytes go to a temporary file in the same folder, which is flushed to
 //!   disk and then renamed over the target. On any error the old file is untouched.
 //!   Saving keeps what was there: the old file's permission bits (and owner and group where
 //!   allowed) carry over; a symbolic link is written through (its target is replaced, the link
 //!   kept); a folder, FIFO, socket or device at the path is refused; any valid file name works.
 //! * A network with a [`Activation::Custom`](crate::Activation::Custom) activation (a Rust
-//!   function) cannot be saved: [`Error::InvalidArgument`].
-//! * Parameters read back bit for bit in both forms, for f32 and f64.
+//!   function) or a non-finite parameter cannot be saved:
+//!   [`Error::InvalidArgument`].
+//! * Parameters read back bit for bit in both formats, for f32 and f64.
+//! * JSON files written by earlier versions of ndnet load. The compact binary format of earlier
+//!   versions (`NDNETMDL…`) is not read any more: the error says so, and that version's
+//!   `io::load_binary` converts a file.
 //!
 //! ```
-//! use ndnet::{io, Activation, Initializer, Network};
-//! use rand::SeedableRng;
+//! use ndnet::{io::Format, Activation, Initializer, Network};
+//! use ndnet::rand::SeedableRng;
 //!
-//! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+//! let mut rng = ndnet::rand::rngs::StdRng::seed_from_u64(0);
 //! let net = Network::<f32>::new(&[3, 4, 1], Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng)?;
 //! # let dir = std::env::temp_dir().join(format!("ndnet-io-doc-{}", std::process::id()));
 //! # std::fs::create_dir_all(&dir).unwrap();
 //! let path = dir.join("model.json");
-//! io::save_json(&net, &path)?;
-//! let loaded: Network<f32> = io::load_json(&path)?;
-//! let x = ndarray::array![[0.5], [-1.0], [2.0]];
+//! net.save(&path, Format::Json)?;
+//! let loaded = Network::<f32>::load(&path)?;
+//! let x = ndnet::ndarray::array![[0.5], [-1.0], [2.0]];
 //! assert_eq!(loaded.predict_proba(&x)?, net.predict_proba(&x)?);
 //!
-//! let bytes = io::to_bytes(&net)?; // the binary form, in memory
-//! assert_eq!(io::from_bytes::<f32>(&bytes)?.predict_proba(&x)?, net.predict_proba(&x)?);
+//! let bytes = net.to_bytes(Format::Json)?; // in memory
+//! assert_eq!(Network::<f32>::from_bytes(&bytes)?.predict_proba(&x)?, net.predict_proba(&x)?);
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 //!
+//! # JSON
+//!
+//! ```text
+//! { "format": "ndnet-model", "version": 1, "float": "f64", "cost": "binary_cross_entropy",
+//!   "layers": [ { "activation": "leaky_relu", "slope": 0.01,
+//!                 "w": { "shape": [4, 2], "data": [...] },      W[l], row-major
+//!                 "b": { "shape": [4, 1], "data": [...] } }, ... ],
+//!   "preprocessing": { ... } }            (a tabular model only)
+//! ```
+//!
+//! The layer sizes are the shapes of the `W[l]`. f32 parameters are written as the shortest
+//! decimal that reads back to the same f32, f64 as the shortest for the same f64.
+//!
 #![cfg_attr(feature = "safetensors", doc = include_str!("safetensors.md"))]
 
+use std::io::Read;
 use std::path::Path;
 
-use crate::{Error, Float, Network, Result};
+use crate::Error;
+use crate::Result;
 
 pub(crate) use crate::base::atomic;
-mod binary;
 mod document;
 mod json;
-mod reader;
+mod model;
+mod network;
 #[cfg(feature = "safetensors")]
 mod safetensors;
-mod saved_model;
 
-#[cfg(feature = "safetensors")]
-pub use self::safetensors::{from_safetensors, load_safetensors, save_safetensors, to_safetensors};
-pub use saved_model::SavedModel;
+pub(crate) use model::SavedModel;
 
-/// The path named in errors from [`from_json_str`].
-const JSON_STRING: &str = "<JSON string>";
-/// The path named in errors from [`from_bytes`].
-const BYTES: &str = "<bytes>";
+/// The path named in errors from `from_bytes`.
+pub(crate) const BYTES: &str = "<bytes>";
 
-/// Saves `network` as JSON at `path`, atomically.
-///
-/// # Errors
-/// [`Error::InvalidArgument`] for a custom activation or a non-finite parameter (nothing is
-/// written), [`Error::Io`] naming `path` (or the file a link at `path` points to) if it cannot be
-/// written or is not a regular file (a folder, FIFO, socket or device); the old file is untouched.
+/// A model file's format, chosen when saving; loading tells it from the file's bytes.
 ///
 /// ```
-/// # let dir = std::env::temp_dir().join(format!("ndnet-save-json-{}", std::process::id()));
-/// # std::fs::create_dir_all(&dir).unwrap();
-/// let net = ndnet::Network::<f64>::logistic_regression(2)?;
-/// ndnet::io::save_json(&net, dir.join("logistic.json"))?;
-/// # std::fs::remove_dir_all(&dir).unwrap();
+/// use ndnet::{io::Format, Network};
+/// let net = Network::<f64>::logistic_regression(2)?;
+/// let json = net.to_bytes(Format::Json)?;
+/// assert!(json.starts_with(b"{\n  \"format\": \"ndnet-model\""));
+/// # #[cfg(feature = "safetensors")] {
+/// let tensors = net.to_bytes(Format::Safetensors)?;
+/// assert_eq!(Network::<f64>::from_bytes(&tensors)?.layer_sizes(), [2, 1]);
+/// # }
 /// # Ok::<(), ndnet::Error>(())
 /// ```
-pub fn save_json<F: Float>(network: &Network<F>, path: impl AsRef<Path>) -> Result<()> {
-    atomic::write(path.as_ref(), to_json_string(network)?.as_bytes())
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// Readable, pretty-printed JSON (see the [module's docs](self#json)).
+    Json,
+    /// A `.safetensors` file: the parameters as tensors `W1`, `b1`, …, the rest as metadata,
+    /// for Python, candle and burn (see the [module's docs](self#safetensors-feature-safetensors)).
+    #[cfg(feature = "safetensors")]
+    Safetensors,
 }
 
-/// Loads a network saved by [`save_json`] (what was saved along with it is ignored).
-///
-/// # Errors
-/// [`Error::Io`] if the file cannot be read; [`Error::Format`] naming the path (and line and
-/// column) for invalid JSON, another format or version, another float type than `F`, or an
-/// invalid network.
-///
-/// ```
-/// # let dir = std::env::temp_dir().join(format!("ndnet-load-json-{}", std::process::id()));
-/// # std::fs::create_dir_all(&dir).unwrap();
-/// # let path = dir.join("m.json");
-/// ndnet::io::save_json(&ndnet::Network::<f64>::logistic_regression(2)?, &path)?;
-/// assert_eq!(ndnet::io::load_json::<f64>(&path)?.layer_sizes(), vec![2, 1]);
-/// assert!(ndnet::io::load_json::<f32>(&path).is_err()); // saved as f64
-/// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), ndnet::Error>(())
-/// ```
-pub fn load_json<F: Float>(path: impl AsRef<Path>) -> Result<Network<F>> {
-    let path = path.as_ref();
-    Ok(json::decode(path, &read_text(path)?)?.0)
-}
-
-/// Saves `network` in the compact binary form at `path`, atomically.
-///
-/// # Errors
-/// As [`save_json`].
-///
-/// ```
-/// # let dir = std::env::temp_dir().join(format!("ndnet-save-bin-{}", std::process::id()));
-/// # std::fs::create_dir_all(&dir).unwrap();
-/// let net = ndnet::Network::<f32>::logistic_regression(2)?;
-/// ndnet::io::save_binary(&net, dir.join("logistic.ndnet"))?;
-/// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), ndnet::Error>(())
-/// ```
-pub fn save_binary<F: Float>(network: &Network<F>, path: impl AsRef<Path>) -> Result<()> {
-    atomic::write(path.as_ref(), &to_bytes(network)?)
-}
-
-/// Loads a network saved by [`save_binary`] (what was saved along with it is ignored).
-///
-/// # Errors
-/// [`Error::Io`] if the file cannot be read; [`Error::Format`] naming the path for a wrong
-/// magic number, version or float type, a bad checksum, a truncated file, a claimed size larger
-/// than the file, or an invalid network.
-///
-/// ```
-/// # let dir = std::env::temp_dir().join(format!("ndnet-load-bin-{}", std::process::id()));
-/// # std::fs::create_dir_all(&dir).unwrap();
-/// # let path = dir.join("m.ndnet");
-/// ndnet::io::save_binary(&ndnet::Network::<f32>::logistic_regression(3)?, &path)?;
-/// assert_eq!(ndnet::io::load_binary::<f32>(&path)?.layer_sizes(), vec![3, 1]);
-/// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), ndnet::Error>(())
-/// ```
-pub fn load_binary<F: Float>(path: impl AsRef<Path>) -> Result<Network<F>> {
-    let path = path.as_ref();
-    Ok(binary::decode(path, &read_bytes(path)?)?.0)
-}
-
-/// The JSON form of `network`, as a string.
-///
-/// # Errors
-/// As [`save_json`], without the I/O.
-///
-/// ```
-/// let json = ndnet::io::to_json_string(&ndnet::Network::<f32>::logistic_regression(1)?)?;
-/// assert!(json.contains("\"float\": \"f32\""));
-/// # Ok::<(), ndnet::Error>(())
-/// ```
-pub fn to_json_string<F: Float>(network: &Network<F>) -> Result<String> {
-    json::encode(network, None)
-}
-
-/// A network from its JSON form; errors name the path `<JSON string>`.
-///
-/// # Errors
-/// As [`load_json`], without the I/O.
-///
-/// ```
-/// let net = ndnet::Network::<f64>::logistic_regression(2)?;
-/// let back = ndnet::io::from_json_str::<f64>(&ndnet::io::to_json_string(&net)?)?;
-/// assert_eq!(back.layer_sizes(), net.layer_sizes());
-/// assert!(ndnet::io::from_json_str::<f64>("{").is_err());
-/// # Ok::<(), ndnet::Error>(())
-/// ```
-pub fn from_json_str<F: Float>(text: &str) -> Result<Network<F>> {
-    Ok(json::decode(Path::new(JSON_STRING), text)?.0)
-}
-
-/// The binary form of `network`, as bytes.
-///
-/// # Errors
-/// As [`save_binary`], without the I/O.
-///
-/// ```
-/// let bytes = ndnet::io::to_bytes(&ndnet::Network::<f64>::logistic_regression(1)?)?;
-/// assert_eq!(&bytes[..8], b"NDNETMDL");
-/// # Ok::<(), ndnet::Error>(())
-/// ```
-pub fn to_bytes<F: Float>(network: &Network<F>) -> Result<Vec<u8>> {
-    binary::encode(network, None)
-}
-
-/// A network from its binary form; errors name the path `<bytes>`.
-///
-/// # Errors
-/// As [`load_binary`], without the I/O.
-///
-/// ```
-/// let bytes = ndnet::io::to_bytes(&ndnet::Network::<f64>::logistic_regression(1)?)?;
-/// assert!(ndnet::io::from_bytes::<f64>(&bytes).is_ok());
-/// assert!(ndnet::io::from_bytes::<f64>(&bytes[..bytes.len() - 1]).is_err());
-/// # Ok::<(), ndnet::Error>(())
-/// ```
-pub fn from_bytes<F: Float>(bytes: &[u8]) -> Result<Network<F>> {
-    Ok(binary::decode(Path::new(BYTES), bytes)?.0)
-}
-
-fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::io(path, e))
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    String::from_utf8(read_bytes(path)?)
-        .map_err(|e| Error::format(path, None, None, format!("not UTF-8 text, so not JSON: {e}")))
+/// The bytes of the file at `path`: at most the memory limit, counted as they are read (the
+/// file's metadata may not say its length: a pipe, a special file).
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let limit = crate::memory_limit();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    crate::base::limits::check_bytes(
+        || format!("the file {} (at least)", path.display()),
+        Some(bytes.len() as u128),
+    )?;
+    Ok(bytes)
 }

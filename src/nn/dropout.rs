@@ -14,7 +14,7 @@
 //! let (x, y) = data::planar_flower::<f64, _>(200, &mut rng)?;
 //! let mut net = Network::new(&[2, 32, 32, 1], Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng)?
 //!     .with_dropout(&[0.8, 0.8, 1.0], &mut rng)?; // keep_prob per layer; never on the output
-//! net.fit(&x, &y, &mut GradientDescent::new(0.1)?, &TrainConfig::new(500))?;
+//! net.fit((&x, &y), &mut GradientDescent::new(0.1)?, &TrainConfig::new(500))?;
 //! // Predictions are deterministic: dropout is off outside training.
 //! assert_eq!(net.predict_proba(&x)?, net.predict_proba(&x)?);
 //! # Ok::<(), ndnet::Error>(())

@@ -19,7 +19,7 @@
 //! let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
 //! let config = TrainConfig::epochs(5).batch_size(50).record_every(1);
 //! let bar = progress::bar(config.steps(x.ncols()));
-//! net.fit(&x, &y, &mut Adam::new(AdamConfig::default())?, FitOptions::new(config).callback(progress::callback(bar.clone())))?;
+//! net.fit((&x, &y), &mut Adam::new(AdamConfig::default())?, FitOptions::new(config).callback(progress::callback(bar.clone())))?;
 //! bar.finish_and_clear();
 //! assert_eq!(bar.position(), 20); // 5 epochs of 4 mini-batches
 //! # Ok::<(), ndnet::Error>(())

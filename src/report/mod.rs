@@ -33,7 +33,7 @@
 //!                            Initializer::randn_scaled(), &mut rng)?;
 //! let mut optimizer = GradientDescent::new(1.2)?;
 //! let config = TrainConfig::new(1000).diagnostics(true);
-//! let history = net.fit(&x, &y, &mut optimizer, &config)?;
+//! let history = net.fit((&x, &y), &mut optimizer, &config)?;
 //!
 //! let path = std::env::temp_dir().join("ndnet_doc_report.html");
 //! Report::new(&history, &net)

@@ -104,6 +104,13 @@ where
                 y_valid: split.y_valid.view(),
             }
         }
+        Examples::Stream(_) => {
+            return Err(crate::Error::invalid_argument(
+                "validation",
+                "a search scores its trials on a validation set in memory: give one with Validation::new, \
+                 or hold out examples with Validation::split",
+            ));
+        }
     };
     let mut trials = Vec::with_capacity(space.trial_count());
     for &optimizer in &space.optimizers {
@@ -164,7 +171,7 @@ fn run_trial<F: Float, R: Rng + ?Sized>(
     let mut config = TrainConfig::new(space.iterations).record_every(space.iterations);
     config.batch_size = trial.batch_size;
     let mut optimizer = trial.optimizer.build::<F>(trial.learning_rate)?;
-    match net.fit(&sets.x_train, &sets.y_train, optimizer.as_mut(), &config) {
+    match net.fit((&sets.x_train, &sets.y_train), optimizer.as_mut(), &config) {
         Ok(_) => {
             // Scores without the L2 term, so that trials with different λ compare fairly.
             let net = net.with_l2(0.0)?;

@@ -1,12 +1,78 @@
 //! What a run trains on: an in-memory (X, Y), checked whole before the first step, or any
 //! [`Examples`], whose batches are checked as they are read.
 
-use ndarray::ArrayView2;
+use ndarray::{ArrayBase, ArrayView2, Ix2};
 
 use super::TrainConfig;
 use super::feed::Reading;
 use crate::data::{Examples, InMemory, columns_contiguous};
 use crate::{Cost, Error, Float, Network, Result};
+
+/// Checks that `examples` fit `net`: n_x features and `n[L]` targets each, at least one.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming the sizes, [`Error::NoExamples`].
+pub(crate) fn check_sizes<F: Float>(examples: &dyn Examples<F>, net: &Network<F>) -> Result<()> {
+    let (n_x, n_y, m) = (examples.n_x(), examples.n_y(), examples.m());
+    let sizes = net.layer_sizes();
+    let (want_x, want_y) = (sizes[0], sizes[sizes.len() - 1]);
+    if (n_x, n_y) != (want_x, want_y) {
+        return Err(Error::InvalidArgument {
+            argument: "examples",
+            message: format!(
+                "{} have n_x = {n_x} features and n_y = {n_y} targets; the network takes n_x = {want_x} \
+                 and gives n[L] = {want_y}",
+                examples.describe()
+            ),
+        });
+    }
+    match m {
+        0 => Err(Error::NoExamples { argument: "examples" }),
+        _ => Ok(()),
+    }
+}
+
+/// What [`Network::fit`](crate::Network::fit) trains on: `(&x, &y)`, X (n_x, m) and Y
+/// `(n[L], m)` in memory (checked whole before the first step), or `&mut examples`, any
+/// [`Examples`] read batch by batch (each batch checked as it is read).
+///
+/// ```
+/// use ndarray::array;
+/// use ndnet::TrainingData;
+/// let (x, y) = (array![[1.0, 2.0]], array![[0.0, 1.0]]);
+/// let in_memory: TrainingData<'_, f64> = (&x, &y).into();
+/// let mut examples = ndnet::data::InMemory::new(&x, &y)?;
+/// let read: TrainingData<'_, f64> = (&mut examples).into();
+/// # let _ = (in_memory, read);
+/// # Ok::<(), ndnet::Error>(())
+/// ```
+pub struct TrainingData<'a, F>(pub(crate) Data<'a, F>);
+
+impl<'a, F, S, T> From<(&'a ArrayBase<S, Ix2>, &'a ArrayBase<T, Ix2>)> for TrainingData<'a, F>
+where
+    F: Float,
+    S: ndarray::Data<Elem = F>,
+    T: ndarray::Data<Elem = F>,
+{
+    fn from((x, y): (&'a ArrayBase<S, Ix2>, &'a ArrayBase<T, Ix2>)) -> Self {
+        TrainingData(Data::InMemory(InMemory::from_views(x.view(), y.view())))
+    }
+}
+
+impl<'a, F: Float, E: Examples<F> + 'a> From<&'a mut E> for TrainingData<'a, F> {
+    fn from(examples: &'a mut E) -> Self {
+        TrainingData(Data::Streamed(examples))
+    }
+}
+
+impl<F> std::fmt::Debug for TrainingData<'_, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Data::InMemory(_) => f.write_str("TrainingData(X and Y in memory)"),
+            Data::Streamed(_) => f.write_str("TrainingData(examples read batch by batch)"),
+        }
+    }
+}
 
 /// The examples of one `fit`.
 pub(crate) enum Data<'a, F> {
@@ -60,22 +126,9 @@ impl<F: Float> Data<'_, F> {
                 net.check_y(y, x.ncols())
             }
             Data::Streamed(examples) => {
-                let (n_x, n_y, m) = (examples.n_x(), examples.n_y(), examples.m());
+                check_sizes(&**examples, net)?;
+                let (m, data) = (examples.m(), examples.describe());
                 let sizes = net.layer_sizes();
-                let (want_x, want_y) = (sizes[0], sizes[sizes.len() - 1]);
-                let data = examples.describe();
-                if (n_x, n_y) != (want_x, want_y) {
-                    return Err(Error::InvalidArgument {
-                        argument: "examples",
-                        message: format!(
-                            "{data} have n_x = {n_x} features and n_y = {n_y} targets; the network \
-                             takes n_x = {want_x} and gives n[L] = {want_y}"
-                        ),
-                    });
-                }
-                if m == 0 {
-                    return Err(Error::NoExamples { argument: "examples" });
-                }
                 if config.batch_size.is_none() {
                     return Err(Error::InvalidArgument {
                         argument: "config",

@@ -15,7 +15,7 @@
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
 //! let (x, y) = data::planar_flower::<f64, _>(100, &mut rng)?;
 //! let mut net = Network::new(&[2, 4, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Zeros, &mut rng)?;
-//! let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, &TrainConfig::new(200).diagnostics(true))?;
+//! let history = net.fit((&x, &y), &mut GradientDescent::new(0.5)?, &TrainConfig::new(200).diagnostics(true))?;
 //! let last = history.diagnostics.last().unwrap();
 //! assert_eq!(last.layers[0].identical_units, 4); // zero init: all four hidden units alike
 //! println!("{last}");

@@ -224,12 +224,12 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
 }
 
 /// What one `fit` call shares between its steps.
-struct Training<'a, 'v, F> {
+struct Training<'a, 'v, 'w, F> {
     log: Log<'a>,
     /// Where the run is (restored from a checkpoint when it resumes).
     progress: Progress<F>,
     steps: usize,
-    validation: Option<&'a Watched<'v, F>>,
+    validation: Option<&'a Watched<'v, 'w, F>>,
     config: &'a TrainConfig,
     /// Where checkpoints go, and the key of this run.
     checkpoints: Option<(&'a Checkpoints, RunKey)>,
@@ -237,7 +237,7 @@ struct Training<'a, 'v, F> {
     group: Option<&'a dyn Collective>,
 }
 
-impl<F: Float> Training<'_, '_, F> {
+impl<F: Float> Training<'_, '_, '_, F> {
     /// Runs every epoch and step of `path`, then finishes it and checks the parameters.
     fn drive<S: Step<F>, O: Optimizer<F> + ?Sized>(
         &mut self,
@@ -476,7 +476,7 @@ mod tests {
             (deep_wide, &wide, TrainConfig::new(40), TrainingPath::GramForm),
         ];
         for (mut net, x, config, path) in cases {
-            let result = net.fit(x, &y, &mut GradientDescent::new(1e308).unwrap(), &config);
+            let result = net.fit((x, &y), &mut GradientDescent::new(1e308).unwrap(), &config);
             match result {
                 Err(Error::Diverged { what, .. }) => assert!(all_finite(&net), "{path:?}: {what}"),
                 // The Gram form's W[1] moves only by dZ[1], which tanh's saturation keeps tiny here.
@@ -495,7 +495,7 @@ mod tests {
         let y = array![[1.0f32, 0.0]];
         let mut net = Network::<f32>::logistic_regression(1).unwrap();
         let err = net
-            .fit(&x, &y, &mut GradientDescent::new(1e39).unwrap(), &TrainConfig::new(2))
+            .fit((&x, &y), &mut GradientDescent::new(1e39).unwrap(), TrainConfig::new(2))
             .unwrap_err();
         assert!(
             err.to_string().contains(

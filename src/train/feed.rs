@@ -11,7 +11,7 @@
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use ndarray::{Array2, ShapeBuilder};
+use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
 use super::order::{Blocks, Epoch, Order};
 use crate::data::Examples;
@@ -277,15 +277,36 @@ fn read_block<F: Float>(
 
 /// Checks every value of a batch read from data ndnet has not checked whole.
 fn check_batch<F: Float>(reading: &Reading<'_, F>, batch: &Batch<F>) -> Result<()> {
+    check_examples(
+        &*reading.examples,
+        reading.cost,
+        batch.x.view(),
+        batch.y.view(),
+        &batch.examples,
+    )
+}
+
+/// Checks the examples `indices` of `examples`, read into `x` and `y`: every value finite, every
+/// label one `cost` accepts.
+///
+/// # Errors
+/// [`Error::BadExample`] naming the data, the example and what is wrong with it.
+pub(crate) fn check_examples<F: Float, E: Examples<F> + ?Sized>(
+    examples: &E,
+    cost: Cost,
+    x: ArrayView2<F>,
+    y: ArrayView2<F>,
+    indices: &[usize],
+) -> Result<()> {
     let bad = |column: usize, message: String| Error::BadExample {
-        data: reading.examples.describe(),
-        example: batch.examples.get(column).copied().unwrap_or(column),
+        data: examples.describe(),
+        example: indices.get(column).copied().unwrap_or(column),
         message,
     };
-    if let Err(Error::NonFinite { row, column, value, .. }) = crate::base::check::finite("X", batch.x.view()) {
+    if let Err(Error::NonFinite { row, column, value, .. }) = crate::base::check::finite("X", x) {
         return Err(bad(column, format!("X holds {value} at feature {row}")));
     }
-    match reading.cost.check_labels(batch.y.view()) {
+    match cost.check_labels(y) {
         Ok(()) => Ok(()),
         Err(Error::NonFinite { row, column, value, .. }) => Err(bad(column, format!("Y holds {value} at row {row}"))),
         Err(Error::LabelOutOfRange {
@@ -298,8 +319,8 @@ fn check_batch<F: Float>(reading: &Reading<'_, F>, batch: &Batch<F>) -> Result<(
             format!("Y holds {value} at row {row}; {cost} needs labels in [0, 1]"),
         )),
         Err(other) => Err(Error::BadExample {
-            data: reading.examples.describe(),
-            example: batch.examples.first().copied().unwrap_or(0),
+            data: examples.describe(),
+            example: indices.first().copied().unwrap_or(0),
             message: format!("in the batch starting here: {other}"),
         }),
     }

@@ -14,7 +14,7 @@
 //! let (x, y) = data::xor::<f64>();
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(3);
 //! let mut net = Network::new(&[2, 4, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
-//! let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, &TrainConfig::new(3000))?;
+//! let history = net.fit((&x, &y), &mut GradientDescent::new(0.5)?, &TrainConfig::new(3000))?;
 //! assert!(history.last_cost().unwrap() < history.first_cost().unwrap());
 //! assert_eq!(net.accuracy(&x, &y)?, 1.0);
 //! # Ok::<(), ndnet::Error>(())
@@ -48,10 +48,12 @@ pub(crate) mod validation;
 #[cfg(feature = "safetensors")]
 pub use checkpoint::{Checkpoints, Every};
 pub use config::{TrainConfig, TrainLength};
+pub use data::TrainingData;
 pub use diagnostics::{Diagnostics, LayerDiagnostics};
 #[cfg(feature = "mpi")]
 pub use distributed::Distributed;
 pub use history::{EpochRecord, History, Record};
+#[cfg(feature = "csv")]
 pub(crate) use options::Callback;
 pub use options::FitOptions;
 pub use order::Shuffle;
@@ -59,21 +61,31 @@ pub use plan::{Plan, TrainingPath};
 pub use validation::Validation;
 
 impl<F: Float> Network<F> {
-    /// Trains on (X, Y) with `optimizer`: the one training entry point.
+    /// Trains on `data` with `optimizer`: the one training entry point.
+    ///
+    /// `data` is `(&x, &y)`, X (n_x, m) and Y `(n[L], m)` in memory, or `&mut examples`, any
+    /// [`Examples`](crate::data::Examples) read batch by batch (a `.npy` file of any size,
+    /// [`NpyExamples`](crate::data::NpyExamples) with feature `npy`; a type of your own), which
+    /// needs mini-batches ([`TrainConfig::batch_size`]) and is read one batch ahead on a thread
+    /// of its own. [`History::plan`] says which data and which path ran.
     ///
     /// `options` is a [`TrainConfig`] (how long, which batches, what to record), by reference or
-    /// by value, or [`FitOptions`] to add a validation set (with early stopping) and a callback
-    /// that sees every [`Record`] as it is made. The validation set is given apart
-    /// ([`Validation::new`]) or held out of (X, Y) when training starts
-    /// ([`Validation::split`]: seeded by [`TrainConfig::seed`], stratified by class for a
-    /// cross-entropy; [`History::held_out`] counts the examples held out).
+    /// by value, or [`FitOptions`] to add a validation set (with early stopping), a callback
+    /// that sees every [`Record`] as it is made, checkpoints, or a distributed run. The
+    /// validation set is given apart ([`Validation::new`], or [`Validation::streamed`] read batch
+    /// by batch) or held out of (X, Y) when training starts ([`Validation::split`]: seeded by
+    /// [`TrainConfig::seed`], stratified by class for a cross-entropy; [`History::held_out`]
+    /// counts the examples held out).
     ///
     /// # Shapes
-    /// `x` is (n_x, m), `y` is `(n[L], m)`; a validation set has the same number of rows.
+    /// `x` is (n_x, m), `y` is `(n[L], m)`; examples give n_x and `n[L]` values each; a
+    /// validation set has the same number of rows.
     ///
     /// # Errors
-    /// Input errors as [`Network::cost`], in the training and the validation set (checked once,
-    /// before the first step); [`Error::InvalidArgument`](crate::Error::InvalidArgument) from
+    /// Input errors as [`Network::cost`], in the training and the validation set (in memory:
+    /// checked once, before the first step; read batch by batch: each batch as it is read,
+    /// [`Error::BadExample`](crate::Error::BadExample) naming the example, before any update
+    /// uses it; whatever reading fails with); [`Error::InvalidArgument`](crate::Error::InvalidArgument) from
     /// [`Validation::split`] (a fraction not strictly between 0 and 1, fewer than 2 examples); [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming
     /// the first non-finite parameter if one was written through
     /// [`Dense::parameters_mut`](crate::Dense::parameters_mut);
@@ -92,7 +104,7 @@ impl<F: Float> Network<F> {
     /// use ndnet::{FitOptions, GradientDescent, Network, TrainConfig, Validation};
     /// let (x, y) = (array![[-2.0, -1.0, 1.0, 2.0]], array![[0.0, 0.0, 1.0, 1.0]]);
     /// let mut net = Network::<f64>::logistic_regression(1)?;
-    /// let history = net.fit(&x, &y, &mut GradientDescent::new(1.0)?, &TrainConfig::new(100).record_every(10))?;
+    /// let history = net.fit((&x, &y), &mut GradientDescent::new(1.0)?, &TrainConfig::new(100).record_every(10))?;
     /// assert_eq!(history.records.len(), 11); // 0, 10, …, 90 and 99
     /// assert_eq!(net.accuracy(&x, &y)?, 1.0);
     ///
@@ -102,53 +114,22 @@ impl<F: Float> Network<F> {
     /// let options = FitOptions::new(TrainConfig::new(50))
     ///     .validation(Validation::new(&x_valid, &y_valid))
     ///     .callback(|_record| seen += 1);
-    /// let history = net.fit(&x, &y, &mut GradientDescent::new(1.0)?, options)?;
+    /// let history = net.fit((&x, &y), &mut GradientDescent::new(1.0)?, options)?;
     /// assert_eq!(history.epochs[49].valid_accuracy, Some(1.0));
     /// assert_eq!(seen, 2); // iterations 0 and 49
+    ///
+    /// // The same examples read batch by batch, as a file larger than memory would be.
+    /// let mut examples = ndnet::data::InMemory::new(&x, &y)?;
+    /// let history = net.fit(&mut examples, &mut GradientDescent::new(1.0)?, &TrainConfig::epochs(5).batch_size(2))?;
+    /// assert_eq!(history.plan.source, "X and Y in memory");
+    /// assert!(history.plan.prefetch);
     /// # Ok::<(), ndnet::Error>(())
     /// ```
-    pub fn fit<'a, S, T, O>(
+    pub fn fit<'d, 'o, O>(
         &mut self,
-        x: &ArrayBase<S, Ix2>,
-        y: &ArrayBase<T, Ix2>,
+        data: impl Into<TrainingData<'d, F>>,
         optimizer: &mut O,
-        options: impl Into<FitOptions<'a, F>>,
-    ) -> Result<History>
-    where
-        S: Data<Elem = F>,
-        T: Data<Elem = F>,
-        O: Optimizer<F> + ?Sized,
-    {
-        let mut options = options.into();
-        let mut callback = options.callback.take();
-        let mut record = |record: &Record| {
-            if let Some(callback) = callback.as_mut() {
-                callback(record);
-            }
-        };
-        engine::run(
-            self,
-            data::Data::InMemory(crate::data::InMemory::from_views(x.view(), y.view())),
-            optimizer,
-            &options,
-            &mut record,
-        )
-    }
-
-    /// Trains on `examples` read batch by batch (a `.npy` file, a CSV file, your own
-    /// [`Examples`](crate::data::Examples)), as [`Network::fit`] does on X and Y in memory.
-    ///
-    /// This entry point is temporary: it becomes a form of `fit` itself.
-    ///
-    /// # Errors
-    /// As [`Network::fit`]; whatever reading the examples fails with, and
-    /// [`Error::BadExample`](crate::Error::BadExample) for a value no step may use.
-    #[doc(hidden)]
-    pub fn fit_examples<'a, O>(
-        &mut self,
-        examples: &mut dyn crate::data::Examples<F>,
-        optimizer: &mut O,
-        options: impl Into<FitOptions<'a, F>>,
+        options: impl Into<FitOptions<'o, F>>,
     ) -> Result<History>
     where
         O: Optimizer<F> + ?Sized,
@@ -160,7 +141,7 @@ impl<F: Float> Network<F> {
                 callback(record);
             }
         };
-        engine::run(self, data::Data::Streamed(examples), optimizer, &options, &mut record)
+        engine::run(self, data.into().0, optimizer, &options, &mut record)
     }
 
     /// One step of batch gradient descent on (X, Y): forward, cost, backward, update.

@@ -15,7 +15,7 @@ use super::{Record, TrainConfig, Validation};
 /// options.
 ///
 /// A `TrainConfig` (or `&TrainConfig`) converts into `FitOptions` with nothing else, so
-/// `net.fit(&x, &y, &mut optimizer, &config)` is the short form.
+/// `net.fit((&x, &y), &mut optimizer, &config)` is the short form.
 ///
 /// ```
 /// use ndnet::{data, Activation, FitOptions, GradientDescent, Initializer, Network, TrainConfig, Validation};
@@ -29,7 +29,7 @@ use super::{Record, TrainConfig, Validation};
 /// let options = FitOptions::new(TrainConfig::epochs(300).batch_size(50))
 ///     .validation(Validation::new(&x_valid, &y_valid).early_stopping(20))
 ///     .callback(|record| costs.push(record.cost));
-/// let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, options)?;
+/// let history = net.fit((&x, &y), &mut GradientDescent::new(0.5)?, options)?;
 /// assert!(history.epochs.len() <= 300);
 /// assert_eq!(costs.len(), history.records.len());
 /// # Ok::<(), ndnet::Error>(())

@@ -57,7 +57,7 @@ impl fmt::Display for TrainingPath {
 /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
 /// let mut net = Network::new(&[2, 4, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?
 ///     .with_l2(0.01)?;
-/// let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, &TrainConfig::new(10))?;
+/// let history = net.fit((&x, &y), &mut GradientDescent::new(0.5)?, &TrainConfig::new(10))?;
 /// assert_eq!(history.plan.path, TrainingPath::Textbook);
 /// assert_eq!(
 ///     history.plan.to_string(),

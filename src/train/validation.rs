@@ -13,7 +13,7 @@
 //! let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
 //! let options = FitOptions::new(TrainConfig::epochs(3000).batch_size(50))
 //!     .validation(Validation::new(&x_valid, &y_valid).early_stopping(20));
-//! let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, options)?;
+//! let history = net.fit((&x, &y), &mut GradientDescent::new(0.5)?, options)?;
 //! let best = history.best_epoch.unwrap();
 //! // The network holds the parameters of the epoch with the lowest validation cost.
 //! let best_cost = history.epochs[best].valid_cost.unwrap();
@@ -23,13 +23,15 @@
 //! let mut net = Network::new(&[2, 8, 1], Activation::Tanh, Activation::Sigmoid, Initializer::Xavier, &mut rng)?;
 //! let options = FitOptions::new(TrainConfig::epochs(3000).batch_size(50))
 //!     .validation(Validation::split(0.2).early_stopping(20));
-//! let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, options)?;
+//! let history = net.fit((&x, &y), &mut GradientDescent::new(0.5)?, options)?;
 //! assert_eq!(history.held_out, 40); // trained on the other 160
 //! assert!(history.stopped_early);
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
-use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2};
+use std::sync::{Arc, Mutex};
+
+use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder};
 
 use crate::data::{class_indices, hold_out, select_columns};
 use crate::{Cost, Float, Network, Result};
@@ -69,7 +71,22 @@ pub(crate) enum Examples<'a, F> {
     },
     /// This fraction of the training examples, held out when training starts.
     Split { fraction: f64 },
+    /// Examples read batch by batch (a `.npy` or CSV file too large for memory).
+    Stream(Stream<'a, F>),
 }
+
+/// Validation examples read batch by batch, in order, every epoch.
+#[derive(Clone)]
+pub(crate) struct Stream<'a, F>(Arc<Mutex<&'a mut dyn crate::data::Examples<F>>>);
+
+impl<F> std::fmt::Debug for Stream<'_, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stream(examples read batch by batch)")
+    }
+}
+
+/// Examples of a streamed validation set evaluated at once.
+const VALIDATION_BATCH: usize = 1024;
 
 impl<'a, F: Float> Validation<'a, F> {
     /// A validation set X (n_x, m_valid), Y `(n[L], m_valid)`, apart from the training
@@ -130,13 +147,13 @@ impl<'a, F: Float> Validation<'a, F> {
     /// let y = x.mapv(|v| f64::from(u8::from(v > 0.0)));
     /// let mut net = Network::<f64>::logistic_regression(1)?;
     /// let options = FitOptions::new(TrainConfig::new(100).seed(3)).validation(Validation::split(0.25));
-    /// let history = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, options)?;
+    /// let history = net.fit((&x, &y), &mut GradientDescent::new(0.5)?, options)?;
     /// // round(0.25 · 20) = 5 held out: 2.5 of each class, the tie to class 0 (3 and 2).
     /// assert_eq!(history.held_out, 5);
     /// assert!(history.epochs[99].valid_accuracy.unwrap() > 0.5);
     ///
     /// let options = FitOptions::new(TrainConfig::new(1)).validation(Validation::split(1.5));
-    /// let err = net.fit(&x, &y, &mut GradientDescent::new(0.5)?, options).unwrap_err();
+    /// let err = net.fit((&x, &y), &mut GradientDescent::new(0.5)?, options).unwrap_err();
     /// assert!(err.to_string().contains("fraction: Validation::split(1.5)"), "{err}");
     /// # Ok::<(), ndnet::Error>(())
     /// ```
@@ -161,6 +178,27 @@ impl<'a, F: Float> Validation<'a, F> {
         self
     }
 
+    /// Validation examples read batch by batch, in order, after every epoch (a `.npy` or CSV
+    /// file too large for memory), as training reads its own: the cost and accuracy are those
+    /// of the whole set, accumulated batch by batch, and early stopping works as with a set in
+    /// memory.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndnet::data::InMemory;
+    /// let (x, y) = (array![[1.0, 2.0]], array![[0.0, 1.0]]);
+    /// let mut examples = InMemory::new(&x, &y)?;
+    /// let validation = ndnet::Validation::streamed(&mut examples).early_stopping(3);
+    /// assert_eq!(validation.patience, Some(3));
+    /// # Ok::<(), ndnet::Error>(())
+    /// ```
+    pub fn streamed(examples: &'a mut dyn crate::data::Examples<F>) -> Self {
+        Validation {
+            examples: Examples::Stream(Stream(Arc::new(Mutex::new(examples)))),
+            patience: None,
+        }
+    }
+
     /// The fraction of the training examples held out, for [`Validation::split`]; `None` for
     /// a set given with [`Validation::new`].
     ///
@@ -170,12 +208,13 @@ impl<'a, F: Float> Validation<'a, F> {
     pub fn split_fraction(&self) -> Option<f64> {
         match self.examples {
             Examples::Split { fraction } => Some(fraction),
-            Examples::Set { .. } => None,
+            Examples::Set { .. } | Examples::Stream(_) => None,
         }
     }
 
     /// A validation set split off the training rows before training (a tabular fit): watched
     /// as a given set, counted in [`History::held_out`](super::History::held_out).
+    #[cfg(feature = "csv")]
     pub(crate) fn held_out(x: &'a Array2<F>, y: &'a Array2<F>, patience: Option<usize>) -> Self {
         Validation {
             examples: Examples::Set {
@@ -189,7 +228,8 @@ impl<'a, F: Float> Validation<'a, F> {
 
     /// The same validation borrowing for a shorter time (array views do not shorten their
     /// lifetime by themselves): one per fold of a cross-validation.
-    pub(crate) fn reborrow(&self) -> Validation<'_, F> {
+    #[cfg(feature = "csv")]
+    pub(crate) fn reborrow(&self) -> Result<Validation<'_, F>> {
         let examples = match &self.examples {
             Examples::Set { x, y, held_out } => Examples::Set {
                 x: x.reborrow(),
@@ -197,11 +237,18 @@ impl<'a, F: Float> Validation<'a, F> {
                 held_out: *held_out,
             },
             &Examples::Split { fraction } => Examples::Split { fraction },
+            Examples::Stream(_) => {
+                return Err(crate::Error::invalid_argument(
+                    "options",
+                    "a validation set read batch by batch (Validation::streamed) cannot be shared by the \
+                     folds of a cross-validation: hold out rows with Validation::split(fraction)",
+                ));
+            }
         };
-        Validation {
+        Ok(Validation {
             examples,
             patience: self.patience,
-        }
+        })
     }
 
     /// Where the examples come from: a set, or a split still to make.
@@ -211,47 +258,106 @@ impl<'a, F: Float> Validation<'a, F> {
 
     /// What `fit` watches: the given set, or the examples `split` held out of the training
     /// examples (`None` for a split not made).
-    pub(super) fn watched<'v>(&'v self, split: Option<&'v SplitOff<F>>) -> Option<Watched<'v, F>> {
-        let (x, y, held_out) = match (&self.examples, split) {
-            (&Examples::Set { x, y, held_out }, _) => (x, y, if held_out { x.ncols() } else { 0 }),
-            (Examples::Split { .. }, Some(split)) => {
-                (split.x_valid.view(), split.y_valid.view(), split.x_valid.ncols())
-            }
+    pub(super) fn watched<'v>(&'v self, split: Option<&'v SplitOff<F>>) -> Option<Watched<'v, 'a, F>> {
+        let (set, held_out) = match (&self.examples, split) {
+            (&Examples::Set { x, y, held_out }, _) => (Set::Arrays(x, y), if held_out { x.ncols() } else { 0 }),
+            (Examples::Split { .. }, Some(split)) => (
+                Set::Arrays(split.x_valid.view(), split.y_valid.view()),
+                split.x_valid.ncols(),
+            ),
             (Examples::Split { .. }, None) => return None,
+            (Examples::Stream(stream), _) => (Set::Stream(stream), 0),
         };
         Some(Watched {
-            x,
-            y,
+            set,
             patience: self.patience,
             held_out,
         })
     }
 }
 
-/// The examples `fit` evaluates after every epoch.
-pub(super) struct Watched<'v, F> {
-    x: ArrayView2<'v, F>,
-    y: ArrayView2<'v, F>,
+/// The validation examples of one `fit`.
+pub(super) struct Watched<'v, 'a, F> {
+    set: Set<'v, 'a, F>,
     pub(super) patience: Option<usize>,
     /// How many of them were held out of the training examples (0 for a set given apart).
     pub(super) held_out: usize,
 }
 
-impl<F: Float> Watched<'_, F> {
+enum Set<'v, 'a, F> {
+    Arrays(ArrayView2<'v, F>, ArrayView2<'v, F>),
+    Stream(&'v Stream<'a, F>),
+}
+
+impl<F: Float> Watched<'_, '_, F> {
     /// The number of validation examples.
     pub(crate) fn m(&self) -> usize {
-        self.x.ncols()
+        match &self.set {
+            Set::Arrays(x, _) => x.ncols(),
+            Set::Stream(stream) => lock(stream).m(),
+        }
     }
 
     pub(super) fn check(&self, net: &Network<F>) -> Result<()> {
-        net.check_x(self.x)?;
-        net.check_y(self.y, self.x.ncols())
+        match &self.set {
+            Set::Arrays(x, y) => {
+                net.check_x(*x)?;
+                net.check_y(*y, x.ncols())
+            }
+            Set::Stream(stream) => crate::train::data::check_sizes(&**lock(stream), net),
+        }
     }
 
     /// (cost, accuracy) of the network on these examples.
     pub(super) fn evaluate(&self, net: &Network<F>) -> Result<(f64, f64)> {
-        evaluate(net, self.x, self.y)
+        match &self.set {
+            Set::Arrays(x, y) => evaluate(net, *x, *y),
+            Set::Stream(stream) => evaluate_stream(net, &mut **lock(stream)),
+        }
     }
+}
+
+/// The examples of a stream, for one use at a time.
+fn lock<'g, 'a, F>(stream: &'g Stream<'a, F>) -> std::sync::MutexGuard<'g, &'a mut dyn crate::data::Examples<F>> {
+    // A panic while reading leaves the examples as they are: nothing to repair.
+    stream.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// (cost, accuracy) over examples read `VALIDATION_BATCH` at a time, in order: the sum of each
+/// batch's cost × its size over m, and the correct predictions over all.
+fn evaluate_stream<F: Float>(net: &Network<F>, examples: &mut dyn crate::data::Examples<F>) -> Result<(f64, f64)> {
+    let (n_x, n_y, m) = (examples.n_x(), examples.n_y(), examples.m());
+    let b = VALIDATION_BATCH.min(m);
+    let (mut x, mut y) = (Array2::<F>::zeros((n_x, b).f()), Array2::<F>::zeros((n_y, b)));
+    let (mut cost, mut correct, mut counted) = (0.0, 0.0, 0.0);
+    let mut indices: Vec<usize> = Vec::with_capacity(b);
+    let mut start = 0;
+    while start < m {
+        let k = b.min(m - start);
+        if k < x.ncols() {
+            (x, y) = (Array2::zeros((n_x, k).f()), Array2::zeros((n_y, k)));
+        }
+        indices.clear();
+        indices.extend(start..start + k);
+        examples.gather(&indices, x.view_mut(), y.view_mut())?;
+        crate::train::feed::check_examples(&*examples, net.cost_function(), x.view(), y.view(), &indices)?;
+        let (batch_cost, batch_accuracy) = evaluate(net, x.view(), y.view())?;
+        // Accuracy counts examples (softmax) or output values (the others).
+        let values = if net
+            .layers()
+            .last()
+            .is_some_and(|l| l.activation() == crate::Activation::Softmax)
+        {
+            k
+        } else {
+            k * n_y
+        };
+        cost += batch_cost * k as f64;
+        correct += (batch_accuracy * values as f64).round();
+        counted += values as f64;
+        start += k;
+    }
+    Ok((cost / m as f64, correct / counted))
 }
 
 /// (cost, accuracy) of `net` on (X, Y), the cost without the L2 term: L2 is a penalty of

@@ -96,7 +96,7 @@ fn fit_allocates_nothing_per_iteration() {
             let mut gd = GradientDescent::new(0.01).expect("a valid rate");
             let config = ndnet::TrainConfig::new(iterations).record_every(10).gram(gram);
             allocations_during(|| {
-                net.fit(&x, &y, &mut gd, &config).expect("training runs");
+                net.fit((&x, &y), &mut gd, &config).expect("training runs");
             })
         };
         let (short, long) = (allocations(20), allocations(40));

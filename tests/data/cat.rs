@@ -95,10 +95,9 @@ fn logistic_regression_reproduces_the_course_with(gram: bool) {
     let mut net = Network::<f64>::logistic_regression(12288).unwrap();
     let history = net
         .fit(
-            train.x(),
-            train.y(),
+            (train.x(), train.y()),
             &mut GradientDescent::new(0.005).unwrap(),
-            &TrainConfig::new(2000).gram(gram),
+            TrainConfig::new(2000).gram(gram),
         )
         .unwrap();
     assert_eq!(history.records.len(), 21); // 0, 100, …, 1900 and 1999
@@ -167,10 +166,9 @@ fn deep_network_reproduces_the_course_with(gram: bool) {
     let mut net = Network::from_parameters(parameters, &activations).unwrap();
     let history = net
         .fit(
-            train.x(),
-            train.y(),
+            (train.x(), train.y()),
             &mut GradientDescent::new(0.0075).unwrap(),
-            &TrainConfig::new(2500).gram(gram),
+            TrainConfig::new(2500).gram(gram),
         )
         .unwrap();
     let cost_at = |i: usize| history.records.iter().find(|r| r.iteration == i).unwrap().cost;

@@ -13,6 +13,8 @@
 //! * ndnet → Python: ndnet saves two networks (f64 and f32); Python loads them with
 //!   `safetensors.numpy.load_file` and `safe_open` and checks the names, shapes, dtypes, every
 //!   value (exactly), the metadata, and numpy's forward pass against ndnet's predictions.
+//! * A tabular model (feature `csv`): Python reads its tensors and, from the metadata, its
+//!   preprocessing as JSON.
 //!
 //! The tolerances are the float types' rounding of a different summation order: 1e-12 for f64
 //! (measured: at most a few 1e-16), 1e-5 for f32 (measured: about 1e-7).
@@ -21,7 +23,8 @@
 use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
-use ndnet::{Activation, Cost, Float, Initializer, Network, io};
+use ndnet::io::Format;
+use ndnet::{Activation, Cost, Float, Initializer, Network};
 use rand::{RngExt, SeedableRng};
 
 use crate::common::{run_python, scratch_dir};
@@ -106,7 +109,7 @@ fn python_parameters_load_into_ndnet_and_predict_as_numpy() {
     let dir = scratch("from-python");
     assert!(run_python(PYTHON_SAVES, &[&dir]).contains("saved"));
 
-    let net: Network<f64> = io::load_safetensors(dir.join("two_layer.safetensors")).expect("numpy's file loads");
+    let net = Network::<f64>::load(dir.join("two_layer.safetensors")).expect("numpy's file loads");
     assert_eq!(net.layer_sizes(), vec![4, 7, 1]);
     assert_eq!(net.cost_function(), Cost::BinaryCrossEntropy);
     let x = read_columns::<f64>(&dir.join("two_layer_x.csv"));
@@ -114,11 +117,11 @@ fn python_parameters_load_into_ndnet_and_predict_as_numpy() {
     let diff64 = max_abs_difference(&net.predict_proba(&x).unwrap(), &numpy);
     assert!(diff64 < 1e-12, "f64: ndnet and numpy differ by {diff64:e}");
 
-    let net: Network<f32> = io::load_safetensors(dir.join("three_layer_f32.safetensors")).expect("numpy's file loads");
+    let net = Network::<f32>::load(dir.join("three_layer_f32.safetensors")).expect("numpy's file loads");
     assert_eq!(net.layer_sizes(), vec![3, 6, 5, 4]);
     assert_eq!(net.layer(1).unwrap().activation(), Activation::LeakyRelu { slope: 0.1 });
     assert_eq!(net.cost_function(), Cost::CategoricalCrossEntropy);
-    assert!(io::load_safetensors::<f64>(dir.join("three_layer_f32.safetensors")).is_err());
+    assert!(Network::<f64>::load(dir.join("three_layer_f32.safetensors")).is_err());
     let x = read_columns::<f32>(&dir.join("three_layer_f32_x.csv"));
     let numpy = read_columns::<f32>(&dir.join("three_layer_f32_y.csv"));
     let diff32 = max_abs_difference(&net.predict_proba(&x).unwrap(), &numpy);
@@ -136,15 +139,22 @@ from safetensors.numpy import load_file
 
 folder = sys.argv[1]
 report = []
-for name, dtype, names, cost, tolerance in [
-    ("ndnet_f64", np.float64, "leaky_relu:0.05,tanh,softmax", "categorical_cross_entropy", 1e-12),
-    ("ndnet_f32", np.float32, "relu,sigmoid", "mean_squared_error", 1e-5),
+for name, dtype, float_type, sizes, names, cost, tolerance in [
+    ("ndnet_f64", np.float64, "f64", "6,5,4,3", "leaky_relu:0.05,tanh,softmax", "categorical_cross_entropy", 1e-12),
+    ("ndnet_f32", np.float32, "f32", "3,8,2", "relu,sigmoid", "mean_squared_error", 1e-5),
 ]:
     path = f"{folder}/{name}.safetensors"
     parameters = load_file(path)
     with safe_open(path, "np") as f:
         metadata = f.metadata()
-    assert metadata == {"activations": names, "cost": cost}, metadata
+    assert metadata == {
+        "format": "ndnet-model",
+        "version": "1",
+        "float": float_type,
+        "cost": cost,
+        "layer_sizes": sizes,
+        "activations": names,
+    }, metadata
     expected = {}
     for line in open(f"{folder}/{name}_parameters.txt"):
         key, rows, cols, *values = line.split()
@@ -180,7 +190,8 @@ print("ok", "; ".join(report))
 
 /// Writes `net`'s file, its parameters as text, X and its predictions for the Python side.
 fn export<F: Float>(net: &Network<F>, dir: &Path, name: &str, rng: &mut rand::rngs::StdRng) {
-    io::save_safetensors(net, dir.join(format!("{name}.safetensors"))).expect("the network saves");
+    net.save(dir.join(format!("{name}.safetensors")), Format::Safetensors)
+        .expect("the network saves");
     let mut text = String::new();
     for (l, layer) in net.layers().iter().enumerate() {
         for (key, m) in [("W", layer.w()), ("b", layer.b())] {
@@ -224,5 +235,43 @@ fn ndnet_models_load_in_python_with_the_course_names() {
     let report = run_python(PYTHON_LOADS, &[&dir]);
     assert!(report.starts_with("ok"), "{report}");
     eprintln!("ndnet → Python: max |numpy − ndnet|: {}", report.trim());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Reads a tabular model's file in Python: the parameters as tensors and its preprocessing as
+/// the JSON text of the metadata key `"preprocessing"`; prints the feature names and W1's shape.
+#[cfg(feature = "csv")]
+const PYTHON_READS_A_TABULAR_MODEL: &str = r#"
+import json
+import sys
+from safetensors import safe_open
+
+with safe_open(sys.argv[1], "np") as f:
+    metadata = f.metadata()
+    w1 = f.get_tensor("W1")
+preprocessing = json.loads(metadata["preprocessing"])
+print(",".join(preprocessing["feature_names"]), w1.shape, metadata["layer_sizes"])
+"#;
+
+#[cfg(feature = "csv")]
+#[test]
+#[ignore = "needs Python with safetensors and numpy: NDNET_PYTHON=python3 cargo test --all-features -- --ignored"]
+fn a_tabular_model_is_readable_in_python_with_its_preprocessing() {
+    use ndnet::tabular::{Table, TabularConfig};
+    use ndnet::{GradientDescent, TabularModel, TrainConfig};
+    let dir = scratch("tabular");
+    let table = Table::from_reader("x,c,y\n1,a,Y\n2,b,N\n3,a,Y\n4,b,N\n".as_bytes(), "t.csv").unwrap();
+    let (model, _) = TabularModel::<f32>::fit(
+        &table,
+        &TabularConfig::binary("y", "Y"),
+        |n_x, _| Network::logistic_regression(n_x),
+        &mut GradientDescent::new(0.5).unwrap(),
+        TrainConfig::new(50),
+    )
+    .unwrap();
+    let path = dir.join("tabular.safetensors");
+    model.save(&path, Format::Safetensors).unwrap();
+    let printed = run_python(PYTHON_READS_A_TABULAR_MODEL, &[&path]);
+    assert_eq!(printed.trim(), "x,c=a,c=b (1, 3) 3,1");
     std::fs::remove_dir_all(dir).unwrap();
 }

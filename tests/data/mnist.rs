@@ -65,10 +65,9 @@ fn one_vs_rest_three_classifier() {
     let split = train_test_split(&digits.x, &y, 0.2, true, &mut rng).unwrap();
     let mut net = Network::<f32>::logistic_regression(784).unwrap();
     net.fit(
-        &split.x_train,
-        &split.y_train,
+        (&split.x_train, &split.y_train),
         &mut GradientDescent::new(1.0).unwrap(),
-        &TrainConfig::new(500),
+        TrainConfig::new(500),
     )
     .unwrap();
     let cm = confusion_matrix(&net.predict(&split.x_test, 0.5).unwrap(), &split.y_test).unwrap();
@@ -109,8 +108,7 @@ fn softmax_mlp_reaches_sklearn_accuracy() {
     let config = TrainConfig::epochs(30).batch_size(200).seed(1).record_every(1);
     let history = net
         .fit(
-            &fit.x_train,
-            &fit.y_train,
+            (&fit.x_train, &fit.y_train),
             &mut adam,
             FitOptions::from(config).validation(validation.clone()),
         )

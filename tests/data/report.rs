@@ -34,7 +34,7 @@ fn cat_report_renders_with_its_misclassified_pictures() {
     let mut net = Network::<f64>::logistic_regression(12288).unwrap();
     let mut optimizer = GradientDescent::new(0.005).unwrap();
     let config = TrainConfig::new(300);
-    let history = net.fit(train.x(), train.y(), &mut optimizer, &config).unwrap();
+    let history = net.fit((train.x(), train.y()), &mut optimizer, &config).unwrap();
     let path = temp_html("cat");
     Report::new(&history, &net)
         .title("Cat vs non-cat: logistic regression")
@@ -68,7 +68,7 @@ fn mnist_report_renders_with_validation_and_diagnostics() {
     let config = TrainConfig::epochs(4).batch_size(200).record_every(5).diagnostics(true);
     let validation = Validation::new(&split.x_test, &split.y_test).early_stopping(2);
     let options = FitOptions::new(config.clone()).validation(validation);
-    let history = net.fit(&split.x_train, &split.y_train, &mut adam, options).unwrap();
+    let history = net.fit((&split.x_train, &split.y_train), &mut adam, options).unwrap();
     let path = temp_html("mnist");
     Report::new(&history, &net)
         .title("MNIST digits: softmax regression")

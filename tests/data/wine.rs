@@ -4,9 +4,17 @@
 //! Run with `NDNET_DATA=../shared/data cargo test --release --all-features -- --ignored wine`.
 #![cfg(all(feature = "csv", feature = "serde"))]
 
+use ndnet::io::Format;
 use ndnet::tabular::{FittedTarget, Metric, Table, TabularConfig};
 use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
 use rand::SeedableRng;
+
+/// Every format this build saves in.
+const FORMATS: &[Format] = &[
+    Format::Json,
+    #[cfg(feature = "safetensors")]
+    Format::Safetensors,
+];
 
 fn wine() -> Table {
     Table::from_path(crate::common::data_path("wine", "wine.csv").join("wine.csv")).unwrap()
@@ -67,12 +75,9 @@ fn wine_model_round_trips_and_writes_predictions() {
     .unwrap();
     let dir = std::env::temp_dir().join(format!("ndnet-wine-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    model.save_json(dir.join("wine.json")).unwrap();
-    model.save_binary(dir.join("wine.ndnet")).unwrap();
-    for back in [
-        TabularModel::<f32>::load_json(dir.join("wine.json")).unwrap(),
-        TabularModel::<f32>::load_binary(dir.join("wine.ndnet")).unwrap(),
-    ] {
+    for &format in FORMATS {
+        model.save(dir.join("wine-model"), format).unwrap();
+        let back = TabularModel::<f32>::load(dir.join("wine-model")).unwrap();
         assert_eq!(back.predict(&table).unwrap(), model.predict(&table).unwrap());
     }
     let csv = crate::common::data_path("wine", "wine.csv").join("wine.csv");

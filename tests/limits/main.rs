@@ -186,17 +186,53 @@ fn parity_networks_past_the_limit_are_refused_before_allocating() {
 #[cfg(feature = "safetensors")]
 #[test]
 fn a_safetensors_file_past_the_limit_is_refused_naming_it() {
+    use ndnet::io::Format;
     let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
-    let bytes = ndnet::io::to_safetensors(&network(&[30, 30, 1]).unwrap()).unwrap();
-    assert!(ndnet::io::from_safetensors::<f64>(&bytes).is_ok());
+    let bytes = network(&[30, 30, 1]).unwrap().to_bytes(Format::Safetensors).unwrap();
+    assert!(Network::<f64>::from_bytes(&bytes).is_ok());
     drop(_limit);
-    // Parameters and gradients: 2 · 8 · (30 · 31 + 31) = 15,376 bytes.
-    let _limit = Limit::set(4096);
-    let text = too_large(ndnet::io::from_safetensors::<f64>(&bytes));
-    assert!(
-        text.contains("of <safetensors bytes>") && text.contains("15376 bytes"),
-        "{text}"
-    );
+    // Parameters and gradients: 2 · 8 · (30 · 31 + 31) = 15,376 bytes (the header, 16 times
+    // its ~500 bytes, fits 12 KiB).
+    let _limit = Limit::set(12 << 10);
+    let text = too_large(Network::<f64>::from_bytes(&bytes));
+    assert!(text.contains("of <bytes>") && text.contains("15376 bytes"), "{text}");
+}
+
+/// A header listing 100,000 tensors (6.5 MB of text, which the `safetensors` crate would parse
+/// into maps of about 70 MB, 11 bytes per byte) is refused by its declared length, before it is
+/// parsed: 16 bytes of memory per byte of header are past a 64 MiB limit.
+#[cfg(feature = "safetensors")]
+#[test]
+fn a_safetensors_header_listing_many_tensors_is_refused_by_its_length() {
+    let entries: Vec<String> = (0..100_000)
+        .map(|k| format!(r#""t{k}":{{"dtype":"U8","shape":[1],"data_offsets":[{k},{}]}}"#, k + 1))
+        .collect();
+    let header = format!("{{{}}}", entries.join(","));
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header.as_bytes());
+    bytes.extend(std::iter::repeat_n(0u8, 100_000));
+    let _limit = Limit::set(64 << 20);
+    let text = too_large(Network::<f64>::from_bytes(&bytes));
+    let what = format!("the safetensors header of <bytes> ({} bytes, parsed)", header.len());
+    assert!(text.starts_with(&what), "{text}");
+}
+
+/// A model file longer than the limit is refused as it is read, whatever its metadata says.
+#[cfg(feature = "serde")]
+#[test]
+fn a_model_file_past_the_limit_is_refused_while_it_is_read() {
+    use ndnet::io::Format;
+    let path = std::env::temp_dir().join(format!("ndnet-limits-model-{}.json", std::process::id()));
+    network(&[30, 30, 1]).unwrap().save(&path, Format::Json).unwrap();
+    let length = std::fs::metadata(&path).unwrap().len();
+    let _limit = Limit::set(length - 1);
+    let text = too_large(Network::<f64>::load(&path));
+    let what = format!("the file {} (at least) would take {length} bytes", path.display());
+    assert!(text.contains(&what), "{text}");
+    drop(_limit);
+    let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+    assert!(Network::<f64>::load(&path).is_ok());
+    std::fs::remove_file(path).unwrap();
 }
 
 #[test]
@@ -241,8 +277,7 @@ fn caches_for_a_wide_layer_on_a_long_x_are_refused_before_the_forward_pass() {
     too_large(net.cost(&x, &y));
     too_large(net.train_step(&x, &y, &mut ndnet::GradientDescent::new(0.1).unwrap()));
     too_large(net.fit(
-        &x,
-        &y,
+        (&x, &y),
         &mut ndnet::GradientDescent::new(0.1).unwrap(),
         ndnet::TrainConfig::new(1),
     ));

@@ -4,8 +4,16 @@ use std::fs;
 use std::path::PathBuf;
 
 use ndarray::Array2;
+use ndnet::io::Format;
 use ndnet::{Activation, Cost, Float, Initializer, Network};
 use rand::{RngExt, SeedableRng};
+
+/// Every format this build saves in.
+pub const FORMATS: &[Format] = &[
+    Format::Json,
+    #[cfg(feature = "safetensors")]
+    Format::Safetensors,
+];
 
 pub fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ndnet-save-load-{}-{name}", std::process::id()));

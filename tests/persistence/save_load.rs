@@ -1,29 +1,25 @@
-//! Saving and loading networks (feature `serde`): bit-identical round trips in both forms and
+//! Saving and loading networks (feature `serde`): bit-identical round trips in both formats and
 //! both float types, atomic replacement, preprocessing saved along (corrupt files: save_load_errors.rs).
 #![cfg(feature = "serde")]
 
 use std::fs;
-use std::path::Path;
 
 use ndarray::Array2;
-use ndnet::io::{self, SavedModel};
 use ndnet::{Activation, CustomActivation, Float, Initializer, Network};
 use rand::{RngExt, SeedableRng};
 
-use crate::persist_common::{assert_identical, network, scratch};
+use crate::persist_common::{FORMATS, assert_identical, network, scratch};
 
 fn round_trips<F: Float>() {
     let net = network::<F>(5);
     let dir = scratch(F::NAME);
-    io::save_json(&net, dir.join("m.json")).unwrap();
-    io::save_binary(&net, dir.join("m.bin")).unwrap();
-    assert_identical(&net, &io::load_json::<F>(dir.join("m.json")).unwrap());
-    assert_identical(&net, &io::load_binary::<F>(dir.join("m.bin")).unwrap());
-    assert_identical(
-        &net,
-        &io::from_json_str::<F>(&io::to_json_string(&net).unwrap()).unwrap(),
-    );
-    assert_identical(&net, &io::from_bytes::<F>(&io::to_bytes(&net).unwrap()).unwrap());
+    for &format in FORMATS {
+        // The name says nothing: the format is told from the bytes.
+        let path = dir.join(format!("m-{format:?}"));
+        net.save(&path, format).unwrap();
+        assert_identical(&net, &Network::<F>::load(&path).unwrap());
+        assert_identical(&net, &Network::<F>::from_bytes(&net.to_bytes(format).unwrap()).unwrap());
+    }
     fs::remove_dir_all(dir).unwrap();
 }
 
@@ -37,9 +33,9 @@ fn round_trip_is_bit_identical_f64() {
     round_trips::<f64>();
 }
 
-/// Parameters drawn from random bit patterns (tiny, huge, subnormal) survive both forms.
+/// Parameters drawn from random bit patterns (tiny, huge, subnormal) survive both formats.
 #[test]
-fn every_finite_value_survives_json_and_binary() {
+fn every_finite_value_survives_both_formats() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
     let w32 = Array2::from_shape_fn((40, 50), |_| {
         loop {
@@ -62,16 +58,15 @@ fn every_finite_value_survives_json_and_binary() {
     let same = |a: ndarray::ArrayView2<f64>, b: ndarray::ArrayView2<f64>| {
         a.iter().zip(b).all(|(u, v)| u.to_bits() == v.to_bits())
     };
-    let json32 = io::from_json_str::<f32>(&io::to_json_string(&n32).unwrap()).unwrap();
-    let bin32 = io::from_bytes::<f32>(&io::to_bytes(&n32).unwrap()).unwrap();
-    for back in [&json32, &bin32] {
+    for &format in FORMATS {
+        let back = Network::<f32>::from_bytes(&n32.to_bytes(format).unwrap()).unwrap();
         let w = |n: &Network<f32>| n.layer(1).unwrap().w().mapv(f64::from);
-        assert!(same(w(&n32).view(), w(back).view()));
-    }
-    let json64 = io::from_json_str::<f64>(&io::to_json_string(&n64).unwrap()).unwrap();
-    let bin64 = io::from_bytes::<f64>(&io::to_bytes(&n64).unwrap()).unwrap();
-    for back in [&json64, &bin64] {
-        assert!(same(n64.layer(1).unwrap().w(), back.layer(1).unwrap().w()));
+        assert!(same(w(&n32).view(), w(&back).view()), "{format:?}");
+        let back = Network::<f64>::from_bytes(&n64.to_bytes(format).unwrap()).unwrap();
+        assert!(
+            same(n64.layer(1).unwrap().w(), back.layer(1).unwrap().w()),
+            "{format:?}"
+        );
     }
 }
 
@@ -87,56 +82,59 @@ fn a_failed_save_leaves_the_old_file_intact() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     let custom =
         Network::<f64>::from_layers(3, &[(2, softplus), (1, Activation::Sigmoid)], Initializer::He, &mut rng).unwrap();
-    for (name, save) in [
-        (
-            "m.json",
-            (|n, p| io::save_json(n, p)) as fn(&Network<f64>, &Path) -> ndnet::Result<()>,
-        ),
-        ("m.bin", |n, p| io::save_binary(n, p)),
-    ] {
-        let path = dir.join(name);
-        save(&good, &path).unwrap();
-        let before = fs::read(&path).unwrap();
-        let err = save(&custom, &path).unwrap_err();
-        assert!(err.to_string().contains("custom activation \"softplus\""), "{err}");
-        assert_eq!(fs::read(&path).unwrap(), before);
-    }
     let mut nan = good.clone();
     nan.layer_mut(2).unwrap().parameters_mut().0[[0, 0]] = f64::NAN;
-    assert!(
-        io::save_json(&nan, dir.join("m.json"))
-            .unwrap_err()
-            .to_string()
-            .contains("W[2] holds NaN")
-    );
-    assert_identical(&good, &io::load_json(dir.join("m.json")).unwrap());
-    assert_identical(&good, &io::load_binary(dir.join("m.bin")).unwrap());
+    for &format in FORMATS {
+        let path = dir.join(format!("m-{format:?}"));
+        good.save(&path, format).unwrap();
+        let before = fs::read(&path).unwrap();
+        let err = custom.save(&path, format).unwrap_err();
+        assert!(err.to_string().contains("custom activation \"softplus\""), "{err}");
+        let err = nan.save(&path, format).unwrap_err();
+        assert!(err.to_string().contains("W[2] holds NaN"), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), before);
+        assert_identical(&good, &Network::load(&path).unwrap());
+    }
     let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+    assert_eq!(names.len(), FORMATS.len(), "no temporary file is left: {names:?}");
     fs::remove_dir_all(dir).unwrap();
 }
 
+/// A file in the JSON form of the previous version (its `io::save_json`, whitespace aside) of
+/// a [2, 2, 1] network of relu and sigmoid trained on binary cross-entropy: this version reads
+/// it.
 #[test]
-fn saved_model_without_preprocessing_round_trips() {
-    let model = SavedModel::new(network::<f32>(4));
-    assert_identical(
-        model.network(),
-        SavedModel::<f32>::from_bytes(&model.to_bytes().unwrap())
-            .unwrap()
-            .network(),
-    );
-    assert_identical(
-        model.network(),
-        SavedModel::<f32>::from_json_str(&model.to_json_string().unwrap())
-            .unwrap()
-            .network(),
-    );
+fn json_files_of_the_previous_version_load() {
+    let old = r#"{
+  "format": "ndnet-model",
+  "version": 1,
+  "float": "f64",
+  "cost": "binary_cross_entropy",
+  "layers": [
+    {
+      "activation": "relu",
+      "w": { "shape": [2, 2], "data": [0.5, -0.25, 1.0, 2.0] },
+      "b": { "shape": [2, 1], "data": [0.1, -0.1] }
+    },
+    {
+      "activation": "sigmoid",
+      "w": { "shape": [1, 2], "data": [1.5, -0.5] },
+      "b": { "shape": [1, 1], "data": [0.0] }
+    }
+  ]
+}"#;
+    let net = Network::<f64>::from_bytes(old.as_bytes()).unwrap();
+    assert_eq!(net.layer_sizes(), [2, 2, 1]);
+    assert_eq!(net.layer(1).unwrap().w(), ndarray::array![[0.5, -0.25], [1.0, 2.0]]);
+    assert_eq!(net.cost_function(), ndnet::Cost::BinaryCrossEntropy);
 }
 
 #[cfg(feature = "csv")]
 mod with_preprocessing {
     use super::*;
+    use ndnet::io::Format;
     use ndnet::tabular::{Table, TabularConfig};
+    use ndnet::{Error, TabularModel};
 
     const CSV: &str = "id,income,area,ok\na1,1000,Urban,Y\na2,3000,Rural,N\na3,,Urban,Y\na4,2500,Semiurban,N\n";
 
@@ -153,23 +151,24 @@ mod with_preprocessing {
             &mut rng,
         )
         .unwrap();
-        let model = SavedModel::new(net).with_preprocessing(fitted.clone());
+        let model = TabularModel::new(fitted.clone(), net).unwrap();
         let dir = scratch("preprocessing");
-        model.save_json(dir.join("m.json")).unwrap();
-        model.save_binary(dir.join("m.bin")).unwrap();
-        for back in [
-            SavedModel::<f64>::load_json(dir.join("m.json")).unwrap(),
-            SavedModel::<f64>::load_binary(dir.join("m.bin")).unwrap(),
-        ] {
-            assert_eq!(back.preprocessing(), Some(&fitted));
-            let (x, _) = back.preprocessing().unwrap().transform::<f64>(&table).unwrap();
+        for &format in FORMATS {
+            let path = dir.join(format!("m-{format:?}"));
+            model.save(&path, format).unwrap();
+            let back = TabularModel::<f64>::load(&path).unwrap();
+            assert_eq!(back.preprocessing(), &fitted);
+            assert_identical(model.network(), back.network());
             assert_eq!(
-                back.network().predict_proba(&x).unwrap(),
-                model.network().predict_proba(&x).unwrap()
+                back.predict_proba(&table).unwrap(),
+                model.predict_proba(&table).unwrap()
             );
+            // The network alone would predict on raw rows: Network::load refuses it, saying why.
+            let err = Network::<f64>::load(&path).unwrap_err();
+            assert!(matches!(&err, Error::Format { path: p, .. } if p == &path), "{err:?}");
+            assert!(err.to_string().contains("tabular model"), "{err}");
+            assert!(err.to_string().contains("load it with TabularModel::load"), "{err}");
         }
-        // The network alone still loads from a file with preprocessing.
-        assert_identical(model.network(), &io::load_json(dir.join("m.json")).unwrap());
         fs::remove_dir_all(dir).unwrap();
     }
 
@@ -178,7 +177,7 @@ mod with_preprocessing {
     /// keeps the target's classes and scaling.
     fn tabular_round_trips<F: Float>() {
         use ndnet::tabular::Predictions;
-        use ndnet::{GradientDescent, TabularModel, TrainConfig};
+        use ndnet::{GradientDescent, TrainConfig};
         let table = Table::from_reader(
             "id,income,area,kind,amount\na1,1000,Urban,low,10.5\na2,3000,Rural,mid,31\na3,,Urban,high,52.25\n\
              a4,2500,Semiurban,mid,27\na5,4000,Rural,high,44\n"
@@ -209,23 +208,24 @@ mod with_preprocessing {
                 TrainConfig::new(20),
             )
             .unwrap();
-            model.save_json(dir.join("m.json")).unwrap();
-            model.save_binary(dir.join("m.bin")).unwrap();
-            for back in [
-                TabularModel::<F>::load_json(dir.join("m.json")).unwrap(),
-                TabularModel::<F>::load_binary(dir.join("m.bin")).unwrap(),
-            ] {
-                assert_eq!(back.preprocessing(), model.preprocessing());
-                let (p, q) = (back.predict(&table).unwrap(), model.predict(&table).unwrap());
-                let bits = |p: &Predictions<F>| match p {
-                    Predictions::Classes { probabilities, .. } => {
-                        probabilities.iter().map(|v| v.as_f64().to_bits()).collect::<Vec<_>>()
-                    }
-                    Predictions::Values { values } => values.iter().map(|v| v.as_f64().to_bits()).collect(),
-                    _ => unreachable!("two kinds of predictions"),
-                };
-                assert_eq!(bits(&p), bits(&q));
-                assert_eq!(p, q);
+            for &format in FORMATS {
+                model.save(dir.join("m"), format).unwrap();
+                for back in [
+                    TabularModel::<F>::load(dir.join("m")).unwrap(),
+                    TabularModel::<F>::from_bytes(&model.to_bytes(format).unwrap()).unwrap(),
+                ] {
+                    assert_eq!(back.preprocessing(), model.preprocessing());
+                    let (p, q) = (back.predict(&table).unwrap(), model.predict(&table).unwrap());
+                    let bits = |p: &Predictions<F>| match p {
+                        Predictions::Classes { probabilities, .. } => {
+                            probabilities.iter().map(|v| v.as_f64().to_bits()).collect::<Vec<_>>()
+                        }
+                        Predictions::Values { values } => values.iter().map(|v| v.as_f64().to_bits()).collect(),
+                        _ => unreachable!("two kinds of predictions"),
+                    };
+                    assert_eq!(bits(&p), bits(&q));
+                    assert_eq!(p, q);
+                }
             }
         }
         fs::remove_dir_all(dir).unwrap();
@@ -242,18 +242,30 @@ mod with_preprocessing {
         let table = Table::from_reader(CSV.as_bytes(), "train.csv").unwrap();
         let fitted = TabularConfig::binary("ok", "Y").fit(&table).unwrap();
         let net = Network::<f64>::logistic_regression(fitted.n_features()).unwrap();
-        let text = SavedModel::new(net)
-            .with_preprocessing(fitted)
-            .to_json_string()
-            .unwrap();
-        let message = |t: &str| SavedModel::<f64>::from_json_str(t).unwrap_err().to_string();
+        let model = TabularModel::new(fitted, net).unwrap();
+        let text = String::from_utf8(model.to_bytes(Format::Json).unwrap()).unwrap();
+        let message = |t: &str| TabularModel::<f64>::from_bytes(t.as_bytes()).unwrap_err().to_string();
         assert!(message(&text.replace("\"Semiurban\",", "")).contains("preprocessing"));
         assert!(message(&text.replace("\"mode\": \"Urban\"", "\"mode\": \"Moon\"")).contains("not a category"));
-        let wrong_n = SavedModel::new(Network::<f64>::logistic_regression(2).unwrap())
-            .with_preprocessing(TabularConfig::binary("ok", "Y").fit(&table).unwrap())
-            .to_json_string()
-            .unwrap();
-        assert!(message(&wrong_n).contains("network takes n_x = 2"));
+        // That preprocessing (8 features) beside a network of 2 inputs.
+        let preprocessing = &text[text.find("\"preprocessing\"").unwrap()..];
+        let network = String::from_utf8(
+            Network::<f64>::logistic_regression(2)
+                .unwrap()
+                .to_bytes(Format::Json)
+                .unwrap(),
+        )
+        .unwrap();
+        let wrong_n = format!("{},\n  {preprocessing}", network.trim_end().strip_suffix('}').unwrap());
+        let err = message(&wrong_n);
+        assert!(
+            err.starts_with("<bytes>: the saved network does not fit its preprocessing"),
+            "{err}"
+        );
+        assert!(
+            err.contains("the network maps 2 inputs to 1 outputs; the preprocessing gives 8 features"),
+            "{err}"
+        );
     }
 }
 
@@ -271,11 +283,9 @@ fn softmax_network_round_trips() {
     )
     .unwrap();
     let x = Array2::from_shape_fn((3, 6), |(i, j)| (i as f64 - j as f64) / 3.0);
-    let bytes = ndnet::io::to_bytes(&net).unwrap();
-    let back: Network<f64> = ndnet::io::from_bytes(&bytes).unwrap();
-    assert_eq!(back.cost_function(), ndnet::Cost::CategoricalCrossEntropy);
-    assert_eq!(back.predict_proba(&x).unwrap(), net.predict_proba(&x).unwrap());
-    let json = ndnet::io::to_json_string(&net).unwrap();
-    let back: Network<f64> = ndnet::io::from_json_str(&json).unwrap();
-    assert_eq!(back.predict_proba(&x).unwrap(), net.predict_proba(&x).unwrap());
+    for &format in FORMATS {
+        let back = Network::<f64>::from_bytes(&net.to_bytes(format).unwrap()).unwrap();
+        assert_eq!(back.cost_function(), ndnet::Cost::CategoricalCrossEntropy);
+        assert_eq!(back.predict_proba(&x).unwrap(), net.predict_proba(&x).unwrap());
+    }
 }

@@ -49,10 +49,9 @@ fn logistic_regression_optimize_100_iterations() {
     let (w, b, x, y) = course_case();
     let mut net = Network::from_parameters(vec![(w.t().to_owned(), array![[b]])], &[Activation::Sigmoid]).unwrap();
     net.fit(
-        &x,
-        &y,
+        (&x, &y),
         &mut GradientDescent::new(0.009).unwrap(),
-        &TrainConfig::new(100),
+        TrainConfig::new(100),
     )
     .unwrap();
     let layer = net.layer(1).unwrap();

@@ -34,10 +34,9 @@ fn gram_fit_equals_step_by_step(hidden: Activation) {
     let mut gram = network(n_x, hidden);
     let history = gram
         .fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(0.1).unwrap(),
-            &TrainConfig::new(steps).record_every(1),
+            TrainConfig::new(steps).record_every(1),
         )
         .unwrap();
     let mut stepped = network(n_x, hidden);
@@ -92,10 +91,10 @@ fn gram_off_gives_the_same_network() {
     let (x, y) = data(800, 100, 5);
     let config = TrainConfig::new(200);
     let mut on = network(800, Activation::Relu);
-    on.fit(&x, &y, &mut GradientDescent::new(0.05).unwrap(), &config)
+    on.fit((&x, &y), &mut GradientDescent::new(0.05).unwrap(), &config)
         .unwrap();
     let mut off = network(800, Activation::Relu);
-    off.fit(&x, &y, &mut GradientDescent::new(0.05).unwrap(), &config.gram(false))
+    off.fit((&x, &y), &mut GradientDescent::new(0.05).unwrap(), config.gram(false))
         .unwrap();
     for l in 1..=3 {
         let diff = max_diff(on.layer(l).unwrap().w(), off.layer(l).unwrap().w());
@@ -123,7 +122,11 @@ fn gram_fit_with_a_linear_output_and_squared_error() {
     };
     let mut gram = make();
     let history = gram
-        .fit(&x, &y, &mut GradientDescent::new(0.05).unwrap(), &TrainConfig::new(100))
+        .fit(
+            (&x, &y),
+            &mut GradientDescent::new(0.05).unwrap(),
+            TrainConfig::new(100),
+        )
         .unwrap();
     let mut stepped = make();
     let mut gd = GradientDescent::new(0.05).unwrap();
@@ -154,10 +157,9 @@ fn gram_fit_reports_divergence() {
     .unwrap();
     let err = net
         .fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(1e100).unwrap(),
-            &TrainConfig::new(100),
+            TrainConfig::new(100),
         )
         .unwrap_err();
     match err {

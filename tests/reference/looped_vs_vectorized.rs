@@ -18,8 +18,12 @@ fn same_parameters_after_100_steps() {
     let (w_looped, b_looped) = looped::optimize(Array2::zeros((n_x, 1)), 0.0, &x, &y, 100, 0.05).unwrap();
 
     let mut net = Network::logistic_regression(n_x).unwrap();
-    net.fit(&x, &y, &mut GradientDescent::new(0.05).unwrap(), &TrainConfig::new(100))
-        .unwrap();
+    net.fit(
+        (&x, &y),
+        &mut GradientDescent::new(0.05).unwrap(),
+        TrainConfig::new(100),
+    )
+    .unwrap();
     let layer = net.layer(1).unwrap();
 
     let w_diff = (&layer.w().t() - &w_looped)
@@ -54,10 +58,9 @@ fn fast_logistic_fit_equals_step_by_step_training(n_x: usize, m: usize) {
     let mut fused = Network::logistic_regression(n_x).unwrap();
     let history = fused
         .fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(0.01).unwrap(),
-            &TrainConfig::new(50).record_every(1),
+            TrainConfig::new(50).record_every(1),
         )
         .unwrap();
 
@@ -121,7 +124,7 @@ fn gram_logistic_fit_in_f32_stays_close_to_f64() {
     }
     let (x32, y32) = (x.mapv(|v| v as f32), y.mapv(|v| v as f32));
     let mut gram = Network::<f32>::logistic_regression(n_x).unwrap();
-    gram.fit(&x32, &y32, &mut GradientDescent::new(0.05).unwrap(), &config)
+    gram.fit((&x32, &y32), &mut GradientDescent::new(0.05).unwrap(), &config)
         .unwrap();
     let mut stepped = Network::<f32>::logistic_regression(n_x).unwrap();
     let mut gd = GradientDescent::new(0.05).unwrap();
@@ -163,10 +166,9 @@ fn fast_logistic_fits_report_divergence_and_keep_finite_parameters() {
         let mut net = Network::logistic_regression(n_x).unwrap();
         let err = net
             .fit(
-                &x,
-                &y,
+                (&x, &y),
                 &mut GradientDescent::new(1e290).unwrap(),
-                &TrainConfig::new(100),
+                TrainConfig::new(100),
             )
             .unwrap_err();
         match err {

@@ -14,7 +14,7 @@ fn train(init: Initializer) -> Network<f64> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     let (x, y) = data::planar_flower::<f64, _>(200, &mut rng).unwrap();
     let mut net = Network::new(&[2, 4, 3, 1], Activation::Tanh, Activation::Sigmoid, init, &mut rng).unwrap();
-    net.fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &TrainConfig::new(300))
+    net.fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), TrainConfig::new(300))
         .unwrap();
     net
 }
@@ -54,7 +54,7 @@ fn zero_init_with_relu_stays_symmetric_too() {
         &mut rng,
     )
     .unwrap();
-    net.fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(100))
+    net.fit((&x, &y), &mut GradientDescent::new(0.1).unwrap(), TrainConfig::new(100))
         .unwrap();
     assert!(all_units_identical(net.layer(1).unwrap().w()));
     // It learns nothing: accuracy of the constant prediction.

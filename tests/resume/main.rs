@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ndnet::data::{self, InMemory};
-use ndnet::rand::{Rng, SeedableRng};
+use ndnet::rand::{RngExt, SeedableRng};
 use ndnet::{
     Activation, Adam, AdamConfig, Checkpoints, Every, FitOptions, Float, Initializer, Momentum, MomentumConfig,
     Network, Optimizer, TrainConfig,
@@ -25,53 +25,84 @@ struct Case {
     name: &'static str,
     f64: bool,
     adam: bool,
-    streamed: bool,
+    source: Source,
     batch_size: Option<usize>,
     every: Every,
 }
 
+/// Where the examples come from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Source {
+    /// `fit(&x, &y, …)`.
+    InMemory,
+    /// The same X and Y read batch by batch (`InMemory` as `Examples`).
+    Streamed,
+    /// `.npy` files of the same X and Y, read batch by batch.
+    Npy,
+}
+
 const CASES: &[Case] = &[
-    Case {
-        name: "f64-adam-in-memory",
-        f64: true,
-        adam: true,
-        streamed: false,
-        batch_size: Some(16),
-        every: Every::Steps(7),
-    },
-    Case {
-        name: "f32-momentum-in-memory",
-        f64: false,
-        adam: false,
-        streamed: false,
-        batch_size: Some(16),
-        every: Every::Steps(5),
-    },
-    Case {
-        name: "f32-adam-streamed",
-        f64: false,
-        adam: true,
-        streamed: true,
-        batch_size: Some(24),
-        every: Every::Steps(3),
-    },
-    Case {
-        name: "f64-momentum-streamed",
-        f64: true,
-        adam: false,
-        streamed: true,
-        batch_size: Some(24),
-        every: Every::Epochs(1),
-    },
-    Case {
-        name: "f64-adam-full-batch",
-        f64: true,
-        adam: true,
-        streamed: false,
-        batch_size: None,
-        every: Every::Steps(4),
-    },
+    case(
+        "f64-adam-in-memory",
+        true,
+        true,
+        Source::InMemory,
+        Some(16),
+        Every::Steps(7),
+    ),
+    case(
+        "f32-momentum-in-memory",
+        false,
+        false,
+        Source::InMemory,
+        Some(16),
+        Every::Steps(5),
+    ),
+    case(
+        "f32-adam-streamed",
+        false,
+        true,
+        Source::Streamed,
+        Some(24),
+        Every::Steps(3),
+    ),
+    case(
+        "f64-momentum-streamed",
+        true,
+        false,
+        Source::Streamed,
+        Some(24),
+        Every::Epochs(1),
+    ),
+    case("f32-adam-npy", false, true, Source::Npy, Some(20), Every::Steps(4)),
+    case("f64-momentum-npy", true, false, Source::Npy, Some(20), Every::Steps(6)),
+    case(
+        "f64-adam-full-batch",
+        true,
+        true,
+        Source::InMemory,
+        None,
+        Every::Steps(4),
+    ),
 ];
+
+const fn case(
+    name: &'static str,
+    f64: bool,
+    adam: bool,
+    source: Source,
+    batch_size: Option<usize>,
+    every: Every,
+) -> Case {
+    Case {
+        name,
+        f64,
+        adam,
+        source,
+        batch_size,
+        every,
+    }
+}
 
 /// Epochs of every job: long enough that a kill lands in the middle.
 const EPOCHS: usize = 12;
@@ -98,7 +129,12 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     for case in CASES {
         let steps = steps_of(case);
-        let kill_after = rng.random_range(steps / 5..steps * 4 / 5);
+        // After the first checkpoint (written before the step of that number prints).
+        let first = match case.every {
+            Every::Steps(n) => n,
+            Every::Epochs(n) => n * steps / EPOCHS,
+        };
+        let kill_after = rng.random_range(first..steps * 4 / 5);
         parent(*case, &dir, kill_after);
         println!(
             "resume: {} killed after step {kill_after} of {steps}, resumed: the same bits",
@@ -110,7 +146,7 @@ fn main() {
 }
 
 fn steps_of(case: &Case) -> usize {
-    let m = 150;
+    let m: usize = 150;
     EPOCHS * case.batch_size.map_or(1, |b| m.div_ceil(b))
 }
 
@@ -158,10 +194,24 @@ fn parent(case: Case, dir: &Path, kill_after: usize) {
         case.name
     );
 
-    let status = spawn(case, &checkpoint, &out, true)
-        .wait()
-        .expect("the resumed child runs");
+    // The resumed child must start where the last checkpoint left off, not from the beginning
+    // (which would reach the same parameters too).
+    let mut resumed = spawn(case, &checkpoint, &out, true);
+    // Read to the end (a child whose output is closed would fail writing its steps).
+    let steps: Vec<usize> = BufReader::new(resumed.stdout.take().expect("piped"))
+        .lines()
+        .map_while(|line| line.ok())
+        .filter_map(|line| line.strip_prefix("step ").and_then(|s| s.parse::<usize>().ok()))
+        .collect();
+    let first = steps.first().copied();
+    let status = resumed.wait().expect("the resumed child runs");
     assert!(status.success(), "{}: the resumed child failed", case.name);
+    let first = first.unwrap_or_else(|| panic!("{}: the resumed child took no step", case.name));
+    assert!(
+        first > 0 && first <= killed_at + 1,
+        "{}: killed after step {killed_at}, the resumed child started at step {first}",
+        case.name
+    );
     let (unbroken, resumed) = (read(&unbroken_out), read(&out));
     assert_eq!(unbroken.len(), resumed.len());
     assert!(
@@ -222,12 +272,23 @@ fn train<F: Float>(case: Case, checkpoint: &Path, out: &Path, resume: bool) {
         true => Box::new(Adam::new(AdamConfig::default().learning_rate(0.02)).expect("Adam")),
         false => Box::new(Momentum::new(MomentumConfig::default().learning_rate(0.1)).expect("momentum")),
     };
-    if case.streamed {
-        let mut examples = InMemory::new(&x, &y).expect("X and Y");
-        net.fit_examples(&mut examples, &mut *optimizer, options)
-            .expect("training");
-    } else {
-        net.fit(&x, &y, &mut *optimizer, options).expect("training");
+    match case.source {
+        Source::InMemory => {
+            net.fit((&x, &y), &mut *optimizer, options).expect("training");
+        }
+        Source::Streamed => {
+            let mut examples = InMemory::new(&x, &y).expect("X and Y");
+            net.fit(&mut examples, &mut *optimizer, options).expect("training");
+        }
+        Source::Npy => {
+            // The files sit beside the checkpoint; every run of the case writes the same ones.
+            let (x_path, y_path) = (checkpoint.with_extension("x.npy"), checkpoint.with_extension("y.npy"));
+            if !x_path.exists() {
+                data::save_npy_examples(&x, &y, &x_path, &y_path).expect("write the .npy files");
+            }
+            let mut examples = data::NpyExamples::<F>::open(&x_path, &y_path).expect("open the .npy files");
+            net.fit(&mut examples, &mut *optimizer, options).expect("training");
+        }
     }
     let bits: Vec<String> = net
         .layers()

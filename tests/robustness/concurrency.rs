@@ -19,8 +19,7 @@ fn trained(seed: u64, m: usize) -> (Network<f64>, Array2<f64>, Array2<f64>) {
     let mut net = common::tanh_network(&[2, 16, 8, 1], &mut rng);
     let config = TrainConfig::epochs(20).batch_size(64).seed(seed);
     net.fit(
-        &x,
-        &y,
+        (&x, &y),
         &mut Adam::new(AdamConfig::default().learning_rate(0.01)).expect("valid rate"),
         &config,
     )
@@ -88,10 +87,9 @@ fn one_and_two_threads_train_equal_to_rounding() {
         ndnet::set_num_threads(threads);
         let mut net = net0.clone();
         net.fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(0.05).expect("valid rate"),
-            &TrainConfig::new(30),
+            TrainConfig::new(30),
         )
         .expect("training converges");
         parameters(&net)
@@ -123,10 +121,9 @@ fn any_thread_count_is_safe() {
     let y = Array2::<f64>::ones((1, 300));
     let mut net = ndnet::Network::<f64>::logistic_regression(2000).unwrap();
     let fused = net.fit(
-        &x,
-        &y,
+        (&x, &y),
         &mut GradientDescent::new(0.1).unwrap(),
-        &TrainConfig::new(2).gram(false),
+        TrainConfig::new(2).gram(false),
     );
     ndnet::set_num_threads(0);
     product.unwrap();

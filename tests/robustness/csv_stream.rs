@@ -274,7 +274,7 @@ fn a_file_changed_after_it_was_indexed_is_an_error_naming_it() {
     // Training stops at that batch with the same error.
     let mut net = Network::<f64>::logistic_regression(3).unwrap();
     let err = net
-        .fit_examples(
+        .fit(
             &mut examples,
             &mut GradientDescent::new(0.1).unwrap(),
             TrainConfig::epochs(1).batch_size(16),

@@ -59,7 +59,7 @@ fn no_examples() {
     let y = Array2::<f64>::zeros((1, 0));
     let mut net = net();
     assert!(matches!(
-        net.fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(1)),
+        net.fit((&x, &y), &mut GradientDescent::new(0.1).unwrap(), TrainConfig::new(1)),
         Err(Error::NoExamples { .. })
     ));
 }
@@ -116,7 +116,7 @@ fn labels_outside_zero_one_for_cross_entropy() {
     );
     let mut training = net();
     assert!(matches!(
-        training.fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(1)),
+        training.fit((&x, &y), &mut GradientDescent::new(0.1).unwrap(), TrainConfig::new(1)),
         Err(Error::LabelOutOfRange { .. })
     ));
     // Mean squared error takes any finite target.
@@ -219,7 +219,7 @@ fn zero_iterations_and_bad_threshold() {
     let x = Array2::<f64>::zeros((5, 3));
     let y = array![[0.0, 1.0, 0.0]];
     let err = net
-        .fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(0))
+        .fit((&x, &y), &mut GradientDescent::new(0.1).unwrap(), TrainConfig::new(0))
         .unwrap_err();
     assert!(matches!(err, Error::InvalidHyperparameter { name: "iterations", .. }));
     assert!(matches!(
@@ -240,10 +240,9 @@ fn divergence_stops_training_with_the_iteration() {
         .unwrap();
     let err = net
         .fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(10.0).unwrap(),
-            &TrainConfig::new(10_000),
+            TrainConfig::new(10_000),
         )
         .unwrap_err();
     match err {
@@ -288,7 +287,7 @@ fn divergence_names_the_first_non_finite_layer_cache() {
     let x = array![[0.0, 1.0, 2.0], [0.0, 0.5, 0.0]];
     let y = array![[0.0, 0.0, 1.0]];
     let err = net
-        .fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(5))
+        .fit((&x, &y), &mut GradientDescent::new(0.1).unwrap(), TrainConfig::new(5))
         .unwrap_err();
     match err {
         Error::Diverged { iteration, what, .. } => {
@@ -454,7 +453,7 @@ fn training_refuses_parameters_made_non_finite_through_parameters_mut() {
     let before = format!("{:?}", poisoned.layers());
     let gd = &mut GradientDescent::new(0.1).unwrap();
     for result in [
-        poisoned.fit(&x, &y, gd, &TrainConfig::new(3)).map(drop),
+        poisoned.fit((&x, &y), gd, TrainConfig::new(3)).map(drop),
         poisoned.train_step(&x, &y, gd).map(drop),
     ] {
         let err = result.unwrap_err();

@@ -146,7 +146,7 @@ fn train_with_huge_features_and_weights<F: Float>() {
         }
     }
     all_finite("predictions", &net.predict_proba(&x).unwrap());
-    let history = net.fit(&x, &y, &mut optimizer, &TrainConfig::new(20)).unwrap();
+    let history = net.fit((&x, &y), &mut optimizer, TrainConfig::new(20)).unwrap();
     assert!(history.records.iter().all(|r| r.cost.is_finite()));
     all_finite("predictions", &net.predict_proba(&x).unwrap());
 }

@@ -22,7 +22,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::catch_unwind;
 use std::path::Path;
 
-use ndnet::{Activation, Initializer, Network};
+use ndnet::io::Format;
+use ndnet::{Activation, Initializer, Network, TabularModel};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -129,7 +130,10 @@ fn mutate(v: &mut Vec<u8>, rng: &mut StdRng) {
     }
 }
 
-fn models() -> Vec<Vec<u8>> {
+/// The JSON seeds (`json`) or the `.safetensors` seeds of the model loaders: networks of both
+/// float types and tabular models (a network with its fitted preprocessing, numeric and
+/// categorical columns; binary and multi-class, whose classes are checked on load).
+fn models(format: Format) -> Vec<Vec<u8>> {
     let mut rng = StdRng::seed_from_u64(1);
     let net = Network::<f64>::new(
         &[3, 4, 2, 1],
@@ -147,63 +151,53 @@ fn models() -> Vec<Vec<u8>> {
         &mut rng,
     )
     .expect("valid sizes");
-    // A tabular model: a network with its fitted preprocessing (numeric and categorical).
-    let csv = "id,x,c,y\n1,1.5,a,Y\n2,,b,N\n3,4,a,Y\n4,2,,N\n";
-    let table = ndnet::tabular::Table::from_reader(csv.as_bytes(), "seed.csv").expect("a valid seed");
-    let fitted = ndnet::tabular::TabularConfig::binary("y", "Y")
-        .id_column("id")
-        .fit(&table)
-        .expect("a valid seed");
-    let tabular = ndnet::io::SavedModel::new(Network::<f64>::logistic_regression(3).expect("valid sizes"))
-        .with_preprocessing(fitted);
-    // A multi-class tabular model: the classes are checked (sorted, distinct, ≥ 2) on load.
-    let fitted = ndnet::tabular::TabularConfig::multi_class("y")
-        .id_column("id")
-        .fit(&table)
-        .expect("a valid seed");
-    let classes = ndnet::io::SavedModel::new(
-        Network::<f64>::from_parameters(
-            vec![(ndarray::Array2::zeros((2, 3)), ndarray::Array2::zeros((2, 1)))],
-            &[Activation::Softmax],
-        )
-        .expect("valid parameters"),
-    )
-    .with_preprocessing(fitted);
-    vec![
-        ndnet::io::to_bytes(&net).expect("serialisable"),
-        ndnet::io::to_bytes(&soft).expect("serialisable"),
-        ndnet::io::to_json_string(&net).expect("serialisable").into_bytes(),
-        ndnet::io::to_json_string(&soft).expect("serialisable").into_bytes(),
-        tabular.to_json_string().expect("serialisable").into_bytes(),
-        classes.to_json_string().expect("serialisable").into_bytes(),
-    ]
-}
-
-#[test]
-fn fuzz_model_loading() {
-    let seeds = models();
-    ndnet::io::from_bytes::<f64>(&seeds[0]).expect("a valid seed");
-    ndnet::io::from_json_str::<f64>(std::str::from_utf8(&seeds[2]).expect("UTF-8")).expect("a valid seed");
-    fuzz("model", fuzz_model, &seeds);
-}
-
-#[test]
-fn fuzz_safetensors_loading() {
-    let mut rng = StdRng::seed_from_u64(3);
     let layers = [
         (4, Activation::LeakyRelu { slope: 0.05 }),
         (3, Activation::Tanh),
         (2, Activation::Softmax),
     ];
     let deep = Network::<f64>::from_layers(3, &layers, Initializer::He, &mut rng).expect("valid sizes");
-    let logistic = Network::<f32>::logistic_regression(5).expect("valid sizes");
-    let seeds = vec![
-        ndnet::io::to_safetensors(&deep).expect("serialisable"),
-        ndnet::io::to_safetensors(&logistic).expect("serialisable"),
-    ];
-    ndnet::io::from_safetensors::<f64>(&seeds[0]).expect("a valid seed");
-    ndnet::io::from_safetensors::<f32>(&seeds[1]).expect("a valid seed");
-    fuzz("safetensors", fuzz_safetensors, &seeds);
+    let csv = "id,x,c,y\n1,1.5,a,Y\n2,,b,N\n3,4,a,Y\n4,2,,N\n";
+    let table = ndnet::tabular::Table::from_reader(csv.as_bytes(), "seed.csv").expect("a valid seed");
+    let fitted = ndnet::tabular::TabularConfig::binary("y", "Y")
+        .id_column("id")
+        .fit(&table)
+        .expect("a valid seed");
+    let tabular = TabularModel::new(fitted, Network::<f64>::logistic_regression(3).expect("valid sizes"))
+        .expect("the network fits");
+    let fitted = ndnet::tabular::TabularConfig::multi_class("y")
+        .id_column("id")
+        .fit(&table)
+        .expect("a valid seed");
+    let softmax = Network::<f64>::from_parameters(
+        vec![(ndarray::Array2::zeros((2, 3)), ndarray::Array2::zeros((2, 1)))],
+        &[Activation::Softmax],
+    )
+    .expect("valid parameters");
+    let classes = TabularModel::new(fitted, softmax).expect("the network fits");
+    vec![
+        net.to_bytes(format).expect("serialisable"),
+        soft.to_bytes(format).expect("serialisable"),
+        deep.to_bytes(format).expect("serialisable"),
+        tabular.to_bytes(format).expect("serialisable"),
+        classes.to_bytes(format).expect("serialisable"),
+    ]
+}
+
+#[test]
+fn fuzz_model_loading() {
+    let seeds = models(Format::Json);
+    Network::<f64>::from_bytes(&seeds[0]).expect("a valid seed");
+    TabularModel::<f64>::from_bytes(&seeds[3]).expect("a valid seed");
+    fuzz("model", fuzz_model, &seeds);
+}
+
+#[test]
+fn fuzz_safetensors_loading() {
+    let seeds = models(Format::Safetensors);
+    Network::<f32>::from_bytes(&seeds[1]).expect("a valid seed");
+    TabularModel::<f64>::from_bytes(&seeds[4]).expect("a valid seed");
+    fuzz("safetensors", fuzz_model, &seeds);
 }
 
 #[test]
@@ -260,6 +254,22 @@ fn fuzz_idx_reader() {
     fuzz("idx", fuzz_idx, &[images, labels, gz]);
 }
 
+/// CRC-32 (IEEE), as at the end of a gzip member.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// A gzip member holding `data` in one stored (uncompressed) deflate block, written by hand so
 /// this test needs no compression crate: header, stored block, CRC-32 and length.
 fn flate2_free_gzip(data: &[u8]) -> Vec<u8> {
@@ -312,8 +322,8 @@ fn huge_dimension_claims_fail_cleanly() {
         Err(ndnet::Error::Format { .. })
     ));
 
-    // Binary model: the rows of W[1] (u64 after the activation name and the slope flag) set to
-    // 2^64 − 1 and to 2^40, with a valid checksum.
+    // A .safetensors model whose W1 claims 2^64 − 1 and 2^40 rows (its offsets unchanged):
+    // refused by the crate's check of sizes against offsets, before anything is allocated.
     let mut rng = StdRng::seed_from_u64(2);
     let net = Network::<f64>::new(
         &[3, 1],
@@ -323,18 +333,17 @@ fn huge_dimension_claims_fail_cleanly() {
         &mut rng,
     )
     .expect("valid sizes");
-    let bytes = ndnet::io::to_bytes(&net).expect("serialisable");
-    let at = bytes
-        .windows(7)
-        .position(|w| w == b"sigmoid")
-        .expect("the activation name is stored")
-        + 7
-        + 1;
-    assert_eq!(bytes[at..at + 8], 1u64.to_le_bytes(), "W[1] has 1 row");
+    let bytes = net.to_bytes(Format::Safetensors).expect("serialisable");
+    let header_len = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+    let header = std::str::from_utf8(&bytes[8..8 + header_len]).expect("UTF-8");
+    assert!(header.contains(r#""W1":{"dtype":"F64","shape":[1,3]"#), "{header}");
     for rows in [u64::MAX, 1 << 40] {
-        let mut huge = bytes.clone();
-        huge[at..at + 8].copy_from_slice(&rows.to_le_bytes());
-        assert!(ndnet::io::from_bytes::<f64>(&with_crc(&huge)).is_err());
+        let forged = header.replace(r#""shape":[1,3]"#, &format!(r#""shape":[{rows},3]"#));
+        let mut huge = (forged.len() as u64).to_le_bytes().to_vec();
+        huge.extend_from_slice(forged.as_bytes());
+        huge.extend_from_slice(&bytes[8 + header_len..]);
+        let err = Network::<f64>::from_bytes(&huge).expect_err("refused");
+        assert!(matches!(err, ndnet::Error::Format { .. }), "{err:?}");
     }
     // HDF5 (libFuzzer finding, 2026-11-25): `y_int32` claims (184 549 379,) int32 values with no
     // storage, which hdf5-reader would fill with the fill value (738 MB, then 1.5 GB as i64).

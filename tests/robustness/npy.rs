@@ -141,7 +141,7 @@ fn bad_values_are_errors_naming_the_files_and_the_row() {
         save_npy_examples(x, y, &x_path, &y_path).unwrap();
         let mut examples = NpyExamples::<f64>::open(&x_path, &y_path).unwrap();
         net.clone()
-            .fit_examples(&mut examples, &mut GradientDescent::new(0.1).unwrap(), &config)
+            .fit(&mut examples, &mut GradientDescent::new(0.1).unwrap(), &config)
             .unwrap_err()
     };
     let both = format!("{} and {}", x_path.display(), y_path.display());

@@ -87,9 +87,9 @@ fn check<F: Float>(net: &Network<F>, shape: (usize, usize), iterations: usize, t
         let mut on_view = net.clone();
         let mut on_copy = net.clone();
         let optimizer = || GradientDescent::new(0.5).expect("a valid learning rate");
-        on_view.fit(&x, &y, &mut optimizer(), &config).expect("training runs");
+        on_view.fit((&x, &y), &mut optimizer(), &config).expect("training runs");
         on_copy
-            .fit(&copy, &y, &mut optimizer(), &config)
+            .fit((&copy, &y), &mut optimizer(), &config)
             .expect("training runs");
         for (l, (lv, lc)) in on_view.layers().iter().zip(on_copy.layers()).enumerate() {
             assert_close(&format!("{name}: W[{}]", l + 1), lv.w(), lc.w(), tol);
@@ -187,10 +187,10 @@ fn parameters_given_as_strided_or_column_major_arrays_train_like_standard_ones()
             let mut odd = Network::from_parameters(parameters.clone(), &activations).unwrap();
             let mut plain = Network::from_parameters(standard.clone(), &activations).unwrap();
             let h_odd = odd
-                .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &config)
+                .fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), &config)
                 .unwrap();
             let h_plain = plain
-                .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &config)
+                .fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), &config)
                 .unwrap();
             assert_eq!(h_odd.plan.path, h_plain.plan.path);
             for l in 1..=odd.depth() {

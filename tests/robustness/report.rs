@@ -88,7 +88,7 @@ fn diverged_run() -> (Network<f64>, History, Error) {
     let config = TrainConfig::new(500).record_every(1);
     let options = FitOptions::new(config).callback(|r: &Record| records.push(*r));
     let error = net
-        .fit(&x, &y, &mut GradientDescent::new(10.0).unwrap(), options)
+        .fit((&x, &y), &mut GradientDescent::new(10.0).unwrap(), options)
         .unwrap_err();
     assert!(matches!(error, Error::Diverged { .. }), "{error}");
     (
@@ -108,7 +108,7 @@ fn one_record_run() -> (Network<f64>, History) {
     let (x, y) = (ndarray::array![[0.5], [-1.0]], ndarray::array![[1.0]]);
     let config = TrainConfig::new(1).diagnostics(true);
     let history = net
-        .fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &config)
+        .fit((&x, &y), &mut GradientDescent::new(0.1).unwrap(), &config)
         .unwrap();
     assert_eq!(history.records.len(), 1);
     (net, history)

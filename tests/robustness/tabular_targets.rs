@@ -2,6 +2,7 @@
 //! the line and the column (or the saved file), never a panic and never a silent guess.
 #![cfg(all(feature = "csv", feature = "serde"))]
 
+use ndnet::io::Format;
 use ndnet::tabular::{Table, TabularConfig};
 use ndnet::{Activation, Error, GradientDescent, Initializer, Network, TabularModel, TrainConfig};
 
@@ -131,7 +132,7 @@ fn saved_models_with_broken_targets_are_refused_on_load() {
     )
     .unwrap();
     let dir = scratch("classes");
-    model.save_json(dir.join("good.json")).unwrap();
+    model.save(dir.join("good.json"), Format::Json).unwrap();
     let good = std::fs::read_to_string(dir.join("good.json")).unwrap();
     // The saved class list, whatever its indentation: `"classes": [ … ]`.
     let start = good.find("\"classes\": [").unwrap();
@@ -143,16 +144,15 @@ fn saved_models_with_broken_targets_are_refused_on_load() {
         ("\"classes\": [\"a\", \"a\", \"c\"]", "sorted and distinct"),
         (
             "\"classes\": [\"a\", \"b\", \"c\", \"d\"]",
-            "needs 4 outputs but the network gives 3",
+            "a multi-class target \"y\" needs 4 outputs",
         ),
     ] {
         let path = dir.join("bad.json");
         std::fs::write(&path, good.replace(classes, bad)).unwrap();
-        let err = TabularModel::<f64>::load_json(&path).unwrap_err();
+        let err = TabularModel::<f64>::load(&path).unwrap_err();
         assert!(matches!(err, Error::Format { .. }), "{err}");
         assert!(err.to_string().starts_with(&path.display().to_string()), "{err}");
         assert!(err.to_string().contains(expected), "{expected}: {err}");
-        assert!(ndnet::io::SavedModel::<f64>::load_json(&path).is_err());
     }
     // A regression model whose saved target std is 0 (or negative).
     let t = table("x,y\n1,10\n2,20\n3,40\n");
@@ -164,7 +164,7 @@ fn saved_models_with_broken_targets_are_refused_on_load() {
         TrainConfig::new(10),
     )
     .unwrap();
-    model.save_json(dir.join("regression.json")).unwrap();
+    model.save(dir.join("regression.json"), Format::Json).unwrap();
     let text = std::fs::read_to_string(dir.join("regression.json")).unwrap();
     let std_field = text.find("\"std\"").unwrap();
     let end = std_field + text[std_field..].find('\n').unwrap();
@@ -174,7 +174,7 @@ fn saved_models_with_broken_targets_are_refused_on_load() {
             format!("{}{bad}{}", &text[..std_field], &text[end..]),
         )
         .unwrap();
-        let err = TabularModel::<f64>::load_json(dir.join("bad.json")).unwrap_err();
+        let err = TabularModel::<f64>::load(dir.join("bad.json")).unwrap_err();
         assert!(err.to_string().contains("std > 0"), "{err}");
     }
     std::fs::remove_dir_all(dir).unwrap();

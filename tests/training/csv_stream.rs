@@ -228,10 +228,10 @@ fn training_equals_training_in_memory<F: Float>(dir: &Path) {
         let adam = || Adam::new(AdamConfig::default().learning_rate(0.01)).unwrap();
         let mut from_csv = net.clone();
         let mut examples = CsvExamples::<F>::new(&chunks, &fitted).unwrap();
-        let csv_history = from_csv.fit_examples(&mut examples, &mut adam(), &train).unwrap();
+        let csv_history = from_csv.fit(&mut examples, &mut adam(), &train).unwrap();
         let mut from_memory = net.clone();
         let memory_history = from_memory
-            .fit_examples(&mut InMemory::new(&x, &y).unwrap(), &mut adam(), &train)
+            .fit(&mut InMemory::new(&x, &y).unwrap(), &mut adam(), &train)
             .unwrap();
         assert_eq!(parameter_bits(&from_csv), parameter_bits(&from_memory), "{shuffle:?}");
         assert_eq!(csv_history.records, memory_history.records, "{shuffle:?}");

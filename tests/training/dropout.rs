@@ -56,7 +56,7 @@ fn predictions_are_deterministic_and_keep_every_unit() {
     let (x, y) = data::planar_flower::<f64, _>(100, &mut StdRng::seed_from_u64(1)).unwrap();
     let mut with_dropout = net(0.5, 4);
     with_dropout
-        .fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &TrainConfig::new(200))
+        .fit((&x, &y), &mut GradientDescent::new(0.3).unwrap(), TrainConfig::new(200))
         .unwrap();
     let first = with_dropout.predict_proba(&x).unwrap();
     assert_eq!(first, with_dropout.predict_proba(&x).unwrap());
@@ -71,7 +71,7 @@ fn same_seed_same_masks() {
     let (x, y) = data::planar_flower::<f64, _>(100, &mut StdRng::seed_from_u64(1)).unwrap();
     let train = || {
         let mut n = net(0.7, 5);
-        n.fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &TrainConfig::new(20))
+        n.fit((&x, &y), &mut GradientDescent::new(0.3).unwrap(), TrainConfig::new(20))
             .unwrap();
         n.layer(1).unwrap().w().to_owned()
     };

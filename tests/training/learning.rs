@@ -10,7 +10,11 @@ use crate::common;
 fn xor_reaches_100_percent<F: ndnet::Float>() {
     let (x, y, mut net) = common::xor_setup::<F>(3);
     let history = net
-        .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &TrainConfig::new(3000))
+        .fit(
+            (&x, &y),
+            &mut GradientDescent::new(0.5).unwrap(),
+            TrainConfig::new(3000),
+        )
         .unwrap();
     assert_eq!(net.accuracy(&x, &y).unwrap(), 1.0);
     assert!(history.last_cost().unwrap() < 0.05, "{:?}", history.last_cost());
@@ -33,7 +37,11 @@ fn planar_flower_logistic_vs_two_layer() {
     let (x, y) = data::planar_flower::<f64, _>(400, &mut rng).unwrap();
     let mut logistic = Network::logistic_regression(2).unwrap();
     logistic
-        .fit(&x, &y, &mut GradientDescent::new(1.2).unwrap(), &TrainConfig::new(2000))
+        .fit(
+            (&x, &y),
+            &mut GradientDescent::new(1.2).unwrap(),
+            TrainConfig::new(2000),
+        )
         .unwrap();
     let shallow = logistic.accuracy(&x, &y).unwrap();
     let mut net = Network::new(
@@ -45,10 +53,9 @@ fn planar_flower_logistic_vs_two_layer() {
     )
     .unwrap();
     net.fit(
-        &x,
-        &y,
+        (&x, &y),
         &mut GradientDescent::new(1.2).unwrap(),
-        &TrainConfig::new(10000),
+        TrainConfig::new(10000),
     )
     .unwrap();
     let deep = net.accuracy(&x, &y).unwrap();
@@ -72,7 +79,11 @@ fn regression_with_a_linear_output() {
     .with_cost(ndnet::Cost::MeanSquaredError)
     .unwrap();
     let history = net
-        .fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(5000))
+        .fit(
+            (&x, &y),
+            &mut GradientDescent::new(0.1).unwrap(),
+            TrainConfig::new(5000),
+        )
         .unwrap();
     assert!(history.last_cost().unwrap() < 2e-3, "{:?}", history.last_cost());
 }
@@ -83,7 +94,7 @@ fn the_same_seed_gives_the_same_network_bit_for_bit() {
         let mut rng = StdRng::seed_from_u64(seed);
         let (x, y) = data::planar_flower::<f64, _>(100, &mut rng).unwrap();
         let mut net = common::relu_network(&[2, 5, 3, 1], &mut rng);
-        net.fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &TrainConfig::new(50))
+        net.fit((&x, &y), &mut GradientDescent::new(0.1).unwrap(), TrainConfig::new(50))
             .unwrap();
         common::parameter_bits(&net)
     };
@@ -98,8 +109,7 @@ fn history_records_every_k_iterations_and_the_last() {
     let mut seen = Vec::new();
     let history = net
         .fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(0.1).unwrap(),
             FitOptions::new(TrainConfig::new(250)).callback(|r| seen.push(r.iteration)),
         )
@@ -118,8 +128,12 @@ fn l2_shrinks_the_weights() {
     let net = common::relu_network(&[2, 20, 1], &mut rng);
     let norm = |lambda: f64| {
         let mut net = net.clone().with_l2(lambda).unwrap();
-        net.fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &TrainConfig::new(2000))
-            .unwrap();
+        net.fit(
+            (&x, &y),
+            &mut GradientDescent::new(0.3).unwrap(),
+            TrainConfig::new(2000),
+        )
+        .unwrap();
         net.layers()
             .iter()
             .map(|l| l.w().iter().map(|w| w * w).sum::<f64>())
@@ -145,7 +159,7 @@ fn diagnostics_tell_why_a_network_does_not_learn() {
     .unwrap();
     let config = TrainConfig::new(100).record_every(50).diagnostics(true);
     let history = zeros
-        .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &config)
+        .fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), &config)
         .unwrap();
     assert_eq!(history.diagnostics.len(), history.records.len());
     let last = history.diagnostics.last().unwrap();
@@ -157,7 +171,7 @@ fn diagnostics_tell_why_a_network_does_not_learn() {
     let (_, mut b) = dead.layer_mut(1).unwrap().parameters_mut();
     b.fill(-100.0);
     let history = dead
-        .fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), &config)
+        .fit((&x, &y), &mut GradientDescent::new(0.1).unwrap(), &config)
         .unwrap();
     let first = &history.diagnostics[0].layers[0];
     assert_eq!(first.dead_fraction, Some(1.0));

@@ -19,23 +19,21 @@ fn a_batch_of_size_m_is_batch_gradient_descent_exactly() {
     let (x, y, net) = setup();
     let (mut batch, mut mini) = (net.clone(), net);
     batch
-        .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &TrainConfig::new(40))
+        .fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), TrainConfig::new(40))
         .unwrap();
     mini.fit(
-        &x,
-        &y,
+        (&x, &y),
         &mut GradientDescent::new(0.5).unwrap(),
-        &TrainConfig::epochs(40).batch_size(200),
+        TrainConfig::epochs(40).batch_size(200),
     )
     .unwrap();
     assert_eq!(bits(&batch), bits(&mini));
     let mut larger = setup().2;
     larger
         .fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(0.5).unwrap(),
-            &TrainConfig::epochs(40).batch_size(10_000),
+            TrainConfig::epochs(40).batch_size(10_000),
         )
         .unwrap();
     assert_eq!(bits(&batch), bits(&larger));
@@ -49,7 +47,7 @@ fn mini_batches_learn_and_are_reproducible() {
         // 200 examples in batches of 32: 6 full batches and one of 8 per epoch.
         let config = TrainConfig::epochs(300).batch_size(32).seed(seed).record_every(7);
         let history = net
-            .fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &config)
+            .fit((&x, &y), &mut GradientDescent::new(0.3).unwrap(), &config)
             .unwrap();
         assert_eq!(history.records.last().unwrap().iteration, 300 * 7 - 1);
         (bits(&net), net.accuracy(&x, &y).unwrap())
@@ -65,7 +63,7 @@ fn stochastic_gradient_descent_with_batches_of_one() {
     let (x, y, mut net) = common::xor_setup::<f64>(0);
     let config = TrainConfig::epochs(3000).batch_size(1);
     assert_eq!(config.steps(4), 12_000);
-    net.fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &config)
+    net.fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), &config)
         .unwrap();
     assert_eq!(net.accuracy(&x, &y).unwrap(), 1.0);
 }
@@ -76,7 +74,7 @@ fn zero_batch_size_or_epochs_are_errors() {
     let mut gd = GradientDescent::new(0.1).unwrap();
     for config in [TrainConfig::epochs(0), TrainConfig::new(5).batch_size(0)] {
         assert!(matches!(
-            net.fit(&x, &y, &mut gd, &config),
+            net.fit((&x, &y), &mut gd, &config),
             Err(ndnet::Error::InvalidHyperparameter { .. })
         ));
     }
@@ -89,16 +87,15 @@ fn the_learning_rate_schedule_is_applied_every_epoch() {
     let mut gd = GradientDescent::new(0.4).unwrap();
     let schedule = LearningRateSchedule::InverseTime { decay: 0.5 };
     net.fit(
-        &x,
-        &y,
+        (&x, &y),
         &mut gd,
-        &TrainConfig::epochs(5).batch_size(50).schedule(schedule),
+        TrainConfig::epochs(5).batch_size(50).schedule(schedule),
     )
     .unwrap();
     // The last epoch (4) ran at 0.4 / (1 + 0.5 · 4).
     assert!((Optimizer::<f64>::learning_rate(&gd) - 0.4 / 3.0).abs() < 1e-15);
     let bad = TrainConfig::new(5).schedule(LearningRateSchedule::InverseTime { decay: -1.0 });
-    assert!(net.fit(&x, &y, &mut gd, &bad).is_err());
+    assert!(net.fit((&x, &y), &mut gd, &bad).is_err());
 }
 
 #[test]
@@ -114,10 +111,10 @@ fn column_major_x_gives_the_same_training_as_row_major_x() {
     let config = TrainConfig::epochs(5).batch_size(32).seed(3);
     let (mut rows_net, mut columns_net) = (net.clone(), net);
     let a = rows_net
-        .fit(&x, &y, &mut GradientDescent::new(0.3).unwrap(), &config)
+        .fit((&x, &y), &mut GradientDescent::new(0.3).unwrap(), &config)
         .unwrap();
     let b = columns_net
-        .fit(&columns, &y, &mut GradientDescent::new(0.3).unwrap(), &config)
+        .fit((&columns, &y), &mut GradientDescent::new(0.3).unwrap(), &config)
         .unwrap();
     assert_eq!(a.records.len(), b.records.len());
     for (ra, rb) in a.records.iter().zip(&b.records) {
@@ -150,13 +147,13 @@ fn examples_read_ahead_train_as_x_and_y_in_memory_do() {
         let config = TrainConfig::epochs(3).batch_size(32).seed(5).shuffle(shuffle);
         let mut in_memory = net.clone();
         let adam = || Adam::new(AdamConfig::default().learning_rate(0.01)).unwrap();
-        let history = in_memory.fit(&x_columns, &y, &mut adam(), &config).unwrap();
+        let history = in_memory.fit((&x_columns, &y), &mut adam(), &config).unwrap();
         assert_eq!(history.plan.path, TrainingPath::MiniBatch);
         assert!(!history.plan.prefetch);
         for x in [x.view(), x_columns.view()] {
             let mut streamed = net.clone();
             let mut examples = InMemory::new(&x, &y).unwrap();
-            let read = streamed.fit_examples(&mut examples, &mut adam(), &config).unwrap();
+            let read = streamed.fit(&mut examples, &mut adam(), &config).unwrap();
             assert!(read.plan.prefetch, "{}", read.plan);
             assert_eq!(bits(&streamed), bits(&in_memory), "{shuffle:?}");
             assert_eq!(read.records, history.records, "{shuffle:?}");
@@ -175,7 +172,7 @@ fn a_nan_in_streamed_examples_is_an_error_naming_the_example() {
     let mut examples = InMemory::new(&x, &y).unwrap();
     let config = TrainConfig::epochs(2).batch_size(50).shuffle(ndnet::Shuffle::None);
     let err = trained
-        .fit_examples(&mut examples, &mut GradientDescent::new(0.1).unwrap(), &config)
+        .fit(&mut examples, &mut GradientDescent::new(0.1).unwrap(), &config)
         .unwrap_err();
     match &err {
         Error::BadExample { example, message, .. } => {
@@ -192,10 +189,9 @@ fn a_nan_in_streamed_examples_is_an_error_naming_the_example() {
     );
     two_steps
         .fit(
-            &x_ok,
-            &y_ok,
+            (&x_ok, &y_ok),
             &mut GradientDescent::new(0.1).unwrap(),
-            &TrainConfig::epochs(1).batch_size(50).shuffle(ndnet::Shuffle::None),
+            TrainConfig::epochs(1).batch_size(50).shuffle(ndnet::Shuffle::None),
         )
         .unwrap();
     assert_eq!(bits(&trained), bits(&two_steps));

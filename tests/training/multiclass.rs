@@ -69,10 +69,9 @@ fn three_blobs_are_learned() {
     .unwrap();
     let history = net
         .fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(0.3).unwrap(),
-            &TrainConfig::epochs(200).batch_size(32),
+            TrainConfig::epochs(200).batch_size(32),
         )
         .unwrap();
     assert!(history.last_cost().unwrap() < 0.2, "{:?}", history.last_cost());
@@ -131,7 +130,7 @@ fn softmax_regression_learns_three_blobs() {
     let mut net = Network::<f64>::softmax_regression(2, 3).unwrap();
     assert_eq!((net.depth(), net.parameter_count()), (1, 9));
     let history = net
-        .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &TrainConfig::new(500))
+        .fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), TrainConfig::new(500))
         .unwrap();
     assert!(history.first_cost().unwrap() > history.last_cost().unwrap());
     let accuracy = net.accuracy(&x, &y).unwrap();

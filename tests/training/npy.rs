@@ -39,9 +39,7 @@ fn adam<F: Float>() -> Adam<F> {
 fn train_on_files<F: Float>(net: &Network<F>, x: &Path, y: &Path, shuffle: Shuffle) -> (Network<F>, History) {
     let mut examples = NpyExamples::<F>::open(x, y).unwrap();
     let mut trained = net.clone();
-    let history = trained
-        .fit_examples(&mut examples, &mut adam(), config(shuffle))
-        .unwrap();
+    let history = trained.fit(&mut examples, &mut adam(), config(shuffle)).unwrap();
     assert!(history.plan.prefetch, "{}", history.plan);
     (trained, history)
 }
@@ -55,7 +53,7 @@ fn train_in_memory<F: Float>(
 ) -> (Network<F>, History) {
     let x_columns = x.t().as_standard_layout().into_owned().reversed_axes();
     let mut trained = net.clone();
-    let history = trained.fit(&x_columns, y, &mut adam(), &config(shuffle)).unwrap();
+    let history = trained.fit((&x_columns, y), &mut adam(), config(shuffle)).unwrap();
     (trained, history)
 }
 

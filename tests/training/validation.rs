@@ -25,8 +25,7 @@ fn early_stopping_stops_and_restores_the_best_epoch() {
     let config = TrainConfig::epochs(20_000).batch_size(8).record_every(1);
     let history = net
         .fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(0.1).unwrap(),
             FitOptions::from(config).validation(validation.clone()),
         )
@@ -47,8 +46,7 @@ fn epochs_are_recorded_with_validation_figures() {
     let (x, y, mut net) = common::xor_setup::<f64>(1);
     let history = net
         .fit(
-            &x,
-            &y,
+            (&x, &y),
             &mut GradientDescent::new(0.5).unwrap(),
             FitOptions::new(TrainConfig::new(30)).validation(Validation::new(&x, &y)),
         )
@@ -63,7 +61,7 @@ fn epochs_are_recorded_with_validation_figures() {
     assert!(!history.stopped_early && history.best_epoch.is_none());
     // Without validation the epochs still carry the training cost.
     let history = net
-        .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), &TrainConfig::new(10))
+        .fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), TrainConfig::new(10))
         .unwrap();
     assert_eq!(history.epochs.len(), 10);
     assert_eq!(history.epochs[0].train_cost, history.records[0].cost);
@@ -75,8 +73,7 @@ fn a_validation_set_of_the_wrong_shape_is_an_error() {
     let mut net = Network::logistic_regression(2).unwrap();
     let bad = Array2::<f64>::zeros((3, 4));
     let result = net.fit(
-        &x,
-        &y,
+        (&x, &y),
         &mut GradientDescent::new(0.5).unwrap(),
         FitOptions::new(TrainConfig::new(3)).validation(Validation::new(&bad, &y)),
     );
@@ -97,7 +94,7 @@ fn a_split_holds_out_a_stratified_share_and_never_trains_on_it() {
         let mut net = Network::<f64>::logistic_regression(1).unwrap();
         let options = FitOptions::new(TrainConfig::new(1).seed(seed)).validation(Validation::split(0.25));
         let history = net
-            .fit(&x, &y, &mut GradientDescent::new(1.0).unwrap(), options)
+            .fit((&x, &y), &mut GradientDescent::new(1.0).unwrap(), options)
             .unwrap();
         assert_eq!(history.held_out, 5);
         let layer = net.layer(1).unwrap();
@@ -122,7 +119,7 @@ fn a_split_is_seeded_by_the_train_config() {
         let mut net = net.clone();
         let options = FitOptions::new(TrainConfig::epochs(20).seed(seed)).validation(Validation::split(0.3));
         let history = net
-            .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), options)
+            .fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), options)
             .unwrap();
         assert_eq!(history.held_out, 30);
         history.epochs
@@ -146,7 +143,7 @@ fn a_split_of_numbers_is_drawn_at_random() {
     .unwrap();
     let options = FitOptions::new(TrainConfig::new(2000)).validation(Validation::split(0.2));
     let history = net
-        .fit(&x, &y, &mut GradientDescent::new(0.1).unwrap(), options)
+        .fit((&x, &y), &mut GradientDescent::new(0.1).unwrap(), options)
         .unwrap();
     assert_eq!(history.held_out, 2);
     // Y sums to 20.4; the bias b is the mean of the 7 kept, so the 2 held out sum to 20.4 − 7b,
@@ -168,7 +165,7 @@ fn split_errors_name_the_fraction_and_m() {
     for fraction in [0.0, 1.0, -0.1, f64::NAN] {
         let options = FitOptions::new(TrainConfig::new(3)).validation(Validation::split(fraction));
         let err = net
-            .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), options)
+            .fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), options)
             .unwrap_err();
         assert!(
             matches!(
@@ -186,8 +183,7 @@ fn split_errors_name_the_fraction_and_m() {
     let options = FitOptions::new(TrainConfig::new(3)).validation(Validation::split(0.5));
     let err = net
         .fit(
-            &one,
-            &ndarray::array![[1.0]],
+            (&one, &ndarray::array![[1.0]]),
             &mut GradientDescent::new(0.5).unwrap(),
             options,
         )
@@ -197,8 +193,7 @@ fn split_errors_name_the_fraction_and_m() {
     let options = FitOptions::new(TrainConfig::new(3)).validation(Validation::split(0.5));
     let err = net
         .fit(
-            &x,
-            &Array2::zeros((1, 3)),
+            (&x, &Array2::zeros((1, 3))),
             &mut GradientDescent::new(0.5).unwrap(),
             options,
         )
@@ -208,7 +203,7 @@ fn split_errors_name_the_fraction_and_m() {
     let mut examples = ndnet::data::InMemory::new(&x, &y).unwrap();
     let options = FitOptions::new(TrainConfig::new(3).batch_size(2)).validation(Validation::split(0.5));
     let err = net
-        .fit_examples(&mut examples, &mut GradientDescent::new(0.5).unwrap(), options)
+        .fit(&mut examples, &mut GradientDescent::new(0.5).unwrap(), options)
         .unwrap_err();
     assert!(
         matches!(
@@ -234,7 +229,7 @@ fn the_validation_cost_leaves_out_the_l2_term() {
     let mut net = net.with_l2(0.7).unwrap();
     let options = FitOptions::new(TrainConfig::new(50)).validation(Validation::new(&x, &y));
     let history = net
-        .fit(&x, &y, &mut GradientDescent::new(0.5).unwrap(), options)
+        .fit((&x, &y), &mut GradientDescent::new(0.5).unwrap(), options)
         .unwrap();
     let last = history.epochs[49].valid_cost.unwrap();
     let without = net.clone().with_l2(0.0).unwrap().cost(&x, &y).unwrap();
@@ -306,4 +301,51 @@ mod tabular {
         let recorded: usize = cv.histories().iter().map(|h| h.records.len()).sum();
         assert_eq!(records, recorded);
     }
+}
+
+/// A validation set read batch by batch gives the figures of the same set in memory (to
+/// rounding: it adds each batch's cost × its size) and stops at the same epoch.
+#[test]
+fn a_streamed_validation_set_stops_as_the_same_set_in_memory() {
+    use ndnet::data::InMemory;
+    let mut rng = StdRng::seed_from_u64(5);
+    // As in early_stopping_stops_and_restores_the_best_epoch: 40 noisy points, a large network
+    // that overfits; 2,500 validation examples, three batches of the streamed evaluation.
+    let (x, y) = data::planar_flower::<f64, _>(40, &mut rng).unwrap();
+    let (x_valid, y_valid) = data::planar_flower::<f64, _>(2_500, &mut rng).unwrap();
+    let net = Network::new(
+        &[2, 64, 64, 1],
+        Activation::Relu,
+        Activation::Sigmoid,
+        Initializer::He,
+        &mut rng,
+    )
+    .unwrap();
+    let config = TrainConfig::epochs(20_000).batch_size(8);
+    let mut in_memory = net.clone();
+    let a = in_memory
+        .fit(
+            (&x, &y),
+            &mut GradientDescent::new(0.1).unwrap(),
+            FitOptions::new(config.clone()).validation(Validation::new(&x_valid, &y_valid).early_stopping(25)),
+        )
+        .unwrap();
+    let mut streamed = net;
+    let mut examples = InMemory::new(&x_valid, &y_valid).unwrap();
+    let b = streamed
+        .fit(
+            (&x, &y),
+            &mut GradientDescent::new(0.1).unwrap(),
+            FitOptions::new(config).validation(Validation::streamed(&mut examples).early_stopping(25)),
+        )
+        .unwrap();
+    assert!(a.stopped_early, "the set is chosen so that training stops early");
+    assert_eq!(a.best_epoch, b.best_epoch);
+    assert_eq!(a.epochs.len(), b.epochs.len());
+    for (ea, eb) in a.epochs.iter().zip(&b.epochs) {
+        let (ca, cb) = (ea.valid_cost.unwrap(), eb.valid_cost.unwrap());
+        assert!((ca - cb).abs() <= 1e-12 * ca.abs(), "epoch {}: {ca} vs {cb}", ea.epoch);
+        assert_eq!(ea.valid_accuracy, eb.valid_accuracy);
+    }
+    assert_eq!(common::parameter_bits(&in_memory), common::parameter_bits(&streamed));
 }

@@ -24,7 +24,7 @@
 //! let mut rng = ndnet::rand::rngs::StdRng::seed_from_u64(0);
 //! let mut net = Network::new(&[2, 1], Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng)?;
 //! let config = TrainConfig::epochs(2).batch_size(2).shuffle(Shuffle::Blocks { chunk: 2, chunks_per_block: 2 });
-//! let history = net.fit_examples(&mut examples, &mut GradientDescent::new(0.1)?, &config)?;
+//! let history = net.fit(&mut examples, &mut GradientDescent::new(0.1)?, &config)?;
 //! assert_eq!(history.records.len(), 2); // iterations 0 and 3
 //! std::fs::remove_dir_all(&dir)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())

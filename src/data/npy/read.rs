@@ -22,7 +22,7 @@ const READ_BYTES: usize = 1 << 20;
 /// (m, n_x) and Y of shape (m,) or (m, n_y), one example per row, float32 or float64 (either
 /// byte order), converted to the model's `F`.
 ///
-/// Pass it to [`Network::fit_examples`](crate::Network::fit_examples); every batch read is
+/// Pass it to [`Network::fit`](crate::Network::fit) as its data (`&mut examples`); every batch read is
 /// checked before a step uses it (a NaN or infinite value is an
 /// [`Error::BadExample`] naming the example, which is its row, and the feature).
 ///

@@ -1,8 +1,21 @@
+use std::collections::HashMap;
+
+use ::safetensors::Dtype;
+use ::safetensors::tensor::TensorView;
 use ndarray::array;
 use rand::SeedableRng;
 
 use super::*;
+use crate::io::Format;
 use crate::{Cost, Initializer};
+
+fn from_safetensors<F: Float>(bytes: &[u8]) -> Result<Network<F>> {
+    Network::from_bytes(bytes)
+}
+
+fn to_safetensors<F: Float>(network: &Network<F>) -> Result<Vec<u8>> {
+    network.to_bytes(Format::Safetensors)
+}
 
 /// A `.safetensors` file written by the crate itself (as Python's `save_file` would): the
 /// given tensors (name, dtype, shape, little-endian bytes) and metadata.
@@ -83,11 +96,18 @@ fn the_round_trip_is_bit_for_bit_in_f32_and_f64_with_activations_and_cost() {
     assert_eq!(back.layer(3).unwrap().w(), net32.layer(3).unwrap().w());
     assert_eq!(back.cost_function(), Cost::CategoricalCrossEntropy);
     let header = String::from_utf8_lossy(&bytes[8..]).into_owned();
-    assert!(
-        header.contains(r#""activations":"leaky_relu:0.125,tanh,softmax""#),
-        "{header}"
-    );
-    assert!(header.contains(r#""b3":{"dtype":"F32","shape":[3,1]"#), "{header}");
+    for entry in [
+        r#""activations":"leaky_relu:0.125,tanh,softmax""#,
+        r#""cost":"categorical_cross_entropy""#,
+        r#""float":"f32""#,
+        r#""format":"ndnet-model""#,
+        r#""layer_sizes":"6,5,4,3""#,
+        r#""version":"1""#,
+        r#""b3":{"dtype":"F32","shape":[3,1]"#,
+    ] {
+        assert!(header.contains(entry), "{entry}: {header}");
+    }
+    assert!(!header.contains("preprocessing"), "{header}");
 }
 
 #[test]
@@ -130,7 +150,7 @@ fn the_metadata_must_name_every_activation() {
     ];
     for (metadata, expected) in cases {
         let text = error::<f64>(&file(&two_layers(), metadata));
-        assert!(text.starts_with("<safetensors bytes>: "), "{text}");
+        assert!(text.starts_with("<bytes>: "), "{text}");
         assert!(text.contains(expected), "{expected}: {text}");
     }
     let cost = |name| error::<f64>(&file(&two_layers(), &[("activations", "relu,sigmoid"), ("cost", name)]));
@@ -198,11 +218,17 @@ fn dtypes_shapes_and_values_are_checked_naming_the_tensor() {
 #[test]
 fn broken_files_are_errors_not_panics() {
     let good = file(&two_layers(), &[("activations", "relu,sigmoid")]);
-    for len in [0, 7, 8, 20, good.len() - 1] {
+    assert!(error::<f64>(&[]).contains("empty"));
+    for len in [7, 8, 20] {
         let text = error::<f64>(&good[..len]);
         assert!(text.contains("safetensors"), "{len}: {text}");
     }
-    assert!(error::<f64>(b"NDNETMDL\x01\x00\x00\x00").contains("its header claims"));
+    let text = error::<f64>(&good[..good.len() - 1]);
+    assert!(
+        text.contains("tensor b2 claims its data ends at byte 88 but the data section holds 87 bytes"),
+        "{text}"
+    );
+    assert!(error::<f64>(b"\xff\xff\xff\xff\x00\x00\x00\x00{}").contains("its header claims 4294967295 bytes"));
     let mut garbage = 4u64.to_le_bytes().to_vec();
     garbage.extend_from_slice(b"nope");
     assert!(error::<f64>(&garbage).contains("not a valid safetensors file"));
@@ -228,16 +254,66 @@ fn files_save_atomically_and_load_naming_the_path() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("model.safetensors");
     let net = Network::<f64>::softmax_regression(3, 4).unwrap();
-    save_safetensors(&net, &path).unwrap();
-    assert_eq!(load_safetensors::<f64>(&path).unwrap().layer_sizes(), vec![3, 4]);
-    std::fs::write(&path, b"broken").unwrap();
-    let err = load_safetensors::<f64>(&path).unwrap_err().to_string();
+    net.save(&path, Format::Safetensors).unwrap();
+    assert_eq!(Network::<f64>::load(&path).unwrap().layer_sizes(), vec![3, 4]);
+    std::fs::write(&path, b"broken\0").unwrap();
+    let err = Network::<f64>::load(&path).unwrap_err().to_string();
     assert!(err.starts_with(&format!("{}: ", path.display())), "{err}");
     assert!(matches!(
-        load_safetensors::<f64>(dir.join("missing")),
+        Network::<f64>::load(dir.join("missing")),
         Err(Error::Io { .. })
     ));
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_metadata_ndnet_writes_is_checked_when_present() {
+    let mut meta = vec![("activations", "relu,sigmoid")];
+    let with = |extra: (&'static str, &'static str)| {
+        let mut m = meta.clone();
+        m.push(extra);
+        error::<f64>(&file(&two_layers(), &m))
+    };
+    assert!(with(("format", "other")).contains("not an ndnet model: \"format\" is \"other\""));
+    assert!(with(("version", "2")).contains("format version 2 is not supported"));
+    assert!(with(("version", "one")).contains("not a version number"));
+    assert!(with(("float", "f32")).contains("saved with f32 parameters but is loaded as f64"));
+    assert!(
+        with(("layer_sizes", "3,3,1"))
+            .contains("\"layer_sizes\" is \"3,3,1\" in the metadata but the tensors' shapes give 3,2,1")
+    );
+    assert!(with(("preprocessing", "{")).contains("\"preprocessing\" in the metadata is not valid JSON"));
+    // All of them right: it loads.
+    meta.extend([
+        ("format", "ndnet-model"),
+        ("version", "1"),
+        ("float", "f64"),
+        ("layer_sizes", "3, 2, 1"),
+    ]);
+    assert_eq!(
+        from_safetensors::<f64>(&file(&two_layers(), &meta))
+            .unwrap()
+            .layer_sizes(),
+        [3, 2, 1]
+    );
+    // A tabular model's file is not a network alone.
+    meta.push(("preprocessing", "{}"));
+    let text = error::<f64>(&file(&two_layers(), &meta));
+    assert!(text.contains("load it with TabularModel::load"), "{text}");
+}
+
+#[test]
+fn a_long_list_of_activations_beside_few_tensors_is_refused_quickly() {
+    let many = vec!["relu"; 1_000_000].join(",");
+    let text = error::<f64>(&file(&two_layers(), &[("activations", many.as_str())]));
+    assert!(
+        text.contains("tensor W3 is missing: the file must hold W1, b1, …, W1000000, b1000000"),
+        "{text}"
+    );
+    let mut extra = two_layers();
+    extra.push(("W02", Dtype::F64, vec![1, 1], f64_bytes(&[0.0])));
+    let text = error::<f64>(&file(&extra, &[("activations", "relu,sigmoid")]));
+    assert!(text.contains("unexpected tensor W02"), "{text}");
 }
 
 /// Nine U8 tensors whose offsets are each valid and end at 2^64 − 4: `safetensors` 0.8.0's
@@ -270,7 +346,6 @@ fn offsets_that_overflow_in_the_crate_are_an_error_first() {
         text.contains("tensor t0 claims its data ends at byte 2305843009213693951 but the data section holds 0 bytes"),
         "{text}"
     );
-    let regression =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/safetensors/offsets-overflow-usize");
+    let regression = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/safetensors/offsets-overflow-usize");
     assert_eq!(std::fs::read(regression).unwrap(), offsets_overflowing_usize());
 }

@@ -147,7 +147,7 @@ impl<F: Float> Network<F> {
     /// // Three points, one per class, one-hot labels in the columns of Y.
     /// let x = array![[-1.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
     /// let y = ndnet::data::one_hot::<f64, usize>(&[0, 1, 2], 3)?;
-    /// net.fit(&x, &y, &mut GradientDescent::new(1.0)?, &TrainConfig::new(200))?;
+    /// net.fit((&x, &y), &mut GradientDescent::new(1.0)?, &TrainConfig::new(200))?;
     /// assert_eq!(net.predict_classes(&x)?, vec![0, 1, 2]);
     /// # Ok::<(), ndnet::Error>(())
     /// ```

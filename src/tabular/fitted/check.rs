@@ -4,6 +4,7 @@
 #[cfg(feature = "serde")]
 use super::super::target::{SavedTarget, TargetColumn};
 use super::FittedPreprocessing;
+#[cfg(any(feature = "serde", test))]
 use crate::tabular::FittedColumn;
 
 impl FittedPreprocessing {
@@ -33,7 +34,7 @@ impl FittedPreprocessing {
             .map_err(|message| format!("target {}: {message}", self.target.name))?;
         for column in &self.columns {
             match &column.encoding {
-                super::ColumnEncoding::Numeric { median, mean, std } => {
+                crate::tabular::ColumnEncoding::Numeric { median, mean, std } => {
                     if !(median.is_finite() && mean.is_finite() && std.is_finite() && *std > 0.0) {
                         return Err(format!(
                             "column {}: median {median}, mean {mean}, std {std} must be finite with std > 0",
@@ -41,7 +42,7 @@ impl FittedPreprocessing {
                         ));
                     }
                 }
-                super::ColumnEncoding::Categorical { categories, mode } => {
+                crate::tabular::ColumnEncoding::Categorical { categories, mode } => {
                     if let Some(pair) = categories.windows(2).find(|pair| pair[0] >= pair[1]) {
                         return Err(format!(
                             "column {}: categories must be sorted and distinct, but {:?} comes before {:?}",
@@ -91,6 +92,7 @@ impl TryFrom<Unchecked> for FittedPreprocessing {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{TRAIN, table};
+    #[cfg(feature = "serde")]
     use super::*;
     use crate::tabular::TabularConfig;
 

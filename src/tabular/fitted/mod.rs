@@ -3,7 +3,7 @@
 //! checked against (`check`).
 
 use super::target::TargetColumn;
-use super::{ColumnEncoding, FittedColumn, FittedTarget, Table, TabularConfig};
+use super::{FittedColumn, FittedTarget, Table, TabularConfig};
 use crate::{Error, Result};
 
 mod check;

@@ -109,7 +109,7 @@ impl<F: Float> TabularModel<F> {
             };
             let options = FitOptions {
                 config: train.clone(),
-                validation: validation.as_ref().map(Validation::reborrow),
+                validation: validation.as_ref().map(Validation::reborrow).transpose()?,
                 callback: fold_callback,
                 checkpoints: None,
                 #[cfg(feature = "mpi")]

@@ -1,128 +1,129 @@
 //! [`TabularModel`] and files (features `csv` and `serde`): one call to save or load the model
-//! with its preprocessing (JSON or binary, through [`SavedModel`]), and one to turn a CSV file
-//! of new rows into a CSV file of predictions.
+//! with its preprocessing, in either [`Format`] (through the `SavedModel` that every save and
+//! load goes through), and one to turn a CSV file of new rows into a CSV file of predictions.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use super::TabularModel;
-use crate::io::SavedModel;
-use crate::io::atomic;
+use crate::io::{BYTES, Format, SavedModel, atomic};
 use crate::tabular::{FittedPreprocessing, Predictions, Table};
-use crate::{Error, Float, Network, Result};
+use crate::{Error, Float, Result};
 
 impl<F: Float> TabularModel<F> {
-    /// Saves the network and its preprocessing (target kind, classes, scaling included) as
-    /// JSON at `path`, atomically; [`TabularModel::load_json`] reads it back.
+    /// Saves the network and its preprocessing (target kind, classes, scaling included) at
+    /// `path` in `format`, atomically, as [`Network::save`](crate::Network::save) does;
+    /// [`TabularModel::load`] reads it back. In a `.safetensors` file the preprocessing is the
+    /// JSON text of the metadata key `"preprocessing"`.
     ///
     /// # Errors
-    /// As [`io::save_json`](crate::io::save_json).
+    /// As [`Network::save`](crate::Network::save).
     ///
     /// ```
-    /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
+    /// use ndnet::{io::Format, GradientDescent, Network, TabularModel, TrainConfig};
     /// use ndnet::tabular::{Table, TabularConfig};
-    /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-json-{}", std::process::id()));
+    /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-save-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
     /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
     /// let (model, _) = TabularModel::<f64>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
-    /// model.save_json(dir.join("model.json"))?;
-    /// let back = TabularModel::<f64>::load_json(dir.join("model.json"))?;
+    /// model.save(dir.join("model.json"), Format::Json)?;
+    /// let back = TabularModel::<f64>::load(dir.join("model.json"))?;
     /// assert_eq!(back.predict_proba(&table)?, model.predict_proba(&table)?);
     /// assert_eq!(back.preprocessing(), model.preprocessing());
     /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), ndnet::Error>(())
     /// ```
-    pub fn save_json(&self, path: impl AsRef<Path>) -> Result<()> {
-        let text = SavedModel::encode_json(&self.network, Some(&self.preprocessing))?;
-        atomic::write(path.as_ref(), text.as_bytes())
+    pub fn save(&self, path: impl AsRef<Path>, format: Format) -> Result<()> {
+        self.saved()?.save(path.as_ref(), format)
     }
 
-    /// Saves the network and its preprocessing in the compact binary form at `path`,
-    /// atomically; [`TabularModel::load_binary`] reads it back.
+    /// Loads a model saved by [`TabularModel::save`], in either format (told apart by the
+    /// file's first bytes, not its name).
     ///
     /// # Errors
-    /// As [`io::save_binary`](crate::io::save_binary).
-    ///
-    /// ```
-    /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
-    /// use ndnet::tabular::{Table, TabularConfig};
-    /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-bin-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
-    /// let (model, _) = TabularModel::<f32>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
-    /// model.save_binary(dir.join("model.ndnet"))?;
-    /// let back = TabularModel::<f32>::load_binary(dir.join("model.ndnet"))?;
-    /// assert_eq!(back.predict_labels(&table)?, ["N", "N", "Y", "Y"]);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), ndnet::Error>(())
-    /// ```
-    pub fn save_binary(&self, path: impl AsRef<Path>) -> Result<()> {
-        let bytes = SavedModel::encode_binary(&self.network, Some(&self.preprocessing))?;
-        atomic::write(path.as_ref(), &bytes)
-    }
-
-    /// Loads a model saved by [`TabularModel::save_json`] (or a [`SavedModel`] saved with its
-    /// preprocessing).
-    ///
-    /// # Errors
-    /// As [`SavedModel::load_json`] (a corrupt file, or a preprocessing that breaks what
-    /// fitting guarantees: unsorted or repeated classes, a zero target std, …);
-    /// [`Error::Format`] naming the path if the file holds no preprocessing or the network does
+    /// As [`Network::load`](crate::Network::load); [`Error::Format`] naming the path if the
+    /// file holds no preprocessing (a network alone: load it with
+    /// [`Network::load`](crate::Network::load)), if the preprocessing breaks what fitting
+    /// guarantees (unsorted or repeated classes, a zero target std, …), or if the network does
     /// not fit it (see [`TabularModel::new`]).
     ///
     /// ```
+    /// use ndnet::{io::Format, Network, TabularModel};
     /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-load-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
     /// // A network saved without preprocessing is not a tabular model.
-    /// ndnet::io::save_json(&ndnet::Network::<f64>::logistic_regression(2)?, dir.join("bare.json"))?;
-    /// let err = ndnet::TabularModel::<f64>::load_json(dir.join("bare.json")).unwrap_err();
+    /// Network::<f64>::logistic_regression(2)?.save(dir.join("bare.json"), Format::Json)?;
+    /// let err = TabularModel::<f64>::load(dir.join("bare.json")).unwrap_err();
     /// assert!(err.to_string().contains("no tabular preprocessing"), "{err}");
     /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), ndnet::Error>(())
     /// ```
-    pub fn load_json(path: impl AsRef<Path>) -> Result<Self> {
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        Self::from_saved(path, SavedModel::load_json(path)?)
+        Self::from_saved(path, SavedModel::load(path)?)
     }
 
-    /// Loads a model saved by [`TabularModel::save_binary`] (or a [`SavedModel`] saved with
-    /// its preprocessing).
+    /// The bytes [`TabularModel::save`] would write in `format`.
     ///
     /// # Errors
-    /// As [`TabularModel::load_json`], for [`SavedModel::load_binary`].
+    /// As [`TabularModel::save`], without the I/O.
     ///
     /// ```
-    /// # let dir = std::env::temp_dir().join(format!("ndnet-tabular-load-bin-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// std::fs::write(dir.join("junk.ndnet"), b"not a model")?;
-    /// assert!(ndnet::TabularModel::<f64>::load_binary(dir.join("junk.ndnet")).is_err());
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// use ndnet::{io::Format, GradientDescent, Network, TabularModel, TrainConfig};
+    /// use ndnet::tabular::{Table, TabularConfig};
+    /// let table = Table::from_reader("x,y\n1,N\n2,N\n3,Y\n4,Y\n".as_bytes(), "t.csv")?;
+    /// let (model, _) = TabularModel::<f32>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
+    /// let bytes = model.to_bytes(Format::Json)?;
+    /// let back = TabularModel::<f32>::from_bytes(&bytes)?;
+    /// assert_eq!(back.predict_labels(&table)?, ["N", "N", "Y", "Y"]);
+    /// # Ok::<(), ndnet::Error>(())
     /// ```
-    pub fn load_binary(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        Self::from_saved(path, SavedModel::load_binary(path)?)
+    pub fn to_bytes(&self, format: Format) -> Result<Vec<u8>> {
+        self.saved()?.to_bytes(format)
     }
 
-    /// The tabular model held by `saved`, read from `path`.
-    fn from_saved(path: &Path, saved: SavedModel<F>) -> Result<Self> {
-        let (network, preprocessing): (Network<F>, Option<FittedPreprocessing>) = saved.into_parts();
-        let preprocessing = preprocessing.ok_or_else(|| {
-            Error::format(
-                path,
-                None,
-                None,
-                "the file holds a network with no tabular preprocessing: load it with \
-                 ndnet::io::load_json / load_binary, or save a TabularModel",
+    /// A model from the bytes of a file [`TabularModel::load`] reads; errors name the path
+    /// `<bytes>`.
+    ///
+    /// # Errors
+    /// As [`TabularModel::load`], without the I/O.
+    ///
+    /// ```
+    /// assert!(ndnet::TabularModel::<f64>::from_bytes(b"not a model").is_err());
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let path = Path::new(BYTES);
+        Self::from_saved(path, SavedModel::from_bytes(path, bytes)?)
+    }
+
+    /// This model as the content of a file: the network borrowed, the preprocessing as JSON.
+    fn saved(&self) -> Result<SavedModel<'_, F>> {
+        let preprocessing = serde_json::to_value(&self.preprocessing).map_err(|e| Error::InvalidArgument {
+            argument: "preprocessing",
+            message: format!("cannot be written as JSON: {e}"),
+        })?;
+        Ok(SavedModel {
+            network: Cow::Borrowed(&self.network),
+            preprocessing: Some(preprocessing),
+        })
+    }
+
+    /// The tabular model held by `saved`, read from `path`: deserializing the preprocessing
+    /// checks every invariant of a fitted one, and [`TabularModel::new`] that the network
+    /// fits it.
+    fn from_saved(path: &Path, saved: SavedModel<'static, F>) -> Result<Self> {
+        let error = |message: String| Error::format(path, None, None, message);
+        let value = saved.preprocessing.ok_or_else(|| {
+            error(
+                "the file holds a network with no tabular preprocessing: load it with Network::load, \
+                 or save a TabularModel"
+                    .to_string(),
             )
         })?;
-        Self::new(preprocessing, network).map_err(|e| {
-            Error::format(
-                path,
-                None,
-                None,
-                format!("the saved network does not fit its preprocessing: {e}"),
-            )
-        })
+        let preprocessing: FittedPreprocessing =
+            serde_json::from_value(value).map_err(|e| error(format!("preprocessing: {e}")))?;
+        Self::new(preprocessing, saved.network.into_owned())
+            .map_err(|e| error(format!("the saved network does not fit its preprocessing: {e}")))
     }
 
     /// Reads the CSV file `input` (new rows: the feature columns the model was fitted on, the
@@ -130,7 +131,7 @@ impl<F: Float> TabularModel<F> {
     /// ID column if one was configured, then the target's column with the predicted label or
     /// number, then for a classifier one column `p_<class>` per class with its probability
     /// (see [`Predictions::to_csv`]). `output` is replaced atomically (as
-    /// [`io::save_json`](crate::io::save_json) does): a reader never sees half a file, and on
+    /// [`TabularModel::save`] does): a reader never sees half a file, and on
     /// any error the old file is untouched. Needs feature `serde` as well as `csv`.
     ///
     /// # Errors
@@ -162,7 +163,7 @@ impl<F: Float> TabularModel<F> {
         };
         let ids = ids.as_ref().map(|(name, values)| (*name, values.as_slice()));
         let text = predictions.to_csv(self.preprocessing.target(), ids)?;
-        crate::io::atomic::write(output.as_ref(), text.as_bytes())?;
+        atomic::write(output.as_ref(), text.as_bytes())?;
         Ok(predictions)
     }
 }
@@ -170,8 +171,8 @@ impl<F: Float> TabularModel<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Activation;
     use crate::tabular::TabularConfig;
+    use crate::{Activation, Network};
 
     fn scratch(name: &str) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("ndnet-files-{name}-{}", std::process::id()));
@@ -232,12 +233,16 @@ mod tests {
     #[test]
     fn a_saved_pair_that_does_not_fit_is_refused_on_load() {
         let dir = scratch("mismatch");
-        // A regression preprocessing saved with a sigmoid network (one output, so SavedModel
-        // accepts it): TabularModel refuses it, naming the file.
+        // A regression preprocessing saved with a sigmoid network: TabularModel refuses it,
+        // naming the file.
         let (preprocessing, _) = regression().into_parts();
-        let saved = SavedModel::new(Network::<f64>::logistic_regression(1).unwrap()).with_preprocessing(preprocessing);
-        saved.save_json(dir.join("m.json")).unwrap();
-        let err = TabularModel::<f64>::load_json(dir.join("m.json")).unwrap_err();
+        let network = Network::<f64>::logistic_regression(1).unwrap();
+        let saved = SavedModel {
+            network: Cow::Borrowed(&network),
+            preprocessing: Some(serde_json::to_value(&preprocessing).unwrap()),
+        };
+        saved.save(&dir.join("m.json"), Format::Json).unwrap();
+        let err = TabularModel::<f64>::load(dir.join("m.json")).unwrap_err();
         assert!(
             err.to_string()
                 .contains("m.json: the saved network does not fit its preprocessing"),

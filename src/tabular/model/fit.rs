@@ -107,11 +107,12 @@ impl<F: Float> TabularModel<F> {
                     held.iter().map(|&i| rows[i]).collect(),
                 )
             }
-            Some(Examples::Set { .. }) => {
+            Some(Examples::Set { .. } | Examples::Stream(_)) => {
                 return Err(Error::invalid_argument(
                     "options",
-                    "a validation set given as X and Y (Validation::new) cannot be used by a tabular fit, which \
-                     fits the preprocessing itself: hold out rows of the table with Validation::split(fraction)",
+                    "a validation set given as X and Y (Validation::new, Validation::streamed) cannot be used by a \
+                     tabular fit, which fits the preprocessing itself: hold out rows of the table with \
+                     Validation::split(fraction)",
                 ));
             }
         };
@@ -138,7 +139,7 @@ impl<F: Float> TabularModel<F> {
             #[cfg(feature = "mpi")]
             distributed,
         };
-        let history = model.network.fit(&x, &y, optimizer, options)?;
+        let history = model.network.fit((&x, &y), optimizer, options)?;
         Ok((model, history))
     }
 }

@@ -4,7 +4,7 @@
 //! trains any network ([`TabularModel::fit`]), predicts labels with the probability of every
 //! class or numbers ([`TabularModel::predict`]), writes a CSV of predictions
 //! ([`TabularModel::predict_csv`]), is saved and loaded in one call
-//! ([`TabularModel::save_json`], [`TabularModel::load_json`], binary alike), and scores a
+//! ([`TabularModel::save`], [`TabularModel::load`], JSON or safetensors), and scores a
 //! network by k-fold cross-validation ([`TabularModel::cross_validate`]).
 //!
 //! ```
@@ -44,7 +44,8 @@ mod predict;
 /// [`TabularConfig`](crate::tabular::TabularConfig).
 ///
 /// Build it with [`TabularModel::fit`] (any network, with a validation split and early
-/// stopping if you like), [`TabularModel::new`] (parts you already have) or [`TabularModel::load_json`]. Tables
+/// stopping if you like),
+/// [`TabularModel::new`] (parts you already have) or [`TabularModel::load`]. Tables
 /// given to it need the feature columns it was fitted on; the target column may be missing
 /// (unlabelled rows).
 ///
@@ -135,7 +136,7 @@ impl<F: Float> TabularModel<F> {
     /// let preprocessing = TabularConfig::binary("y", "Y").fit(&table)?;
     /// let (x, y) = preprocessing.transform::<f64>(&table)?;
     /// let mut model = TabularModel::new(preprocessing, Network::logistic_regression(1)?)?;
-    /// model.network_mut().fit(&x, &y.unwrap(), &mut GradientDescent::new(1.0)?, TrainConfig::new(20))?;
+    /// model.network_mut().fit((&x, &y.unwrap()), &mut GradientDescent::new(1.0)?, TrainConfig::new(20))?;
     /// assert_eq!(model.predict_labels(&table)?, ["Y", "N"]);
     /// # Ok::<(), ndnet::Error>(())
     /// ```
@@ -157,8 +158,8 @@ impl<F: Float> TabularModel<F> {
         &self.preprocessing
     }
 
-    /// The preprocessing and the network, e.g. to save them with
-    /// [`SavedModel`](crate::io::SavedModel) without cloning.
+    /// The preprocessing and the network, by value (e.g. the network of a model read with
+    /// [`TabularModel::load`], to train it on preprocessed rows).
     ///
     /// ```
     /// use ndnet::{Network, TabularModel};

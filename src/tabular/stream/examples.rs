@@ -11,7 +11,7 @@ use crate::tabular::transform::{BadCell, Cells};
 use crate::{Float, Result};
 
 /// The rows of an indexed CSV file ([`CsvChunks`]) as examples for
-/// [`Network::fit_examples`](crate::Network::fit_examples), each read through a
+/// [`Network::fit`](crate::Network::fit), each read through a
 /// [`FittedPreprocessing`]: X (n_x, ·) and Y (n_y, ·) hold exactly the values
 /// [`FittedPreprocessing::transform`] gives for the same rows, bit for bit.
 ///
@@ -49,7 +49,7 @@ use crate::{Float, Result};
 /// let mut net = Network::<f64>::logistic_regression(1)?;
 /// let config = TrainConfig::epochs(50).batch_size(20)
 ///     .shuffle(Shuffle::Blocks { chunk: chunks.rows_per_chunk(), chunks_per_block: 4 });
-/// net.fit_examples(&mut examples, &mut GradientDescent::new(1.0)?, &config)?;
+/// net.fit(&mut examples, &mut GradientDescent::new(1.0)?, &config)?;
 /// let (x, y) = fitted.transform::<f64>(&ndnet::tabular::Table::from_path(&path)?)?;
 /// assert_eq!(net.accuracy(&x, &y.expect("labelled"))?, 1.0);
 /// std::fs::remove_file(&path)?;

@@ -6,7 +6,7 @@
 //!    on the same file bit for bit, exact medians included — and indexes it: the byte offset,
 //!    first line and checksum of every chunk of rows ([`CsvChunks`]);
 //! 2. [`CsvExamples`] reads the rows of any chunk back by seeking to it, through the fitted
-//!    preprocessing, as the examples [`Network::fit_examples`](crate::Network::fit_examples)
+//!    preprocessing, as the examples [`Network::fit`](crate::Network::fit)
 //!    trains on: X and Y are those of [`FittedPreprocessing::transform`](super::FittedPreprocessing::transform)
 //!    on the same rows, bit for bit.
 //!
@@ -35,7 +35,7 @@
 //! let mut net = Network::<f32>::logistic_regression(examples.n_x())?;
 //! let blocks = Shuffle::Blocks { chunk: chunks.rows_per_chunk(), chunks_per_block: 2 };
 //! let config = TrainConfig::epochs(20).batch_size(64).shuffle(blocks);
-//! net.fit_examples(&mut examples, &mut GradientDescent::new(0.5)?, &config)?;
+//! net.fit(&mut examples, &mut GradientDescent::new(0.5)?, &config)?;
 //! let (x, y) = fitted.transform::<f32>(&table)?;
 //! assert!(net.accuracy(&x, &y.expect("labelled"))? > 0.9);
 //! std::fs::remove_file(&path)?;

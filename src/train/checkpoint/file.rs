@@ -24,6 +24,16 @@ use crate::{Diagnostics, Error, Float, OptimizerState, ParamId, ParamKind, Resul
 const FORMAT: &str = "ndnet-checkpoint";
 const VERSION: &str = "1";
 
+/// Early stopping's state but the best parameters (tensors `best/…`).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stopper {
+    patience: usize,
+    since_best: usize,
+    /// The epoch with the lowest validation cost so far and that cost.
+    best: Option<(usize, f64)>,
+}
+
 /// Everything but the tensors.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,8 +49,8 @@ struct Document {
     diagnostics: Vec<Diagnostics>,
     best_epoch: Option<usize>,
     stopped_early: bool,
-    /// patience, epochs since the best, and the best (epoch, cost) when there is one.
-    stopper: Option<(usize, usize, Option<(usize, f64)>)>,
+    /// Early stopping, when on.
+    stopper: Option<Stopper>,
     dropout_rng: Option<rand::rngs::Xoshiro256PlusPlus>,
     layers: usize,
     optimizer_name: String,
@@ -52,15 +62,16 @@ struct Document {
 
 /// Writes `snapshot` at `path`, atomically (the old checkpoint stays whole until the new one
 /// is complete).
-pub(super) fn write<F: Float>(path: &Path, snapshot: &Snapshot<F>) -> Result<()> {
+pub(super) fn write<'s, F: Float>(path: &Path, snapshot: &'s Snapshot<F>) -> Result<()> {
     let kind = |kind: ParamKind| match kind {
         ParamKind::Weights => "W",
         ParamKind::Bias => "b",
     };
-    let stopper = snapshot
-        .stopper
-        .as_ref()
-        .map(|(patience, since, best)| (*patience, *since, best.as_ref().map(|(e, c, _)| (*e, *c))));
+    let stopper = snapshot.stopper.as_ref().map(|(patience, since, best)| Stopper {
+        patience: *patience,
+        since_best: *since,
+        best: best.as_ref().map(|(e, c, _)| (*e, *c)),
+    });
     let document = Document {
         key: snapshot.key.0.clone(),
         step: snapshot.step,
@@ -97,7 +108,7 @@ pub(super) fn write<F: Float>(path: &Path, snapshot: &Snapshot<F>) -> Result<()>
         ("run".to_owned(), run),
     ]);
     let mut matrices = Vec::new();
-    let mut parameters = |prefix: &str, parameters: &Parameters<F>| {
+    let mut parameters = |prefix: &str, parameters: &'s Parameters<F>| {
         for (l, (w, b)) in parameters.iter().enumerate() {
             matrices.push((format!("{prefix}W{}", l + 1), w.view()));
             matrices.push((format!("{prefix}b{}", l + 1), b.view()));
@@ -167,7 +178,11 @@ pub(super) fn parse<F: Float>(path: &Path, bytes: &[u8]) -> Result<Snapshot<F>> 
     let parameters = parameters_named("")?;
     let stopper = match document.stopper {
         None => None,
-        Some((patience, since, best)) => {
+        Some(Stopper {
+            patience,
+            since_best: since,
+            best,
+        }) => {
             let best = match best {
                 None => None,
                 Some((epoch, cost)) => Some((epoch, cost, parameters_named("best/")?)),

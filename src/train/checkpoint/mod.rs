@@ -8,8 +8,9 @@
 //! stored), the accumulated cost of the epoch, the learning rate the schedule starts from,
 //! the early-stopping state with its best parameters, and the [`History`] so far. It also
 //! holds what the run was (the network's shape, the optimizer and its hyperparameters, the
-//! [`TrainConfig`](crate::TrainConfig), the data's sizes): resuming another run from it is an
-//! error naming what differs.
+//! [`TrainConfig`](crate::TrainConfig) but its length, the data's sizes): resuming another run
+//! from it is an error naming what differs. The length may differ: a run resumed with more
+//! epochs or iterations goes on as a run of that length would have.
 //!
 //! ```
 //! # #[cfg(feature = "safetensors")] {
@@ -25,16 +26,16 @@
 //! // A run that stops after 2 epochs (as if killed), writing a checkpoint every epoch …
 //! let mut net = Network::logistic_regression(2)?;
 //! let checkpoints = Checkpoints::new(&path, Every::Epochs(1));
-//! net.fit(&x, &y, &mut adam()?, FitOptions::new(TrainConfig::epochs(2).batch_size(50)).checkpoints(checkpoints))?;
+//! net.fit((&x, &y), &mut adam()?, FitOptions::new(TrainConfig::epochs(2).batch_size(50)).checkpoints(checkpoints))?;
 //!
 //! // … resumed: epochs 3 and 4, as one unbroken run would have made them.
 //! let mut resumed = Network::logistic_regression(2)?;
 //! let options = FitOptions::new(config.clone()).checkpoints(Checkpoints::new(&path, Every::Epochs(1)).resume());
-//! let history = resumed.fit(&x, &y, &mut adam()?, options)?;
+//! let history = resumed.fit((&x, &y), &mut adam()?, options)?;
 //! assert_eq!(history.epochs.len(), 4);
 //!
 //! let mut unbroken = Network::logistic_regression(2)?;
-//! unbroken.fit(&x, &y, &mut adam()?, &config)?;
+//! unbroken.fit((&x, &y), &mut adam()?, &config)?;
 //! assert_eq!(resumed.layer(1).unwrap().w(), unbroken.layer(1).unwrap().w());
 //! # std::fs::remove_file(&path).ok();
 //! # }

@@ -55,7 +55,6 @@ impl RunKey {
             ("cost", net.cost_function().name().to_string()),
             ("l2", net.l2().to_string()),
             ("optimizer", format!("{} {}", state.name, hyperparameters.join(", "))),
-            ("length", format!("{:?}", config.length)),
             ("batch_size", format!("{:?}", config.batch_size)),
             ("seed", config.seed.to_string()),
             ("shuffle", format!("{:?}", config.shuffle)),
