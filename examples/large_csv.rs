@@ -5,8 +5,8 @@
 //!
 //! The table: an ID; 12 measurements (log-normal, 4 decimals, 5 % missing); 3 counts (integers,
 //! 2 % missing); 4 categories (3 to 12 values, 3 % missing); a binary target `approved` (Y when a
-//! noisy score of 3 measurements and a category is positive). About 150 bytes a row:
-//! m = 2·10⁶ is 300 MB.
+//! noisy score of 3 measurements and a category is positive). About 140 bytes a row:
+//! m = 2.5·10⁶ is 350 MB.
 //!
 //! Each phase prints `phase=… seconds=… mb_per_s=… peak_rss_anon_mb=…`: megabytes of the file
 //! per second (10⁶ bytes), and the largest `RssAnon` of /proc/self/status (anonymous resident
@@ -25,8 +25,14 @@
 //!   `--compare`, then `fit_csv` too, and whether the two fits are equal (bit for bit);
 //! * `read`: every chunk read back through the fitted preprocessing, in order (`CsvExamples`);
 //! * `train`: one epoch of [n_x, 64, 1] with `Shuffle::Blocks` (chunks of 4096, 16 per block),
-//!   Adam, batches of 256; the time spent reading chunks (on the read-ahead thread) beside;
-//! * `npy`: `csv_to_npy` to `x.npy` and `y.npy` (f32), then removes them.
+//!   Adam, batches of 256, from the CSV's chunks; the time spent reading chunks (on the
+//!   read-ahead thread) beside;
+//! * `train-memory`: the same epoch on X and Y in memory (`Table`, `fit`, `transform`, X made
+//!   column-major), the table read and the epoch timed apart;
+//! * `npy`: `csv_to_npy` to `x.npy` and `y.npy` (f32), then removes them;
+//! * `train-npy`: `csv_to_npy`, then the same epoch from the `.npy` files (`NpyExamples`).
+//!
+//! The training phases also print `epoch_seconds=… examples_per_second=…` for the epoch alone.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -38,7 +44,7 @@ use std::time::{Duration, Instant};
 use ndarray::{Array2, ArrayViewMut2, ShapeBuilder};
 use ndnet::data::Examples;
 use ndnet::tabular::{CsvExamples, Table, TabularConfig};
-use ndnet::{Activation, Adam, AdamConfig, Initializer, Network, Shuffle, TrainConfig};
+use ndnet::{Activation, Adam, AdamConfig, Initializer, Network, Shuffle, TrainConfig, TrainingData};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -51,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let folder = PathBuf::from(args.next().unwrap_or_else(|| ".".into()));
     let phase = std::env::args()
         .find_map(|a| a.strip_prefix("--phase=").map(str::to_owned))
-        .ok_or("give --phase=write|csv-crate|scan|fit|table|read|train|npy")?;
+        .ok_or("give --phase=write|csv-crate|scan|fit|table|read|train|train-memory|npy|train-npy")?;
     let path = folder.join("large.csv");
     if phase == "write" {
         let start = Instant::now();
@@ -102,7 +108,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("streamed_fit_equals_in_memory_fit={}", streamed == fitted);
             }
         }
-        "read" | "train" | "npy" => {
+        "train-memory" => {
+            let table = Table::from_path(&path)?;
+            let fitted = config.fit(&table)?;
+            let (x, y) = fitted.transform::<f32>(&table)?;
+            drop(table);
+            // Column-major: each example one contiguous column, as mini-batches read them.
+            let mut x_columns = Array2::zeros(x.dim().f());
+            x_columns.assign(&x);
+            drop(x);
+            let y = y.ok_or("a labelled table")?;
+            println!("prepare_seconds={:.2}", start.elapsed().as_secs_f64());
+            let history = epoch(x_columns.nrows(), x_columns.ncols(), (&x_columns, &y))?;
+            println!("last_cost={:.4}", history.records.last().map_or(f64::NAN, |r| r.cost));
+            report("train-memory", start, bytes, peak.take());
+        }
+        "read" | "train" | "npy" | "train-npy" => {
             let (fitted, chunks) = config.fit_csv(&path, CHUNK)?;
             println!("fit_seconds={:.2}", start.elapsed().as_secs_f64());
             let _ = peak.take();
@@ -127,17 +148,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     report("read", start, bytes, peak.take());
                 }
                 "train" => {
-                    let mut rng = StdRng::seed_from_u64(1);
-                    let sizes = [examples.n_x(), 64, 1];
-                    let mut net =
-                        Network::<f32>::new(&sizes, Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng)?;
-                    let blocks = Shuffle::Blocks {
-                        chunk: CHUNK,
-                        chunks_per_block: 16,
-                    };
-                    let train = TrainConfig::epochs(1).batch_size(256).seed(2).shuffle(blocks);
-                    let mut adam = Adam::new(AdamConfig::default().learning_rate(2e-3))?;
-                    let history = net.fit(&mut examples, &mut adam, &train)?;
+                    let history = epoch(examples.n_x(), examples.m(), &mut examples)?;
                     println!(
                         "last_cost={:.4} gather_seconds={:.2} gather_mb_per_s={:.1}",
                         history.records.last().map_or(f64::NAN, |r| r.cost),
@@ -147,16 +158,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     report("train", start, bytes, peak.take());
                 }
                 _ => {
-                    fitted.csv_to_npy::<f32>(&chunks, folder.join("x.npy"), folder.join("y.npy"))?;
+                    let (x_path, y_path) = (folder.join("x.npy"), folder.join("y.npy"));
+                    fitted.csv_to_npy::<f32>(&chunks, &x_path, &y_path)?;
                     report("npy", start, bytes, peak.take());
-                    std::fs::remove_file(folder.join("x.npy"))?;
-                    std::fs::remove_file(folder.join("y.npy"))?;
+                    if phase == "train-npy" {
+                        let start = Instant::now();
+                        let mut examples = ndnet::data::NpyExamples::<f32>::open(&x_path, &y_path)?;
+                        let history = epoch(examples.n_x(), examples.m(), &mut examples)?;
+                        println!("last_cost={:.4}", history.records.last().map_or(f64::NAN, |r| r.cost));
+                        report("train-npy", start, bytes, peak.take());
+                    }
+                    std::fs::remove_file(x_path)?;
+                    std::fs::remove_file(y_path)?;
                 }
             }
         }
         other => return Err(format!("unknown phase {other}").into()),
     }
     Ok(())
+}
+
+/// One epoch of [n_x, 64, 1] (ReLU, sigmoid, He, Adam α = 0.002, batches of 256, `Shuffle::Blocks`
+/// of 16 chunks of 4096) on `examples`, from the same seeds whatever they are read from; prints
+/// the epoch's time and examples per second.
+fn epoch<'d>(n_x: usize, m: usize, data: impl Into<TrainingData<'d, f32>>) -> ndnet::Result<ndnet::History> {
+    let mut rng = StdRng::seed_from_u64(1);
+    let sizes = [n_x, 64, 1];
+    let mut net = Network::<f32>::new(&sizes, Activation::Relu, Activation::Sigmoid, Initializer::He, &mut rng)?;
+    let blocks = Shuffle::Blocks {
+        chunk: CHUNK,
+        chunks_per_block: 16,
+    };
+    let train = TrainConfig::epochs(1).batch_size(256).seed(2).shuffle(blocks);
+    let mut adam = Adam::new(AdamConfig::default().learning_rate(2e-3))?;
+    let start = Instant::now();
+    let history = net.fit(data, &mut adam, &train)?;
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "epoch_seconds={seconds:.2} examples_per_second={:.0}",
+        m as f64 / seconds
+    );
+    Ok(history)
 }
 
 /// Prints one phase's line.

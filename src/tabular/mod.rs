@@ -19,6 +19,11 @@
 //! in one call (feature `serde`), and scores any network by k-fold cross-validation
 //! ([`TabularCrossValidation`]).
 //!
+//! A file larger than memory is never held as a [`Table`]:
+//! [`TabularConfig::fit_csv`] fits the same preprocessing in passes over it and indexes its
+//! chunks of rows ([`CsvChunks`]), and [`CsvExamples`] reads them back through the
+//! preprocessing as examples to train on.
+//!
 //! ```
 //! use ndnet::tabular::{Table, TabularConfig};
 //!

@@ -487,8 +487,8 @@ fn npy_rows_are_checked_against_the_limit_and_files_are_not() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-/// A CSV file streamed in chunks holds one chunk of bytes, one chunk of values and the
-/// categories found: each is checked against the limit (and a row against 16 MiB or the limit,
+/// A CSV file streamed in chunks holds one chunk of bytes, one chunk of values, the index of
+/// the chunks and the categories found: each is checked against the limit (and a row against 16 MiB or the limit,
 /// whichever is lower), while the file itself may be any size.
 #[cfg(feature = "csv")]
 #[test]
@@ -511,6 +511,12 @@ fn csv_chunks_rows_and_categories_are_checked_against_the_limit() {
         // Chunks of 3000 rows do not: their bytes are refused as the pass reads them.
         let text = too_large(CsvChunks::scan(&path, 3000));
         assert!(text.contains("the bytes of the chunk of rows from line 2 of"), "{text}");
+        // Chunks of 1 row: an index of 3000 chunks of 32 bytes (94 KiB), refused as it grows.
+        let text = too_large(CsvChunks::scan(&path, 1));
+        assert!(
+            text.contains("the index of") && text.contains("of each chunk; rows_per_chunk = 1) of shape (2049)"),
+            "{text}"
+        );
         // 3000 categories of 26 bytes and their counts are more than 64 KiB.
         let text = too_large(forced.fit_csv(&path, 100));
         assert!(

@@ -322,6 +322,8 @@ fn bad_cells_read_for_training_name_their_line_and_column_as_transform_does() {
         ("1,red,Y\n2,blue,Maybe\n", false), // a label never seen when fitting
         ("1,red,Y\n\n2,,\n", false),        // an empty target cell
         ("1,red,Y\nmany,blue,N\n", false),  // text in a numeric column
+        ("1,red,Y\ninf,blue,N\n", false),   // not a finite number
+        ("1,red,Y\n\nNaN,red,Y\n", false),  // NaN, after a blank line
         ("1,red,Y\n1e300,blue,N\n", true),  // beyond f32 once standardized
     ] {
         let path = dir.join("valid.csv");

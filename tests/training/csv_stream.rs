@@ -1,7 +1,8 @@
 //! A CSV file streamed in chunks (feature `csv`): `TabularConfig::fit_csv` equals
 //! `TabularConfig::fit` on the same file bit for bit, `CsvExamples` reads the values of
 //! `FittedPreprocessing::transform` bit for bit, training on them equals training on those values
-//! in memory for every shuffle, and `csv_to_npy` (feature `npy`) writes them.
+//! in memory for every shuffle, a validation file streams the same way (early stopping
+//! included), and `csv_to_npy` (feature `npy`) writes them.
 #![cfg(feature = "csv")]
 
 use std::fmt::Write as _;
@@ -243,6 +244,46 @@ fn training_from_the_csv_equals_training_on_its_values_in_memory() {
     let dir = scratch_dir("csv-stream-training");
     training_equals_training_in_memory::<f64>(&dir);
     training_equals_training_in_memory::<f32>(&dir);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A validation file read chunk by chunk (`Validation::streamed` over the `CsvExamples` of a file
+/// indexed alone by `CsvChunks::scan`, through the preprocessing fitted on the training file)
+/// gives the figures of its transform read batch by batch from memory, bit for bit, and early
+/// stopping keeps the same epoch.
+#[test]
+fn a_validation_file_read_in_chunks_stops_as_its_values_in_memory() {
+    use ndnet::{FitOptions, Validation};
+    let dir = scratch_dir("csv-stream-validation");
+    // The labels are drawn apart from the features: a wide network overfits within a few epochs.
+    let train = write(&dir, "train.csv", &table_text(400, 21));
+    let valid = write(&dir, "valid.csv", &table_text(300, 22));
+    let (fitted, chunks) = configs().remove(0).fit_csv(&train, 64).unwrap();
+    let valid_chunks = CsvChunks::scan(&valid, 32).unwrap();
+    let (x_valid, y_valid) = fitted.transform::<f64>(&Table::from_path(&valid).unwrap()).unwrap();
+    let y_valid = y_valid.unwrap();
+    let net: Network<f64> = common::tanh_network(&[fitted.n_features(), 32, 1], &mut common::rng(4));
+    let config = TrainConfig::epochs(200)
+        .batch_size(50)
+        .seed(3)
+        .shuffle(Shuffle::Blocks {
+            chunk: 64,
+            chunks_per_block: 2,
+        });
+    let adam = || Adam::new(AdamConfig::default().learning_rate(0.02)).unwrap();
+    let run = |validation: &mut dyn Examples<f64>| {
+        let mut net = net.clone();
+        let mut examples = CsvExamples::<f64>::new(&chunks, &fitted).unwrap();
+        let options = FitOptions::new(config.clone()).validation(Validation::streamed(validation).early_stopping(3));
+        let history = net.fit(&mut examples, &mut adam(), options).unwrap();
+        (net, history)
+    };
+    let (from_csv, csv_history) = run(&mut CsvExamples::<f64>::new(&valid_chunks, &fitted).unwrap());
+    let (from_memory, memory_history) = run(&mut InMemory::new(&x_valid, &y_valid).unwrap());
+    assert!(csv_history.stopped_early, "the labels are noise: training stops early");
+    assert_eq!(csv_history.best_epoch, memory_history.best_epoch);
+    assert_eq!(csv_history.epochs, memory_history.epochs);
+    assert_eq!(parameter_bits(&from_csv), parameter_bits(&from_memory));
     std::fs::remove_dir_all(dir).unwrap();
 }
 

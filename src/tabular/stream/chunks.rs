@@ -77,8 +77,8 @@ impl CsvChunks {
     /// [`Table::from_path`](super::super::Table::from_path) refuses (no header, an empty or
     /// repeated column name, no data rows, a row of the wrong width, text that is not UTF-8),
     /// a quote opened in the last row and never closed, and a row longer than 16 MiB (a quote
-    /// left open, most likely); [`Error::TooLarge`] if the bytes of one chunk exceed the
-    /// [memory limit](crate::memory_limit).
+    /// left open, most likely); [`Error::TooLarge`] if the bytes of one chunk, or the index
+    /// (32 bytes a chunk), exceed the [memory limit](crate::memory_limit).
     ///
     /// ```
     /// let path = std::env::temp_dir().join(format!("ndnet-doc-scan-{}.csv", std::process::id()));

@@ -11,7 +11,8 @@ use crate::tabular::transform::{BadCell, Cells};
 use crate::{Float, Result};
 
 /// The rows of an indexed CSV file ([`CsvChunks`]) as examples for
-/// [`Network::fit`](crate::Network::fit), each read through a
+/// [`Network::fit`](crate::Network::fit) (`net.fit(&mut examples, …)`) or
+/// [`Validation::streamed`](crate::Validation::streamed), each read through a
 /// [`FittedPreprocessing`]: X (n_x, ·) and Y (n_y, ·) hold exactly the values
 /// [`FittedPreprocessing::transform`] gives for the same rows, bit for bit.
 ///

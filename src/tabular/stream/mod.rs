@@ -6,9 +6,12 @@
 //!    on the same file bit for bit, exact medians included — and indexes it: the byte offset,
 //!    first line and checksum of every chunk of rows ([`CsvChunks`]);
 //! 2. [`CsvExamples`] reads the rows of any chunk back by seeking to it, through the fitted
-//!    preprocessing, as the examples [`Network::fit`](crate::Network::fit)
-//!    trains on: X and Y are those of [`FittedPreprocessing::transform`](super::FittedPreprocessing::transform)
-//!    on the same rows, bit for bit.
+//!    preprocessing: a source of examples for [`Network::fit`](crate::Network::fit)
+//!    (`net.fit(&mut examples, …)`) or [`Validation::streamed`](crate::Validation::streamed),
+//!    whose X and Y are those of [`FittedPreprocessing::transform`](super::FittedPreprocessing::transform)
+//!    on the same rows, bit for bit;
+//! 3. with feature `npy`, `FittedPreprocessing::csv_to_npy` writes those X and Y once as `.npy`
+//!    files, for training that reads the data many times (the parse is then paid once).
 //!
 //! Memory holds the categories found, a fixed amount per column and one chunk of rows,
 //! whatever the number of rows. Every chunk read after the first pass is checked against its

@@ -142,7 +142,7 @@ impl Scan {
     /// # Errors
     /// [`Error::Format`] naming the file and line for a row of the wrong width, text that is
     /// not UTF-8, or a row longer than [`max_row_bytes`]; [`Error::TooLarge`] if a chunk's
-    /// bytes exceed the memory limit; [`Error::Io`] if reading fails.
+    /// bytes or the index exceed the memory limit; [`Error::Io`] if reading fails.
     pub(super) fn next(&mut self) -> Result<bool> {
         if !self.read()? {
             return Ok(false);
@@ -152,7 +152,7 @@ impl Scan {
         }
         let position = self.record.position().cloned().unwrap_or_else(csv::Position::new);
         if self.rows.is_multiple_of(self.rows_per_chunk) {
-            self.begin_chunk(&position);
+            self.begin_chunk(&position)?;
         }
         if let Some(chunk) = self.chunks.last_mut() {
             chunk.rows += 1;
@@ -185,7 +185,19 @@ impl Scan {
     }
 
     /// Closes the chunk before the row at `position` (or the header) and begins one there.
-    fn begin_chunk(&mut self, position: &csv::Position) {
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] if the index, one [`Chunk`] per chunk, would exceed the memory limit
+    /// (a small `rows_per_chunk` on a file of many rows).
+    fn begin_chunk(&mut self, position: &csv::Position) -> Result<()> {
+        let what = || {
+            format!(
+                "the index of {} (the offset, line, rows and checksum of each chunk; rows_per_chunk = {})",
+                self.path.display(),
+                self.rows_per_chunk
+            )
+        };
+        crate::base::limits::check_alloc(what, &[self.chunks.len() + 1], std::mem::size_of::<Chunk>())?;
         let sum = self.reader.get_mut().take_until(position.byte());
         match self.chunks.last_mut() {
             Some(previous) => previous.sum = sum,
@@ -197,6 +209,7 @@ impl Scan {
             rows: 0,
             sum: 0,
         });
+        Ok(())
     }
 
     /// The error for a failed read of the record starting at `start`.
