@@ -36,6 +36,8 @@ mod labels;
 mod load;
 #[cfg(feature = "npy")]
 mod npy;
+#[cfg(feature = "csv")]
+pub(crate) use examples::check_gather;
 pub(crate) use examples::columns_contiguous;
 pub use examples::{Examples, InMemory};
 pub use labels::{class_row, one_hot, one_vs_rest};

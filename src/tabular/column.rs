@@ -82,12 +82,7 @@ impl FittedColumn {
             .filter(|(_, c)| !c.is_empty())
             .collect();
         if present.is_empty() {
-            return Err(Error::format(
-                table.path(),
-                None,
-                Some(name),
-                "every cell of this column is empty in the rows fitted on; drop it with drop_column",
-            ));
+            return Err(Error::format(table.path(), None, Some(name), ALL_EMPTY));
         }
         let forced = kind.is_some();
         let kind = kind.unwrap_or_else(|| {
@@ -145,46 +140,25 @@ fn fit_numeric(table: &Table, j: usize, rows: &[usize], present: &[(usize, &str)
     for &(i, cell) in present {
         values.push(parse_number(cell).ok_or_else(|| table.cell_error(i, j, not_a_number(cell)))?);
     }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    // Halves first: (a + b) / 2 overflows for two values near f64::MAX.
-    let median = if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        values[n / 2 - 1] / 2.0 + values[n / 2] / 2.0
-    };
-    // Statistics of the imputed column: every fitted row, missing ones at the median.
-    let (mean, std) = mean_and_std(&values, median, rows.len() - n);
+    let mut sorted = values.clone();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let median = median(n % 2 == 1, sorted[(n - 1) / 2], sorted[n / 2]);
+    // Statistics of the imputed column: every fitted row, missing ones at the median, summed
+    // in row order (as a file read in passes sums them).
+    let (mean, std) = super::spread::mean_and_std(&values, median, rows.len() - n);
     Ok(ColumnEncoding::Numeric { median, mean, std })
 }
 
-/// The mean and population standard deviation of `values` followed by `repeat` copies of
-/// `fill` (`values` non-empty, every value finite), with std 1 for a constant column so that
-/// `(x − mean) / std` is 0, not 0 / 0.
-///
-/// They are computed on the values divided by the largest magnitude (so in [−1, 1]): sums of
-/// squares of values like 1e300 would overflow to inf (and a std of inf gives 0 / inf or
-/// inf / inf).
-pub(super) fn mean_and_std(values: &[f64], fill: f64, repeat: usize) -> (f64, f64) {
-    let scale = values.iter().fold(fill.abs(), |largest, v| largest.max(v.abs()));
-    let scale = if scale > 0.0 { scale } else { 1.0 };
-    let all = || {
-        values
-            .iter()
-            .copied()
-            .chain(std::iter::repeat_n(fill, repeat))
-            .map(|v| v / scale)
-    };
-    let count = (values.len() + repeat) as f64;
-    let mean = all().sum::<f64>() / count;
-    let variance = all().map(|v| (v - mean) * (v - mean)).sum::<f64>() / count;
-    let constant = values.iter().all(|&v| v == values[0]) && (repeat == 0 || fill == values[0]);
-    let std = if constant || variance <= 0.0 {
-        1.0
+/// The median of values whose middle ones in sorted order are `lower` (rank ⌊(n−1)/2⌋) and
+/// `upper` (rank ⌊n/2⌋, the same value when the count n is `odd`).
+pub(super) fn median(odd: bool, lower: f64, upper: f64) -> f64 {
+    if odd {
+        upper
     } else {
-        variance.sqrt() * scale
-    };
-    (mean * scale, std)
+        // Halves first: (a + b) / 2 overflows for two values near f64::MAX.
+        lower / 2.0 + upper / 2.0
+    }
 }
 
 /// Whether `distinct` different values among `count` non-empty cells look like one per row
@@ -197,34 +171,44 @@ pub(super) fn looks_unique(distinct: usize, count: usize) -> bool {
 pub(super) const UNIQUE_MIN_ROWS: usize = 20;
 
 fn fit_categorical(table: &Table, j: usize, present: &[(usize, &str)], forced: bool) -> Result<ColumnEncoding> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
     for &(_, cell) in present {
         *counts.entry(cell).or_default() += 1;
     }
     if !forced && looks_unique(counts.len(), present.len()) {
-        let name = &table.headers()[j];
-        return Err(table.column_error(
-            j,
-            format!(
-                "text column with {} distinct values in {} non-empty cells: it looks like an ID, and \
-                 one-hot encoding it would make one feature per row; declare it with \
-                 .id_column({name:?}), leave it out with .drop_column({name:?}), or keep it with \
-                 .column_kind({name:?}, ColumnKind::Categorical)",
-                counts.len(),
-                present.len()
-            ),
-        ));
+        let message = id_like(&table.headers()[j], &counts.len().to_string(), present.len());
+        return Err(table.column_error(j, message));
     }
+    Ok(categorical(&counts))
+}
+
+/// The encoding of a column whose categories occur `counts` times: the categories sorted, the
+/// mode the most frequent (the first in sorted order on a tie).
+pub(super) fn categorical<K: AsRef<str>>(counts: &BTreeMap<K, u64>) -> ColumnEncoding {
     let mut mode = ("", 0);
-    for (&category, &count) in &counts {
+    for (category, &count) in counts {
         if count > mode.1 {
-            mode = (category, count);
+            mode = (category.as_ref(), count);
         }
     }
-    Ok(ColumnEncoding::Categorical {
-        categories: counts.keys().map(|c| (*c).to_owned()).collect(),
+    ColumnEncoding::Categorical {
+        categories: counts.keys().map(|c| c.as_ref().to_owned()).collect(),
         mode: mode.0.to_owned(),
-    })
+    }
+}
+
+/// Why a column fitted on is empty in every row.
+pub(super) const ALL_EMPTY: &str = "every cell of this column is empty in the rows fitted on; drop it with drop_column";
+
+/// Why text column `name` with `distinct` different values (a number, or "more than n") in
+/// `count` non-empty cells is refused.
+pub(super) fn id_like(name: &str, distinct: &str, count: usize) -> String {
+    format!(
+        "text column with {distinct} distinct values in {count} non-empty cells: it looks like an ID, and \
+         one-hot encoding it would make one feature per row; declare it with \
+         .id_column({name:?}), leave it out with .drop_column({name:?}), or keep it with \
+         .column_kind({name:?}, ColumnKind::Categorical)"
+    )
 }
 
 /// (value − mean) / std without overflow in the difference (1.7e308 − (−1e308) is inf); a
@@ -244,7 +228,8 @@ pub(super) fn parse_number(cell: &str) -> Option<f64> {
     cell.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-fn not_a_number(cell: &str) -> String {
+/// Why `cell` of a numeric column cannot be used.
+pub(super) fn not_a_number(cell: &str) -> String {
     match cell.parse::<f64>() {
         Ok(_) => format!(
             "{cell:?} is not a finite number (NaN or beyond ±1.8e308), but the column is numeric; \

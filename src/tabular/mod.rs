@@ -19,6 +19,11 @@
 //! in one call (feature `serde`), and scores any network by k-fold cross-validation
 //! ([`TabularCrossValidation`]).
 //!
+//! A file larger than memory is never held as a [`Table`]:
+//! [`TabularConfig::fit_csv`] fits the same preprocessing in passes over it and indexes its
+//! chunks of rows ([`CsvChunks`]), and [`CsvExamples`] reads them back through the
+//! preprocessing as examples to train on.
+//!
 //! ```
 //! use ndnet::tabular::{Table, TabularConfig};
 //!
@@ -44,6 +49,8 @@ mod model;
 mod predictions;
 mod read;
 mod scores;
+mod spread;
+mod stream;
 mod table;
 mod target;
 mod transform;
@@ -54,5 +61,6 @@ pub use fitted::FittedPreprocessing;
 pub use model::TabularModel;
 pub use predictions::Predictions;
 pub use scores::{Metric, TabularCrossValidation};
+pub use stream::{CsvChunks, CsvExamples};
 pub use table::Table;
 pub use target::{FittedTarget, TargetScaling};

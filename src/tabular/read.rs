@@ -47,13 +47,25 @@ impl Table {
     }
 }
 
+/// The one way ndnet reads CSV: no header row of its own (the first record is the header),
+/// rows of any width (checked against the header by the caller, who names the line). Every
+/// cell is then [`trimmed`](trimmed) of surrounding whitespace. [`Table`] and the streaming
+/// readers parse with it, so both see the same cells.
+pub(super) fn reader_builder() -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder.has_headers(false).flexible(true);
+    builder
+}
+
+/// A cell as ndnet reads it: without leading and trailing (Unicode) whitespace, as the csv
+/// crate's `Trim::All` gives it, which costs twice the parse itself (it copies every record).
+pub(super) fn trimmed(field: &str) -> &str {
+    field.trim()
+}
+
 /// Parses `bytes` (a whole CSV file) read from `path`.
 fn parse(bytes: &[u8], path: PathBuf) -> Result<Table> {
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
+    let mut csv = reader_builder().from_reader(bytes);
     let mut records = csv.records();
     let header = match records.next() {
         Some(record) => record.map_err(|e| csv_error(&path, e))?,
@@ -62,43 +74,53 @@ fn parse(bytes: &[u8], path: PathBuf) -> Result<Table> {
         }
     };
     let header_line = line_of(&header, bytes);
-    let headers: Vec<String> = header.iter().map(str::to_owned).collect();
+    let headers: Vec<String> = header.iter().map(|f| trimmed(f).to_owned()).collect();
     check_headers(&path, header_line, &headers)?;
 
     let mut rows = Vec::new();
     let mut lines = Vec::new();
+    let mut last_start = 0;
     for record in records {
         let record = record.map_err(|e| csv_error(&path, e))?;
         let line = line_of(&record, bytes);
         if record.len() != headers.len() {
-            return Err(ragged(&path, line, &headers, record.len()));
+            return Err(ragged(&path, line, &headers, &record));
         }
-        rows.push(record.iter().map(str::to_owned).collect());
+        last_start = start_of(&record);
+        rows.push(record.iter().map(|f| trimmed(f).to_owned()).collect());
         lines.push(line);
     }
-    if rows.is_empty() {
-        return Err(Error::format(
-            &path,
-            Some(header_line),
-            None,
-            "no data rows after the header",
-        ));
+    let Some(&last_line) = lines.last() else {
+        return Err(no_rows(&path, header_line));
+    };
+    if let Some(field) = open_quote(bytes.get(last_start..).unwrap_or_default()) {
+        return Err(unclosed_quote(&path, last_line, &headers, field));
     }
     Ok(Table::new(headers, rows, lines, header_line, path))
 }
 
+/// The byte offset at which `record` starts (before any blank lines the csv crate skipped).
+fn start_of(record: &csv::StringRecord) -> usize {
+    record
+        .position()
+        .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
+}
+
 /// The 1-based line on which `record` starts in `bytes`.
+fn line_of(record: &csv::StringRecord, bytes: &[u8]) -> u64 {
+    match record.position() {
+        Some(position) => line_at(position, bytes.get(start_of(record)..).unwrap_or_default()),
+        None => 0,
+    }
+}
+
+/// The 1-based line on which the record at `position` starts, `after` being the bytes from
+/// that position on.
 ///
 /// The csv crate places a record's position before the blank lines it skips, so the
 /// newlines right after that position are counted here.
-fn line_of(record: &csv::StringRecord, bytes: &[u8]) -> u64 {
-    let Some(position) = record.position() else {
-        return 0;
-    };
-    let start = usize::try_from(position.byte()).unwrap_or(usize::MAX);
-    let skipped = bytes
-        .get(start..)
-        .unwrap_or_default()
+pub(super) fn line_at(position: &csv::Position, after: &[u8]) -> u64 {
+    let skipped = after
         .iter()
         .take_while(|&&b| b == b'\n' || b == b'\r')
         .filter(|&&b| b == b'\n')
@@ -106,7 +128,56 @@ fn line_of(record: &csv::StringRecord, bytes: &[u8]) -> u64 {
     position.line() + skipped as u64
 }
 
-fn check_headers(path: &Path, line: u64, headers: &[String]) -> Result<()> {
+/// Which field (0-based) of the last record of a file, given as the bytes from that record's
+/// start to the end of the file, opens a quote that is never closed, if one does.
+///
+/// The csv crate reads such a field to the end of the file without an error, silently
+/// swallowing every line after the quote; this follows its states (a field is quoted when its
+/// first byte is `"`; `""` inside is a quote; after the closing quote the field goes on
+/// unquoted) to find it.
+pub(super) fn open_quote(record: &[u8]) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let (mut state, mut field) = (State::FieldStart, 0);
+    for &b in record {
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::FieldStart | State::QuoteInQuoted, b'"') => State::Quoted,
+            (_, b',') => {
+                field += 1;
+                State::FieldStart
+            }
+            (_, b'\n' | b'\r') => {
+                field = 0;
+                State::FieldStart
+            }
+            _ => State::Unquoted,
+        };
+    }
+    (state == State::Quoted).then_some(field)
+}
+
+/// The error for a quote opened in field `field` of the row on `line` and never closed.
+pub(super) fn unclosed_quote(path: &Path, line: u64, headers: &[String], field: usize) -> Error {
+    let column = headers.get(field).cloned().unwrap_or_else(|| (field + 1).to_string());
+    let message = "a quoted field opened on this line is never closed, so it would run to the end \
+                   of the file; close the quote (write \"\" for a quote inside a quoted field)";
+    Error::format(path, Some(line), Some(column), message)
+}
+
+/// The error for a file with a header and no data rows.
+pub(super) fn no_rows(path: &Path, header_line: u64) -> Error {
+    Error::format(path, Some(header_line), None, "no data rows after the header")
+}
+
+/// Checks the column names: none empty, none repeated.
+pub(super) fn check_headers(path: &Path, line: u64, headers: &[String]) -> Result<()> {
     for (j, name) in headers.iter().enumerate() {
         let column = Some((j + 1).to_string());
         if name.is_empty() {
@@ -120,18 +191,24 @@ fn check_headers(path: &Path, line: u64, headers: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn ragged(path: &Path, line: u64, headers: &[String], fields: usize) -> Error {
+/// The error for a row of `record.len()` fields under a header of `headers.len()` columns.
+pub(super) fn ragged(path: &Path, line: u64, headers: &[String], record: &csv::StringRecord) -> Error {
     // Name the first column that is missing, or the first extra field by its number.
+    let fields = record.len();
     let column = headers
         .get(fields)
         .cloned()
         .unwrap_or_else(|| (headers.len() + 1).to_string());
     let plural = if fields == 1 { "" } else { "s" };
-    let message = format!("row has {fields} field{plural} but the header has {}", headers.len());
+    let mut message = format!("row has {fields} field{plural} but the header has {}", headers.len());
+    if record.iter().any(|field| field.contains('\n')) {
+        message.push_str(" (a field holds a line break: is a quote left open?)");
+    }
     Error::format(path, Some(line), Some(column), message)
 }
 
-fn csv_error(path: &Path, error: csv::Error) -> Error {
+/// An error of the csv crate as ndnet's, naming `path`.
+pub(super) fn csv_error(path: &Path, error: csv::Error) -> Error {
     let line = error.position().map(csv::Position::line);
     match error.into_kind() {
         csv::ErrorKind::Io(e) => Error::io(path, e),
@@ -179,6 +256,30 @@ mod tests {
         assert_eq!(err.to_string(), "test.csv, line 1, column 2: empty column name");
         let err = read("a,b,a\n1,2,3\n").unwrap_err();
         assert!(err.to_string().contains("\"a\" appears twice"));
+    }
+
+    #[test]
+    fn a_quote_left_open_in_the_last_row_is_an_error_naming_it() {
+        let err = read("a,b\n1,2\n3,\"x\n4,5\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "test.csv, line 3, column b: a quoted field opened on this line is never closed, so it would run to \
+             the end of the file; close the quote (write \"\" for a quote inside a quoted field)"
+        );
+        // Closed quotes, doubled quotes, quotes inside unquoted fields and after a closed one are fine.
+        let t = read("a,b\n\"1\",\"x \"\"y\"\"\"\nx\"y,\"z\"w\n").unwrap();
+        assert_eq!(t.rows(), [["1", "x \"y\""], ["x\"y", "zw"]]);
+    }
+
+    #[test]
+    fn open_quote_follows_the_parser() {
+        assert_eq!(open_quote(b"1,\"a\n"), Some(1));
+        assert_eq!(open_quote(b"\"a\"\"b,c"), Some(0)); // "" is a quote inside
+        assert_eq!(open_quote(b"\"a\"\"\",\"b\n"), Some(1));
+        assert_eq!(open_quote(b"\"a\"\",\"b\n"), None); // the field is a", then b
+        assert_eq!(open_quote(b"\n\r\n1,\"2\"\n"), None);
+        assert_eq!(open_quote(b"x\"y,z"), None); // a quote inside an unquoted field
+        assert_eq!(open_quote(b" \"y,z"), None); // after a space: not a quoted field
     }
 
     #[test]

@@ -152,14 +152,7 @@ impl Table {
     /// The index of column `name`, or a [`Error::Format`] saying it is missing (`what` says
     /// which role the column has, e.g. "target column").
     pub(crate) fn require_column(&self, name: &str, what: &str) -> Result<usize> {
-        self.column_index(name).ok_or_else(|| {
-            Error::format(
-                &self.path,
-                Some(self.header_line),
-                Some(name.to_owned()),
-                format!("missing {what} {name:?}; the header has {}", self.headers.join(",")),
-            )
-        })
+        find_column(&self.path, self.header_line, &self.headers, name, what)
     }
 
     /// Assembles a table from parsed parts (rows already checked against the header).
@@ -198,6 +191,19 @@ impl Table {
             message,
         )
     }
+}
+
+/// The index of column `name` in `headers` (read from line `header_line` of `path`), or a
+/// [`Error::Format`] saying it is missing (`what` says which role the column has).
+pub(super) fn find_column(path: &Path, header_line: u64, headers: &[String], name: &str, what: &str) -> Result<usize> {
+    headers.iter().position(|h| h == name).ok_or_else(|| {
+        Error::format(
+            path,
+            Some(header_line),
+            Some(name.to_owned()),
+            format!("missing {what} {name:?}; the header has {}", headers.join(",")),
+        )
+    })
 }
 
 #[cfg(test)]

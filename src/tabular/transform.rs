@@ -1,6 +1,6 @@
 //! Applying a [`FittedPreprocessing`] to a [`Table`]: X (n_x, m) and, if labelled, Y `(n_y, m)`.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayViewMut1};
 
 use super::fit::check_rows;
 use super::{FittedPreprocessing, Table};
@@ -58,40 +58,85 @@ impl FittedPreprocessing {
     /// X alone for the rows `rows` of `table` (the target column is not read: predictions).
     pub(crate) fn features_rows<F: Float>(&self, table: &Table, rows: &[usize]) -> Result<Array2<F>> {
         check_rows(table, rows)?;
-        let positions = self
-            .columns
-            .iter()
-            .map(|c| table.require_column(&c.name, "feature column"))
-            .collect::<Result<Vec<_>>>()?;
+        let positions = self.feature_positions(|name, what| table.require_column(name, what))?;
         let what = || "X (features after one-hot encoding, rows)".to_string();
         crate::base::limits::check_alloc(what, &[self.n_features(), rows.len()], std::mem::size_of::<F>())?;
         let mut x = Array2::zeros((self.n_features(), rows.len()));
         let mut features = vec![0.0; self.n_features()];
         for (k, &i) in rows.iter().enumerate() {
-            let mut start = 0;
-            for (column, &j) in self.columns.iter().zip(&positions) {
-                let end = start + column.encoding.n_features();
-                column
-                    .encode(&table.rows()[i][j], &mut features[start..end])
-                    .map_err(|message| table.cell_error(i, j, message))?;
-                for (f, &value) in (start..end).zip(&features[start..end]) {
-                    // Finite in f64, but a standardized 1e300 is inf in f32.
-                    let converted = F::from_f64(value);
-                    if !converted.is_finite() {
-                        let message = format!(
-                            "{:?} standardizes to {value:e}, beyond the range of the model's {}-bit floats",
-                            table.rows()[i][j],
-                            8 * std::mem::size_of::<F>()
-                        );
-                        return Err(table.cell_error(i, j, message));
-                    }
-                    x[[f, k]] = converted;
-                }
-                start = end;
-            }
+            self.encode_features(&table.rows()[i], &positions, &mut features, x.column_mut(k))
+                .map_err(|bad| table.cell_error(i, bad.column, bad.message))?;
         }
         Ok(x)
     }
+
+    /// Where each fitted column is in a file, found by name with `find` (which says why a
+    /// column is missing).
+    pub(super) fn feature_positions(&self, mut find: impl FnMut(&str, &str) -> Result<usize>) -> Result<Vec<usize>> {
+        self.columns.iter().map(|c| find(&c.name, "feature column")).collect()
+    }
+
+    /// Writes the n_x features of one row into `out`, reading fitted column c from cell
+    /// `positions[c]` of `row`: the one encoding of a row, for a [`Table`] and for a CSV file
+    /// read in chunks alike. `features` (n_x values) is scratch space.
+    ///
+    /// # Errors
+    /// The cell that cannot be encoded, and why.
+    pub(super) fn encode_features<F: Float>(
+        &self,
+        row: &(impl Cells + ?Sized),
+        positions: &[usize],
+        features: &mut [f64],
+        mut out: ArrayViewMut1<F>,
+    ) -> std::result::Result<(), BadCell> {
+        let mut start = 0;
+        for (column, &j) in self.columns.iter().zip(positions) {
+            let end = start + column.encoding.n_features();
+            let cell = row.cell(j);
+            column
+                .encode(cell, &mut features[start..end])
+                .map_err(|message| BadCell { column: j, message })?;
+            for (f, &value) in (start..end).zip(&features[start..end]) {
+                // Finite in f64, but a standardized 1e300 is inf in f32.
+                let converted = F::from_f64(value);
+                if !converted.is_finite() {
+                    let message = format!(
+                        "{cell:?} standardizes to {value:e}, beyond the range of the model's {}-bit floats",
+                        8 * std::mem::size_of::<F>()
+                    );
+                    return Err(BadCell { column: j, message });
+                }
+                out[f] = converted;
+            }
+            start = end;
+        }
+        Ok(())
+    }
+}
+
+/// The cells of one row, by column position: a [`Table`]'s row or a record read from a file.
+pub(super) trait Cells {
+    /// The trimmed text of cell `j` (`""` when missing).
+    fn cell(&self, j: usize) -> &str;
+}
+
+impl Cells for Vec<String> {
+    fn cell(&self, j: usize) -> &str {
+        &self[j]
+    }
+}
+
+impl Cells for csv::StringRecord {
+    fn cell(&self, j: usize) -> &str {
+        super::read::trimmed(&self[j])
+    }
+}
+
+/// A cell that cannot be used: its column's position in the file, and why.
+#[derive(Debug)]
+pub(super) struct BadCell {
+    pub(super) column: usize,
+    pub(super) message: String,
 }
 
 #[cfg(test)]

@@ -486,3 +486,64 @@ fn npy_rows_are_checked_against_the_limit_and_files_are_not() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A CSV file streamed in chunks holds one chunk of bytes, one chunk of values, the index of
+/// the chunks and the categories found: each is checked against the limit (and a row against 16 MiB or the limit,
+/// whichever is lower), while the file itself may be any size.
+#[cfg(feature = "csv")]
+#[test]
+fn csv_chunks_rows_and_categories_are_checked_against_the_limit() {
+    use ndnet::tabular::{ColumnKind, CsvChunks, CsvExamples, TabularConfig};
+    let dir = std::env::temp_dir().join(format!("ndnet-limits-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("wide.csv");
+    // 3000 rows of about 40 bytes (117 KiB), each with a category of its own in `code`.
+    let rows: String = (0..3000)
+        .map(|i| format!("{i},category-number-{i:08},{}\n", ["Y", "N"][i % 2]))
+        .collect();
+    std::fs::write(&path, format!("x,code,y\n{rows}")).unwrap();
+    let forced = TabularConfig::binary("y", "Y").column_kind("code", ColumnKind::Categorical);
+    {
+        let _limit = Limit::set(64 << 10);
+        // Chunks of 100 rows (4 KiB) fit, the file (117 KiB) does not need to.
+        let chunks = CsvChunks::scan(&path, 100).unwrap();
+        assert_eq!(chunks.n_rows(), 3000);
+        // Chunks of 3000 rows do not: their bytes are refused as the pass reads them.
+        let text = too_large(CsvChunks::scan(&path, 3000));
+        assert!(text.contains("the bytes of the chunk of rows from line 2 of"), "{text}");
+        // Chunks of 1 row: an index of 3000 chunks of 32 bytes (94 KiB), refused as it grows.
+        let text = too_large(CsvChunks::scan(&path, 1));
+        assert!(
+            text.contains("the index of") && text.contains("of each chunk; rows_per_chunk = 1) of shape (2049)"),
+            "{text}"
+        );
+        // 3000 categories of 26 bytes and their counts are more than 64 KiB.
+        let text = too_large(forced.fit_csv(&path, 100));
+        assert!(
+            text.contains("the categories counted (the last in column code of"),
+            "{text}"
+        );
+    }
+    let (fitted, chunks) = forced.fit_csv(&path, 100).unwrap();
+    {
+        // One chunk of values: 100 rows of 3001 features and 1 target in f64, 2.4 MB.
+        let _limit = Limit::set(1 << 20);
+        let text = too_large(CsvExamples::<f64>::new(&chunks, &fitted).map(|_| ()));
+        assert!(
+            text.contains("the values of one chunk of") && text.contains("(3002 × 100)"),
+            "{text}"
+        );
+    }
+    {
+        // A quote left open swallows the rest of the file into one row: refused once it runs
+        // past the limit (8 KiB here), naming the line where it opened.
+        let _limit = Limit::set(8 << 10);
+        std::fs::write(&path, format!("x,code,y\n1,\"open,Y\n{rows}")).unwrap();
+        let err = CsvChunks::scan(&path, 100).unwrap_err().to_string();
+        assert!(
+            err.contains("wide.csv, line 2: the row from this line runs past 8192 bytes: is a quote left open?"),
+            "{err}"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -2,7 +2,8 @@
 //! checkpoints; the parent kills it with SIGKILL at a step drawn at random (from a printed
 //! seed), restarts it with resume, and checks that its final parameters equal those of a run
 //! that was never interrupted, bit for bit. f32 and f64, Adam and momentum, mini-batches of an
-//! in-memory (X, Y) and of examples read batch by batch, batch gradient descent.
+//! in-memory (X, Y) and of examples read batch by batch (from memory, `.npy` files and, with
+//! feature `csv`, a CSV file read in chunks), batch gradient descent.
 //!
 //! A plain program (`harness = false` in Cargo.toml): `cargo test` runs it with no arguments,
 //! which runs every case; `--child <case> <checkpoint> <out>` is the child's side.
@@ -33,12 +34,16 @@ struct Case {
 /// Where the examples come from.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Source {
-    /// `fit(&x, &y, …)`.
+    /// `fit((&x, &y), …)`.
     InMemory,
     /// The same X and Y read batch by batch (`InMemory` as `Examples`).
     Streamed,
     /// `.npy` files of the same X and Y, read batch by batch.
     Npy,
+    /// A CSV file of the same X and Y (label `Y` or `N`), fitted with `fit_csv` and read in
+    /// chunks through the preprocessing (`CsvExamples`, chunks of 32 rows, `Shuffle::Blocks`).
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
+    Csv,
 }
 
 const CASES: &[Case] = &[
@@ -84,6 +89,8 @@ const CASES: &[Case] = &[
         None,
         Every::Steps(4),
     ),
+    #[cfg(feature = "csv")]
+    case("f32-adam-csv", false, true, Source::Csv, Some(20), Every::Steps(5)),
 ];
 
 const fn case(
@@ -259,6 +266,13 @@ fn train<F: Float>(case: Case, checkpoint: &Path, out: &Path, resume: bool) {
     if let Some(b) = case.batch_size {
         config = config.batch_size(b);
     }
+    if case.source == Source::Csv {
+        // Whole chunks of the file, two at a time.
+        config = config.shuffle(ndnet::Shuffle::Blocks {
+            chunk: 32,
+            chunks_per_block: 2,
+        });
+    }
     let mut checkpoints = Checkpoints::new(checkpoint, case.every);
     if resume {
         checkpoints = checkpoints.resume();
@@ -289,6 +303,30 @@ fn train<F: Float>(case: Case, checkpoint: &Path, out: &Path, resume: bool) {
             let mut examples = data::NpyExamples::<F>::open(&x_path, &y_path).expect("open the .npy files");
             net.fit(&mut examples, &mut *optimizer, options).expect("training");
         }
+        #[cfg(feature = "csv")]
+        Source::Csv => {
+            use ndnet::tabular::{CsvExamples, TabularConfig};
+            let path = checkpoint.with_extension("csv");
+            if !path.exists() {
+                let rows: String = (0..x.ncols())
+                    .map(|j| {
+                        let label = if y[[0, j]] > F::zero() { "Y" } else { "N" };
+                        format!("{},{},{label}\n", x[[0, j]], x[[1, j]])
+                    })
+                    .collect();
+                // Written beside and renamed: a child killed while writing leaves no half file.
+                let part = checkpoint.with_extension("csv.part");
+                std::fs::write(&part, format!("x1,x2,label\n{rows}")).expect("write the CSV");
+                std::fs::rename(&part, &path).expect("rename the CSV");
+            }
+            let (fitted, chunks) = TabularConfig::binary("label", "Y")
+                .fit_csv(&path, 32)
+                .expect("fit the CSV");
+            let mut examples = CsvExamples::<F>::new(&chunks, &fitted).expect("read the CSV");
+            net.fit(&mut examples, &mut *optimizer, options).expect("training");
+        }
+        #[cfg(not(feature = "csv"))]
+        Source::Csv => unreachable!("the CSV case is built with feature csv only"),
     }
     let bits: Vec<String> = net
         .layers()

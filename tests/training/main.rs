@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod csv_stream;
 mod dropout;
 mod learning;
 mod minibatch;

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use ndarray_npy::npy::header::{Header, Layout};
 
-use super::read_at;
+use crate::base::file::read_at;
 use crate::{Error, Float, Result};
 
 /// The first bytes of every `.npy` file.

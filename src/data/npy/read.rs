@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ndarray::{ArrayViewMut1, ArrayViewMut2};
 
 use super::header::{self, Dtype, Element};
-use super::read_at;
+use crate::base::file::read_at;
 use crate::base::limits::check_alloc;
 use crate::data::Examples;
 use crate::data::examples::check_gather;

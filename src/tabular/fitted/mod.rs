@@ -86,20 +86,24 @@ impl FittedPreprocessing {
             }
         }
         if columns.is_empty() {
-            return Err(Error::format(
-                table.path(),
-                None,
-                None,
-                "no feature column left once the target, ID and dropped columns are removed",
-            ));
+            return Err(no_features(table.path()));
         }
-        let feature_names = columns.iter().flat_map(FittedColumn::feature_names).collect();
-        Ok(FittedPreprocessing {
+        Ok(FittedPreprocessing::from_parts(
             target,
-            id_columns: config.id_columns().to_vec(),
+            config.id_columns().to_vec(),
+            columns,
+        ))
+    }
+
+    /// The preprocessing of a fitted target and fitted feature columns (at least one).
+    pub(super) fn from_parts(target: TargetColumn, id_columns: Vec<String>, columns: Vec<FittedColumn>) -> Self {
+        let feature_names = columns.iter().flat_map(FittedColumn::feature_names).collect();
+        FittedPreprocessing {
+            target,
+            id_columns,
             columns,
             feature_names,
-        })
+        }
     }
 
     /// The values of the first ID column for every row of `table`, to write predictions
@@ -232,6 +236,16 @@ impl FittedPreprocessing {
     pub(crate) fn target_column(&self) -> &TargetColumn {
         &self.target
     }
+}
+
+/// The error for a file of `path` with no feature column once the others are set aside.
+pub(super) fn no_features(path: &std::path::Path) -> Error {
+    Error::format(
+        path,
+        None,
+        None,
+        "no feature column left once the target, ID and dropped columns are removed",
+    )
 }
 
 #[cfg(test)]

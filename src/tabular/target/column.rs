@@ -4,14 +4,16 @@
 
 use std::collections::BTreeSet;
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayViewMut1};
 
 use super::{FittedTarget, TargetScaling};
-use crate::tabular::column::{looks_unique, mean_and_std, parse_number, standardize};
+use crate::tabular::column::{looks_unique, parse_number, standardize};
+use crate::tabular::spread::mean_and_std;
 use crate::tabular::{Table, TargetKind};
 use crate::{Error, Float, Result};
 
-const EMPTY: &str = "empty target cell; every labelled row needs a label";
+/// Why an empty target cell is refused.
+pub(crate) const EMPTY: &str = "empty target cell; every labelled row needs a label";
 
 /// The target column's name and what fitting found in it; saved as `{"name", "kind"}`.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,35 +91,52 @@ impl TargetColumn {
         let mut y = Array2::zeros((n_y, rows.len()));
         for (k, &i) in rows.iter().enumerate() {
             let cell = table.rows()[i][j].as_str();
-            let fail = || self.label_error(table, i, j, cell);
-            match &self.fitted {
-                FittedTarget::Binary { positive, negative } => {
-                    if cell == positive {
-                        y[[0, k]] = F::one();
-                    } else if negative.as_deref() != Some(cell) {
-                        return Err(fail());
-                    }
-                }
-                FittedTarget::MultiClass { classes } => {
-                    let c = classes.binary_search_by(|c| c.as_str().cmp(cell)).map_err(|_| fail())?;
-                    y[[c, k]] = F::one();
-                }
-                FittedTarget::Regression { scaling } => {
-                    let value = parse_number(cell).ok_or_else(fail)?;
-                    let scaled = scaling.map_or(value, |s| standardize(value, s.mean, s.std));
-                    let converted = F::from_f64(scaled);
-                    if !converted.is_finite() {
-                        let message = format!(
-                            "target {cell:?} is {scaled:e} once scaled, beyond the range of the model's {}-bit floats",
-                            8 * std::mem::size_of::<F>()
-                        );
-                        return Err(table.cell_error(i, j, message));
-                    }
-                    y[[0, k]] = converted;
-                }
-            }
+            self.encode_cell(cell, y.column_mut(k))
+                .map_err(|message| table.cell_error(i, j, message))?;
         }
         Ok(Some(y))
+    }
+
+    /// Writes the `n_y` values of Y for target cell `cell` into `out`: the one encoding of a
+    /// target, for a [`Table`] and for a CSV file read in chunks alike.
+    ///
+    /// # Errors
+    /// Why `cell` is not a target value this fit knows.
+    pub(crate) fn encode_cell<F: Float>(
+        &self,
+        cell: &str,
+        mut out: ArrayViewMut1<F>,
+    ) -> std::result::Result<(), String> {
+        let fail = || self.label_message(cell);
+        match &self.fitted {
+            FittedTarget::Binary { positive, negative } => {
+                if cell == positive {
+                    out[0] = F::one();
+                } else if negative.as_deref() == Some(cell) {
+                    out[0] = F::zero();
+                } else {
+                    return Err(fail());
+                }
+            }
+            FittedTarget::MultiClass { classes } => {
+                let c = classes.binary_search_by(|c| c.as_str().cmp(cell)).map_err(|_| fail())?;
+                out.fill(F::zero());
+                out[c] = F::one();
+            }
+            FittedTarget::Regression { scaling } => {
+                let value = parse_number(cell).ok_or_else(fail)?;
+                let scaled = scaling.map_or(value, |s| standardize(value, s.mean, s.std));
+                let converted = F::from_f64(scaled);
+                if !converted.is_finite() {
+                    return Err(format!(
+                        "target {cell:?} is {scaled:e} once scaled, beyond the range of the model's {}-bit floats",
+                        8 * std::mem::size_of::<F>()
+                    ));
+                }
+                out[0] = converted;
+            }
+        }
+        Ok(())
     }
 
     /// The target text of each of `rows`, for scoring predicted labels: an empty cell or a
@@ -149,7 +168,12 @@ impl TargetColumn {
 
     /// Why `cell` (row `i`, column `j`) is not a valid target value.
     fn label_error(&self, table: &Table, i: usize, j: usize, cell: &str) -> Error {
-        let message = if cell.is_empty() {
+        table.cell_error(i, j, self.label_message(cell))
+    }
+
+    /// Why `cell` is not a valid target value.
+    pub(crate) fn label_message(&self, cell: &str) -> String {
+        if cell.is_empty() {
             EMPTY.to_owned()
         } else {
             match &self.fitted {
@@ -175,8 +199,7 @@ impl TargetColumn {
                 ),
                 FittedTarget::Regression { .. } => not_a_target_number(cell),
             }
-        };
-        table.cell_error(i, j, message)
+        }
     }
 }
 
@@ -194,12 +217,8 @@ fn fit_binary(table: &Table, rows: &[usize], j: usize, positive: &str) -> Result
         }
     }
     if !labels.iter().any(|&(l, _)| l == positive) {
-        let seen: Vec<String> = labels.iter().map(|(l, _)| format!("{l:?}")).collect();
-        let message = format!(
-            "the positive label {positive:?} never occurs in the rows fitted on (they hold {}); \
-             check the spelling",
-            seen.join(", ")
-        );
+        let seen: Vec<&str> = labels.iter().map(|&(l, _)| l).collect();
+        let message = no_positive(positive, &seen, false);
         return Err(Error::format(
             table.path(),
             None,
@@ -233,23 +252,43 @@ fn fit_classes(table: &Table, rows: &[usize], j: usize) -> Result<FittedTarget> 
     }
     let classes: Vec<String> = classes.into_iter().map(str::to_owned).collect();
     if classes.len() < 2 {
-        let message = format!(
-            "a multi-class target needs at least 2 classes, but the {} rows fitted on all hold {}",
-            rows.len(),
-            quoted_list(&classes, 1)
-        );
-        return Err(table.column_error(j, message));
+        return Err(table.column_error(j, one_class(rows.len(), &classes)));
     }
     if looks_unique(classes.len(), rows.len()) {
-        let message = format!(
-            "{} distinct labels in {} rows fitted on: nearly one class per row cannot be learnt; \
-             for a number to predict use TabularConfig::regression",
-            classes.len(),
-            rows.len()
-        );
+        let message = one_class_per_row(&classes.len().to_string(), rows.len());
         return Err(table.column_error(j, message));
     }
     Ok(FittedTarget::MultiClass { classes })
+}
+
+/// Why a binary target whose rows hold only the labels `seen` (and more, if `more`) is refused.
+pub(crate) fn no_positive(positive: &str, seen: &[&str], more: bool) -> String {
+    let mut seen: Vec<String> = seen.iter().map(|l| format!("{l:?}")).collect();
+    if more {
+        seen.push("…".to_owned());
+    }
+    format!(
+        "the positive label {positive:?} never occurs in the rows fitted on (they hold {}); \
+         check the spelling",
+        seen.join(", ")
+    )
+}
+
+/// Why a multi-class target whose `rows` rows all hold the one class of `classes` is refused.
+pub(crate) fn one_class(rows: usize, classes: &[String]) -> String {
+    format!(
+        "a multi-class target needs at least 2 classes, but the {rows} rows fitted on all hold {}",
+        quoted_list(classes, 1)
+    )
+}
+
+/// Why a multi-class target with `distinct` classes (a number, or "more than n") in `rows`
+/// rows is refused.
+pub(crate) fn one_class_per_row(distinct: &str, rows: usize) -> String {
+    format!(
+        "{distinct} distinct labels in {rows} rows fitted on: nearly one class per row cannot be learnt; \
+         for a number to predict use TabularConfig::regression"
+    )
 }
 
 /// The numbers of `rows` of column `j`, and their mean and std if `standardize`.
@@ -269,7 +308,8 @@ fn fit_regression(table: &Table, rows: &[usize], j: usize, standardize: bool) ->
     Ok(FittedTarget::Regression { scaling })
 }
 
-fn not_a_target_number(cell: &str) -> String {
+/// Why `cell` is not a regression target.
+pub(crate) fn not_a_target_number(cell: &str) -> String {
     let what = if cell.parse::<f64>().is_ok() {
         "is not a finite number (NaN or beyond ±1.8e308)"
     } else {

@@ -10,6 +10,7 @@ mod column;
 pub(crate) use column::SavedTarget;
 pub(crate) use column::TargetColumn;
 pub(crate) use column::quoted_list;
+pub(crate) use column::{EMPTY, no_positive, not_a_target_number, one_class, one_class_per_row};
 
 /// What fitting found in the target column: how it becomes Y, how many outputs the network
 /// needs, and how predictions are read back.
