@@ -149,8 +149,9 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
             training.drive(&mut MiniBatches::inline(batcher).shared(group), net, optimizer)?;
         } else {
             let per_epoch = batcher.batches_per_epoch();
+            let left = steps - training.progress.step;
             std::thread::scope(|scope| {
-                let prefetch = Prefetch::start(scope, batcher, usize::MAX);
+                let prefetch = Prefetch::start(scope, batcher, left);
                 let mut batches = MiniBatches::prefetched(prefetch, per_epoch, per_epoch - into_epoch).shared(group);
                 training.drive(&mut batches, net, optimizer)
             })?;
@@ -315,7 +316,7 @@ impl<F: Float> Training<'_, '_, '_, F> {
             }
             let (valid_cost, valid_accuracy) = match self.validation {
                 Some(v) => {
-                    let (cost, accuracy) = v.evaluate(net)?;
+                    let (cost, accuracy) = v.evaluate(net, self.group)?;
                     (Some(cost), Some(accuracy))
                 }
                 None => (None, None),

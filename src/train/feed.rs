@@ -85,8 +85,14 @@ enum EpochState<F> {
 struct BlockState<F> {
     blocks: Blocks,
     next_block: usize,
+    /// Where the next block starts in the epoch (examples of the blocks before it).
+    next_start: usize,
+    /// The examples of the current block that this process uses, in the order they are read.
     held: Batch<F>,
     permutation: Vec<usize>,
+    /// For each example of the block (in the order its chunks are read): its column in `held`,
+    /// `usize::MAX` for one this process does not use.
+    columns: Vec<usize>,
     position: usize,
     /// Where to start in the next block read (a resumed epoch starts inside one).
     start_at: usize,
@@ -172,8 +178,10 @@ impl<'s, F: Float> Batcher<'s, F> {
                 EpochState::Blocks(Box::new(BlockState {
                     blocks,
                     next_block,
+                    next_start: skipped,
                     held: self.buffer(0),
                     permutation: Vec::new(),
+                    columns: Vec::new(),
                     position: 0,
                     start_at: skip - skipped,
                 }))
@@ -217,25 +225,44 @@ impl<'s, F: Float> Batcher<'s, F> {
                     .gather(&batch.examples, batch.x.view_mut(), batch.y.view_mut())?;
             }
             EpochState::Blocks(state) => {
+                let (batch_size, m, shard) = (self.batch_size, self.m, self.shard);
+                // Whether the example at `offset` in the epoch falls in this process's shard.
+                let used = |offset: usize| match shard {
+                    None => true,
+                    Some((rank, ranks)) => {
+                        let start = offset - offset % batch_size;
+                        crate::train::distributed::shard(batch_size.min(m - start), rank, ranks)
+                            .contains(&(offset - start))
+                    }
+                };
                 let BlockState {
                     blocks,
                     next_block,
+                    next_start,
                     held,
                     permutation,
+                    columns,
                     position,
                     start_at,
                 } = &mut **state;
                 for i in 0..k {
                     if *position >= permutation.len() {
-                        read_block(&mut self.reading, blocks, *next_block, held, permutation)?;
-                        *position = std::mem::take(start_at);
+                        let from = std::mem::take(start_at);
+                        let block = Block {
+                            number: *next_block,
+                            start: *next_start,
+                            from,
+                        };
+                        read_block(&mut self.reading, blocks, block, &used, held, permutation, columns)?;
+                        *position = from;
+                        *next_start += permutation.len();
                         *next_block += 1;
                     }
                     if mine.contains(&i) {
-                        let (j, p) = (i - mine.start, permutation[*position]);
-                        batch.x.column_mut(j).assign(&held.x.column(p));
-                        batch.y.column_mut(j).assign(&held.y.column(p));
-                        batch.examples.push(held.examples[p]);
+                        let (j, column) = (i - mine.start, columns[permutation[*position]]);
+                        batch.x.column_mut(j).assign(&held.x.column(column));
+                        batch.y.column_mut(j).assign(&held.y.column(column));
+                        batch.examples.push(held.examples[column]);
                     }
                     *position += 1;
                 }
@@ -249,30 +276,61 @@ impl<'s, F: Float> Batcher<'s, F> {
     }
 }
 
-/// Reads block `block` into `held` (its chunks in order) and draws its permutation.
+/// Which block to read: its number, where it starts in the epoch, and the first position of
+/// its permutation to visit (after 0 when a resumed epoch starts inside it).
+struct Block {
+    number: usize,
+    start: usize,
+    from: usize,
+}
+
+/// Draws `block`'s permutation and reads into `held` the examples this process uses (`used`
+/// says which, by their offset in the epoch) from the positions it will visit, in the order
+/// its chunks are read; `columns` maps each example of the block to its column in `held`.
 fn read_block<F: Float>(
     reading: &mut Reading<'_, F>,
     blocks: &Blocks,
-    block: usize,
+    block: Block,
+    used: &dyn Fn(usize) -> bool,
     held: &mut Batch<F>,
     permutation: &mut Vec<usize>,
+    columns: &mut Vec<usize>,
 ) -> Result<()> {
-    let size = blocks.size(block);
-    if held.len() != size {
+    let size = blocks.size(block.number);
+    *permutation = blocks.permutation(block.number);
+    const UNUSED: usize = usize::MAX;
+    const USED: usize = usize::MAX - 1;
+    columns.clear();
+    columns.resize(size, UNUSED);
+    for p in block.from..size {
+        if used(block.start + p) {
+            columns[permutation[p]] = USED;
+        }
+    }
+    held.examples.clear();
+    for (q, example) in blocks.chunks(block.number).flatten().enumerate() {
+        if columns[q] == USED {
+            columns[q] = held.examples.len();
+            held.examples.push(example);
+        }
+    }
+    let count = held.examples.len();
+    if held.x.ncols() < count {
+        // Sized once for a whole block, the largest (the first block is never smaller).
+        let examples = std::mem::take(&mut held.examples);
         *held = Batch::new(
             reading.examples.n_x(),
             reading.examples.n_y(),
             size,
             reading.column_major,
         );
+        held.examples = examples;
     }
-    held.examples.clear();
-    held.examples.extend(blocks.chunks(block).flatten());
-    reading
-        .examples
-        .gather(&held.examples, held.x.view_mut(), held.y.view_mut())?;
-    *permutation = blocks.permutation(block);
-    Ok(())
+    let (x, y) = (
+        held.x.slice_mut(ndarray::s![.., ..count]),
+        held.y.slice_mut(ndarray::s![.., ..count]),
+    );
+    reading.examples.gather(&held.examples, x, y)
 }
 
 /// Checks every value of a batch read from data ndnet has not checked whole.
@@ -334,12 +392,12 @@ pub(crate) struct Prefetch<F> {
 }
 
 impl<F: Float> Prefetch<F> {
-    /// Starts `batcher` on a thread of `scope`, for `epochs` epochs (the first one as begun by
-    /// [`Batcher::resume_at`]); returns the handle and the batches of each epoch.
+    /// Starts `batcher` on a thread of `scope`, for `batches` batches in all (the first epoch as
+    /// begun by [`Batcher::resume_at`]): no example is read that no step will use.
     pub(crate) fn start<'scope, 'env: 'scope>(
         scope: &'scope std::thread::Scope<'scope, 'env>,
         mut batcher: Batcher<'env, F>,
-        epochs: usize,
+        mut batches: usize,
     ) -> Prefetch<F>
     where
         F: 'env,
@@ -349,11 +407,12 @@ impl<F: Float> Prefetch<F> {
         scope.spawn(move || {
             let mut spare: Vec<Batch<F>> = Vec::new();
             let (full, last) = batcher.batch_sizes();
-            for _ in 0..epochs {
-                let batches = batcher.begin_epoch();
-                for t in 0..batches {
+            while batches > 0 {
+                let in_epoch = batcher.begin_epoch();
+                for t in 0..in_epoch.min(batches) {
+                    batches -= 1;
                     spare.extend(free_rx.try_iter());
-                    let size = batcher.shard_len(if t + 1 == batches { last } else { full });
+                    let size = batcher.shard_len(if t + 1 == in_epoch { last } else { full });
                     let mut batch = match spare.iter().position(|b| b.len() == size) {
                         Some(i) => spare.swap_remove(i),
                         None => batcher.buffer(size),
