@@ -444,3 +444,108 @@ impl<F: Float> Prefetch<F> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array2, ArrayViewMut2};
+
+    use super::*;
+    use crate::data::InMemory;
+
+    /// Examples 0..m whose X holds each example's index; every index read is counted.
+    struct Counted<'a> {
+        examples: InMemory<'a, f64>,
+        read: Vec<usize>,
+    }
+
+    impl Examples<f64> for Counted<'_> {
+        fn n_x(&self) -> usize {
+            1
+        }
+        fn n_y(&self) -> usize {
+            1
+        }
+        fn m(&self) -> usize {
+            self.examples.m()
+        }
+        fn gather(&mut self, indices: &[usize], x: ArrayViewMut2<f64>, y: ArrayViewMut2<f64>) -> Result<()> {
+            self.read.extend_from_slice(indices);
+            self.examples.gather(indices, x, y)
+        }
+        fn describe(&self) -> String {
+            "counted".into()
+        }
+    }
+
+    /// (the examples of every batch, every index read) of 2 epochs of 23 examples in batches
+    /// of 5, from batch 2 of epoch 1 when `resumed`, on rank `rank` of `ranks` (`None`: alone).
+    fn batches(shuffle: Shuffle, shard: Option<(usize, usize)>, resumed: bool) -> (Vec<Vec<usize>>, Vec<usize>) {
+        let x = Array2::from_shape_fn((1, 23), |(_, j)| j as f64);
+        let mut counted = Counted {
+            examples: InMemory::new(&x, &x).unwrap(),
+            read: Vec::new(),
+        };
+        let reading = Reading {
+            examples: &mut counted,
+            check: false,
+            cost: Cost::MeanSquaredError,
+            column_major: true,
+        };
+        let mut batcher = Batcher::new(reading, shuffle, 4, 5).unwrap();
+        if let Some((rank, ranks)) = shard {
+            batcher.shard(rank, ranks);
+        }
+        let first_epoch = usize::from(resumed);
+        batcher.resume_at(first_epoch, if resumed { 2 } else { 0 });
+        let mut out = Vec::new();
+        for _ in first_epoch..2 {
+            let in_epoch = batcher.begin_epoch();
+            for t in 0..in_epoch {
+                let (full, last) = batcher.batch_sizes();
+                let k = if t + 1 == in_epoch { last } else { full };
+                let mut batch = batcher.buffer(batcher.shard_len(k));
+                batcher.fill(&mut batch).unwrap();
+                assert!(batch.x.iter().zip(&batch.examples).all(|(&v, &e)| v == e as f64));
+                out.push(batch.examples);
+            }
+        }
+        (out, counted.read)
+    }
+
+    /// Every rank's shards, side by side, are the batches one process reads, and a rank reads
+    /// the examples of its shards only (with `Blocks` too, where one process reads whole blocks).
+    #[test]
+    fn the_shards_of_the_ranks_make_the_batches_and_each_rank_reads_its_own() {
+        let shuffles = [
+            Shuffle::Full,
+            Shuffle::None,
+            Shuffle::Blocks {
+                chunk: 3,
+                chunks_per_block: 2,
+            },
+            Shuffle::Blocks {
+                chunk: 4,
+                chunks_per_block: 3,
+            },
+        ];
+        for shuffle in shuffles {
+            for resumed in [false, true] {
+                let (alone, alone_read) = batches(shuffle, None, resumed);
+                for ranks in 1..=4 {
+                    let shards: Vec<_> = (0..ranks)
+                        .map(|r| batches(shuffle, Some((r, ranks)), resumed))
+                        .collect();
+                    for (t, batch) in alone.iter().enumerate() {
+                        let joined: Vec<usize> = shards.iter().flat_map(|(b, _)| b[t].clone()).collect();
+                        assert_eq!(&joined, batch, "{shuffle:?}, {ranks} ranks, batch {t}");
+                    }
+                    let mut read: Vec<usize> = shards.iter().flat_map(|(_, read)| read.clone()).collect();
+                    let mut expected = alone_read.clone();
+                    read.sort_unstable();
+                    expected.sort_unstable();
+                    assert_eq!(read, expected, "{shuffle:?}, {ranks} ranks: rows read");
+                }
+            }
+        }
+    }
+}

@@ -7,6 +7,8 @@
 //!   trained on the same global batches, within 1e-12 relative (f64) and 1e-5 (f32); every rank
 //!   holds the same parameters; two 2-rank runs agree bit for bit; every `.npy` row is read by
 //!   one rank only; every rank takes the same early-stopping decision.
+//! - `refusals`: ranks given different inputs (a value one refuses, another network, another
+//!   learning rate, dropout) all end with an error, none waits for the others.
 //! - `search`: the ranking of a search spread over 2 ranks is the single-process one.
 //! - `kill_and_resume`: one of 2 ranks killed with SIGKILL mid-run ends the job (nonzero exit,
 //!   within a bounded time); resuming from the last checkpoint on 2 ranks gives the bits of an
@@ -20,6 +22,7 @@
 mod jobs;
 mod kill;
 mod launch;
+mod refusals;
 mod search;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +36,7 @@ pub const TOLERANCE_F32: f64 = 1e-5;
 
 const CASES: &[(&str, fn(&Path))] = &[
     ("training", training),
+    ("refusals", refusals::parent),
     ("search", search::parent),
     ("kill_and_resume", kill::parent),
 ];
@@ -76,6 +80,7 @@ fn rank(args: &[String]) {
                 std::fs::write(path, outcome.to_text()).expect("write the outcome");
             }
         }
+        "refusals" => refusals::rank(distributed, &dir),
         "search" => search::rank(distributed, &dir),
         "kill" => kill::rank(distributed, &dir, &args[2..]),
         other => panic!("unknown mode {other}"),
