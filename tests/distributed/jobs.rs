@@ -9,8 +9,8 @@ use ndnet::data::{Examples, NpyExamples};
 use ndnet::rand::rngs::StdRng;
 use ndnet::rand::{RngExt, SeedableRng};
 use ndnet::{
-    Activation, Adam, AdamConfig, Distributed, FitOptions, Float, History, Initializer, Momentum, MomentumConfig,
-    Network, Optimizer, Shuffle, TrainConfig, Validation,
+    Activation, Adam, AdamConfig, Distributed, FitOptions, Float, GradientDescent, History, Initializer, Momentum,
+    MomentumConfig, Network, Optimizer, Shuffle, TrainConfig, Validation,
 };
 
 /// Gradient steps of the equivalence jobs (the 50).
@@ -27,6 +27,12 @@ pub enum Kind {
     /// 193 examples in batches of 64 — the last batch of every epoch is one example, so ranks
     /// 1 and 2 hold no example of it.
     Tabular,
+    /// Logistic regression on the tabular data, batch gradient descent: one process runs the
+    /// fused logistic pass.
+    Logistic,
+    /// [64, 8, 1] on 15 of the digits (class < 5 against the rest), batch gradient descent:
+    /// m ≤ n_x / 4, so one process runs the Gram form.
+    Gram,
 }
 
 /// Where a job reads its examples from.
@@ -173,6 +179,22 @@ pub const JOBS: &[Job] = &[
         Source::InMemory,
         Watch::Set,
     ),
+    job(
+        "full-batch-fused-logistic",
+        Kind::Logistic,
+        true,
+        false,
+        Source::InMemory,
+        Watch::Nothing,
+    ),
+    job(
+        "full-batch-gram",
+        Kind::Gram,
+        true,
+        false,
+        Source::InMemory,
+        Watch::Nothing,
+    ),
 ];
 
 /// What a run gives the parent: every parameter's bits (as an f64), the history's shape, and
@@ -185,6 +207,8 @@ pub struct Outcome {
     pub stopped_early: bool,
     pub valid_costs: Vec<f64>,
     pub read: Vec<usize>,
+    /// The training path `fit` took (`History::plan.path`).
+    pub path: String,
 }
 
 impl Outcome {
@@ -198,6 +222,7 @@ impl Outcome {
             self.stopped_early.to_string(),
             join(self.valid_costs.iter().map(|c| format!("{:x}", c.to_bits())).collect()),
             join(self.read.iter().map(usize::to_string).collect()),
+            self.path.clone(),
         ]
         .join("\n")
     }
@@ -221,6 +246,7 @@ impl Outcome {
                 .split_whitespace()
                 .map(|n| n.parse().expect("an index"))
                 .collect(),
+            path: lines[6].to_owned(),
         }
     }
 
@@ -234,7 +260,7 @@ impl Outcome {
 pub fn data<F: Float>(kind: Kind) -> (Array2<F>, Array2<F>, Array2<F>, Array2<F>) {
     let mut rng = StdRng::seed_from_u64(2026);
     let (x, y, m) = match kind {
-        Kind::Digits => {
+        Kind::Digits | Kind::Gram => {
             // Ten prototypes in [0, 1]^64; an example is its class's prototype plus noise.
             let prototypes = Array2::from_shape_fn((64, 10), |_| rng.random::<f64>());
             let m = 301 + 97;
@@ -245,7 +271,7 @@ pub fn data<F: Float>(kind: Kind) -> (Array2<F>, Array2<F>, Array2<F>, Array2<F>
             let y = Array2::from_shape_fn((10, m), |(c, j)| f64::from(u8::from(classes[j] == c)));
             (x, y, 301)
         }
-        Kind::Tabular => {
+        Kind::Tabular | Kind::Logistic => {
             let m = 193 + 97;
             let w: Vec<f64> = (0..12).map(|_| rng.random::<f64>() - 0.5).collect();
             let x = Array2::from_shape_fn((12, m), |_| 2.0 * rng.random::<f64>() - 1.0);
@@ -258,6 +284,17 @@ pub fn data<F: Float>(kind: Kind) -> (Array2<F>, Array2<F>, Array2<F>, Array2<F>
             });
             (x, y, 193)
         }
+    };
+    let (x, y, m) = match kind {
+        // Binary: is the digit's class below 5.
+        Kind::Gram => (
+            x,
+            y.slice(ndarray::s![..5, ..])
+                .sum_axis(ndarray::Axis(0))
+                .insert_axis(ndarray::Axis(0)),
+            15,
+        ),
+        _ => (x, y, m),
     };
     let part = |a: &Array2<f64>, from: usize, to: usize| a.slice(ndarray::s![.., from..to]).mapv(F::from_f64);
     let total = x.ncols();
@@ -287,18 +324,34 @@ pub fn network<F: Float>(kind: Kind) -> Network<F> {
         .expect("a network")
         .with_l2(0.05)
         .expect("λ"),
+        Kind::Logistic => Network::logistic_regression(12).expect("a network"),
+        Kind::Gram => Network::new(
+            &[64, 8, 1],
+            Activation::Tanh,
+            Activation::Sigmoid,
+            Initializer::Xavier,
+            &mut rng,
+        )
+        .expect("a network"),
     }
 }
 
-pub fn optimizer<F: Float>(adam: bool) -> Box<dyn Optimizer<F>> {
+pub fn optimizer<F: Float>(kind: Kind, adam: bool) -> Box<dyn Optimizer<F>> {
+    if matches!(kind, Kind::Logistic | Kind::Gram) {
+        return Box::new(GradientDescent::new(0.5).expect("gradient descent"));
+    }
     match adam {
         true => Box::new(Adam::new(AdamConfig::default().learning_rate(0.01)).expect("Adam")),
         false => Box::new(Momentum::new(MomentumConfig::default().learning_rate(0.05)).expect("momentum")),
     }
 }
 
-/// The job's configuration: 50 steps in batches of 64 (early stopping: up to 300 epochs).
+/// The job's configuration: 50 steps in batches of 64 (early stopping: up to 300 epochs), or
+/// of batch gradient descent.
 pub fn config(job: &Job) -> TrainConfig {
+    if matches!(job.kind, Kind::Logistic | Kind::Gram) {
+        return TrainConfig::new(STEPS).record_every(1);
+    }
     let config = match job.watch {
         Watch::Nothing => TrainConfig::new(STEPS),
         Watch::Split | Watch::Set => TrainConfig::epochs(300),
@@ -352,7 +405,7 @@ pub fn train(job: &Job, distributed: Option<Distributed<'_>>, dir: &Path) -> Out
 fn train_in<F: Float>(job: &Job, distributed: Option<Distributed<'_>>, dir: &Path) -> Outcome {
     let (x, y, x_valid, y_valid) = data::<F>(job.kind);
     let mut net = network::<F>(job.kind);
-    let mut optimizer = optimizer::<F>(job.adam);
+    let mut optimizer = optimizer::<F>(job.kind, job.adam);
     let mut options = FitOptions::new(config(job));
     options = match job.watch {
         Watch::Nothing => options,
@@ -395,6 +448,7 @@ fn train_in<F: Float>(job: &Job, distributed: Option<Distributed<'_>>, dir: &Pat
         stopped_early: history.stopped_early,
         valid_costs: history.epochs.iter().filter_map(|e| e.valid_cost).collect(),
         read,
+        path: format!("{:?}", history.plan.path),
     }
 }
 

@@ -30,7 +30,7 @@ const END_WITHIN: Duration = Duration::from_secs(30);
 fn train(distributed: Option<Distributed<'_>>, dir: &Path, tag: &str, resume: bool) {
     let (x, y, _, _) = jobs::data::<f64>(Kind::Digits);
     let mut net = jobs::network::<f64>(Kind::Digits);
-    let mut optimizer = jobs::optimizer::<f64>(true);
+    let mut optimizer = jobs::optimizer::<f64>(Kind::Digits, true);
     let config = TrainConfig::epochs(EPOCHS).batch_size(64).seed(11).record_every(1);
     let mut checkpoints = Checkpoints::new(dir.join(format!("{tag}.safetensors")), Every::Steps(EVERY));
     if resume {

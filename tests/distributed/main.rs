@@ -3,7 +3,8 @@
 //!
 //! - `training`: every job of `jobs.rs` (MNIST-like softmax and tabular sigmoid, f64 and f32,
 //!   Adam and momentum, 50 steps; `.npy` files read batch by batch with both shuffles; early
-//!   stopping on a split and on a set) on 1, 2 and 3 ranks gives the parameters of one process
+//!   stopping on a split and on a set; batch gradient descent, which one process runs in the
+//!   fused logistic pass and in the Gram form) on 1, 2 and 3 ranks gives the parameters of one process
 //!   trained on the same global batches, within 1e-12 relative (f64) and 1e-5 (f32); every rank
 //!   holds the same parameters; two 2-rank runs agree bit for bit; every `.npy` row is read by
 //!   one rank only; every rank takes the same early-stopping decision.
@@ -34,7 +35,10 @@ use ndnet::Distributed;
 pub const TOLERANCE_F64: f64 = 1e-12;
 pub const TOLERANCE_F32: f64 = 1e-5;
 
-const CASES: &[(&str, fn(&Path))] = &[
+/// A case: its name, and the parent's side (given a scratch folder).
+type Case = (&'static str, fn(&Path));
+
+const CASES: &[Case] = &[
     ("training", training),
     ("refusals", refusals::parent),
     ("search", search::parent),
@@ -143,9 +147,14 @@ fn training(dir: &Path) {
             if let Source::Npy(_) = job.source {
                 check_reads(&what, &outcomes, single);
             }
+            assert_eq!(
+                outcomes[0].path, "MiniBatch",
+                "{what}: a distributed run takes the mini-batch path"
+            );
             println!(
-                "distributed: {what}: relative difference {difference:.1e}, {} epochs{}",
+                "distributed: {what}: relative difference {difference:.1e}, {} epochs (one process: {}){}",
                 outcomes[0].epochs,
+                single.path,
                 match job.source {
                     Source::Npy(_) => format!(
                         ", rows read per rank {:?} of {}",
