@@ -98,6 +98,24 @@ fn allreduce(world: &SimpleCommunicator) {
     }
 }
 
+/// The CPU time (user and system) of every rank's process so far, summed and the largest:
+/// with the wall time it tells the work from the waiting for a core on a shared machine.
+fn cpu_seconds(world: &SimpleCommunicator) -> (f64, f64) {
+    // Fields 14 and 15 of /proc/self/stat (after the name in parentheses): utime and stime of
+    // every thread, in clock ticks of 1/100 s (USER_HZ on Linux).
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
+        .sum();
+    let mine = ticks / 100.0;
+    let (mut sum, mut max) = (0.0, 0.0);
+    world.all_reduce_into(&mine, &mut sum, SystemOperation::sum());
+    world.all_reduce_into(&mine, &mut max, SystemOperation::max());
+    (sum, max)
+}
+
 /// `m` random examples of 784 features and 10 one-hot classes.
 fn examples(m: usize, seed: u64) -> (Array2<f32>, Array2<f32>) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
@@ -183,9 +201,11 @@ fn search(world: &SimpleCommunicator) -> Outcome {
         _ => search::search_distributed(&space, &x, &y, &validation, &mut rng, Distributed::new(world))?,
     };
     let seconds = start.elapsed().as_secs_f64();
+    let (cpu, busiest) = cpu_seconds(world);
     if world.rank() == 0 {
         println!(
-            "search of {} trials on {} ranks x {} threads: {seconds:.2} s; best: {} units, depth {}, alpha {}",
+            "search of {} trials on {} ranks x {} threads: {seconds:.2} s; CPU {cpu:.2} s on all ranks, \
+             {busiest:.2} s on the busiest; best: {} units, depth {}, alpha {}",
             trials.len(),
             world.size(),
             ndnet::num_threads(),
