@@ -29,6 +29,7 @@ use ndarray::{ArrayBase, ArrayView2, Data, Ix2};
 use rand::Rng;
 
 use crate::base::check;
+use crate::train::distributed::Collective;
 use crate::train::validation::{Examples, SplitOff, evaluate};
 use crate::{Cost, Error, Float, Network, Result, TrainConfig, Validation};
 
@@ -82,8 +83,77 @@ where
     S2: Data<Elem = F>,
     R: Rng + ?Sized,
 {
+    search_in(space, x_train.view(), y_train.view(), validation, rng, None)
+}
+
+/// [`search`] spread over the processes of an MPI communicator (feature `mpi`): every process
+/// calls it with the same arguments, each trains its share of the trials (each trial on one
+/// process, with all its threads), and every process returns the whole ranking — the one
+/// [`search`] returns on one process with the same seed, every score the same bits.
+///
+/// Every process draws every trial's weights from `rng`, in search order, so trial t starts
+/// from the same weights wherever it runs and `rng` ends in the same state as after [`search`].
+/// The trials are shared out by their cost (iterations × examples per step × parameters):
+/// the most costly first, each to the process with the least work so far (the lowest rank on
+/// a tie), so that every process computes the same assignment. Their scores are then summed
+/// over the processes (one all-reduce of 4 numbers per trial, each trial's from its process,
+/// zeros from the others).
+///
+/// # Errors
+/// As [`search`]; when a trial fails on one process (not by diverging), that process returns
+/// its error and every other one an [`Error::InvalidArgument`] saying another process failed.
+///
+/// ```no_run
+/// use ndnet::{data, search, Distributed, Validation};
+/// use rand::SeedableRng;
+///
+/// let universe = ndnet::mpi::initialize().expect("MPI starts once per process");
+/// let world = universe.world();
+/// let (x, y) = data::xor::<f64>();
+/// let space = search::SearchSpace { iterations: 500, ..search::SearchSpace::default() };
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let distributed = Distributed::new(&world);
+/// let trials = search::search_distributed(&space, &x, &y, &Validation::new(&x, &y), &mut rng, distributed)?;
+/// if distributed.rank() == 0 {
+///     println!("{}", search::TrialTable(&trials));
+/// }
+/// # Ok::<(), ndnet::Error>(())
+/// ```
+#[cfg(feature = "mpi")]
+pub fn search_distributed<F, S1, S2, R>(
+    space: &SearchSpace,
+    x_train: &ArrayBase<S1, Ix2>,
+    y_train: &ArrayBase<S2, Ix2>,
+    validation: &Validation<'_, F>,
+    rng: &mut R,
+    distributed: crate::Distributed<'_>,
+) -> Result<Vec<Trial>>
+where
+    F: Float,
+    S1: Data<Elem = F>,
+    S2: Data<Elem = F>,
+    R: Rng + ?Sized,
+{
+    search_in(
+        space,
+        x_train.view(),
+        y_train.view(),
+        validation,
+        rng,
+        Some(&distributed),
+    )
+}
+
+/// The search, on this process alone or over the processes of `group`.
+fn search_in<F: Float, R: Rng + ?Sized>(
+    space: &SearchSpace,
+    x_train: ArrayView2<'_, F>,
+    y_train: ArrayView2<'_, F>,
+    validation: &Validation<'_, F>,
+    rng: &mut R,
+    group: Option<&dyn Collective>,
+) -> Result<Vec<Trial>> {
     space.validate()?;
-    let (x_train, y_train) = (x_train.view(), y_train.view());
     let split;
     let sets = match *validation.examples() {
         Examples::Set { x, y, .. } => Sets {
@@ -119,7 +189,7 @@ where
                 for &batch_size in &space.batch_sizes {
                     for &hidden_units in &space.hidden_units {
                         for &depth in &space.depths {
-                            let trial = Trial {
+                            trials.push(Trial {
                                 optimizer,
                                 learning_rate,
                                 l2,
@@ -130,16 +200,88 @@ where
                                 valid_accuracy: f64::NAN,
                                 valid_cost: f64::NAN,
                                 diverged: false,
-                            };
-                            trials.push(run_trial(space, trial, &sets, rng)?);
+                            });
                         }
                     }
                 }
             }
         }
     }
+    let owners = match group {
+        None => vec![0; trials.len()],
+        Some(comm) => share_out(space, &trials, &sets, comm.ranks()),
+    };
+    let rank = group.map_or(0, |comm| comm.rank());
+    // Every process draws every trial's weights, in search order, and trains its own trials.
+    let mut trained = Ok(());
+    for (trial, &owner) in trials.iter_mut().zip(&owners) {
+        let net = network(space, trial, &sets, rng)?;
+        if owner == rank
+            && let Err(e) = run_trial(space, trial, net, &sets)
+        {
+            trained = Err(e);
+            break;
+        }
+    }
+    if let Some(comm) = group {
+        crate::train::distributed::agree(
+            comm,
+            trained,
+            "a trial failed on another process (its own error says why)",
+        )?;
+        gather(comm, &mut trials, &owners);
+    } else {
+        trained?;
+    }
     trials.sort_by(Trial::rank);
     Ok(trials)
+}
+
+/// The process of `ranks` that trains each trial: the most costly trial first (iterations ×
+/// examples per step × parameters; ties in search order), each to the process with the least
+/// cost so far (ties to the lowest rank).
+fn share_out<F: Float>(space: &SearchSpace, trials: &[Trial], sets: &Sets<'_, F>, ranks: usize) -> Vec<usize> {
+    let m = sets.x_train.ncols();
+    let cost = |t: &Trial| {
+        let sizes = layer_sizes(t, sets);
+        let parameters: usize = sizes.windows(2).map(|n| n[1] * (n[0] + 1)).sum();
+        let parameters = parameters as f64;
+        let examples = t.batch_size.map_or(m, |b| b.min(m)) as f64;
+        space.iterations as f64 * examples * parameters
+    };
+    let mut order: Vec<usize> = (0..trials.len()).collect();
+    order.sort_by(|&a, &b| cost(&trials[b]).total_cmp(&cost(&trials[a])).then(a.cmp(&b)));
+    let (mut load, mut owners) = (vec![0.0f64; ranks], vec![0; trials.len()]);
+    for t in order {
+        let least = (0..ranks)
+            .min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b)))
+            .expect("a group has at least one process");
+        load[least] += cost(&trials[t]);
+        owners[t] = least;
+    }
+    owners
+}
+
+/// Every trial's scores on every process: each process puts the scores of its own trials, the
+/// others zeros, and one all-reduce sums them (x + 0 is x, NaN + 0 is NaN: the same bits).
+fn gather(comm: &dyn Collective, trials: &mut [Trial], owners: &[usize]) {
+    let mut local = vec![0.0; 4 * trials.len()];
+    for ((trial, &owner), scores) in trials.iter().zip(owners).zip(local.chunks_exact_mut(4)) {
+        if owner == comm.rank() {
+            scores.copy_from_slice(&[
+                trial.train_accuracy,
+                trial.valid_accuracy,
+                trial.valid_cost,
+                f64::from(u8::from(trial.diverged)),
+            ]);
+        }
+    }
+    let mut global = vec![0.0; local.len()];
+    comm.sum_f64(&local, &mut global);
+    for (trial, scores) in trials.iter_mut().zip(global.chunks_exact(4)) {
+        (trial.train_accuracy, trial.valid_accuracy, trial.valid_cost) = (scores[0], scores[1], scores[2]);
+        trial.diverged = scores[3] > 0.0;
+    }
 }
 
 /// The examples every trial trains on and is ranked on.
@@ -150,24 +292,33 @@ struct Sets<'a, F> {
     y_valid: ArrayView2<'a, F>,
 }
 
-/// Trains the network of `trial` and fills in its scores.
-fn run_trial<F: Float, R: Rng + ?Sized>(
+/// The network of `trial`, its weights drawn from `rng`.
+fn network<F: Float, R: Rng + ?Sized>(
     space: &SearchSpace,
-    mut trial: Trial,
+    trial: &Trial,
     sets: &Sets<'_, F>,
     rng: &mut R,
-) -> Result<Trial> {
-    let mut sizes = vec![sets.x_train.nrows()];
-    sizes.extend(std::iter::repeat_n(trial.hidden_units, trial.depth));
-    sizes.push(sets.y_train.nrows());
-    let mut net = Network::<F>::new(
-        &sizes,
+) -> Result<Network<F>> {
+    Network::<F>::new(
+        &layer_sizes(trial, sets),
         space.hidden_activation,
         space.output_activation,
         space.initializer,
         rng,
     )?
-    .with_l2(trial.l2)?;
+    .with_l2(trial.l2)
+}
+
+/// [n_x, h, …(depth times)…, h, n_y] of `trial`.
+fn layer_sizes<F>(trial: &Trial, sets: &Sets<'_, F>) -> Vec<usize> {
+    let mut sizes = vec![sets.x_train.nrows()];
+    sizes.extend(std::iter::repeat_n(trial.hidden_units, trial.depth));
+    sizes.push(sets.y_train.nrows());
+    sizes
+}
+
+/// Trains `net`, the network of `trial`, and fills in its scores.
+fn run_trial<F: Float>(space: &SearchSpace, trial: &mut Trial, mut net: Network<F>, sets: &Sets<'_, F>) -> Result<()> {
     let mut config = TrainConfig::new(space.iterations).record_every(space.iterations);
     config.batch_size = trial.batch_size;
     let mut optimizer = trial.optimizer.build::<F>(trial.learning_rate)?;
@@ -181,7 +332,7 @@ fn run_trial<F: Float, R: Rng + ?Sized>(
         Err(Error::Diverged { .. }) => trial.diverged = true,
         Err(e) => return Err(e),
     }
-    Ok(trial)
+    Ok(())
 }
 
 #[cfg(test)]

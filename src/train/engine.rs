@@ -41,28 +41,36 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
 ) -> Result<History> {
     let (config, validation) = (&options.config, options.validation.as_ref());
     let (checkpoints, group) = (options.checkpoints.as_ref(), options.group());
-    config.validate()?;
-    net.check_parameters()?;
-    data.check(net, config)?;
-    if group.is_some() && net.layers().iter().any(|l| l.keep_prob() < 1.0) {
-        return Err(Error::InvalidArgument {
-            argument: "distributed",
-            message: "dropout draws its masks from one generator per process, so ranks would not train \
-                      as one process does: distributed training refuses it"
-                .into(),
-        });
-    }
+    // Distributed, every check ends with the ranks agreeing: a rank whose input is refused
+    // says so to the others, which end with an error too instead of waiting for it.
+    let comm = group.map(|(comm, _)| comm);
+    let checked = (|| {
+        config.validate()?;
+        net.check_parameters()?;
+        data.check(net, config)?;
+        if group.is_some() && net.layers().iter().any(|l| l.keep_prob() < 1.0) {
+            return Err(Error::InvalidArgument {
+                argument: "distributed",
+                message: "dropout draws its masks from one generator per process, so ranks would not train \
+                          as one process does: distributed training refuses it"
+                    .into(),
+            });
+        }
+        Ok(())
+    })();
+    distributed::on_every_rank(comm, checked)?;
     // A split holds out its examples now, from the checked (X, Y): training sees only the rest.
     let split = match validation.and_then(Validation::split_fraction) {
         Some(fraction) => {
-            let (x, y) = data.in_memory().ok_or_else(|| {
-                Error::invalid_argument(
+            let split = match data.in_memory() {
+                Some((x, y)) => SplitOff::new(x, y, fraction, net.cost_function(), config.seed),
+                None => Err(Error::invalid_argument(
                     "options",
                     "Validation::split holds out examples of an X and Y in memory; for examples read batch \
                      by batch give a validation set with Validation::new",
-                )
-            })?;
-            Some(SplitOff::new(x, y, fraction, net.cost_function(), config.seed)?)
+                )),
+            };
+            Some(distributed::on_every_rank(comm, split)?)
         }
         None => None,
     };
@@ -71,17 +79,35 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         None => data.reborrow(),
     };
     let watched = validation.and_then(|v| v.watched(split.as_ref()));
-    if let Some(watched) = &watched {
-        watched.check(net)?;
-    }
     let m = data.m();
-    let steps = config.checked_steps(m).ok_or(Error::InvalidHyperparameter {
-        name: "epochs",
-        value: f64::INFINITY,
-        reason: "epochs × steps per epoch overflows usize",
-    })?;
-    // Hyperparameters are given as f64: the learning rate must also be usable in F.
-    crate::base::check::in_float::<F>("learning_rate", optimizer.learning_rate(), true)?;
+    let steps = (|| {
+        if let Some(watched) = &watched {
+            watched.check(net)?;
+        }
+        // Hyperparameters are given as f64: the learning rate must also be usable in F.
+        crate::base::check::in_float::<F>("learning_rate", optimizer.learning_rate(), true)?;
+        config.checked_steps(m).ok_or(Error::InvalidHyperparameter {
+            name: "epochs",
+            value: f64::INFINITY,
+            reason: "epochs × steps per epoch overflows usize",
+        })
+    })();
+    let steps = distributed::on_every_rank(comm, steps)?;
+    if let Some(comm) = comm {
+        let (n_x, n_y, m) = data.sizes();
+        let run = format!(
+            "{} network {:?} with {} parameters, m = {m}, n_x = {n_x}, n_y = {n_y}, batch size {:?}, \
+             seed {}, shuffle {:?}, {steps} steps, {} validation examples",
+            F::NAME,
+            net.layer_sizes(),
+            net.parameter_count(),
+            config.batch_size,
+            config.seed,
+            config.shuffle,
+            watched.as_ref().map_or(0, |w| w.m()),
+        );
+        distributed::check_same_run(comm, &run)?;
+    }
     let ranks = group.map(|(comm, _)| comm.ranks());
     let plan = plan(
         net,
@@ -98,15 +124,11 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     let checkpoints = match checkpoints {
         None => None,
         Some(checkpoints) => {
-            checkpoints.validate()?;
-            let sizes = data.sizes();
-            let key = RunKey::of(
-                net,
-                &*optimizer,
-                config,
-                sizes,
-                watched.as_ref().map(|w| (w.m(), w.patience)),
-            )?;
+            let key = checkpoints.validate().and_then(|()| {
+                let validation = watched.as_ref().map(|w| (w.m(), w.patience));
+                RunKey::of(net, &*optimizer, config, data.sizes(), validation)
+            });
+            let key = distributed::on_every_rank(comm, key)?;
             let snapshot = match group {
                 None => checkpoints.load::<F>()?,
                 Some((comm, _)) => checkpoints.load_on_rank_0::<F>(comm)?,
@@ -149,8 +171,9 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
             training.drive(&mut MiniBatches::inline(batcher).shared(group), net, optimizer)?;
         } else {
             let per_epoch = batcher.batches_per_epoch();
+            let left = steps - training.progress.step;
             std::thread::scope(|scope| {
-                let prefetch = Prefetch::start(scope, batcher, usize::MAX);
+                let prefetch = Prefetch::start(scope, batcher, left);
                 let mut batches = MiniBatches::prefetched(prefetch, per_epoch, per_epoch - into_epoch).shared(group);
                 training.drive(&mut batches, net, optimizer)
             })?;
@@ -315,7 +338,7 @@ impl<F: Float> Training<'_, '_, '_, F> {
             }
             let (valid_cost, valid_accuracy) = match self.validation {
                 Some(v) => {
-                    let (cost, accuracy) = v.evaluate(net)?;
+                    let (cost, accuracy) = v.evaluate(net, self.group)?;
                     (Some(cost), Some(accuracy))
                 }
                 None => (None, None),

@@ -85,8 +85,14 @@ enum EpochState<F> {
 struct BlockState<F> {
     blocks: Blocks,
     next_block: usize,
+    /// Where the next block starts in the epoch (examples of the blocks before it).
+    next_start: usize,
+    /// The examples of the current block that this process uses, in the order they are read.
     held: Batch<F>,
     permutation: Vec<usize>,
+    /// For each example of the block (in the order its chunks are read): its column in `held`,
+    /// `usize::MAX` for one this process does not use.
+    columns: Vec<usize>,
     position: usize,
     /// Where to start in the next block read (a resumed epoch starts inside one).
     start_at: usize,
@@ -172,8 +178,10 @@ impl<'s, F: Float> Batcher<'s, F> {
                 EpochState::Blocks(Box::new(BlockState {
                     blocks,
                     next_block,
+                    next_start: skipped,
                     held: self.buffer(0),
                     permutation: Vec::new(),
+                    columns: Vec::new(),
                     position: 0,
                     start_at: skip - skipped,
                 }))
@@ -217,25 +225,44 @@ impl<'s, F: Float> Batcher<'s, F> {
                     .gather(&batch.examples, batch.x.view_mut(), batch.y.view_mut())?;
             }
             EpochState::Blocks(state) => {
+                let (batch_size, m, shard) = (self.batch_size, self.m, self.shard);
+                // Whether the example at `offset` in the epoch falls in this process's shard.
+                let used = |offset: usize| match shard {
+                    None => true,
+                    Some((rank, ranks)) => {
+                        let start = offset - offset % batch_size;
+                        crate::train::distributed::shard(batch_size.min(m - start), rank, ranks)
+                            .contains(&(offset - start))
+                    }
+                };
                 let BlockState {
                     blocks,
                     next_block,
+                    next_start,
                     held,
                     permutation,
+                    columns,
                     position,
                     start_at,
                 } = &mut **state;
                 for i in 0..k {
                     if *position >= permutation.len() {
-                        read_block(&mut self.reading, blocks, *next_block, held, permutation)?;
-                        *position = std::mem::take(start_at);
+                        let from = std::mem::take(start_at);
+                        let block = Block {
+                            number: *next_block,
+                            start: *next_start,
+                            from,
+                        };
+                        read_block(&mut self.reading, blocks, block, &used, held, permutation, columns)?;
+                        *position = from;
+                        *next_start += permutation.len();
                         *next_block += 1;
                     }
                     if mine.contains(&i) {
-                        let (j, p) = (i - mine.start, permutation[*position]);
-                        batch.x.column_mut(j).assign(&held.x.column(p));
-                        batch.y.column_mut(j).assign(&held.y.column(p));
-                        batch.examples.push(held.examples[p]);
+                        let (j, column) = (i - mine.start, columns[permutation[*position]]);
+                        batch.x.column_mut(j).assign(&held.x.column(column));
+                        batch.y.column_mut(j).assign(&held.y.column(column));
+                        batch.examples.push(held.examples[column]);
                     }
                     *position += 1;
                 }
@@ -249,30 +276,61 @@ impl<'s, F: Float> Batcher<'s, F> {
     }
 }
 
-/// Reads block `block` into `held` (its chunks in order) and draws its permutation.
+/// Which block to read: its number, where it starts in the epoch, and the first position of
+/// its permutation to visit (after 0 when a resumed epoch starts inside it).
+struct Block {
+    number: usize,
+    start: usize,
+    from: usize,
+}
+
+/// Draws `block`'s permutation and reads into `held` the examples this process uses (`used`
+/// says which, by their offset in the epoch) from the positions it will visit, in the order
+/// its chunks are read; `columns` maps each example of the block to its column in `held`.
 fn read_block<F: Float>(
     reading: &mut Reading<'_, F>,
     blocks: &Blocks,
-    block: usize,
+    block: Block,
+    used: &dyn Fn(usize) -> bool,
     held: &mut Batch<F>,
     permutation: &mut Vec<usize>,
+    columns: &mut Vec<usize>,
 ) -> Result<()> {
-    let size = blocks.size(block);
-    if held.len() != size {
+    let size = blocks.size(block.number);
+    *permutation = blocks.permutation(block.number);
+    const UNUSED: usize = usize::MAX;
+    const USED: usize = usize::MAX - 1;
+    columns.clear();
+    columns.resize(size, UNUSED);
+    for p in block.from..size {
+        if used(block.start + p) {
+            columns[permutation[p]] = USED;
+        }
+    }
+    held.examples.clear();
+    for (q, example) in blocks.chunks(block.number).flatten().enumerate() {
+        if columns[q] == USED {
+            columns[q] = held.examples.len();
+            held.examples.push(example);
+        }
+    }
+    let count = held.examples.len();
+    if held.x.ncols() < count {
+        // Sized once for a whole block, the largest (the first block is never smaller).
+        let examples = std::mem::take(&mut held.examples);
         *held = Batch::new(
             reading.examples.n_x(),
             reading.examples.n_y(),
             size,
             reading.column_major,
         );
+        held.examples = examples;
     }
-    held.examples.clear();
-    held.examples.extend(blocks.chunks(block).flatten());
-    reading
-        .examples
-        .gather(&held.examples, held.x.view_mut(), held.y.view_mut())?;
-    *permutation = blocks.permutation(block);
-    Ok(())
+    let (x, y) = (
+        held.x.slice_mut(ndarray::s![.., ..count]),
+        held.y.slice_mut(ndarray::s![.., ..count]),
+    );
+    reading.examples.gather(&held.examples, x, y)
 }
 
 /// Checks every value of a batch read from data ndnet has not checked whole.
@@ -334,12 +392,12 @@ pub(crate) struct Prefetch<F> {
 }
 
 impl<F: Float> Prefetch<F> {
-    /// Starts `batcher` on a thread of `scope`, for `epochs` epochs (the first one as begun by
-    /// [`Batcher::resume_at`]); returns the handle and the batches of each epoch.
+    /// Starts `batcher` on a thread of `scope`, for `batches` batches in all (the first epoch as
+    /// begun by [`Batcher::resume_at`]): no example is read that no step will use.
     pub(crate) fn start<'scope, 'env: 'scope>(
         scope: &'scope std::thread::Scope<'scope, 'env>,
         mut batcher: Batcher<'env, F>,
-        epochs: usize,
+        mut batches: usize,
     ) -> Prefetch<F>
     where
         F: 'env,
@@ -349,11 +407,12 @@ impl<F: Float> Prefetch<F> {
         scope.spawn(move || {
             let mut spare: Vec<Batch<F>> = Vec::new();
             let (full, last) = batcher.batch_sizes();
-            for _ in 0..epochs {
-                let batches = batcher.begin_epoch();
-                for t in 0..batches {
+            while batches > 0 {
+                let in_epoch = batcher.begin_epoch();
+                for t in 0..in_epoch.min(batches) {
+                    batches -= 1;
                     spare.extend(free_rx.try_iter());
-                    let size = batcher.shard_len(if t + 1 == batches { last } else { full });
+                    let size = batcher.shard_len(if t + 1 == in_epoch { last } else { full });
                     let mut batch = match spare.iter().position(|b| b.len() == size) {
                         Some(i) => spare.swap_remove(i),
                         None => batcher.buffer(size),
@@ -383,5 +442,110 @@ impl<F: Float> Prefetch<F> {
                 message: "the thread reading the examples ended before training did (it panicked)".into(),
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array2, ArrayViewMut2};
+
+    use super::*;
+    use crate::data::InMemory;
+
+    /// Examples 0..m whose X holds each example's index; every index read is counted.
+    struct Counted<'a> {
+        examples: InMemory<'a, f64>,
+        read: Vec<usize>,
+    }
+
+    impl Examples<f64> for Counted<'_> {
+        fn n_x(&self) -> usize {
+            1
+        }
+        fn n_y(&self) -> usize {
+            1
+        }
+        fn m(&self) -> usize {
+            self.examples.m()
+        }
+        fn gather(&mut self, indices: &[usize], x: ArrayViewMut2<f64>, y: ArrayViewMut2<f64>) -> Result<()> {
+            self.read.extend_from_slice(indices);
+            self.examples.gather(indices, x, y)
+        }
+        fn describe(&self) -> String {
+            "counted".into()
+        }
+    }
+
+    /// (the examples of every batch, every index read) of 2 epochs of 23 examples in batches
+    /// of 5, from batch 2 of epoch 1 when `resumed`, on rank `rank` of `ranks` (`None`: alone).
+    fn batches(shuffle: Shuffle, shard: Option<(usize, usize)>, resumed: bool) -> (Vec<Vec<usize>>, Vec<usize>) {
+        let x = Array2::from_shape_fn((1, 23), |(_, j)| j as f64);
+        let mut counted = Counted {
+            examples: InMemory::new(&x, &x).unwrap(),
+            read: Vec::new(),
+        };
+        let reading = Reading {
+            examples: &mut counted,
+            check: false,
+            cost: Cost::MeanSquaredError,
+            column_major: true,
+        };
+        let mut batcher = Batcher::new(reading, shuffle, 4, 5).unwrap();
+        if let Some((rank, ranks)) = shard {
+            batcher.shard(rank, ranks);
+        }
+        let first_epoch = usize::from(resumed);
+        batcher.resume_at(first_epoch, if resumed { 2 } else { 0 });
+        let mut out = Vec::new();
+        for _ in first_epoch..2 {
+            let in_epoch = batcher.begin_epoch();
+            for t in 0..in_epoch {
+                let (full, last) = batcher.batch_sizes();
+                let k = if t + 1 == in_epoch { last } else { full };
+                let mut batch = batcher.buffer(batcher.shard_len(k));
+                batcher.fill(&mut batch).unwrap();
+                assert!(batch.x.iter().zip(&batch.examples).all(|(&v, &e)| v == e as f64));
+                out.push(batch.examples);
+            }
+        }
+        (out, counted.read)
+    }
+
+    /// Every rank's shards, side by side, are the batches one process reads, and a rank reads
+    /// the examples of its shards only (with `Blocks` too, where one process reads whole blocks).
+    #[test]
+    fn the_shards_of_the_ranks_make_the_batches_and_each_rank_reads_its_own() {
+        let shuffles = [
+            Shuffle::Full,
+            Shuffle::None,
+            Shuffle::Blocks {
+                chunk: 3,
+                chunks_per_block: 2,
+            },
+            Shuffle::Blocks {
+                chunk: 4,
+                chunks_per_block: 3,
+            },
+        ];
+        for shuffle in shuffles {
+            for resumed in [false, true] {
+                let (alone, alone_read) = batches(shuffle, None, resumed);
+                for ranks in 1..=4 {
+                    let shards: Vec<_> = (0..ranks)
+                        .map(|r| batches(shuffle, Some((r, ranks)), resumed))
+                        .collect();
+                    for (t, batch) in alone.iter().enumerate() {
+                        let joined: Vec<usize> = shards.iter().flat_map(|(b, _)| b[t].clone()).collect();
+                        assert_eq!(&joined, batch, "{shuffle:?}, {ranks} ranks, batch {t}");
+                    }
+                    let mut read: Vec<usize> = shards.iter().flat_map(|(_, read)| read.clone()).collect();
+                    let mut expected = alone_read.clone();
+                    read.sort_unstable();
+                    expected.sort_unstable();
+                    assert_eq!(read, expected, "{shuffle:?}, {ranks} ranks: rows read");
+                }
+            }
+        }
     }
 }

@@ -120,6 +120,15 @@ impl<'a, F> FitOptions<'a, F> {
     /// every process runs the same `fit`, each on its shard of every global batch of
     /// `batch_size` examples, the gradients summed over the ranks (see
     /// [`Distributed`](crate::Distributed)).
+    ///
+    /// ```no_run
+    /// use ndnet::{Distributed, FitOptions, TrainConfig};
+    /// let universe = ndnet::mpi::initialize().expect("MPI starts once per process");
+    /// let world = universe.world();
+    /// let options = FitOptions::<f32>::new(TrainConfig::epochs(10).batch_size(256))
+    ///     .distributed(Distributed::new(&world));
+    /// assert!(options.is_distributed());
+    /// ```
     #[cfg(feature = "mpi")]
     #[must_use]
     pub fn distributed(mut self, distributed: super::Distributed<'a>) -> Self {
@@ -137,6 +146,15 @@ impl<'a, F> FitOptions<'a, F> {
             ));
         }
         None
+    }
+
+    /// Whether training is spread over the processes of a communicator (feature `mpi`).
+    ///
+    /// ```
+    /// assert!(!ndnet::FitOptions::<f64>::new(ndnet::TrainConfig::new(1)).is_distributed());
+    /// ```
+    pub fn is_distributed(&self) -> bool {
+        self.group().is_some()
     }
 
     /// Whether checkpoints are written.
@@ -196,6 +214,10 @@ impl<F> fmt::Debug for FitOptions<'_, F> {
             .field("validation", &self.validation.is_some())
             .field("callback", &self.callback.is_some())
             .field("checkpoints", &self.checkpoints)
+            .field(
+                "distributed",
+                &self.group().map(|(comm, _)| (comm.rank(), comm.ranks())),
+            )
             .finish()
     }
 }

@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex};
 
 use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder};
 
+use super::distributed::{self, Collective};
 use crate::data::{class_indices, hold_out, select_columns};
 use crate::{Cost, Float, Network, Result};
 
@@ -308,12 +309,50 @@ impl<F: Float> Watched<'_, '_, F> {
         }
     }
 
-    /// (cost, accuracy) of the network on these examples.
-    pub(super) fn evaluate(&self, net: &Network<F>) -> Result<(f64, f64)> {
-        match &self.set {
-            Set::Arrays(x, y) => evaluate(net, *x, *y),
-            Set::Stream(stream) => evaluate_stream(net, &mut **lock(stream)),
+    /// (cost, accuracy) of the network on these examples. Over the processes of `group`, each
+    /// evaluates its shard of them (the rule of a batch's shards) and the sums of the cost and
+    /// of the correct predictions are all-reduced: every process gets the same figures, so
+    /// takes the same early-stopping decision.
+    pub(super) fn evaluate(&self, net: &Network<F>, group: Option<&dyn Collective>) -> Result<(f64, f64)> {
+        let Some(comm) = group else {
+            return match &self.set {
+                Set::Arrays(x, y) => evaluate(net, *x, *y),
+                Set::Stream(stream) => {
+                    let m = lock(stream).m();
+                    Ok(sums_of_stream(net, &mut **lock(stream), 0..m)?.means())
+                }
+            };
+        };
+        let m = self.m();
+        let shard = distributed::shard(m, comm.rank(), comm.ranks());
+        let local = match &self.set {
+            _ if shard.is_empty() => Ok(Sums::default()),
+            Set::Arrays(x, y) => {
+                let columns = ndarray::s![.., shard];
+                sums(net, x.slice(columns), y.slice(columns))
+            }
+            Set::Stream(stream) => sums_of_stream(net, &mut **lock(stream), shard),
+        };
+        let failed = f64::from(u8::from(local.is_err()));
+        let [cost, examples, correct, counted] = local.as_ref().map_or(Sums::default(), |s| *s).to_array();
+        let mut global = [0.0; 5];
+        comm.sum_f64(&[cost, examples, correct, counted, failed], &mut global);
+        if global[4] > 0.0 {
+            local?;
+            return Err(crate::Error::InvalidArgument {
+                argument: "distributed",
+                message: "another rank could not evaluate its shard of the validation set (its own error says why)"
+                    .into(),
+            });
         }
+        let [cost, examples, correct, counted, _] = global;
+        Ok(Sums {
+            cost,
+            examples,
+            correct,
+            counted,
+        }
+        .means())
     }
 }
 
@@ -323,17 +362,72 @@ fn lock<'g, 'a, F>(stream: &'g Stream<'a, F>) -> std::sync::MutexGuard<'g, &'a m
     stream.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// (cost, accuracy) over examples read `VALIDATION_BATCH` at a time, in order: the sum of each
-/// batch's cost × its size over m, and the correct predictions over all.
-fn evaluate_stream<F: Float>(net: &Network<F>, examples: &mut dyn crate::data::Examples<F>) -> Result<(f64, f64)> {
-    let (n_x, n_y, m) = (examples.n_x(), examples.n_y(), examples.m());
-    let b = VALIDATION_BATCH.min(m);
+/// A cost and an accuracy as sums over examples, to be added to others'.
+#[derive(Clone, Copy, Debug, Default)]
+struct Sums {
+    /// Σ of the examples' costs (each batch's mean × its size), and the examples.
+    cost: f64,
+    examples: f64,
+    /// Correct predictions, and the predictions counted: examples (softmax) or output values
+    /// (the others), as [`Network::accuracy`] counts them.
+    correct: f64,
+    counted: f64,
+}
+
+impl Sums {
+    fn add(&mut self, other: Sums) {
+        self.cost += other.cost;
+        self.examples += other.examples;
+        self.correct += other.correct;
+        self.counted += other.counted;
+    }
+
+    /// (cost, accuracy): the mean cost over the examples, the share of correct predictions.
+    fn means(self) -> (f64, f64) {
+        (self.cost / self.examples, self.correct / self.counted)
+    }
+
+    fn to_array(self) -> [f64; 4] {
+        [self.cost, self.examples, self.correct, self.counted]
+    }
+}
+
+/// The sums of [`evaluate`] on (X, Y).
+fn sums<F: Float>(net: &Network<F>, x: ArrayView2<F>, y: ArrayView2<F>) -> Result<Sums> {
+    let (cost, accuracy) = evaluate(net, x, y)?;
+    let k = x.ncols();
+    // Accuracy counts examples (softmax) or output values (the others).
+    let values = if net
+        .layers()
+        .last()
+        .is_some_and(|l| l.activation() == crate::Activation::Softmax)
+    {
+        k
+    } else {
+        k * y.nrows()
+    } as f64;
+    Ok(Sums {
+        cost: cost * k as f64,
+        examples: k as f64,
+        correct: (accuracy * values).round(),
+        counted: values,
+    })
+}
+
+/// The sums over the examples `range` of a stream, read `VALIDATION_BATCH` at a time, in order.
+fn sums_of_stream<F: Float>(
+    net: &Network<F>,
+    examples: &mut dyn crate::data::Examples<F>,
+    range: std::ops::Range<usize>,
+) -> Result<Sums> {
+    let (n_x, n_y) = (examples.n_x(), examples.n_y());
+    let b = VALIDATION_BATCH.min(range.len());
     let (mut x, mut y) = (Array2::<F>::zeros((n_x, b).f()), Array2::<F>::zeros((n_y, b)));
-    let (mut cost, mut correct, mut counted) = (0.0, 0.0, 0.0);
+    let mut total = Sums::default();
     let mut indices: Vec<usize> = Vec::with_capacity(b);
-    let mut start = 0;
-    while start < m {
-        let k = b.min(m - start);
+    let mut start = range.start;
+    while start < range.end {
+        let k = b.min(range.end - start);
         if k < x.ncols() {
             (x, y) = (Array2::zeros((n_x, k).f()), Array2::zeros((n_y, k)));
         }
@@ -341,23 +435,10 @@ fn evaluate_stream<F: Float>(net: &Network<F>, examples: &mut dyn crate::data::E
         indices.extend(start..start + k);
         examples.gather(&indices, x.view_mut(), y.view_mut())?;
         crate::train::feed::check_examples(&*examples, net.cost_function(), x.view(), y.view(), &indices)?;
-        let (batch_cost, batch_accuracy) = evaluate(net, x.view(), y.view())?;
-        // Accuracy counts examples (softmax) or output values (the others).
-        let values = if net
-            .layers()
-            .last()
-            .is_some_and(|l| l.activation() == crate::Activation::Softmax)
-        {
-            k
-        } else {
-            k * n_y
-        };
-        cost += batch_cost * k as f64;
-        correct += (batch_accuracy * values as f64).round();
-        counted += values as f64;
+        total.add(sums(net, x.view(), y.view())?);
         start += k;
     }
-    Ok((cost / m as f64, correct / counted))
+    Ok(total)
 }
 
 /// (cost, accuracy) of `net` on (X, Y), the cost without the L2 term: L2 is a penalty of

@@ -104,17 +104,48 @@ pub(crate) fn start_from_rank_0<F: Float>(comm: &dyn Collective, net: &mut crate
 
 /// `outcome` on every rank: when it failed on any rank, every rank returns an error (the rank's
 /// own, or `elsewhere` on the ranks where it did not fail), so that no rank waits for the others
-/// at the next all-reduce.
-pub(crate) fn agree(comm: &dyn Collective, outcome: Result<()>, elsewhere: &str) -> Result<()> {
+/// at the next collective operation.
+pub(crate) fn agree<T>(comm: &dyn Collective, outcome: Result<T>, elsewhere: &str) -> Result<T> {
     let mut failed = [0.0];
     comm.sum_f64(&[f64::from(u8::from(outcome.is_err()))], &mut failed);
-    match (outcome, failed[0] > 0.0) {
-        (Err(e), _) => Err(e),
-        (Ok(()), true) => Err(Error::InvalidArgument {
+    match outcome {
+        Ok(_) if failed[0] > 0.0 => Err(Error::InvalidArgument {
             argument: "distributed",
             message: elsewhere.to_owned(),
         }),
-        (Ok(()), false) => Ok(()),
+        outcome => outcome,
+    }
+}
+
+/// `outcome` on this process alone (`group` is `None`), or on every rank of `group` as
+/// [`agree`] makes it: a check refused on one rank before training is refused on all.
+pub(crate) fn on_every_rank<T>(group: Option<&dyn Collective>, outcome: Result<T>) -> Result<T> {
+    match group {
+        None => outcome,
+        Some(comm) => agree(
+            comm,
+            outcome,
+            "another rank refused its inputs before training (its own error says why)",
+        ),
+    }
+}
+
+/// Checks that every rank was given the same run (`run` describes it: the network's shape, the
+/// sizes of the data, the batches and the length): a checksum of the description, compared.
+pub(crate) fn check_same_run(comm: &dyn Collective, run: &str) -> Result<()> {
+    let hash = run.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let (min, max) = comm.min_max(hash);
+    match min == max {
+        true => Ok(()),
+        false => Err(Error::InvalidArgument {
+            argument: "distributed",
+            message: format!(
+                "the ranks were given different runs; every rank must train the same network on data of \
+                 the same sizes with the same configuration. This rank's: {run}"
+            ),
+        }),
     }
 }
 
