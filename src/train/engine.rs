@@ -142,7 +142,8 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
         }
     };
     if let Some((comm, _)) = group {
-        distributed::start_from_rank_0(comm, net);
+        let outcome = distributed::start_from_rank_0(comm, net);
+        distributed::agree(comm, outcome, "another rank's network differs from rank 0's")?;
     }
     progress.history.plan = plan;
     progress.history.held_out = watched.as_ref().map_or(0, |w| w.held_out);

@@ -79,7 +79,12 @@ pub(crate) fn checksum<F: Float>(net: &crate::Network<F>) -> u64 {
 }
 
 /// Makes every rank start from rank 0's parameters.
-pub(crate) fn start_from_rank_0<F: Float>(comm: &dyn Collective, net: &mut crate::Network<F>) {
+///
+/// # Errors
+/// [`Error::InvalidArgument`] on a rank whose network does not have as many parameters as
+/// rank 0's (nothing is changed there); pass the outcome through [`agree`] so that every rank
+/// ends.
+pub(crate) fn start_from_rank_0<F: Float>(comm: &dyn Collective, net: &mut crate::Network<F>) -> Result<()> {
     let mut bytes = Vec::new();
     if comm.rank() == 0 {
         for layer in net.layers() {
@@ -89,17 +94,27 @@ pub(crate) fn start_from_rank_0<F: Float>(comm: &dyn Collective, net: &mut crate
         }
     }
     comm.broadcast(&mut bytes);
+    let count: usize = net.layers().iter().map(|l| l.w().len() + l.b().len()).sum();
+    if bytes.len() != count.saturating_mul(8) {
+        return Err(Error::InvalidArgument {
+            argument: "network",
+            message: format!(
+                "rank 0's network has {} parameters, rank {}'s has {count}: every rank must build the same network",
+                bytes.len() / 8,
+                comm.rank()
+            ),
+        });
+    }
     let mut values = bytes
         .chunks_exact(8)
         .map(|b| F::from_f64(f64::from_le_bytes(b.try_into().expect("chunks of 8 bytes"))));
     for layer in net.layers_mut() {
         let (mut w, mut b) = layer.parameters_mut();
-        for v in w.iter_mut().chain(b.iter_mut()) {
-            *v = values
-                .next()
-                .expect("rank 0's network has this one's shape (checked by the checksum after)");
+        for (v, value) in w.iter_mut().chain(b.iter_mut()).zip(&mut values) {
+            *v = value;
         }
     }
+    Ok(())
 }
 
 /// `outcome` on every rank: when it failed on any rank, every rank returns an error (the rank's
