@@ -11,6 +11,7 @@ mod concurrency;
 mod errors;
 mod extreme_inputs;
 mod fuzz_regressions;
+mod lingering_state;
 mod npy;
 mod odd_views;
 mod properties;
