@@ -140,7 +140,9 @@ pub fn circles<F: Float, R: Rng + ?Sized>(
 /// assert_eq!(y, ndarray::array![[0.0, 1.0, 1.0, 0.0]]);
 /// ```
 pub fn xor<F: Float>() -> (Array2<F>, Array2<F>) {
-    parity(2).expect("12 values fit any memory limit")
+    // Twelve values whatever the arguments: not a size from an argument or a file, so not
+    // checked against the memory limit (which may be set to 0).
+    bits(2)
 }
 
 /// All 2ⁿ inputs of n bits and their parity (XOR of the bits); column k holds k's bits, most
@@ -171,13 +173,18 @@ pub fn parity<F: Float>(n_bits: usize) -> Result<(Array2<F>, Array2<F>)> {
         || format!("X (n, 2^n) and Y (1, 2^n) of parity(n) for n = {n_bits}"),
         bytes,
     )?;
-    // Fits: 2ⁿ values take at most the memory limit, at most isize::MAX bytes.
+    Ok(bits(n_bits))
+}
+
+/// X and Y of [`parity`], for an n whose 2ⁿ examples fit in memory (n < 64 and their bytes
+/// at most `isize::MAX`).
+fn bits<F: Float>(n_bits: usize) -> (Array2<F>, Array2<F>) {
     let m = 1_usize << n_bits;
     let x = Array2::from_shape_fn((n_bits, m), |(bit, k)| {
         F::from_f64(((k >> (n_bits - 1 - bit)) & 1) as f64)
     });
     let y = Array2::from_shape_fn((1, m), |(_, k)| F::from_f64((k.count_ones() % 2) as f64));
-    Ok((x, y))
+    (x, y)
 }
 
 fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {

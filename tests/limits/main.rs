@@ -486,3 +486,5 @@ fn npy_rows_are_checked_against_the_limit_and_files_are_not() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+mod limit_as_input;

@@ -8,6 +8,7 @@ mod common;
 #[cfg(feature = "safetensors")]
 mod checkpoints;
 mod concurrency;
+mod environment;
 mod errors;
 mod extreme_inputs;
 mod fuzz_regressions;
