@@ -11,6 +11,7 @@ mod concurrency;
 mod environment;
 mod errors;
 mod extreme_inputs;
+mod float_range;
 mod fuzz_regressions;
 mod lingering_state;
 mod npy;

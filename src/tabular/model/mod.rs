@@ -29,7 +29,7 @@
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
-use crate::tabular::{FittedPreprocessing, FittedTarget, Table};
+use crate::tabular::{FittedPreprocessing, FittedTarget, Table, TargetScaling};
 use crate::{Activation, Cost, Error, Float, Network, Result};
 
 mod cross_validation;
@@ -85,7 +85,10 @@ impl<F: Float> TabularModel<F> {
     /// and cost of the target's kind (see the table at [`TabularModel`]).
     ///
     /// # Errors
-    /// [`Error::Architecture`] naming what does not fit and what is needed.
+    /// [`Error::Architecture`] naming what does not fit and what is needed;
+    /// [`Error::InvalidArgument`] for a standardized regression target whose std F holds as 0
+    /// or a subnormal, or whose mean F holds as infinite (an f32 model of targets around
+    /// 1e-300), naming the value.
     ///
     /// ```
     /// use ndnet::{Activation, Cost, Initializer, Network, TabularModel};
@@ -204,6 +207,33 @@ fn check_fit<F: Float>(preprocessing: &FittedPreprocessing, network: &Network<F>
             "MeanSquaredError",
         ),
     };
+    if let FittedTarget::Regression {
+        scaling: Some(TargetScaling { mean, std }),
+    } = target
+    {
+        // Predictions ŷ · std + mean are returned in F: a std that F holds as 0 or as a subnormal
+        // would make every prediction the mean; a mean beyond F's range, every one infinite.
+        let std_ok = *std != 0.0 && crate::base::check::normal_in::<F>(*std);
+        let mean_ok = F::from_f64(*mean).is_finite();
+        if let Some((name, value)) = [("std", *std, std_ok), ("mean", *mean, mean_ok)]
+            .into_iter()
+            .find_map(|(name, value, ok)| (!ok).then_some((name, value)))
+        {
+            return Err(Error::InvalidArgument {
+                argument: "preprocessing",
+                message: format!(
+                    "the regression target {:?} has {name} {value:e}, which is {} in the model's {}-bit \
+                     floats (they hold magnitudes from {:e} to {:e}), so its predictions cannot be told \
+                     apart: rescale the target or use f64",
+                    preprocessing.target(),
+                    F::from_f64(value),
+                    8 * std::mem::size_of::<F>(),
+                    F::min_positive_value().as_f64(),
+                    F::max_value().as_f64()
+                ),
+            });
+        }
+    }
     let n_y = target.n_outputs();
     if n_x != preprocessing.n_features() || n_out != n_y {
         return Err(Error::Architecture(format!(
