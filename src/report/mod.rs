@@ -386,6 +386,10 @@ impl<'a, F: Float> Report<'a, F> {
         if let Some(config) = &self.run.config {
             config.validate()?;
         }
+        #[cfg(feature = "csv")]
+        if let Some(model) = self.tabular {
+            model.fitting_network()?;
+        }
         if let Some(seconds) = self.run.seconds.filter(|s| !(s.is_finite() && *s >= 0.0)) {
             return Err(Error::InvalidHyperparameter {
                 name: "training_seconds",

@@ -94,12 +94,17 @@ impl FittedPreprocessing {
             ));
         }
         let feature_names = columns.iter().flat_map(FittedColumn::feature_names).collect();
-        Ok(FittedPreprocessing {
+        let fitted = FittedPreprocessing {
             target,
             id_columns: config.id_columns().to_vec(),
             columns,
             feature_names,
-        })
+        };
+        // The validation a loaded preprocessing gets: what fitting makes must pass it too.
+        fitted
+            .check()
+            .map_err(|message| Error::format(table.path(), None, None, message))?;
+        Ok(fitted)
     }
 
     /// The values of the first ID column for every row of `table`, to write predictions

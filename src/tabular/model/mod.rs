@@ -129,8 +129,11 @@ impl<F: Float> TabularModel<F> {
         &self.network
     }
 
-    /// The network, to train it further or adjust its parameters (its layer sizes cannot
-    /// change, so it keeps fitting the preprocessing).
+    /// The network, to train it further or adjust its parameters. A network replaced through
+    /// it (`*model.network_mut() = other`, or a layer replaced) that no longer fits the
+    /// preprocessing is refused at the model's next use: every method that runs or reads the
+    /// network (`predict*`, `confusion_matrix*`, `top_features`, `save`, `predict_csv`, a
+    /// report) checks it again as [`TabularModel::new`] does and returns that error.
     ///
     /// ```
     /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
@@ -145,6 +148,22 @@ impl<F: Float> TabularModel<F> {
     /// ```
     pub fn network_mut(&mut self) -> &mut Network<F> {
         &mut self.network
+    }
+
+    /// The network, checked again against the preprocessing (as [`TabularModel::new`] checks
+    /// it): [`TabularModel::network_mut`] may have replaced it with one that does not fit.
+    pub(crate) fn fitting_network(&self) -> Result<&Network<F>> {
+        check_fit(&self.preprocessing, &self.network).map_err(|e| {
+            let why = match e {
+                Error::Architecture(message) => message,
+                other => other.to_string(),
+            };
+            Error::Architecture(format!(
+                "the model's network no longer fits its preprocessing (was it replaced through \
+                 TabularModel::network_mut?): {why}"
+            ))
+        })?;
+        Ok(&self.network)
     }
 
     /// The imputation, one-hot encoding and standardization fitted on the training rows.
