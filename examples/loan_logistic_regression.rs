@@ -99,7 +99,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     println!("\nthe 8 most influential features (weights on standardized features; + favours Y):");
-    for (name, weight) in model.top_features(8) {
+    for (name, weight) in model.top_features(8)? {
         println!("  {name:<24} {weight:+.4}");
     }
 

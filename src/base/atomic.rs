@@ -9,6 +9,9 @@
 //!   chain) is replaced and the link is kept; a dangling link creates the file it names;
 //! * a path that exists but is not a regular file (a folder, FIFO, socket or device) is refused
 //!   with an [`Error::Io`] naming it and saying what it is; nothing is opened or created;
+//! * a regular file with other hard links (other names for the same file, on Unix) is refused
+//!   the same way: a rename gives one name the new file and leaves the other names with the old
+//!   one, and no write can be both atomic and seen through every name;
 //! * the replaced file's permission bits (and, on Unix, its owner and group where the process
 //!   may set them) are copied onto the new file; if its group cannot be kept, the group bits
 //!   are cleared rather than granted to another group; a new file gets the usual mode (0o666
@@ -164,10 +167,21 @@ fn follow_links(path: &Path) -> Result<PathBuf> {
 }
 
 /// The metadata of the file at `target` if there is one, or an error if something other than a
-/// regular file is there.
+/// regular file with one name is there.
 fn existing_regular_file(target: &Path) -> Result<Option<Metadata>> {
     match fs::symlink_metadata(target) {
-        Ok(meta) if meta.is_file() => Ok(Some(meta)),
+        Ok(meta) if meta.is_file() => match other_links(&meta) {
+            0 => Ok(Some(meta)),
+            others => {
+                let names = if others == 1 { "name" } else { "names" };
+                let message = format!(
+                    "has {others} other hard {names} (the same file under another path); an atomic save \
+                     would give this name the new file and leave the other {names} with the old one: \
+                     remove the other links (or copy the file to break them), or save to a new path"
+                );
+                Err(Error::io(target, io::Error::new(io::ErrorKind::InvalidInput, message)))
+            }
+        },
         Ok(meta) => {
             let what = kind_of(&meta);
             let kind = if meta.is_dir() {
@@ -180,6 +194,19 @@ fn existing_regular_file(target: &Path) -> Result<Option<Metadata>> {
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(target, e)),
+    }
+}
+
+/// How many other hard links the file of `meta` has (0 where the platform does not say).
+fn other_links(meta: &Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::MetadataExt::nlink(meta).saturating_sub(1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0
     }
 }
 

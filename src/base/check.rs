@@ -117,8 +117,10 @@ pub(crate) fn largest<F: Float>(name: &str, m: ArrayView2<F>) -> String {
     }
 }
 
-/// `value` in the float type F, checked: finite there (1e39 is inf in f32), and not rounded to 0
-/// when `nonzero` (an ε of 1e-50 is 0 in f32).
+/// `value` in the float type F, checked: finite there (1e39 is inf in f32), and, when
+/// `nonzero`, a value other than 0 neither rounded to 0 nor subnormal there (an ε of 1e-50 is 0
+/// in f32, a learning rate of 1e-40 is subnormal: it keeps a few bits at most, and a step by it
+/// changes no weight).
 ///
 /// # Errors
 /// [`Error::InvalidHyperparameter`] naming `name`.
@@ -128,10 +130,20 @@ pub(crate) fn in_float<F: Float>(name: &'static str, value: f64, nonzero: bool) 
         "is not finite in this float type (f32 holds magnitudes up to about 3.4e38)"
     } else if nonzero && value != 0.0 && converted == F::zero() {
         "rounds to 0 in this float type (f32 holds magnitudes down to about 1.4e-45)"
+    } else if nonzero && value != 0.0 && converted.abs() < F::min_positive_value() {
+        "is subnormal in this float type (f32's normal numbers start at about 1.2e-38): it keeps too few bits \
+         to compute with; use f64 or a larger value"
     } else {
         return Ok(converted);
     };
     Err(Error::InvalidHyperparameter { name, value, reason })
+}
+
+/// Whether `value` (finite in f64) is represented in F without losing its scale: 0 for 0, else a
+/// finite, normal number (not rounded to 0, not subnormal, not infinite).
+pub(crate) fn normal_in<F: Float>(value: f64) -> bool {
+    let converted = F::from_f64(value);
+    value == 0.0 || (converted.is_finite() && converted.abs() >= F::min_positive_value())
 }
 
 #[cfg(test)]

@@ -166,6 +166,24 @@ pub enum Error {
         /// What is wrong, e.g. `"X holds NaN at feature 7"`.
         message: String,
     },
+    /// A built-in optimizer refused an update: the gradient holds a NaN or ±inf, or the step
+    /// would make the parameter or the optimizer's state (momentum's v, RMSprop's and Adam's s)
+    /// non-finite. Nothing was written: the parameter and the state are as they were.
+    #[error(
+        "the update of {parameter} was refused: {what}{after}; {parameter} and the optimizer's state \
+         are left as they were",
+        after = if *.made_by_step { " after this step" } else { "" }
+    )]
+    UpdateRefused {
+        /// The parameter, e.g. `"W[2]"`.
+        parameter: String,
+        /// The first matrix that is not finite, its count of non-finite entries and the first
+        /// one: the gradient (`"dW[2] has 1 non-finite entry (first at row 0, column 3: NaN)"`),
+        /// else the parameter or a state of the optimizer as the step would leave them.
+        what: String,
+        /// Whether `what` is what the step would make (else it is the gradient given).
+        made_by_step: bool,
+    },
     /// Anything else invalid in an argument, with the argument's name.
     #[error("{argument}: {message}")]
     InvalidArgument {

@@ -9,6 +9,9 @@
 //! The limit is one process-wide value: [`DEFAULT_MEMORY_LIMIT`] (16 GiB) unless the
 //! environment variable `NDNET_MEMORY_LIMIT` holds a number of bytes (optionally with a `KiB`,
 //! `MiB`, `GiB` or `TiB` suffix) when the limit is first used, or [`set_memory_limit`] set it.
+//! A value that is not such a number (`8 GB`, `-1`, `lots`) is not ignored: the limit is then 0
+//! and every size check fails with an error naming the variable and its value, until the
+//! variable is fixed or [`set_memory_limit`] sets a limit (an empty value counts as unset).
 //!
 //! ```
 //! use ndnet::{Activation, Error, Initializer, Network};
@@ -21,7 +24,8 @@
 //! assert!(err.to_string().contains("memory limit"));
 //! ```
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::{Error, Result};
 
@@ -43,6 +47,14 @@ const UNSET: u64 = u64::MAX;
 
 static LIMIT: AtomicU64 = AtomicU64::new(UNSET);
 
+/// The value of `NDNET_MEMORY_LIMIT` when it is not a number of bytes, as read (lossily for
+/// text that is not UTF-8).
+static MALFORMED: OnceLock<String> = OnceLock::new();
+
+/// Whether the limit in force is the 0 that a malformed `NDNET_MEMORY_LIMIT` gave (until
+/// [`set_memory_limit`] sets one).
+static FROM_MALFORMED: AtomicBool = AtomicBool::new(false);
+
 /// Deflate (gzip's and HDF5's usual compression) shrinks data at most about 1032-fold (258-byte
 /// matches coded in 2 bits): compressed data of n bytes decodes to at most 1032·n bytes. Not a
 /// memory limit, a fact about the format that lets a reader refuse a lying header early.
@@ -52,8 +64,14 @@ pub(crate) const DEFLATE_MAX_RATIO: u64 = 1032;
 /// The largest number of bytes ndnet allocates for one quantity (a network's parameters, a
 /// data set, an image).
 ///
+/// The first call reads `NDNET_MEMORY_LIMIT` (unless [`set_memory_limit`] came first). When
+/// that holds something other than a number of bytes (digits, optionally followed by `KiB`,
+/// `MiB`, `GiB` or `TiB`), the limit is 0: nothing is allocated by a size check, and each
+/// refusal is an [`Error::InvalidArgument`] naming the variable and its value, so that a
+/// mistyped limit is never silently replaced by the default.
+///
 /// # Errors
-/// None: an unreadable or invalid `NDNET_MEMORY_LIMIT` leaves [`DEFAULT_MEMORY_LIMIT`].
+/// None: this returns the limit in force (0 after a malformed `NDNET_MEMORY_LIMIT`).
 ///
 /// ```
 /// let limit = ndnet::memory_limit();
@@ -62,15 +80,34 @@ pub(crate) const DEFLATE_MAX_RATIO: u64 = 1032;
 pub fn memory_limit() -> u64 {
     match LIMIT.load(Ordering::Relaxed) {
         UNSET => {
-            let from_env = std::env::var(ENV_VAR).ok().and_then(|v| parse_bytes(&v));
-            let limit = from_env.unwrap_or(DEFAULT_MEMORY_LIMIT).min(MAX_LIMIT);
+            let limit = match from_env(std::env::var_os(ENV_VAR)) {
+                Ok(limit) => limit.unwrap_or(DEFAULT_MEMORY_LIMIT).min(MAX_LIMIT),
+                Err(value) => {
+                    let _ = MALFORMED.set(value);
+                    0
+                }
+            };
             // A concurrent `set_memory_limit` wins over the environment.
             match LIMIT.compare_exchange(UNSET, limit, Ordering::Relaxed, Ordering::Relaxed) {
-                Ok(_) => limit,
+                Ok(_) => {
+                    FROM_MALFORMED.store(MALFORMED.get().is_some(), Ordering::Relaxed);
+                    limit
+                }
                 Err(set) => set,
             }
         }
         limit => limit,
+    }
+}
+
+/// The limit `NDNET_MEMORY_LIMIT` sets: `Ok(None)` when it is unset or empty, `Err(value)` when
+/// it is not a number of bytes.
+fn from_env(value: Option<std::ffi::OsString>) -> std::result::Result<Option<u64>, String> {
+    let Some(value) = value else { return Ok(None) };
+    match value.to_str() {
+        Some(text) if text.trim().is_empty() => Ok(None),
+        Some(text) => parse_bytes(text).map(Some).ok_or_else(|| text.to_owned()),
+        None => Err(value.to_string_lossy().into_owned()),
     }
 }
 
@@ -90,6 +127,7 @@ pub fn memory_limit() -> u64 {
 pub fn set_memory_limit(bytes: u64) -> u64 {
     let previous = memory_limit();
     LIMIT.store(bytes.min(MAX_LIMIT), Ordering::Relaxed);
+    FROM_MALFORMED.store(false, Ordering::Relaxed);
     previous
 }
 
@@ -111,6 +149,16 @@ pub(crate) fn check_bytes(what: impl FnOnce() -> String, bytes: Option<u128>) ->
     let limit = memory_limit();
     match bytes {
         Some(b) if b <= u128::from(limit) => Ok(()),
+        _ if FROM_MALFORMED.load(Ordering::Relaxed) => Err(Error::InvalidArgument {
+            argument: ENV_VAR,
+            message: format!(
+                "{:?} is not a number of bytes (write e.g. 8589934592 or 8GiB; the units are KiB, MiB, \
+                 GiB and TiB): until it is, or ndnet::set_memory_limit sets a limit, the limit is 0 and \
+                 {} is refused",
+                MALFORMED.get().map_or("", String::as_str),
+                what()
+            ),
+        }),
         _ => Err(Error::TooLarge {
             what: what(),
             bytes,
@@ -172,6 +220,18 @@ mod tests {
         assert_eq!(parse_bytes("-1"), None);
         assert_eq!(parse_bytes(""), None);
         assert_eq!(parse_bytes("99999999999 TiB"), None);
+    }
+
+    #[test]
+    fn the_environment_variable_is_a_limit_nothing_or_an_error_never_ignored() {
+        let os = |s: &str| Some(std::ffi::OsString::from(s));
+        assert_eq!(from_env(None), Ok(None));
+        assert_eq!(from_env(os("")), Ok(None));
+        assert_eq!(from_env(os("  ")), Ok(None));
+        assert_eq!(from_env(os("64KiB")), Ok(Some(64 << 10)));
+        for bad in ["8 GB", "-1", "lots", "1e9", "99999999999 TiB"] {
+            assert_eq!(from_env(os(bad)), Err(bad.to_owned()), "{bad}");
+        }
     }
 
     #[test]

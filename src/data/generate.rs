@@ -14,7 +14,7 @@ use ndarray::Array2;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::{Float, Result};
+use crate::{Error, Float, Result};
 
 /// The course's planar "flower": `m` points (m/2 per class j ∈ {0, 1}) on the petals of
 /// r = 4 sin 4t, which logistic regression cannot separate.
@@ -71,12 +71,18 @@ fn check_size<F>(name: &str, m: usize) -> Result<()> {
 /// X is (2, m), Y is (1, m).
 ///
 /// # Errors
-/// [`Error::TooLarge`](crate::Error::TooLarge) if X and Y would exceed the [memory limit](crate::memory_limit).
+/// [`Error::TooLarge`](crate::Error::TooLarge) if X and Y would exceed the [memory limit](crate::memory_limit);
+/// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) naming `noise` or
+/// `factor` when it is NaN, infinite (in f64 or in F), or a negative noise, or when a point
+/// they make is not finite in F.
 ///
 /// ```
 /// use rand::SeedableRng;
-/// let (x, y) = ndnet::data::circles::<f64, _>(300, 0.05, 0.5, &mut rand::rngs::StdRng::seed_from_u64(0))?;
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+/// let (x, y) = ndnet::data::circles::<f64, _>(300, 0.05, 0.5, &mut rng)?;
 /// assert_eq!((x.ncols(), y.sum()), (300, 150.0));
+/// assert!(ndnet::data::circles::<f64, _>(300, f64::NAN, 0.5, &mut rng).is_err());
+/// assert!(ndnet::data::circles::<f32, _>(300, 0.05, 1e39, &mut rng).is_err()); // inf in f32
 /// # Ok::<(), ndnet::Error>(())
 /// ```
 pub fn circles<F: Float, R: Rng + ?Sized>(
@@ -86,6 +92,15 @@ pub fn circles<F: Float, R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Result<(Array2<F>, Array2<F>)> {
     check_size::<F>("circles", m)?;
+    if noise < 0.0 {
+        return Err(Error::InvalidHyperparameter {
+            name: "noise",
+            value: noise,
+            reason: "is the standard deviation of the noise: it must be at least 0",
+        });
+    }
+    crate::base::check::in_float::<F>("noise", noise, false)?;
+    crate::base::check::in_float::<F>("factor", factor, false)?;
     let outer = m - m / 2;
     let mut x = Array2::zeros((2, m));
     let mut y = Array2::zeros((1, m));
@@ -100,6 +115,18 @@ pub fn circles<F: Float, R: Rng + ?Sized>(
         x[[1, i]] = F::from_f64(radius * angle.sin() + noise * normal(rng));
         y[[0, i]] = F::from_f64(label);
     }
+    // Finite parameters can still make a point that is not (noise 1e308 in f64, 1e38 in f32).
+    if x.iter().any(|v| !v.is_finite()) {
+        let (name, value) = match noise.abs() >= factor.abs() {
+            true => ("noise", noise),
+            false => ("factor", factor),
+        };
+        return Err(Error::InvalidHyperparameter {
+            name,
+            value,
+            reason: "is so large that a point of the circles is not finite in this float type",
+        });
+    }
     Ok((x, y))
 }
 
@@ -113,7 +140,9 @@ pub fn circles<F: Float, R: Rng + ?Sized>(
 /// assert_eq!(y, ndarray::array![[0.0, 1.0, 1.0, 0.0]]);
 /// ```
 pub fn xor<F: Float>() -> (Array2<F>, Array2<F>) {
-    parity(2).expect("12 values fit any memory limit")
+    // Twelve values whatever the arguments: not a size from an argument or a file, so not
+    // checked against the memory limit (which may be set to 0).
+    bits(2)
 }
 
 /// All 2ⁿ inputs of n bits and their parity (XOR of the bits); column k holds k's bits, most
@@ -144,13 +173,18 @@ pub fn parity<F: Float>(n_bits: usize) -> Result<(Array2<F>, Array2<F>)> {
         || format!("X (n, 2^n) and Y (1, 2^n) of parity(n) for n = {n_bits}"),
         bytes,
     )?;
-    // Fits: 2ⁿ values take at most the memory limit, at most isize::MAX bytes.
+    Ok(bits(n_bits))
+}
+
+/// X and Y of [`parity`], for an n whose 2ⁿ examples fit in memory (n < 64 and their bytes
+/// at most `isize::MAX`).
+fn bits<F: Float>(n_bits: usize) -> (Array2<F>, Array2<F>) {
     let m = 1_usize << n_bits;
     let x = Array2::from_shape_fn((n_bits, m), |(bit, k)| {
         F::from_f64(((k >> (n_bits - 1 - bit)) & 1) as f64)
     });
     let y = Array2::from_shape_fn((1, m), |(_, k)| F::from_f64((k.count_ones() % 2) as f64));
-    Ok((x, y))
+    (x, y)
 }
 
 fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {

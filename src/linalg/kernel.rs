@@ -16,26 +16,33 @@ enum Simd {
 }
 
 /// The best kind of kernel `NDNET_SIMD` allows: its value parsed (case and surrounding spaces
-/// ignored); anything else, or no value, allows every kind.
-fn parse_cap(value: Option<&str>) -> Simd {
-    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
-        Some("portable") => Simd::Portable,
+/// ignored). No value (or an empty one) allows every kind; a value that is not `avx512`, `avx2`
+/// or `portable` (a typo, text that is not UTF-8) caps at `portable`, the one kind every CPU
+/// runs: a cap is set to bound the kernels, so a mistyped one is read as the tightest, and
+/// [`simd`] shows it.
+fn parse_cap(value: Option<&std::ffi::OsStr>) -> Simd {
+    let Some(value) = value else { return Simd::Avx512 };
+    match value.to_str().map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        Some("" | "avx512") => Simd::Avx512,
         Some("avx2") => Simd::Avx2,
-        _ => Simd::Avx512,
+        _ => Simd::Portable,
     }
 }
 
 /// [`parse_cap`] of this process's `NDNET_SIMD`, read once.
 fn cap() -> Simd {
     static CAP: OnceLock<Simd> = OnceLock::new();
-    *CAP.get_or_init(|| parse_cap(std::env::var("NDNET_SIMD").ok().as_deref()))
+    *CAP.get_or_init(|| parse_cap(std::env::var_os("NDNET_SIMD").as_deref()))
 }
 
 /// Which SIMD kernels ndnet's matrix products use in this process: `"avx512"`, `"avx2"` or
 /// `"portable"` (ndarray's product, on any CPU).
 ///
 /// It is the best kind this CPU runs (AVX-512F, else AVX2 with FMA, detected at run time)
-/// unless the environment variable `NDNET_SIMD`, read once, caps it at `avx2` or `portable`.
+/// unless the environment variable `NDNET_SIMD`, read once, caps it at `avx2` or `portable`
+/// (`avx512` or an empty value cap nothing). Any other value is not ignored: it caps at
+/// `portable`, which this function then returns, so a mistyped cap never lets faster kernels
+/// (and other bits) through unseen.
 /// Results are the same bits from run to run and whatever the number of threads, but each
 /// kind of kernel rounds in its own order: capping a fleet of mixed machines at `avx2`
 /// gives all of them (the ones with AVX2) the same bits, and capping one machine shows how
@@ -145,11 +152,16 @@ mod tests {
 
     #[test]
     fn ndnet_simd_values_cap_the_kernels() {
+        let cap = |v: &str| parse_cap(Some(std::ffi::OsStr::new(v)));
         assert_eq!(parse_cap(None), Simd::Avx512);
-        assert_eq!(parse_cap(Some(" AVX2 ")), Simd::Avx2);
-        assert_eq!(parse_cap(Some("portable")), Simd::Portable);
-        assert_eq!(parse_cap(Some("avx512")), Simd::Avx512);
-        assert_eq!(parse_cap(Some("sse9")), Simd::Avx512);
+        assert_eq!(cap(" AVX2 "), Simd::Avx2);
+        assert_eq!(cap("portable"), Simd::Portable);
+        assert_eq!(cap("avx512"), Simd::Avx512);
+        assert_eq!(cap(""), Simd::Avx512);
+        // A value that is none of them is read as the tightest cap, never as no cap.
+        for mistyped in ["sse9", "avx-2", "avx 2", "AVX2,portable", "off"] {
+            assert_eq!(cap(mistyped), Simd::Portable, "{mistyped}");
+        }
     }
 
     /// Runs this test binary again with `NDNET_SIMD` set, for each cap, and checks in the
@@ -189,9 +201,9 @@ mod tests {
         };
         #[cfg(not(target_arch = "x86_64"))]
         let unbounded = "portable";
-        for cap in ["portable", "avx2", "avx512"] {
+        for cap in ["portable", "avx2", "avx512", "avx-2"] {
             let expected = match (cap, unbounded) {
-                ("portable", _) | (_, "portable") => "portable",
+                ("portable" | "avx-2", _) | (_, "portable") => "portable",
                 ("avx2", _) | (_, "avx2") => "avx2",
                 _ => "avx512",
             };

@@ -82,7 +82,8 @@ impl Initializer {
     }
 
     /// Checks the initializer for the float type F: a [`Initializer::RandnScaled`] scale must be
-    /// finite, and finite in F even at 10 standard deviations.
+    /// finite, finite in F even at 10 standard deviations, and (unless 0) neither 0 nor
+    /// subnormal in F (1e-50 in f32 would draw all-zero weights).
     ///
     /// # Errors
     /// [`Error::InvalidHyperparameter`](crate::Error::InvalidHyperparameter) naming the scale.
@@ -92,6 +93,7 @@ impl Initializer {
     /// assert!(Initializer::RandnScaled(0.01).validate::<f32>().is_ok());
     /// assert!(Initializer::RandnScaled(f64::NAN).validate::<f64>().is_err());
     /// assert!(Initializer::RandnScaled(1e300).validate::<f32>().is_err()); // inf in f32
+    /// assert!(Initializer::RandnScaled(1e-50).validate::<f32>().is_err()); // 0 in f32
     /// ```
     pub fn validate<F: Float>(&self) -> crate::Result<()> {
         if let Initializer::RandnScaled(scale) = *self {
@@ -102,6 +104,7 @@ impl Initializer {
                     reason: "must be finite, and finite in the float type at 10 standard deviations",
                 }
             })?;
+            crate::base::check::in_float::<F>("scale", scale, true)?;
         }
         Ok(())
     }

@@ -2,8 +2,8 @@
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
-use super::state::{self, Slots, check_beta, check_epsilon, slot};
-use super::{Optimizer, OptimizerState, ParamId, check_learning_rate, check_update_shapes, flush_subnormal};
+use super::state::{self, Slots, check_beta, check_epsilon};
+use super::{Optimizer, OptimizerState, ParamId, check_learning_rate, check_update_shapes, checked, flush_subnormal};
 use crate::linalg::parallel::for_each_part;
 use crate::{Float, Result};
 
@@ -176,36 +176,48 @@ impl<F: Float> Optimizer<F> for Adam<F> {
         self.beta2_t *= self.config.beta2;
     }
 
-    /// Updates θ for step t. An update before any `begin_step` counts as step 1.
+    /// Updates θ for step t. An update before any `begin_step` counts as step 1 (and a
+    /// refused one counts no step).
     fn update(&mut self, id: ParamId, mut theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
         check_update_shapes(id, theta.view(), grad)?;
-        if self.t == 0 {
-            <Self as Optimizer<F>>::begin_step(self);
-        }
         let AdamConfig {
             learning_rate,
             beta1,
             beta2,
             epsilon,
         } = self.config;
+        // β^t of this step: at t = 0 those of step 1, counted once the update is made.
+        let (beta1_t, beta2_t) = match self.t {
+            0 => (beta1, beta2),
+            _ => (self.beta1_t, self.beta2_t),
+        };
+        let (b1, one_minus_b1) = (F::from_f64(beta1), F::from_f64(1.0 - beta1));
+        let (b2, one_minus_b2) = (F::from_f64(beta2), F::from_f64(1.0 - beta2));
+        let correction1 = F::from_f64(1.0 - beta1_t);
+        let correction2 = F::from_f64(1.0 - beta2_t);
+        let (alpha, epsilon) = (F::from_f64(learning_rate), F::from_f64(epsilon));
+        let step = |theta: F, [v, s]: [F; 2], g: F| {
+            let v = flush_subnormal(b1 * v + one_minus_b1 * g);
+            let s = flush_subnormal(b2 * s + one_minus_b2 * g * g);
+            let v_hat = v / correction1;
+            let s_hat = s / correction2;
+            (theta - alpha * v_hat / (s_hat.sqrt() + epsilon), [v, s])
+        };
         let dim = grad.dim();
-        let (v, s) = slot(
-            &mut self.moments,
+        let (new, kept) = state::current(
+            &self.moments,
             id,
             |(v, _)| v.dim() == dim,
             || (Array2::zeros(dim), Array2::zeros(dim)),
         );
-        let (b1, one_minus_b1) = (F::from_f64(beta1), F::from_f64(1.0 - beta1));
-        let (b2, one_minus_b2) = (F::from_f64(beta2), F::from_f64(1.0 - beta2));
-        let correction1 = F::from_f64(1.0 - self.beta1_t);
-        let correction2 = F::from_f64(1.0 - self.beta2_t);
-        let (alpha, epsilon) = (F::from_f64(learning_rate), F::from_f64(epsilon));
+        let (v, s) = new.as_ref().or(kept).expect("`current` gives a state");
+        checked::check_step(id, theta.view(), [("v", v.view()), ("s", s.view())], grad, step)?;
+        if self.t == 0 {
+            <Self as Optimizer<F>>::begin_step(self);
+        }
+        let (v, s) = state::keep(&mut self.moments, id, new);
         let step = |theta: &mut F, v: &mut F, s: &mut F, g: F| {
-            *v = flush_subnormal(b1 * *v + one_minus_b1 * g);
-            *s = flush_subnormal(b2 * *s + one_minus_b2 * g * g);
-            let v_hat = *v / correction1;
-            let s_hat = *s / correction2;
-            *theta -= alpha * v_hat / (s_hat.sqrt() + epsilon);
+            (*theta, [*v, *s]) = step(*theta, [*v, *s], g);
         };
         match (
             theta.as_slice_mut(),

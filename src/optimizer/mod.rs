@@ -46,6 +46,7 @@ macro_rules! learning_rate_in_config {
 
 mod adam;
 mod any;
+mod checked;
 mod momentum;
 mod rmsprop;
 mod schedule;
@@ -123,8 +124,11 @@ pub trait Optimizer<F: Float>: any::AsAny {
     ///
     /// # Errors
     /// The built-in optimizers return [`Error::Shape`] when the shapes differ (start an
-    /// implementation with [`check_update_shapes`]); an error from any optimizer ends
-    /// [`Network::fit`](crate::Network::fit) with it.
+    /// implementation with [`check_update_shapes`]), and [`Error::UpdateRefused`] when the
+    /// gradient holds a NaN or ±inf or the step would make θ or the optimizer's state
+    /// non-finite; after either error θ and the optimizer's state are as they were. An error
+    /// from any optimizer ends [`Network::fit`](crate::Network::fit) with it (an
+    /// [`Error::UpdateRefused`] as [`Error::Diverged`]).
     fn update(&mut self, id: ParamId, theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()>;
 
     /// The learning rate α.
@@ -235,7 +239,10 @@ impl GradientDescent {
 impl<F: Float> Optimizer<F> for GradientDescent {
     fn update(&mut self, id: ParamId, mut theta: ArrayViewMut2<F>, grad: ArrayView2<F>) -> Result<()> {
         check_update_shapes(id, theta.view(), grad)?;
-        theta.scaled_add(-F::from_f64(self.learning_rate), &grad);
+        let minus_alpha = -F::from_f64(self.learning_rate);
+        // The arithmetic of `scaled_add`, θ + (−α) dθ, checked before it is written.
+        checked::check_step(id, theta.view(), [], grad, |t, [], g| (t + minus_alpha * g, []))?;
+        theta.scaled_add(minus_alpha, &grad);
         Ok(())
     }
 

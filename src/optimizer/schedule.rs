@@ -104,8 +104,10 @@ impl LearningRateSchedule {
     /// and returns it.
     ///
     /// # Errors
-    /// [`Error::InvalidHyperparameter`] if the rate is not finite and positive (e.g. an
-    /// exponential decay that underflowed to 0 after thousands of epochs).
+    /// [`Error::InvalidHyperparameter`] naming `learning_rate` if the rate is not finite and
+    /// positive (e.g. an exponential decay that underflowed to 0 after thousands of epochs), or
+    /// is 0, subnormal or infinite in F (an f32 rate decayed below about 1.2e-38), whatever
+    /// `optimizer` itself accepts: a rate that moves no weight never trains in silence.
     ///
     /// ```
     /// use ndnet::{GradientDescent, LearningRateSchedule, Optimizer};
@@ -122,6 +124,8 @@ impl LearningRateSchedule {
         epoch: usize,
     ) -> Result<f64> {
         let rate = self.rate(initial, epoch);
+        super::check_learning_rate(rate)?;
+        crate::base::check::in_float::<F>("learning_rate", rate, true)?;
         optimizer.set_learning_rate(rate)?;
         Ok(rate)
     }

@@ -5,7 +5,7 @@ use std::collections::btree_map::Entry;
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 
-use super::{ParamId, check_learning_rate, check_update_shapes};
+use super::{ParamId, check_learning_rate, check_update_shapes, checked};
 use crate::linalg::parallel::for_each_part;
 use crate::{Error, Float, Result};
 
@@ -13,24 +13,33 @@ use crate::{Error, Float, Result};
 /// parameter's first update.
 pub(crate) type Slots<S> = BTreeMap<ParamId, S>;
 
-/// The state of parameter `id`, made by `make` at its first update (or if `fits` says the
-/// parameter's shape changed, e.g. the optimizer was moved to another network); after that the
-/// same buffers are returned and nothing is allocated.
-pub(crate) fn slot<S>(
-    slots: &mut Slots<S>,
+/// The state an update of parameter `id` starts from, given that `fits` says whether the slot's
+/// state has the parameter's shape: `(None, slot's state)`, or `(Some(new), new)` with a new state
+/// made by `make` at the parameter's first update (or when the optimizer was moved to another
+/// network). The update is checked against it, and [`keep`] puts a new one in the slot once
+/// the update is made: a refused update leaves the slots as they were.
+pub(crate) fn current<S>(
+    slots: &Slots<S>,
     id: ParamId,
     fits: impl Fn(&S) -> bool,
     make: impl FnOnce() -> S,
-) -> &mut S {
-    match slots.entry(id) {
-        Entry::Occupied(entry) => {
-            let state = entry.into_mut();
-            if !fits(state) {
-                *state = make();
-            }
-            state
+) -> (Option<S>, Option<&S>) {
+    match slots.get(&id) {
+        Some(state) if fits(state) => (None, Some(state)),
+        _ => (Some(make()), None),
+    }
+}
+
+/// The slot of parameter `id` for the update being made, holding `new` if [`current`] made one;
+/// after a parameter's first update the same buffers are returned and nothing is allocated.
+pub(crate) fn keep<S>(slots: &mut Slots<S>, id: ParamId, new: Option<S>) -> &mut S {
+    match (slots.entry(id), new) {
+        (Entry::Occupied(entry), None) => entry.into_mut(),
+        (Entry::Occupied(mut entry), Some(new)) => {
+            entry.insert(new);
+            entry.into_mut()
         }
-        Entry::Vacant(entry) => entry.insert(make()),
+        (Entry::Vacant(entry), new) => entry.insert(new.expect("`current` makes a state for a parameter without one")),
     }
 }
 
@@ -73,19 +82,27 @@ pub(crate) fn check_in_float<F: Float>(learning_rate: f64, epsilon: Option<f64>)
 }
 
 /// One update of θ by a rule that keeps one state array per parameter (momentum's v,
-/// RMSprop's s): the shapes checked, the state made at the parameter's first update, then
-/// `step(θ, state, g)` on every element.
+/// RMSprop's s, named `name`): the shapes checked, then `step(θ, [state], g) → (θ, [state])` run
+/// on copies of every element and refused unless all is finite ([`checked::check_step`]),
+/// then run on every element. The state is made (zeros) at the parameter's first update, and
+/// kept only once that update is made.
 pub(crate) fn update_with_state<F: Float>(
     slots: &mut Slots<Array2<F>>,
     id: ParamId,
     theta: ArrayViewMut2<F>,
     grad: ArrayView2<F>,
-    step: impl Fn(&mut F, &mut F, F) + Sync,
+    name: &'static str,
+    step: impl Fn(F, [F; 1], F) -> (F, [F; 1]) + Sync,
 ) -> Result<()> {
     check_update_shapes(id, theta.view(), grad)?;
     let dim = grad.dim();
-    let state = slot(slots, id, |s| s.dim() == dim, || Array2::zeros(dim));
-    for_each_element(theta, state, grad, step);
+    let (new, kept) = current(slots, id, |s| s.dim() == dim, || Array2::zeros(dim));
+    let state = new.as_ref().or(kept).expect("`current` gives a state").view();
+    checked::check_step(id, theta.view(), [(name, state)], grad, &step)?;
+    let state = keep(slots, id, new);
+    for_each_element(theta, state, grad, |theta, s, g| {
+        (*theta, [*s]) = step(*theta, [*s], g);
+    });
     Ok(())
 }
 
@@ -137,8 +154,8 @@ mod tests {
             kind: super::super::ParamKind::Bias,
         };
         for len in [2, 2, 3] {
-            let s = slot(
-                &mut slots,
+            let (new, _) = current(
+                &slots,
                 id,
                 |s| s.len() == len,
                 || {
@@ -146,10 +163,16 @@ mod tests {
                     vec![0; len]
                 },
             );
+            let s = keep(&mut slots, id, new);
             assert_eq!(s.len(), len);
         }
         assert_eq!(made, 2);
         assert_eq!(slots.len(), 1);
+        // A state made for an update that is then refused is never kept.
+        let other = ParamId { layer: 1, ..id };
+        let (new, kept) = current(&slots, other, |_| true, || vec![1]);
+        assert!(new.is_some() && kept.is_none());
+        assert!(!slots.contains_key(&other));
     }
 
     #[test]

@@ -26,10 +26,14 @@ fn best_epoch(history: &History) -> (Option<(f64, String)>, String) {
                 true => "Early stopping ended training",
                 false => "Training ran every epoch",
             };
-            let mut text = format!(
-                "{how}; the network kept the parameters of epoch {}, the one with the lowest validation cost.",
-                best + 1
-            );
+            // Only what the history shows: a history built by hand may name another epoch.
+            let cost = |e: &crate::EpochRecord| e.valid_cost.unwrap_or(f64::INFINITY);
+            let lowest = history.epochs.get(best).map(cost) <= history.epochs.iter().map(cost).reduce(f64::min);
+            let which = match lowest {
+                true => "the one with the lowest validation cost",
+                false => "which the history names as the best, though another has a lower validation cost",
+            };
+            let mut text = format!("{how}; the network kept the parameters of epoch {}, {which}.", best + 1);
             if history.held_out > 0 {
                 let n = history.held_out;
                 text.push_str(&format!(

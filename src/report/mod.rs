@@ -322,8 +322,12 @@ impl<'a, F: Float> Report<'a, F> {
     /// The whole page as a string.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for values too wide to chart (near ±f64::MAX);
-    /// [`Error::Io`] if a chart cannot be drawn.
+    /// [`Error::InvalidArgument`] naming the field for a history that no run could have
+    /// returned ([`History::validate`]: counts at `usize::MAX`, a best epoch after the last,
+    /// non-finite costs…), a training configuration that does not validate, a training time
+    /// that is not a finite number of seconds ≥ 0, a divergence whose last finite cost is not
+    /// finite, and for values too wide to chart (near ±f64::MAX); [`Error::Io`] if a chart
+    /// cannot be drawn.
     ///
     /// ```
     /// # use ndnet::{History, Network};
@@ -333,6 +337,7 @@ impl<'a, F: Float> Report<'a, F> {
     /// # Ok::<(), ndnet::Error>(())
     /// ```
     pub fn to_html(&self) -> Result<String> {
+        self.check()?;
         let h = self.history;
         let mut sections = vec![run::run_section(self.network, h, &self.run)];
         sections.extend(self.failure.as_ref().map(Failure::section));
@@ -372,6 +377,38 @@ impl<'a, F: Float> Report<'a, F> {
             });
         }
         Ok(html::page(&self.title, &self.subtitle(), &sections))
+    }
+
+    /// Checks every value the report was given (the builders take them as they are) before any
+    /// of them is shown as a fact or drawn.
+    fn check(&self) -> Result<()> {
+        self.history.validate()?;
+        if let Some(config) = &self.run.config {
+            config.validate()?;
+        }
+        #[cfg(feature = "csv")]
+        if let Some(model) = self.tabular {
+            model.fitting_network()?;
+        }
+        if let Some(seconds) = self.run.seconds.filter(|s| !(s.is_finite() && *s >= 0.0)) {
+            return Err(Error::InvalidHyperparameter {
+                name: "training_seconds",
+                value: seconds,
+                reason: "must be a finite number of seconds, at least 0",
+            });
+        }
+        if let Some(cost) = self
+            .failure
+            .as_ref()
+            .and_then(|f| f.last_finite_cost)
+            .filter(|c| !c.is_finite())
+        {
+            return Err(Error::InvalidArgument {
+                argument: "diverged",
+                message: format!("the error's last_finite_cost is {cost}, which is not finite"),
+            });
+        }
+        Ok(())
     }
 
     /// One line under the title: layer sizes, element type, path, final cost, first metric.

@@ -35,7 +35,8 @@ impl<'a, F: Float> Report<'a, F> {
             format!("{} features after preprocessing", features.len()),
             features.join(", "),
         ));
-        report.run.top_features = model.top_features(10);
+        // A model whose network no longer fits has none: `to_html` refuses it, naming why.
+        report.run.top_features = model.top_features(10).unwrap_or_default();
         report.tabular = Some(model);
         report
     }

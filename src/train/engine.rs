@@ -198,13 +198,16 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
 /// One step through `path`, with the checks every path shares. Returns the cost of the forward
 /// pass (before the update). On [`Error::Diverged`] the parameters are those the step started
 /// from when the cost or the gradients went non-finite; `last_finite_cost` is the previous
-/// step's.
+/// step's. `in_update` is true from the start of the update until it has been made on every
+/// layer: when the step ends (an error, a panic) with it true, some layers may have moved and
+/// others not, and the caller puts its copy of the parameters back.
 pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
     path: &mut S,
     net: &mut Network<F>,
     optimizer: &mut O,
     iteration: usize,
     last_finite_cost: Option<f64>,
+    in_update: &mut bool,
 ) -> Result<f64> {
     let diverged = |what: String, last_finite_cost| Error::Diverged {
         iteration,
@@ -235,7 +238,17 @@ pub(super) fn checked_step<F: Float, S: Step<F>, O: Optimizer<F> + ?Sized>(
     if !S::GRADIENTS_IN_UPDATE {
         gradients(net)?;
     }
-    path.update(net, optimizer)?;
+    *in_update = true;
+    path.update(net, optimizer).map_err(|error| match error {
+        // A built-in optimizer refused a step that would make a parameter or its own state
+        // non-finite: divergence, as when such a step was made.
+        Error::UpdateRefused { what, made_by_step, .. } => {
+            let when = if made_by_step { "after" } else { "given to" };
+            diverged(format!("{what} {when} the update of iteration {iteration}"), Some(cost))
+        }
+        error => error,
+    })?;
+    *in_update = false;
     if S::GRADIENTS_IN_UPDATE {
         gradients(net)?;
     }
@@ -263,6 +276,11 @@ struct Training<'a, 'v, 'w, F> {
 
 impl<F: Float> Training<'_, '_, '_, F> {
     /// Runs every epoch and step of `path`, then finishes it and checks the parameters.
+    ///
+    /// However the run ends (`Ok`, an error, or a panic from the callback or an optimizer, which
+    /// is passed on after this), every layer is at the same step: an update that did not reach
+    /// every layer or overflowed a parameter is undone by going back to the last copy, and
+    /// `finish` forms what a path defers (the Gram form's `W[1]`).
     fn drive<S: Step<F>, O: Optimizer<F> + ?Sized>(
         &mut self,
         path: &mut S,
@@ -272,12 +290,16 @@ impl<F: Float> Training<'_, '_, '_, F> {
         let mut backup = Backup::of(net);
         backup.iteration = self.progress.step;
         path.back_up();
-        let mut outcome = self.epochs(path, net, optimizer, &mut backup);
-        if net.first_non_finite_parameter(S::FIRST_WEIGHTS_EVERY_STEP).is_some() {
-            // An update overflowed: go back to the last copy, so every parameter is finite.
+        let mut in_update = false;
+        let mut run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.epochs(path, net, optimizer, &mut backup, &mut in_update)
+        }));
+        if in_update || net.first_non_finite_parameter(S::FIRST_WEIGHTS_EVERY_STEP).is_some() {
+            // An update stopped part-way or overflowed: go back to the last copy, so every
+            // parameter is finite and every layer at the same step.
             backup.restore(net);
             path.rollback();
-            if let Err(Error::Diverged { what, .. }) = &mut outcome {
+            if let Ok(Err(Error::Diverged { what, .. })) = &mut run {
                 let restored = backup.iteration;
                 what.push_str(&format!(
                     "; the parameters are restored to those before iteration {restored}"
@@ -285,6 +307,10 @@ impl<F: Float> Training<'_, '_, '_, F> {
             }
         }
         path.finish(net);
+        let outcome = match run {
+            Ok(outcome) => outcome,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
         outcome?;
         if !S::FIRST_WEIGHTS_EVERY_STEP
             && let Some(culprit) = net.first_non_finite_parameter(true)
@@ -311,6 +337,7 @@ impl<F: Float> Training<'_, '_, '_, F> {
         net: &mut Network<F>,
         optimizer: &mut O,
         backup: &mut Backup<F>,
+        in_update: &mut bool,
     ) -> Result<()> {
         let initial_rate = self.progress.initial_rate;
         while self.progress.step < self.steps && !self.progress.history.stopped_early {
@@ -328,7 +355,8 @@ impl<F: Float> Training<'_, '_, '_, F> {
                     backup.save(net, step);
                     path.back_up();
                 }
-                let cost = checked_step(path, net, optimizer, step, self.progress.last_finite_cost)?;
+                let last_finite_cost = self.progress.last_finite_cost;
+                let cost = checked_step(path, net, optimizer, step, last_finite_cost, in_update)?;
                 self.progress.last_finite_cost = Some(cost);
                 self.log.step(&mut self.progress, step, cost, net);
                 self.progress.step += 1;

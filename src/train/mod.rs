@@ -155,9 +155,11 @@ impl<F: Float> Network<F> {
     /// [`Error::Diverged`](crate::Error::Diverged) (with iteration 0) when the cost or
     /// a gradient is NaN or infinite, in which case the parameters are left unchanged (`what`
     /// names the first non-finite `Z[l]`, `A[l]` or gradient, as for [`Network::fit`]); when the
-    /// update itself overflows a parameter, `what` names it and every parameter is put back as
-    /// it was before the step (the optimizer's own state, e.g. Adam's moments, has advanced).
-    /// Errors from `optimizer` are returned as they are.
+    /// update itself overflows a parameter (or a built-in optimizer refuses it,
+    /// [`Error::UpdateRefused`](crate::Error::UpdateRefused)), `what` names it and every
+    /// parameter is put back as it was before the step (the optimizer's own state, e.g. Adam's
+    /// moments, has advanced for the layers updated before). Errors from `optimizer` are
+    /// returned as they are, with every parameter put back; so are its panics.
     ///
     /// ```
     /// use ndarray::array;
@@ -186,10 +188,21 @@ impl<F: Float> Network<F> {
         // A copy to go back to if the update overflows: one per call (`fit` keeps one for the
         // whole run), small beside the forward and backward products.
         let before = backup::Backup::of(self);
-        let outcome = engine::checked_step(&mut paths::Textbook::new(x, y, 1), self, optimizer, 0, None);
-        if outcome.is_err() && self.first_non_finite_parameter(true).is_some() {
+        let mut in_update = false;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            engine::checked_step(
+                &mut paths::Textbook::new(x, y, 1),
+                self,
+                optimizer,
+                0,
+                None,
+                &mut in_update,
+            )
+        }));
+        if in_update || self.first_non_finite_parameter(true).is_some() {
+            // The update stopped part-way (an error or a panic) or overflowed.
             before.restore(self);
         }
-        outcome
+        outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 }

@@ -150,7 +150,7 @@ fn loan_model_predicts_the_unlabelled_file() {
     assert!(labels.iter().any(|l| l == "N"), "every loan predicted Y");
     assert_eq!(model.ids(&test).unwrap().len(), 367);
     // Credit history is by far the strongest signal in this data set.
-    assert_eq!(model.top_features(1)[0].0, "Credit_History");
+    assert_eq!(model.top_features(1).unwrap()[0].0, "Credit_History");
 }
 
 #[test]

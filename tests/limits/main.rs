@@ -547,3 +547,4 @@ fn csv_chunks_rows_and_categories_are_checked_against_the_limit() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+mod limit_as_input;

@@ -139,3 +139,34 @@ fn load_errors_name_the_file() {
     assert!(matches!(Network::<f64>::load(&dir), Err(Error::Io { path: p, .. }) if p == dir));
     fs::remove_dir_all(dir).unwrap();
 }
+
+/// A file with another hard link is refused, not replaced under one name only: both names keep
+/// the old model, no temporary file is left, and the error names the path and the links. With
+/// the link removed, the save goes through. (On Unix, where the link count is known.)
+#[cfg(unix)]
+#[test]
+fn saving_over_a_file_with_other_hard_links_is_refused_and_changes_nothing() {
+    let dir = scratch("hard-links");
+    let (old, new) = (network::<f64>(1), network::<f64>(2));
+    for &format in FORMATS {
+        let path = dir.join("model");
+        let other = dir.join("model-link");
+        old.save(&path, format).unwrap();
+        fs::hard_link(&path, &other).unwrap();
+        let before = fs::read(&path).unwrap();
+        let err = new.save(&path, format).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(&err, Error::Io { path: p, .. } if p == &path), "{text}");
+        assert!(text.contains("has 1 other hard name"), "{text}");
+        assert_eq!(fs::read(&path).unwrap(), before);
+        assert_eq!(fs::read(&other).unwrap(), before);
+        let mut names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, ["model", "model-link"], "no temporary file is left");
+        fs::remove_file(&other).unwrap();
+        new.save(&path, format).unwrap();
+        assert_eq!(Network::<f64>::load(&path).unwrap().layer_sizes(), new.layer_sizes());
+        fs::remove_file(&path).unwrap();
+    }
+    fs::remove_dir_all(dir).unwrap();
+}

@@ -5,6 +5,9 @@
 
 use std::path::PathBuf;
 
+/// A change to a history that fit would never return.
+type Edit<'a> = Box<dyn Fn(&mut History) + 'a>;
+
 use ndarray::Array2;
 use ndnet::report::Report;
 use ndnet::{
@@ -285,4 +288,148 @@ fn evaluation_labels_are_checked_as_accuracy_checks_them() {
     let nan = ndarray::array![[f64::NAN, 1.0]];
     let report = Report::new(&history, &net).evaluate("test", &x, &nan);
     assert!(matches!(report, Err(Error::NonFinite { .. })));
+}
+
+/// A history no run could have returned (every field is public): counts at `usize::MAX`, a
+/// best epoch after the last, epochs out of order, a best epoch that is not the best, NaN
+/// costs, stray diagnostics. Each is an error naming the field, never a panic (an overflow in
+/// debug) or a page stating it as fact; so are a training time and a config no run has.
+#[test]
+fn a_history_no_run_could_return_is_an_error_naming_the_field() {
+    let net = Network::<f64>::logistic_regression(2).unwrap();
+    let epoch = |epoch, valid_cost| EpochRecord {
+        epoch,
+        train_cost: 0.5,
+        valid_cost,
+        valid_accuracy: valid_cost.map(|_| 0.75),
+    };
+    let record = |iteration, cost| Record { iteration, cost };
+    let base = History {
+        records: vec![record(0, 0.7), record(9, 0.4)],
+        epochs: vec![epoch(0, Some(0.6)), epoch(1, Some(0.5)), epoch(2, Some(0.55))],
+        best_epoch: Some(1),
+        ..History::default()
+    };
+    let valid = Report::new(&base, &net).to_html().unwrap();
+    assert!(valid.contains("epoch 2, the one with the lowest validation cost"));
+    // A best epoch that is not the lowest is shown as the history names it, and said so.
+    let named = History {
+        best_epoch: Some(2),
+        ..base.clone()
+    };
+    let html = Report::new(&named, &net).to_html().unwrap();
+    assert!(
+        html.contains("epoch 3, which the history names as the best, though another"),
+        "{html}"
+    );
+    let diagnostics = |iteration, dw_norm| Diagnostics {
+        iteration,
+        layers: vec![LayerDiagnostics {
+            layer: 1,
+            dw_norm,
+            db_norm: 0.1,
+            dead_fraction: None,
+            saturated_fraction: Some(0.2),
+            identical_units: 0,
+        }],
+    };
+    let cases: Vec<(&str, Edit<'_>)> = vec![
+        (
+            "records[1].iteration = 18446744073709551615",
+            Box::new(|h| h.records[1].iteration = usize::MAX),
+        ),
+        (
+            "records[1].iteration = 0 does not come after",
+            Box::new(|h| h.records[1].iteration = 0),
+        ),
+        ("records[0].cost = NaN", Box::new(|h| h.records[0].cost = f64::NAN)),
+        (
+            "best_epoch = 7, but there are 3 epochs",
+            Box::new(|h| h.best_epoch = Some(7)),
+        ),
+        (
+            "best_epoch = 18446744073709551615",
+            Box::new(|h| h.best_epoch = Some(usize::MAX)),
+        ),
+        (
+            "best_epoch = 0, but epochs[0] has no validation cost",
+            Box::new(|h| {
+                h.best_epoch = Some(0);
+                h.epochs[0].valid_cost = None;
+            }),
+        ),
+        (
+            "epochs[2].epoch = 18446744073709551615",
+            Box::new(|h| h.epochs[2].epoch = usize::MAX),
+        ),
+        (
+            "epochs[0].valid_accuracy = 1.5",
+            Box::new(|h| h.epochs[0].valid_accuracy = Some(1.5)),
+        ),
+        (
+            "epochs[1].train_cost = inf",
+            Box::new(|h| h.epochs[1].train_cost = f64::INFINITY),
+        ),
+        (
+            "12 epochs, but the records end at iteration 9",
+            Box::new(|h| {
+                h.epochs = (0..12).map(|e| epoch(e, None)).collect();
+                h.best_epoch = None;
+            }),
+        ),
+        (
+            "stopped_early is true but there is no best_epoch",
+            Box::new(|h| {
+                h.best_epoch = None;
+                h.stopped_early = true;
+            }),
+        ),
+        (
+            "diagnostics[1].iteration = 5 is not a recorded iteration",
+            Box::new(move |h| {
+                h.diagnostics = vec![diagnostics(0, 1.0), diagnostics(5, 1.0)];
+            }),
+        ),
+        (
+            "diagnostics[1].iteration = 0 is not a recorded iteration",
+            Box::new(move |h| {
+                h.diagnostics = vec![diagnostics(0, 1.0), diagnostics(0, 1.0)];
+            }),
+        ),
+        (
+            "diagnostics[1].layers[0].dw_norm = NaN",
+            Box::new(move |h| {
+                h.diagnostics = vec![diagnostics(0, 1.0), diagnostics(9, f64::NAN)];
+            }),
+        ),
+    ];
+    for (field, edit) in &cases {
+        let mut history = base.clone();
+        edit(&mut history);
+        let result = std::panic::catch_unwind(|| Report::new(&history, &net).to_html());
+        match result {
+            Ok(Err(err)) => {
+                let text = err.to_string();
+                assert!(text.starts_with("history: ") && text.contains(field), "{field}: {text}");
+            }
+            Ok(Ok(_)) => panic!("{field}: the report was written"),
+            Err(_) => panic!("{field}: the report panicked"),
+        }
+    }
+    let err = Report::new(&base, &net)
+        .training_seconds(f64::NAN)
+        .to_html()
+        .unwrap_err();
+    assert!(err.to_string().starts_with("training_seconds = NaN"), "{err}");
+    let err = Report::new(&base, &net)
+        .train_config(&TrainConfig::new(10).record_every(0))
+        .to_html()
+        .unwrap_err();
+    assert!(err.to_string().contains("record_every"), "{err}");
+    let diverged = Error::Diverged {
+        iteration: usize::MAX,
+        what: "Z[1]".into(),
+        last_finite_cost: Some(f64::NAN),
+    };
+    assert!(Report::new(&base, &net).diverged(&diverged).to_html().is_err());
 }

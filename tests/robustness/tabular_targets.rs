@@ -209,3 +209,94 @@ fn predicting_an_empty_or_missing_csv_is_an_error_and_writes_nothing() {
     assert!(matches!(err, Error::Io { .. }), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A saved model no fit could have made: an empty or untrimmed label, category or column name
+/// (cells are trimmed when read, so none would ever match), an ID column that is the target
+/// or a feature. Loading runs the validation fitting runs, and refuses each, naming it.
+#[test]
+fn a_saved_model_no_fit_could_make_is_refused_when_loaded() {
+    let t = table(
+        "rid,x,c,y\nr1,1,red,alpha\nr2,2,blue,alpha\nr3,3,red,beta\nr4,4,blue,beta\nr5,5,red,gamma\nr6,6,blue,gamma\n",
+    );
+    let config = TabularConfig::multi_class("y").id_column("rid");
+    let (model, _) = TabularModel::fit(
+        &t,
+        &config,
+        Network::<f64>::softmax_regression,
+        &mut GradientDescent::new(0.5).unwrap(),
+        TrainConfig::new(10),
+    )
+    .unwrap();
+    let good = String::from_utf8(model.to_bytes(Format::Json).unwrap()).unwrap();
+    assert!(TabularModel::<f64>::from_bytes(good.as_bytes()).is_ok());
+    let edits: [(&[(&str, &str)], &str); 6] = [
+        (&[("\"alpha\"", "\"\"")], "the label is empty"),
+        (
+            &[("\"alpha\"", "\" alpha\"")],
+            "the label \" alpha\" has surrounding whitespace",
+        ),
+        (&[("\"rid\"", "\"y\"")], "the ID column \"y\" is the target column"),
+        (&[("\"rid\"", "\"x\"")], "the ID column \"x\" is also a feature column"),
+        (
+            &[("\"blue\"", "\" blue\""), ("\"c=blue\"", "\"c= blue\"")],
+            "column c: the category \" blue\" has surrounding whitespace",
+        ),
+        (
+            &[("\"x\"", "\"x \"")],
+            "a column name \"x \" has surrounding whitespace",
+        ),
+    ];
+    for (replacements, expected) in edits {
+        let mut bad = good.clone();
+        for (from, to) in replacements {
+            assert!(bad.contains(from), "{from}");
+            bad = bad.replace(from, to);
+        }
+        let err = TabularModel::<f64>::from_bytes(bad.as_bytes()).unwrap_err();
+        assert!(matches!(err, Error::Format { .. }), "{err}");
+        assert!(err.to_string().contains(expected), "{expected}: {err}");
+    }
+}
+
+/// A network swapped in through `network_mut` that no longer fits the preprocessing (a softmax
+/// of 2 outputs for a binary target, a network of other inputs) is refused at the model's next
+/// use, naming the mismatch: never (2, m) probabilities for a binary target.
+#[test]
+fn a_network_swapped_in_through_network_mut_is_refused_at_the_next_use() {
+    let t = table("x,z,y\n1,0,N\n2,1,N\n3,0,Y\n4,1,Y\n");
+    let (model, _) = TabularModel::fit(
+        &t,
+        &TabularConfig::binary("y", "Y"),
+        |n_x, _| Network::<f64>::logistic_regression(n_x),
+        &mut GradientDescent::new(0.5).unwrap(),
+        TrainConfig::new(10),
+    )
+    .unwrap();
+    let dir = scratch("swapped");
+    std::fs::write(dir.join("in.csv"), "x,z\n1,1\n").unwrap();
+    for other in [
+        Network::<f64>::softmax_regression(2, 2).unwrap(),
+        Network::<f64>::logistic_regression(5).unwrap(),
+    ] {
+        let mut swapped = model.clone();
+        *swapped.network_mut() = other;
+        let errors = [
+            swapped.predict_proba(&t).map(drop),
+            swapped.predict(&t).map(drop),
+            swapped.predict_labels(&t).map(drop),
+            swapped.confusion_matrix(&t).map(drop),
+            swapped.top_features(3).map(drop),
+            swapped.to_bytes(Format::Json).map(drop),
+            swapped.predict_csv(dir.join("in.csv"), dir.join("out.csv")).map(drop),
+        ];
+        for result in errors {
+            let err = result.unwrap_err().to_string();
+            assert!(
+                err.contains("the model's network no longer fits its preprocessing"),
+                "{err}"
+            );
+        }
+        assert!(!dir.join("out.csv").exists());
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

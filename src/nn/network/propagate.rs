@@ -189,9 +189,12 @@ impl<F: Float> Network<F> {
     /// ```
     ///
     /// # Errors
-    /// Whatever `optimizer` returns (the built-in ones fail only on mismatched shapes, which
-    /// the network's own parameters and gradients never have); the layers before it are
-    /// updated already.
+    /// Whatever `optimizer` returns: the built-in ones refuse a gradient holding a NaN or ±inf
+    /// and a step that would make a parameter or their state non-finite
+    /// ([`Error::UpdateRefused`](crate::Error::UpdateRefused), that parameter left as it was),
+    /// and mismatched shapes, which the network's own parameters and gradients never have. The
+    /// layers before it are updated already; [`Network::train_step`] and
+    /// [`Network::fit`] put every parameter back instead.
     pub fn update<O: Optimizer<F> + ?Sized>(&mut self, optimizer: &mut O) -> Result<()> {
         optimizer.begin_step();
         for (i, layer) in self.layers.iter_mut().enumerate() {

@@ -4,23 +4,47 @@
 #[cfg(feature = "serde")]
 use super::super::target::{SavedTarget, TargetColumn};
 use super::FittedPreprocessing;
-#[cfg(any(feature = "serde", test))]
 use crate::tabular::FittedColumn;
 
 impl FittedPreprocessing {
-    /// Checks the invariants that fitting guarantees and transforming relies on: at least one
-    /// column; column names distinct and not the target's; feature names that match the
-    /// columns' encodings; numeric statistics finite with std > 0; categories non-empty,
-    /// strictly sorted (so distinct) with the mode among them; the target's own invariants
-    /// ([`FittedTarget::check`]: two distinct labels, ≥ 2 classes sorted and distinct, a finite
-    /// scaling with std > 0).
+    /// Checks the invariants that fitting guarantees and transforming relies on, the one
+    /// validation shared by fitting (which runs it on what it made) and loading (which runs it
+    /// on what it read): at least one column; every name (target, ID and feature columns) and
+    /// every label and category a cell could hold: non-empty and trimmed, as the reader leaves
+    /// cells; column names distinct, the ID columns neither the target nor a feature column;
+    /// feature names that match the columns' encodings; numeric statistics finite with
+    /// std > 0; categories strictly sorted (so distinct) with the mode among them; the target's
+    /// own invariants ([`FittedTarget::check`]: two distinct labels, ≥ 2 classes sorted and
+    /// distinct, a finite scaling with std > 0).
     ///
     /// # Errors
     /// The first broken invariant, as text naming the column.
-    #[cfg(any(feature = "serde", test))]
-    fn check(&self) -> std::result::Result<(), String> {
+    pub(in crate::tabular) fn check(&self) -> std::result::Result<(), String> {
         if self.columns.is_empty() {
             return Err("no feature column".to_owned());
+        }
+        let cell = |what: &str, text: &str| match text {
+            "" => Err(format!("{what} is empty; a cell the reader keeps is never empty")),
+            _ if text.trim() != text => Err(format!(
+                "{what} {text:?} has surrounding whitespace; the reader trims every cell, so no cell would match it"
+            )),
+            _ => Ok(()),
+        };
+        cell("the target column's name", &self.target.name)?;
+        for column in &self.columns {
+            cell("a column name", &column.name)?;
+        }
+        for id in &self.id_columns {
+            cell("an ID column's name", id)?;
+            if *id == self.target.name {
+                return Err(format!("the ID column {id:?} is the target column"));
+            }
+            if self.columns.iter().any(|c| c.name == *id) {
+                return Err(format!("the ID column {id:?} is also a feature column"));
+            }
+        }
+        for label in self.target.fitted.classes() {
+            cell(&format!("target {}: the label", self.target.name), label)?;
         }
         let mut names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
         names.push(&self.target.name);
@@ -43,6 +67,9 @@ impl FittedPreprocessing {
                     }
                 }
                 crate::tabular::ColumnEncoding::Categorical { categories, mode } => {
+                    for category in categories {
+                        cell(&format!("column {}: the category", column.name), category)?;
+                    }
                     if let Some(pair) = categories.windows(2).find(|pair| pair[0] >= pair[1]) {
                         return Err(format!(
                             "column {}: categories must be sorted and distinct, but {:?} comes before {:?}",

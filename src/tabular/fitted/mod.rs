@@ -88,11 +88,12 @@ impl FittedPreprocessing {
         if columns.is_empty() {
             return Err(no_features(table.path()));
         }
-        Ok(FittedPreprocessing::from_parts(
-            target,
-            config.id_columns().to_vec(),
-            columns,
-        ))
+        let fitted = FittedPreprocessing::from_parts(target, config.id_columns().to_vec(), columns);
+        // The validation a loaded preprocessing gets: what fitting makes must pass it too.
+        fitted
+            .check()
+            .map_err(|message| Error::format(table.path(), None, None, message))?;
+        Ok(fitted)
     }
 
     /// The preprocessing of a fitted target and fitted feature columns (at least one).

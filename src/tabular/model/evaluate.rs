@@ -57,7 +57,7 @@ impl<F: Float> TabularModel<F> {
         }
         let (x, y) = self.preprocessing.transform_rows::<F>(table, rows)?;
         let y = y.ok_or_else(|| unlabelled(table, self.preprocessing.target()))?;
-        confusion_matrix(&self.network.predict(&x, 0.5)?, &y)
+        confusion_matrix(&self.fitting_network()?.predict(&x, 0.5)?, &y)
     }
 
     /// The `k` features with the largest weights in absolute value, largest first, with their
@@ -70,20 +70,26 @@ impl<F: Float> TabularModel<F> {
     /// output per class) it is the Euclidean norm of the feature's column of `W[1]`, a rough,
     /// unsigned importance. Fewer than `k` entries if there are fewer features.
     ///
+    /// # Errors
+    /// [`Error::Architecture`] if the network no longer fits the preprocessing (replaced
+    /// through [`TabularModel::network_mut`]): its first layer would not have one column per
+    /// feature.
+    ///
     /// ```
     /// # use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
     /// # use ndnet::tabular::{Table, TabularConfig};
     /// let table = Table::from_reader("noise,x,y\n5,1,N\n5,2,N\n6,3,Y\n5,4,Y\n".as_bytes(), "t.csv")?;
     /// let (model, _) = TabularModel::<f64>::fit(&table, &TabularConfig::binary("y", "Y"), |n_x, _| Network::logistic_regression(n_x), &mut GradientDescent::new(1.0)?, TrainConfig::new(100))?;
-    /// let top = model.top_features(1);
+    /// let top = model.top_features(1)?;
     /// assert_eq!(top[0].0, "x");
     /// assert!(top[0].1 > 0.0); // larger x, more likely Y
     /// # Ok::<(), ndnet::Error>(())
     /// ```
-    pub fn top_features(&self, k: usize) -> Vec<(String, f64)> {
-        let first = &self.network.layers()[0];
+    pub fn top_features(&self, k: usize) -> Result<Vec<(String, f64)>> {
+        let network = self.fitting_network()?;
+        let first = &network.layers()[0];
         let w = first.w();
-        let logistic = self.network.depth() == 1 && w.nrows() == 1;
+        let logistic = network.depth() == 1 && w.nrows() == 1;
         let mut weights: Vec<(String, f64)> = self
             .preprocessing
             .feature_names()
@@ -100,6 +106,6 @@ impl<F: Float> TabularModel<F> {
             .collect();
         weights.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
         weights.truncate(k);
-        weights
+        Ok(weights)
     }
 }

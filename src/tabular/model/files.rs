@@ -103,7 +103,7 @@ impl<F: Float> TabularModel<F> {
             message: format!("cannot be written as JSON: {e}"),
         })?;
         Ok(SavedModel {
-            network: Cow::Borrowed(&self.network),
+            network: Cow::Borrowed(self.fitting_network()?),
             preprocessing: Some(preprocessing),
         })
     }

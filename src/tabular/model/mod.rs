@@ -29,7 +29,7 @@
 //! # Ok::<(), ndnet::Error>(())
 //! ```
 
-use crate::tabular::{FittedPreprocessing, FittedTarget, Table};
+use crate::tabular::{FittedPreprocessing, FittedTarget, Table, TargetScaling};
 use crate::{Activation, Cost, Error, Float, Network, Result};
 
 mod cross_validation;
@@ -85,7 +85,10 @@ impl<F: Float> TabularModel<F> {
     /// and cost of the target's kind (see the table at [`TabularModel`]).
     ///
     /// # Errors
-    /// [`Error::Architecture`] naming what does not fit and what is needed.
+    /// [`Error::Architecture`] naming what does not fit and what is needed;
+    /// [`Error::InvalidArgument`] for a standardized regression target whose std F holds as 0
+    /// or a subnormal, or whose mean F holds as infinite (an f32 model of targets around
+    /// 1e-300), naming the value.
     ///
     /// ```
     /// use ndnet::{Activation, Cost, Initializer, Network, TabularModel};
@@ -126,8 +129,11 @@ impl<F: Float> TabularModel<F> {
         &self.network
     }
 
-    /// The network, to train it further or adjust its parameters (its layer sizes cannot
-    /// change, so it keeps fitting the preprocessing).
+    /// The network, to train it further or adjust its parameters. A network replaced through
+    /// it (`*model.network_mut() = other`, or a layer replaced) that no longer fits the
+    /// preprocessing is refused at the model's next use: every method that runs or reads the
+    /// network (`predict*`, `confusion_matrix*`, `top_features`, `save`, `predict_csv`, a
+    /// report) checks it again as [`TabularModel::new`] does and returns that error.
     ///
     /// ```
     /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};
@@ -142,6 +148,22 @@ impl<F: Float> TabularModel<F> {
     /// ```
     pub fn network_mut(&mut self) -> &mut Network<F> {
         &mut self.network
+    }
+
+    /// The network, checked again against the preprocessing (as [`TabularModel::new`] checks
+    /// it): [`TabularModel::network_mut`] may have replaced it with one that does not fit.
+    pub(crate) fn fitting_network(&self) -> Result<&Network<F>> {
+        check_fit(&self.preprocessing, &self.network).map_err(|e| {
+            let why = match e {
+                Error::Architecture(message) => message,
+                other => other.to_string(),
+            };
+            Error::Architecture(format!(
+                "the model's network no longer fits its preprocessing (was it replaced through \
+                 TabularModel::network_mut?): {why}"
+            ))
+        })?;
+        Ok(&self.network)
     }
 
     /// The imputation, one-hot encoding and standardization fitted on the training rows.
@@ -204,6 +226,33 @@ fn check_fit<F: Float>(preprocessing: &FittedPreprocessing, network: &Network<F>
             "MeanSquaredError",
         ),
     };
+    if let FittedTarget::Regression {
+        scaling: Some(TargetScaling { mean, std }),
+    } = target
+    {
+        // Predictions ŷ · std + mean are returned in F: a std that F holds as 0 or as a subnormal
+        // would make every prediction the mean; a mean beyond F's range, every one infinite.
+        let std_ok = *std != 0.0 && crate::base::check::normal_in::<F>(*std);
+        let mean_ok = F::from_f64(*mean).is_finite();
+        if let Some((name, value)) = [("std", *std, std_ok), ("mean", *mean, mean_ok)]
+            .into_iter()
+            .find_map(|(name, value, ok)| (!ok).then_some((name, value)))
+        {
+            return Err(Error::InvalidArgument {
+                argument: "preprocessing",
+                message: format!(
+                    "the regression target {:?} has {name} {value:e}, which is {} in the model's {}-bit \
+                     floats (they hold magnitudes from {:e} to {:e}), so its predictions cannot be told \
+                     apart: rescale the target or use f64",
+                    preprocessing.target(),
+                    F::from_f64(value),
+                    8 * std::mem::size_of::<F>(),
+                    F::min_positive_value().as_f64(),
+                    F::max_value().as_f64()
+                ),
+            });
+        }
+    }
     let n_y = target.n_outputs();
     if n_x != preprocessing.n_features() || n_out != n_y {
         return Err(Error::Architecture(format!(

@@ -171,7 +171,7 @@ impl<F: Float> TabularModel<F> {
     /// The network's outputs for the rows `rows` of `table`, (n_y, m).
     fn outputs(&self, table: &Table, rows: &[usize]) -> Result<Array2<F>> {
         let x = self.preprocessing.features_rows::<F>(table, rows)?;
-        self.network.predict_proba(&x)
+        self.fitting_network()?.predict_proba(&x)
     }
 
     /// Standardized predictions back in the target's units: ŷ · std + mean.
@@ -292,7 +292,7 @@ mod tests {
     fn learns_the_toy_rule_and_ranks_income_first() {
         let m = model::<f64>();
         assert_eq!(m.confusion_matrix(&table(TRAIN)).unwrap().accuracy(), 1.0);
-        let top = m.top_features(10);
+        let top = m.top_features(10).unwrap();
         assert_eq!(top.len(), m.preprocessing.n_features());
         assert_eq!(top[0].0, "income");
         assert!(top.windows(2).all(|w| w[0].1.abs() >= w[1].1.abs()));

@@ -125,6 +125,18 @@ impl TargetColumn {
             }
             FittedTarget::Regression { scaling } => {
                 let value = parse_number(cell).ok_or_else(fail)?;
+                if scaling.is_none() && !crate::base::check::normal_in::<F>(value) {
+                    // Trained on raw values: 1e-300 would be a 0 (or a subnormal) in f32.
+                    return Err(format!(
+                        "target {cell:?} is {} in the model's {}-bit floats, which hold magnitudes from \
+                         {:e} to {:e}: standardize the target (TabularConfig::regression), rescale it, or \
+                         use f64",
+                        F::from_f64(value),
+                        8 * std::mem::size_of::<F>(),
+                        F::min_positive_value().as_f64(),
+                        F::max_value().as_f64()
+                    ));
+                }
                 let scaled = scaling.map_or(value, |s| standardize(value, s.mean, s.std));
                 let converted = F::from_f64(scaled);
                 if !converted.is_finite() {

@@ -129,6 +129,10 @@ impl TabularConfig {
             })
             .collect();
         let fitted = FittedPreprocessing::from_parts(target, self.id_columns.clone(), columns);
+        // What a load of this preprocessing would check, as the in-memory fit does.
+        fitted
+            .check()
+            .map_err(|message| Error::format(chunks.path(), None, None, message))?;
         Ok((fitted, chunks))
     }
 }
