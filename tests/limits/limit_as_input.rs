@@ -156,8 +156,30 @@ fn calls<'a>(x: &'a Array2<f64>, y: &'a Array2<f64>, net: &'a Network<f64>, dir:
     calls
 }
 
+/// The sweep runs in a child process of its own (this test alone, one thread): the memory limit
+/// is global to a process, and a limit of a few bytes would fail the other tests of this binary
+/// that run beside it without holding the limit's lock.
 #[test]
 fn every_public_call_under_a_tiny_limit_is_a_value_or_an_error_never_a_panic() {
+    let name = "limit_as_input::every_public_call_under_a_tiny_limit_is_a_value_or_an_error_never_a_panic";
+    if std::env::var("NDNET_TINY_LIMIT_CHILD").is_ok() {
+        return tiny_limit_sweep();
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--test-threads=1", "--nocapture"])
+        .env("NDNET_TINY_LIMIT_CHILD", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every public call of [`calls`] at limits of 0, 1, 64 and 4096 bytes: a value or an error.
+fn tiny_limit_sweep() {
     let dir = std::env::temp_dir().join(format!("ndnet-tiny-limit-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);

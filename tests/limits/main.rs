@@ -524,7 +524,11 @@ fn csv_chunks_rows_and_categories_are_checked_against_the_limit() {
             "{text}"
         );
     }
-    let (fitted, chunks) = forced.fit_csv(&path, 100).unwrap();
+    let (fitted, chunks) = {
+        // Holding the lock: another test may be running under a limit of a few bytes.
+        let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+        forced.fit_csv(&path, 100).unwrap()
+    };
     {
         // One chunk of values: 100 rows of 3001 features and 1 target in f64, 2.4 MB.
         let _limit = Limit::set(1 << 20);
