@@ -141,6 +141,7 @@ pub(crate) fn in_float<F: Float>(name: &'static str, value: f64, nonzero: bool) 
 
 /// Whether `value` (finite in f64) is represented in F without losing its scale: 0 for 0, else a
 /// finite, normal number (not rounded to 0, not subnormal, not infinite).
+#[cfg(feature = "csv")]
 pub(crate) fn normal_in<F: Float>(value: f64) -> bool {
     let converted = F::from_f64(value);
     value == 0.0 || (converted.is_finite() && converted.abs() >= F::min_positive_value())

@@ -18,6 +18,7 @@ fn call<'a, T>(name: &'static str, f: impl Fn() -> ndnet::Result<T> + 'a) -> Cal
 
 /// The calls, on inputs made under the default limit.
 fn calls<'a>(x: &'a Array2<f64>, y: &'a Array2<f64>, net: &'a Network<f64>, dir: &'a std::path::Path) -> Vec<Call<'a>> {
+    #[allow(unused_mut)] // extended below for the features that are on
     let mut calls = vec![
         call("xor", move || Ok(data::xor::<f64>())),
         call("parity", move || data::parity::<f32>(2)),
@@ -98,7 +99,7 @@ fn calls<'a>(x: &'a Array2<f64>, y: &'a Array2<f64>, net: &'a Network<f64>, dir:
     calls.push(call("Network::save safetensors", move || {
         net.save(dir.join("net.safetensors"), ndnet::io::Format::Safetensors)
     }));
-    #[cfg(feature = "csv")]
+    #[cfg(all(feature = "csv", feature = "serde"))]
     calls.extend([
         call("Table::from_reader", move || {
             ndnet::tabular::Table::from_reader("x,y\n1,a\n2,b\n".as_bytes(), "t.csv")

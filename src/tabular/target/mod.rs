@@ -120,7 +120,6 @@ impl FittedTarget {
 
     /// Checks what fitting guarantees: two different binary labels; at least 2 classes, sorted
     /// and distinct; a finite scaling with std > 0.
-    #[cfg(any(feature = "serde", test))]
     pub(crate) fn check(&self) -> std::result::Result<(), String> {
         match self {
             FittedTarget::Binary { positive, negative } => {
