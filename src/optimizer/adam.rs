@@ -196,7 +196,7 @@ impl<F: Float> Optimizer<F> for Adam<F> {
         let correction1 = F::from_f64(1.0 - beta1_t);
         let correction2 = F::from_f64(1.0 - beta2_t);
         let (alpha, epsilon) = (F::from_f64(learning_rate), F::from_f64(epsilon));
-        let step = |theta: F, [v, s]: [F; 2], g: F| {
+        let step = move |theta: F, [v, s]: [F; 2], g: F| {
             let v = flush_subnormal(b1 * v + one_minus_b1 * g);
             let s = flush_subnormal(b2 * s + one_minus_b2 * g * g);
             let v_hat = v / correction1;
@@ -216,7 +216,7 @@ impl<F: Float> Optimizer<F> for Adam<F> {
             <Self as Optimizer<F>>::begin_step(self);
         }
         let (v, s) = state::keep(&mut self.moments, id, new);
-        let step = |theta: &mut F, v: &mut F, s: &mut F, g: F| {
+        let step = move |theta: &mut F, v: &mut F, s: &mut F, g: F| {
             (*theta, [*v, *s]) = step(*theta, [*v, *s], g);
         };
         match (
@@ -230,6 +230,8 @@ impl<F: Float> Optimizer<F> for Adam<F> {
             // split between the threads for a large layer.
             (Some(theta), Some(v), Some(s), Some(grad)) => {
                 for_each_part((theta, v, s, grad), |(theta, v, s, grad)| {
+                    // The step copied into this thread's frame (see `state::for_each_element`).
+                    let step = step;
                     for (((theta, v), s), &g) in theta.iter_mut().zip(v).zip(s).zip(grad) {
                         step(theta, v, s, g);
                     }

@@ -24,9 +24,9 @@ pub(crate) fn check_step<F: Float, const N: usize>(
     theta: ArrayView2<F>,
     states: [(&'static str, ArrayView2<F>); N],
     grad: ArrayView2<F>,
-    step: impl Fn(F, [F; N], F) -> (F, [F; N]) + Sync,
+    step: impl Fn(F, [F; N], F) -> (F, [F; N]) + Sync + Copy,
 ) -> Result<()> {
-    let finite = |t: F, s: [F; N], g: F| {
+    let finite = move |t: F, s: [F; N], g: F| {
         let (t, s) = step(t, s, g);
         s.iter().fold(g.is_finite() & t.is_finite(), |ok, s| ok & s.is_finite())
     };
@@ -35,6 +35,11 @@ pub(crate) fn check_step<F: Float, const N: usize>(
         let s: [&[F]; N] = std::array::from_fn(|k| slices[k].unwrap_or_default());
         let bad = AtomicBool::new(false);
         for_each_part(Elements { t, g, s }, |Elements { t, g, s }| {
+            // The step copied into this thread's frame, and every slice cut to θ's length: the
+            // loop then vectorizes (read through the closure's captures, its constants were
+            // loaded again for every element, and its indexing checked).
+            let finite = finite;
+            let (g, s) = (&g[..t.len()], s.map(|s| &s[..t.len()]));
             let ok = (0..t.len()).fold(true, |ok, i| ok & finite(t[i], std::array::from_fn(|k| s[k][i]), g[i]));
             if !ok {
                 bad.store(true, Ordering::Relaxed);

@@ -241,7 +241,7 @@ impl<F: Float> Optimizer<F> for GradientDescent {
         check_update_shapes(id, theta.view(), grad)?;
         let minus_alpha = -F::from_f64(self.learning_rate);
         // The arithmetic of `scaled_add`, θ + (−α) dθ, checked before it is written.
-        checked::check_step(id, theta.view(), [], grad, |t, [], g| (t + minus_alpha * g, []))?;
+        checked::check_step(id, theta.view(), [], grad, move |t, [], g| (t + minus_alpha * g, []))?;
         theta.scaled_add(minus_alpha, &grad);
         Ok(())
     }

@@ -126,7 +126,7 @@ impl<F: Float> Optimizer<F> for Momentum<F> {
         let beta = F::from_f64(self.config.beta);
         let one_minus_beta = F::from_f64(1.0 - self.config.beta);
         let alpha = F::from_f64(self.config.learning_rate);
-        state::update_with_state(&mut self.velocity, id, theta, grad, "v", |theta, [v], g| {
+        state::update_with_state(&mut self.velocity, id, theta, grad, "v", move |theta, [v], g| {
             let v = super::flush_subnormal(beta * v + one_minus_beta * g);
             (theta - alpha * v, [v])
         })

@@ -132,7 +132,7 @@ impl<F: Float> Optimizer<F> for RmsProp<F> {
         let one_minus_beta = F::from_f64(1.0 - self.config.beta);
         let alpha = F::from_f64(self.config.learning_rate);
         let epsilon = F::from_f64(self.config.epsilon);
-        state::update_with_state(&mut self.mean_square, id, theta, grad, "s", |theta, [s], g| {
+        state::update_with_state(&mut self.mean_square, id, theta, grad, "s", move |theta, [s], g| {
             let s = super::flush_subnormal(beta * s + one_minus_beta * g * g);
             (theta - alpha * g / (s.sqrt() + epsilon), [s])
         })

@@ -55,10 +55,13 @@ pub(crate) fn for_each_element<F: Float>(
     mut theta: ArrayViewMut2<F>,
     state: &mut Array2<F>,
     grad: ArrayView2<F>,
-    step: impl Fn(&mut F, &mut F, F) + Sync,
+    step: impl Fn(&mut F, &mut F, F) + Sync + Copy,
 ) {
     match (theta.as_slice_mut(), state.as_slice_mut(), grad.as_slice()) {
         (Some(theta), Some(state), Some(grad)) => for_each_part((theta, state, grad), |(theta, state, grad)| {
+            // The step copied into this thread's frame: read through the closure's captures,
+            // its constants were loaded again for every element and the loop did not vectorize.
+            let step = step;
             for ((theta, s), &g) in theta.iter_mut().zip(state).zip(grad) {
                 step(theta, s, g);
             }
@@ -92,15 +95,15 @@ pub(crate) fn update_with_state<F: Float>(
     theta: ArrayViewMut2<F>,
     grad: ArrayView2<F>,
     name: &'static str,
-    step: impl Fn(F, [F; 1], F) -> (F, [F; 1]) + Sync,
+    step: impl Fn(F, [F; 1], F) -> (F, [F; 1]) + Sync + Copy,
 ) -> Result<()> {
     check_update_shapes(id, theta.view(), grad)?;
     let dim = grad.dim();
     let (new, kept) = current(slots, id, |s| s.dim() == dim, || Array2::zeros(dim));
     let state = new.as_ref().or(kept).expect("`current` gives a state").view();
-    checked::check_step(id, theta.view(), [(name, state)], grad, &step)?;
+    checked::check_step(id, theta.view(), [(name, state)], grad, step)?;
     let state = keep(slots, id, new);
-    for_each_element(theta, state, grad, |theta, s, g| {
+    for_each_element(theta, state, grad, move |theta, s, g| {
         (*theta, [*s]) = step(*theta, [*s], g);
     });
     Ok(())
