@@ -160,3 +160,156 @@ pub fn fuzz_npy(data: &[u8]) {
     let bits = |a: &ndarray::Array2<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     assert_eq!((bits(&x), bits(&y)), (bits(&x2), bits(&y2)), "a .npy round trip changed a value");
 }
+
+/// Bytes read front to back as small numbers; 0 once they run out.
+struct Taken<'a>(&'a [u8]);
+
+impl Taken<'_> {
+    fn byte(&mut self) -> u8 {
+        let Some((&b, rest)) = self.0.split_first() else { return 0 };
+        self.0 = rest;
+        b
+    }
+
+    fn u16(&mut self) -> u16 {
+        u16::from_le_bytes([self.byte(), self.byte()])
+    }
+
+    /// A cost or norm: NaN, ±inf, a negative or huge value, or an ordinary one.
+    fn cost(&mut self) -> f64 {
+        match self.byte() {
+            0 => f64::NAN,
+            1 => f64::INFINITY,
+            2 => -1.0,
+            3 => f64::MAX,
+            v => f64::from(v) / 64.0,
+        }
+    }
+
+    /// An iteration or epoch after `previous`: usually the next few, sometimes `usize::MAX`, 0
+    /// or the same again.
+    fn after(&mut self, previous: Option<usize>) -> usize {
+        match self.byte() {
+            255 => usize::MAX,
+            254 => 0,
+            253 => previous.unwrap_or(0),
+            v => previous.map_or(0, |p| p.saturating_add(1 + usize::from(v % 4))),
+        }
+    }
+}
+
+/// A [`ndnet::History`] decoded from bytes: usually one a run could return, often not (counts
+/// at `usize::MAX`, a best epoch after the last, NaN costs, empty or out-of-order lists).
+fn hostile_history(b: &mut Taken<'_>) -> ndnet::History {
+    let mut records: Vec<ndnet::Record> = Vec::new();
+    for _ in 0..b.byte() % 6 {
+        let iteration = b.after(records.last().map(|r| r.iteration));
+        records.push(ndnet::Record { iteration, cost: b.cost() });
+    }
+    let epochs = (0..usize::from(b.byte() % 5))
+        .map(|e| {
+            let hostile = b.byte() == 255;
+            ndnet::EpochRecord {
+                epoch: if hostile { usize::MAX } else { e },
+                train_cost: b.cost(),
+                valid_cost: (b.byte() % 2 == 1).then(|| b.cost()),
+                valid_accuracy: (b.byte() % 2 == 1).then(|| f64::from(b.byte()) / 200.0),
+            }
+        })
+        .collect();
+    let diagnostics = (0..b.byte() % 3)
+        .map(|_| ndnet::Diagnostics {
+            iteration: b.after(None),
+            layers: vec![ndnet::LayerDiagnostics {
+                layer: usize::from(b.byte() % 3),
+                dw_norm: b.cost(),
+                db_norm: b.cost(),
+                dead_fraction: Some(f64::from(b.byte()) / 200.0),
+                saturated_fraction: None,
+                identical_units: usize::from(b.byte()),
+            }],
+        })
+        .collect();
+    ndnet::History {
+        records,
+        epochs,
+        best_epoch: match b.byte() {
+            0 | 1 => None,
+            255 => Some(usize::MAX),
+            v => Some(usize::from(v % 6)),
+        },
+        stopped_early: b.byte().is_multiple_of(4),
+        diagnostics,
+        held_out: if b.byte() == 255 { usize::MAX } else { 0 },
+        ..ndnet::History::default()
+    }
+}
+
+/// A class label: empty, long, HTML, a duplicate, padded, or the class's number.
+fn hostile_label(b: &mut Taken<'_>, class: usize) -> String {
+    match b.byte() % 6 {
+        0 => String::new(),
+        1 => "<é&\"'>".repeat(if class < 64 { 700 } else { 40 }),
+        2 => "<script>alert(\"&'\")</script>".into(),
+        3 => "same".into(),
+        4 => format!(" {class}\n"),
+        _ => class.to_string(),
+    }
+}
+
+/// The most bytes a report page may take when it shows `classes` classes: a fixed part (the
+/// run, the charts of a few records, the style sheet) and a part per row or cell shown, which
+/// is every class and cell up to 30 classes and 50 classes and 30 confusions above.
+pub fn report_page_bound(classes: usize) -> usize {
+    let shown = if classes <= 30 { classes * classes + 2 * classes } else { 50 + 30 };
+    600_000 + 2_500 * shown
+}
+
+/// The training report of a hostile history, class count (0 to a few thousand), labels (empty,
+/// long, HTML, duplicated, one too many or too few) and predictions, all decoded from the
+/// bytes: Ok or an error, never a panic, and a page under [`report_page_bound`].
+pub fn fuzz_report(data: &[u8]) {
+    let mut b = Taken(data);
+    let classes = match b.byte() % 4 {
+        0 => usize::from(b.byte() % 40),
+        1 => usize::from(b.u16() % 400),
+        2 => usize::from(b.u16() % 3001),
+        _ => 2,
+    };
+    let m = usize::from(b.byte()) + 1;
+    let history = hostile_history(&mut b);
+    let names: Option<Vec<String>> = match b.byte() % 3 {
+        0 => None,
+        kind => {
+            let count = if kind == 1 { classes } else { (classes + usize::from(b.byte() % 3)).saturating_sub(1) };
+            Some((0..count.min(4096)).map(|c| hostile_label(&mut b, c)).collect())
+        }
+    };
+    // The class nearest to x wins (logits c · x − c² / 2): x is the predicted class.
+    let w = ndarray::Array2::from_shape_fn((classes, 1), |(c, _)| c as f64);
+    let bias = ndarray::Array2::from_shape_fn((classes, 1), |(c, _)| -((c * c) as f64) / 2.0);
+    let Ok(net) = ndnet::Network::from_parameters(vec![(w, bias)], &[ndnet::Activation::Softmax]) else { return };
+    if classes == 0 {
+        return;
+    }
+    let mut x = ndarray::Array2::<f64>::zeros((1, m));
+    let mut y = ndarray::Array2::<f64>::zeros((classes, m));
+    for j in 0..m {
+        let truth = usize::from(b.u16()) % classes;
+        x[[0, j]] = match b.byte() {
+            0..=159 => truth as f64,
+            255 => f64::NAN,
+            _ => f64::from(b.u16() % 4096),
+        };
+        y[[truth, j]] = if b.byte() == 255 { 2.0 } else { 1.0 };
+    }
+    let mut report = ndnet::report::Report::new(&history, &net).title(hostile_label(&mut b, 0));
+    if let Some(names) = names {
+        report = report.class_names(names);
+    }
+    let Ok(report) = report.evaluate(&hostile_label(&mut b, 1), &x, &y) else { return };
+    if let Ok(html) = report.to_html() {
+        let bound = report_page_bound(classes);
+        assert!(html.len() <= bound, "{classes} classes: a page of {} bytes, more than {bound}", html.len());
+    }
+}

@@ -15,7 +15,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::document::{self, Document, FORMAT_NAME, FORMAT_VERSION, Header, LayerDocument, MatrixDocument};
+use crate::base::limits;
 use crate::{Error, Float, Network, Result};
+
+/// The most memory parsing takes per byte of JSON text: a value of `"preprocessing"` such as
+/// `[0,0,0,…]` becomes a `serde_json::Value` of 32 bytes per 2 bytes of text, in a vector that
+/// grows by doubling; the parameters take less (8 bytes for a number written in about 20).
+const PARSE_BYTES_PER_BYTE: u128 = 16;
 
 /// The network (and what is saved along) as a JSON document.
 pub(super) fn encode<F: Float>(network: &Network<F>, preprocessing: Option<&serde_json::Value>) -> Result<String> {
@@ -61,8 +67,14 @@ fn encode_as<F: Float, T: Serialize>(
     })
 }
 
-/// The network (and what was saved along) from the JSON text read from `path`.
+/// The network (and what was saved along) from the JSON text read from `path`. The text's
+/// length is checked against the memory limit first (at [`PARSE_BYTES_PER_BYTE`] bytes per
+/// byte), so a document too large to parse is refused before anything is parsed.
 pub(super) fn decode<F: Float>(path: &Path, text: &str) -> Result<(Network<F>, Option<serde_json::Value>)> {
+    limits::check_bytes(
+        || format!("the JSON model of {} ({} bytes, parsed)", path.display(), text.len()),
+        Some(text.len() as u128 * PARSE_BYTES_PER_BYTE),
+    )?;
     let header: Header = parse(path, text)?;
     if header.format != FORMAT_NAME {
         return Err(Error::format(

@@ -3,7 +3,20 @@
 //! Every string that comes from data (column names, labels, file names, error messages) goes
 //! through [`escape`] before it is written into the page; numbers are formatted by the crate.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+/// The most characters of a label (a class name) the page shows; longer ones end in "…".
+pub(crate) const MAX_LABEL_CHARS: usize = 120;
+
+/// `label` as the page shows it: its first [`MAX_LABEL_CHARS`] characters, with "…" when
+/// there are more, so that what a page shows has a size bounded by the number of labels.
+pub(crate) fn shortened(label: &str) -> Cow<'_, str> {
+    match label.char_indices().nth(MAX_LABEL_CHARS) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &label[..end])),
+        None => Cow::Borrowed(label),
+    }
+}
 
 /// `text` with the five characters that mean something in HTML (`& < > " '`) replaced by
 /// their entities, so it reads as text in an element or in a quoted attribute.
@@ -204,6 +217,14 @@ mod tests {
         assert_eq!(escape("café — 猫"), "café — 猫");
         assert_eq!(escape(""), "");
         assert_eq!(escape("&amp;"), "&amp;amp;"); // escaped again, not trusted
+    }
+
+    #[test]
+    fn long_labels_are_shortened_at_a_character() {
+        assert_eq!(shortened("cat"), "cat");
+        let long = "é".repeat(MAX_LABEL_CHARS + 1);
+        assert_eq!(shortened(&long), format!("{}…", "é".repeat(MAX_LABEL_CHARS)));
+        assert_eq!(shortened(&long[2..]), long[2..]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use ndarray::{ArrayView2, Axis};
 
 use super::evaluation::{Evaluation, Outcome};
-use super::html::{escape, png_img};
+use super::html::{escape, png_img, shortened};
 use crate::plot::{decision_boundary_png, encode_png};
 use crate::{Error, Float, Network, Result};
 
@@ -87,7 +87,11 @@ pub(crate) fn misclassified<F: Float>(
                 .iter()
                 .map(|v| (v.as_f64() * scale).round().clamp(0.0, 255.0) as u8)
                 .collect();
-            let name = |k: usize| classes.get(k).cloned().unwrap_or_else(|| k.to_string());
+            let name = |k: usize| {
+                classes
+                    .get(k)
+                    .map_or_else(|| k.to_string(), |c| shortened(c).into_owned())
+            };
             Ok(Tile {
                 png: encode_png(Path::new("a misclassified example"), (width, height), colour, &pixels)?,
                 predicted: name(predicted[j]),

@@ -13,14 +13,20 @@
 //! | cost (`cost`): per record, per epoch with validation and the best epoch | the history has records or epochs |
 //! | accuracy (`accuracy`): validation accuracy per epoch | a validation set was watched |
 //! | diagnostics (`diagnostics`): gradient norms, dead, saturated and identical units | [`TrainConfig::diagnostics`] was on |
-//! | final metrics (`metrics`): accuracy, precision, recall, F1, confusion heat map; or RMSE, MAE, R², scatter | a set was evaluated |
+//! | final metrics (`metrics`): accuracy, precision, recall, F1, confusion heat map (above 30 classes: the 50 classes with the lowest F1 and the 30 most frequent confusions); or RMSE, MAE, R², scatter | a set was evaluated |
 //! | misclassified examples (`misclassified`) | [`Report::image_shape`] was given |
 //! | decision boundary (`boundary`) | the network has 2 inputs and one sigmoid output |
 //!
 //! Every string that comes from data (class names, column names, file names, titles) is
 //! escaped; long series are thinned (a line keeps each bucket's first, lowest, highest and last
 //! point; a scatter every k-th point), so 10^5 records still make a file of a few hundred
-//! kilobytes. The library never prints: the caller says where the file went.
+//! kilobytes. A classifier of up to 30 classes gets its whole confusion matrix as a heat map
+//! and a row per class; above 30, the page shows the macro and weighted averages over all
+//! classes, the 50 classes with the lowest F1 and the 30 most frequent confusions, and says
+//! what it left out, so its size does not grow with the class count (a label is shown to its
+//! first 120 characters). Counting costs O(m) for m examples and O(k) memory for k classes,
+//! checked against [`crate::memory_limit`] with the page's metrics before they are written.
+//! The library never prints: the caller says where the file went.
 //!
 //! ```
 //! use ndnet::{data, Activation, GradientDescent, Initializer, Network, TrainConfig};
@@ -50,6 +56,8 @@
 //! ```
 
 mod charts;
+mod classes;
+mod counts;
 mod curves;
 mod evaluation;
 mod html;
@@ -280,6 +288,10 @@ impl<'a, F: Float> Report<'a, F> {
     /// [`Report::image_shape`], the misclassified pictures; with 2 inputs and one sigmoid output,
     /// the decision boundary (of the first such set).
     ///
+    /// Above 30 classes the set shows the macro and weighted averages over every class, the 50
+    /// classes with the lowest F1 and the 30 most frequent confusions instead of the heat map
+    /// and a row per class, and says what it left out (see the [module documentation](self)).
+    ///
     /// # Shapes
     /// `x` is (n_x, m), `y` is `(n[L], m)`.
     ///
@@ -327,7 +339,9 @@ impl<'a, F: Float> Report<'a, F> {
     /// non-finite costs…), a training configuration that does not validate, a training time
     /// that is not a finite number of seconds ≥ 0, a divergence whose last finite cost is not
     /// finite, and for values too wide to chart (near ±f64::MAX); [`Error::Io`] if a chart
-    /// cannot be drawn.
+    /// cannot be drawn; [`Error::TooLarge`] naming the set when the confusion counts of an
+    /// evaluated set (O(k) for k classes) or its metrics as HTML (bounded by what is shown)
+    /// would take more than the memory limit.
     ///
     /// ```
     /// # use ndnet::{History, Network};

@@ -1,12 +1,17 @@
 //! Reports of a [`TabularModel`]: class names, target and features from its preprocessing, and
 //! sets evaluated from a [`Table`] in the target's own labels or units (feature `csv`).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::Report;
 use super::evaluation::{Evaluation, Outcome};
+use super::html::shortened;
 use crate::tabular::{Predictions, Table};
 use crate::{Error, Float, History, Result, TabularModel};
+
+/// The most features the run section names (a one-hot column makes one per category).
+const FEATURES_LISTED: usize = 100;
 
 impl<'a, F: Float> Report<'a, F> {
     /// A report of the run that trained `model` and returned `history`: the classes are the
@@ -31,9 +36,17 @@ impl<'a, F: Float> Report<'a, F> {
             .run
             .data
             .push(("target column".into(), preprocessing.target().to_string()));
+        let mut listed: Vec<String> = features
+            .iter()
+            .take(FEATURES_LISTED)
+            .map(|f| shortened(f).into_owned())
+            .collect();
+        if features.len() > FEATURES_LISTED {
+            listed.push(format!("… and {} more", features.len() - FEATURES_LISTED));
+        }
         report.run.data.push((
             format!("{} features after preprocessing", features.len()),
-            features.join(", "),
+            listed.join(", "),
         ));
         // A model whose network no longer fits has none: `to_html` refuses it, naming why.
         report.run.top_features = model.top_features(10).unwrap_or_default();
@@ -71,7 +84,14 @@ impl<'a, F: Float> Report<'a, F> {
         let truth = table.column(model.preprocessing().target())?;
         let outcome = match model.predict(table)? {
             Predictions::Classes { classes, labels, .. } => {
-                let index = |label: &str| classes.iter().position(|c| c == label);
+                // The first class of each label, looked up in O(1) (not O(k) per row).
+                let positions: HashMap<&str, usize> = classes
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(c, label)| (label.as_str(), c))
+                    .collect();
+                let index = |label: &str| positions.get(label).copied();
                 let pairs: Vec<(usize, usize)> = truth
                     .iter()
                     .zip(&labels)

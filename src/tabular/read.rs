@@ -1,11 +1,18 @@
 //! Reading a CSV file into a [`Table`] ([`Table::from_path`], [`Table::from_reader`]), with
 //! errors naming path, line and column.
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::Table;
+use crate::base::limits;
 use crate::{Error, Result};
+
+/// The memory of a row of a [`Table`] besides its cells: its vector and its line number.
+const ROW_BYTES: u128 = 24 + 8;
+/// The memory of a cell besides its text: its `String`.
+const CELL_BYTES: u128 = 24;
 
 impl Table {
     /// Reads the CSV file at `path` (comma-separated, double-quoted fields, UTF-8, header first).
@@ -29,8 +36,14 @@ impl Table {
 
     /// Reads CSV text from any reader; `path` only names the source in error messages.
     ///
+    /// The bytes read and then the table's rows and cells count against
+    /// [`memory_limit`](crate::memory_limit) as they grow, so a reader that never ends, or
+    /// text of many small cells, is refused before it takes more.
+    ///
     /// # Errors
-    /// As [`Table::from_path`], with `path` in the messages.
+    /// As [`Table::from_path`], with `path` in the messages; [`Error::TooLarge`] naming `path`
+    /// and the line reached when the bytes read, or the bytes and the table built from them,
+    /// would take more than the memory limit.
     ///
     /// ```
     /// use ndnet::tabular::Table;
@@ -39,12 +52,37 @@ impl Table {
     /// assert_eq!(err.to_string(),
     ///            "mem.csv, line 3, column b: row has 1 field but the header has 2");
     /// ```
-    pub fn from_reader(mut reader: impl Read, path: impl Into<PathBuf>) -> Result<Table> {
+    pub fn from_reader(reader: impl Read, path: impl Into<PathBuf>) -> Result<Table> {
         let path = path.into();
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).map_err(|e| Error::io(&path, e))?;
+        let bytes = read_within_limit(reader, &path)?;
         parse(&bytes, path)
     }
+}
+
+/// Everything `reader` gives, read only up to one byte past the memory limit: a reader may
+/// never end.
+fn read_within_limit(reader: impl Read, path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(crate::memory_limit().saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    limits::check_bytes(
+        || {
+            format!(
+                "the bytes read from {} (up to line {})",
+                path.display(),
+                lines_in(&bytes) + 1
+            )
+        },
+        Some(bytes.len() as u128),
+    )?;
+    Ok(bytes)
+}
+
+/// The number of line feeds in `bytes`.
+fn lines_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 /// The one way ndnet reads CSV: no header row of its own (the first record is the header),
@@ -80,12 +118,19 @@ fn parse(bytes: &[u8], path: PathBuf) -> Result<Table> {
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     let mut last_start = 0;
+    // The bytes read and what the table holds so far, checked against the limit row by row.
+    let mut held = bytes.len() as u128 + CELL_BYTES * headers.len() as u128;
     for record in records {
         let record = record.map_err(|e| csv_error(&path, e))?;
         let line = line_of(&record, bytes);
         if record.len() != headers.len() {
             return Err(ragged(&path, line, &headers, &record));
         }
+        held += ROW_BYTES + CELL_BYTES * record.len() as u128 + record.as_slice().len() as u128;
+        limits::check_bytes(
+            || format!("the table read from {} (up to line {line})", path.display()),
+            Some(held),
+        )?;
         last_start = start_of(&record);
         rows.push(record.iter().map(|f| trimmed(f).to_owned()).collect());
         lines.push(line);
@@ -176,14 +221,15 @@ pub(super) fn no_rows(path: &Path, header_line: u64) -> Error {
     Error::format(path, Some(header_line), None, "no data rows after the header")
 }
 
-/// Checks the column names: none empty, none repeated.
+/// Checks the column names: none empty, none repeated (in one pass, O(n) for n columns).
 pub(super) fn check_headers(path: &Path, line: u64, headers: &[String]) -> Result<()> {
+    let mut seen = HashSet::with_capacity(headers.len());
     for (j, name) in headers.iter().enumerate() {
         let column = Some((j + 1).to_string());
         if name.is_empty() {
             return Err(Error::format(path, Some(line), column, "empty column name"));
         }
-        if headers[..j].contains(name) {
+        if !seen.insert(name.as_str()) {
             let message = format!("column name {name:?} appears twice in the header");
             return Err(Error::format(path, Some(line), column, message));
         }

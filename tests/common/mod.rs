@@ -50,6 +50,30 @@ pub fn xor_setup<F: Float>(seed: u64) -> (Array2<F>, Array2<F>, Network<F>) {
     (x, y, net)
 }
 
+/// A softmax network of `classes` outputs on one input whose argmax is the class nearest to x
+/// (logits c · x − c² / 2, the largest at c = round(x)): X = the classes to predict, one per
+/// column, makes an evaluation of any class count without training.
+pub fn nearest_class_network(classes: usize) -> Network<f64> {
+    let w = Array2::from_shape_fn((classes, 1), |(c, _)| c as f64);
+    let b = Array2::from_shape_fn((classes, 1), |(c, _)| -((c * c) as f64) / 2.0);
+    Network::from_parameters(vec![(w, b)], &[Activation::Softmax]).unwrap()
+}
+
+/// An evaluation set for [`nearest_class_network`]: `m` examples of `classes` classes, the true
+/// class of example j being (7 j) mod classes, predicted right except every `wrong_every`-th
+/// example, predicted as the next class. Returns (X, Y one-hot, examples predicted wrong).
+pub fn nearest_class_set(classes: usize, m: usize, wrong_every: usize) -> (Array2<f64>, Array2<f64>, usize) {
+    let truth = |j: usize| (7 * j) % classes;
+    let wrong = |j: usize| j % wrong_every == wrong_every - 1;
+    let x = Array2::from_shape_fn((1, m), |(_, j)| {
+        let t = truth(j);
+        (if wrong(j) { (t + 1) % classes } else { t }) as f64
+    });
+    let y = Array2::from_shape_fn((classes, m), |(c, j)| f64::from(u8::from(truth(j) == c)));
+    let wrong_count = (0..m).filter(|&j| wrong(j) && classes > 1).count();
+    (x, y, wrong_count)
+}
+
 /// Every weight and bias of `net` (W[1], b[1], W[2], …) as bits (of the value as an f64, which
 /// holds every f32 exactly): equal vectors mean bit-identical networks.
 pub fn parameter_bits<F: Float>(net: &Network<F>) -> Vec<u64> {

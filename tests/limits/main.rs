@@ -7,6 +7,9 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use ndnet::limits::DEFAULT_MEMORY_LIMIT;
 use ndnet::{Activation, Dense, Error, Initializer, Network, data};
 use proptest::prelude::*;
@@ -552,3 +555,6 @@ fn csv_chunks_rows_and_categories_are_checked_against_the_limit() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 mod limit_as_input;
+mod readers;
+#[cfg(feature = "report")]
+mod report;

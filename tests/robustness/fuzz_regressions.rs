@@ -13,7 +13,8 @@
     feature = "hdf5",
     feature = "image",
     feature = "safetensors",
-    feature = "npy"
+    feature = "npy",
+    feature = "report"
 ))]
 
 include!("../../fuzz/bodies.rs");
@@ -392,4 +393,21 @@ fn fuzz_image_loader() {
         ndnet::data::load_image::<f32>(&file.0, (8, 8)).expect("a valid seed");
     }
     fuzz("image", fuzz_image, &[png_bytes, jpeg_bytes]);
+}
+
+#[test]
+fn fuzz_report_rendering() {
+    // Each seed: the class-count choice and its bytes, m − 1, then a history, names and
+    // examples as `fuzz_report` decodes them (bytes past the end read as 0).
+    let seeds: Vec<Vec<u8>> = vec![
+        // 5 classes, 8 examples, two records, no epochs, no names.
+        [&[0, 5, 7, 2, 0, 9, 1, 30, 0, 0, 0, 0, 0, 0][..], &[1; 40]].concat(),
+        // 300 classes, 200 examples, HTML names.
+        [&[1, 44, 1, 199, 1, 0, 16, 0, 0, 0, 0, 0, 1][..], &[2; 300], &[7; 600]].concat(),
+        // 2,999 classes, 255 examples.
+        [&[2, 0xb7, 0x0b, 254, 0, 0, 0, 0, 0, 0, 0][..], &[5, 3, 1].repeat(300)].concat(),
+        // Binary, a diverging cost and hostile epochs.
+        vec![3, 20, 3, 0, 0, 1, 3, 4, 255, 0, 1, 9, 255, 2, 2, 0, 0],
+    ];
+    fuzz("report", fuzz_report, &seeds);
 }

@@ -20,4 +20,6 @@ mod odd_views;
 mod properties;
 #[cfg(feature = "report")]
 mod report;
+#[cfg(feature = "report")]
+mod report_classes;
 mod tabular_targets;

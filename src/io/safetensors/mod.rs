@@ -71,9 +71,21 @@ pub(super) fn decode<F: Float>(path: &Path, bytes: &[u8]) -> Result<(Network<F>,
     if let Some(float) = file.metadata(FLOAT) {
         document::check_float::<F>(path, float)?;
     }
+    // A list of more entries than the file holds tensors (two per layer) is refused by its
+    // count, before a name of it is parsed into a list; a shorter one is parsed first, so that
+    // a misspelt name is reported as such.
+    let names = file.names();
+    let listed = file.metadata(ACTIVATIONS).map_or(0, |list| list.split(',').count());
+    if listed > names.len() {
+        check_names(path, names, listed)?;
+        return Err(error(format!(
+            "\"{ACTIVATIONS}\" lists {listed} layers but the file holds {} tensors",
+            file.names().len()
+        )));
+    }
     let activations = activations(path, file.metadata(ACTIVATIONS))?;
     let depth = activations.len();
-    check_names(path, file.names(), depth)?;
+    check_names(path, names, depth)?;
 
     // Shapes and dtypes of every tensor, and the chain of sizes, before any allocation.
     let mut sizes = Vec::with_capacity(depth + 1);
