@@ -106,6 +106,41 @@ pub fn fuzz_csv(data: &[u8]) {
     }
 }
 
+/// `predict_csv` of a fixed tiny model (an ID column, a numeric and a categorical feature, a
+/// binary target; zero weights) on a file of these bytes. When it succeeds: one prediction per
+/// data record as the csv crate reads the input on its own, and so per non-blank line after the
+/// header (ndnet refuses a field spanning lines); the file written reads back with ndnet's
+/// reader, its header unique, with the same IDs and labels, one row per prediction.
+pub fn fuzz_predict_csv(data: &[u8]) {
+    use ndnet::tabular::{Predictions, Table, TabularConfig};
+    use ndnet::{Activation, Network, TabularModel};
+    let train = "id,x,c,y\n1,1.5,a,Y\n2,,b,N\n3,4,a,Y\n4,2,,N\n";
+    let table = Table::from_reader(train.as_bytes(), "train.csv").expect("a valid training table");
+    let fitted = TabularConfig::binary("y", "Y")
+        .id_column("id")
+        .fit(&table)
+        .expect("a valid configuration");
+    let zeros = (ndarray::Array2::zeros((1, fitted.n_features())), ndarray::Array2::zeros((1, 1)));
+    let network = Network::<f32>::from_parameters(vec![zeros], &[Activation::Sigmoid]).expect("valid parameters");
+    let model = TabularModel::new(fitted, network).expect("a sigmoid output suits a binary target");
+    let input = TempFile::new(data, ".csv");
+    let output = TempFile::new(b"", ".predictions.csv");
+    let Ok(predictions) = model.predict_csv(&input.0, &output.0) else { return };
+    let records = csv::Reader::from_reader(data).byte_records().count();
+    assert_eq!(predictions.len(), records, "predictions for the records of {data:?}");
+    // The csv crate skips a byte-order mark before the header.
+    let text = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    let lines = text.split(|&b| b == b'\n' || b == b'\r').filter(|line| !line.is_empty()).count();
+    assert_eq!(predictions.len() + 1, lines, "predictions for the lines of {data:?}");
+    let written = Table::from_path(&output.0).expect("predict_csv writes a file ndnet reads");
+    assert_eq!(written.headers(), ["id", "y", "p_N", "p_Y"]);
+    assert_eq!(written.n_rows(), predictions.len());
+    let read = Table::from_reader(data, "input.csv").expect("the input predict_csv read");
+    assert_eq!(written.column("id").expect("an id column"), read.column("id").expect("an id column"));
+    let Predictions::Classes { labels, .. } = &predictions else { panic!("a binary model predicts classes") };
+    assert_eq!(written.column("y").expect("a target column"), labels.iter().map(String::as_str).collect::<Vec<_>>());
+}
+
 /// The IDX reader (images and labels) on a file of these bytes.
 pub fn fuzz_idx(data: &[u8]) {
     let file = TempFile::new(data, ".idx");

@@ -86,12 +86,10 @@ impl FittedColumn {
         }
         let forced = kind.is_some();
         let kind = kind.unwrap_or_else(|| {
-            // Any number, finite or not: a lone `inf` among numbers is an error below, not a
-            // reason to one-hot encode every distinct number.
-            if present.iter().all(|(_, c)| c.parse::<f64>().is_ok()) {
-                ColumnKind::Numeric
-            } else {
+            if present.iter().any(|(_, c)| classify(c) == Cell::Text) {
                 ColumnKind::Categorical
+            } else {
+                ColumnKind::Numeric
             }
         });
         let encoding = match kind {
@@ -223,6 +221,46 @@ pub(super) fn standardize(value: f64, mean: f64, std: f64) -> f64 {
     }
 }
 
+/// What a non-empty cell of a feature column says about the column's kind: the one reading
+/// the in-memory and the streamed fit share. A column is numeric unless a cell is
+/// [`Cell::Text`], so a cell that is not a usable number but no text either (`NaN`, `inf`,
+/// `-`, `NA`) cannot turn a column of numbers into categories: it is an error naming it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Cell {
+    /// A finite number.
+    Number(f64),
+    /// A number that is not finite (`NaN`, `inf`, `-Infinity`, `1e400`), or one of the
+    /// [`PLACEHOLDERS`] that stand for a missing value.
+    Unusable,
+    /// Anything else.
+    Text,
+}
+
+/// Cells (compared ignoring ASCII case) that stand for a missing number: pandas' default
+/// missing-value strings (`NaN` and `-NaN` parse as numbers, so are not listed), spreadsheet
+/// errors, and the usual dashes and marks. In a column of
+/// numbers they are an error (an empty cell is the one missing value); a column with other
+/// text is categorical and they are categories like any other text.
+pub(super) const PLACEHOLDERS: [&str; 25] = [
+    "-", "--", "?", ".", "na", "n/a", "#n/a", "#na", "#n/a n/a", "<na>", "null", "none", "nil", "missing", "1.#ind",
+    "-1.#ind", "1.#qnan", "-1.#qnan", "#div/0!", "#value!", "#num!", "#ref!", "#name?", "#null!", "n.a.",
+];
+
+/// How `cell` (non-empty, trimmed) counts when a column's kind is told.
+pub(super) fn classify(cell: &str) -> Cell {
+    match cell.parse::<f64>() {
+        Ok(value) if value.is_finite() => Cell::Number(value),
+        Ok(_) => Cell::Unusable,
+        Err(_) if is_placeholder(cell) => Cell::Unusable,
+        Err(_) => Cell::Text,
+    }
+}
+
+/// Whether `cell` is one of the [`PLACEHOLDERS`].
+fn is_placeholder(cell: &str) -> bool {
+    PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(cell))
+}
+
 /// A finite number, or `None` (text, `NaN`, `inf`, or `1e400`, which overflows f64).
 pub(super) fn parse_number(cell: &str) -> Option<f64> {
     cell.parse::<f64>().ok().filter(|v| v.is_finite())
@@ -230,6 +268,12 @@ pub(super) fn parse_number(cell: &str) -> Option<f64> {
 
 /// Why `cell` of a numeric column cannot be used.
 pub(super) fn not_a_number(cell: &str) -> String {
+    if is_placeholder(cell) {
+        return format!(
+            "{cell:?} stands for a missing value, but the column is numeric (it holds no other text); \
+             leave the cell empty for a missing value, or declare the column categorical with column_kind"
+        );
+    }
     match cell.parse::<f64>() {
         Ok(_) => format!(
             "{cell:?} is not a finite number (NaN or beyond ±1.8e308), but the column is numeric; \
@@ -326,6 +370,29 @@ mod tests {
             err.to_string(),
             "t.csv, line 4, column a: \"abc\" is not a finite number, but the column is numeric"
         );
+    }
+
+    #[test]
+    fn placeholders_and_non_finite_numbers_are_never_text() {
+        assert_eq!(classify("1e3"), Cell::Number(1000.0));
+        for cell in [
+            "-", "--", "NA", "n/a", "NULL", "#N/A", "?", ".", "NaN", "-nan", "-inf", "Infinity", "1e400",
+        ] {
+            assert_eq!(classify(cell), Cell::Unusable, "{cell}");
+        }
+        for cell in ["x", "-x", "NAN2", "n/a/b", "1,5"] {
+            assert_eq!(classify(cell), Cell::Text, "{cell}");
+        }
+        let err = fit("a\n1\n\nN/A\n", None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv, line 4, column a: \"N/A\" stands for a missing value, but the column is numeric (it holds no \
+             other text); leave the cell empty for a missing value, or declare the column categorical with column_kind"
+        );
+        assert!(matches!(
+            fit("a\n1\nN/A\nx\n", None).unwrap().encoding,
+            ColumnEncoding::Categorical { .. }
+        ));
     }
 
     #[test]

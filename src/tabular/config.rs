@@ -66,10 +66,14 @@ pub enum TargetKind {
 ///   out of X and their values are available through [`FittedPreprocessing::ids`](super::FittedPreprocessing::ids);
 /// * **no dropped columns** — leave other columns out with
 ///   [`drop_column`](TabularConfig::drop_column);
-/// * **automatic column kinds** — a column is [`ColumnKind::Numeric`] if every non-empty cell
-///   of the rows fitted on parses as a number, [`ColumnKind::Categorical`] otherwise;
-///   override with [`column_kind`](TabularConfig::column_kind) (e.g. a numeric code that is
-///   really a category).
+/// * **automatic column kinds** — a column is [`ColumnKind::Categorical`] if a non-empty cell
+///   of the rows fitted on is text, [`ColumnKind::Numeric`] otherwise; override with
+///   [`column_kind`](TabularConfig::column_kind) (e.g. a numeric code that is really a
+///   category). A number that is not finite and a placeholder for a missing value (`-`, `--`,
+///   `?`, `.`, `NA`, `N/A`, `null`, `None`, `#N/A`, `#DIV/0!` and the rest of pandas' and
+///   spreadsheets' missing-value strings, any ASCII case) are not text: a column of numbers
+///   and such cells, or of such cells only, is numeric, and so an error naming the cell (next
+///   point) rather than categories;
 /// * **no identifiers as features** — a column detected as text (not declared with
 ///   [`column_kind`](TabularConfig::column_kind)) whose non-empty cells are at least 90 %
 ///   distinct over more than 20 rows fitted on is an error naming it: it looks like an ID
@@ -78,9 +82,10 @@ pub enum TargetKind {
 ///   [`drop_column`](TabularConfig::drop_column), or force
 ///   [`ColumnKind::Categorical`] if it really is a category;
 /// * **numbers are finite** — a numeric cell that parses to NaN or ±inf (`NaN`, `inf`, or
-///   `1e400`, beyond f64's range) is an error naming its line and column, when fitting and
-///   when transforming: it neither turns the column categorical (one feature per distinct
-///   number) nor counts as missing. Leave the cell empty for a missing value.
+///   `1e400`, beyond f64's range), or is a placeholder for a missing value, is an error naming
+///   its line and column, when fitting and when transforming: it neither turns the column
+///   categorical (one feature per distinct number) nor counts as missing. Leave the cell
+///   empty for a missing value: an empty cell is the one missing value.
 ///
 /// Every other column becomes one or more features of X, in file order.
 ///

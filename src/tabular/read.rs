@@ -17,10 +17,16 @@ const CELL_BYTES: u128 = 24;
 impl Table {
     /// Reads the CSV file at `path` (comma-separated, double-quoted fields, UTF-8, header first).
     ///
+    /// One row per line: a quoted field may hold commas and doubled quotes (`"a, ""b"""`) but
+    /// not a line break, so the file's non-blank lines after the header are its rows, and a
+    /// quote left open cannot swallow the lines after it into one field. Blank lines are
+    /// skipped (and counted in line numbers).
+    ///
     /// # Errors
     /// [`Error::Io`] if the file cannot be opened or read; [`Error::Format`] (with path, line
     /// and column) if it has no header, no data rows, an empty or repeated column name, a row
-    /// with the wrong number of fields, or invalid UTF-8.
+    /// with the wrong number of fields, a quoted field holding a line break (named by the line
+    /// where its row, and so its quote, starts) or a quote never closed, or invalid UTF-8.
     ///
     /// ```
     /// use ndnet::tabular::Table;
@@ -112,8 +118,7 @@ fn parse(bytes: &[u8], path: PathBuf) -> Result<Table> {
         }
     };
     let header_line = line_of(&header, bytes);
-    let headers: Vec<String> = header.iter().map(|f| trimmed(f).to_owned()).collect();
-    check_headers(&path, header_line, &headers)?;
+    let headers = read_header(&path, header_line, &header)?;
 
     let mut rows = Vec::new();
     let mut lines = Vec::new();
@@ -123,9 +128,7 @@ fn parse(bytes: &[u8], path: PathBuf) -> Result<Table> {
     for record in records {
         let record = record.map_err(|e| csv_error(&path, e))?;
         let line = line_of(&record, bytes);
-        if record.len() != headers.len() {
-            return Err(ragged(&path, line, &headers, &record));
-        }
+        check_row(&path, line, &headers, &record)?;
         held += ROW_BYTES + CELL_BYTES * record.len() as u128 + record.as_slice().len() as u128;
         limits::check_bytes(
             || format!("the table read from {} (up to line {line})", path.display()),
@@ -142,6 +145,53 @@ fn parse(bytes: &[u8], path: PathBuf) -> Result<Table> {
         return Err(unclosed_quote(&path, last_line, &headers, field));
     }
     Ok(Table::new(headers, rows, lines, header_line, path))
+}
+
+/// The column names of the header `record` read on `line`: its cells [`trimmed`], none empty,
+/// none repeated, none spanning lines. [`Table`] and the streaming readers both read their
+/// header with it.
+pub(super) fn read_header(path: &Path, line: u64, record: &csv::StringRecord) -> Result<Vec<String>> {
+    check_one_line(path, line, &[], record)?;
+    let headers: Vec<String> = record.iter().map(|f| trimmed(f).to_owned()).collect();
+    check_headers(path, line, &headers)?;
+    Ok(headers)
+}
+
+/// Checks the data row `record` read on `line` as every reader does ([`Table`], the
+/// streaming scan): one field per column of `headers`, and no field spanning lines, so that
+/// a file's data lines and its rows are the same (blank lines aside), and a quote left open
+/// cannot swallow the lines after it into one row.
+///
+/// # Errors
+/// [`Error::Format`] naming `path`, `line` (where the row, and so the quote, starts) and the
+/// column.
+pub(super) fn check_row(path: &Path, line: u64, headers: &[String], record: &csv::StringRecord) -> Result<()> {
+    if record.len() != headers.len() {
+        return Err(ragged(path, line, headers, record));
+    }
+    check_one_line(path, line, headers, record)
+}
+
+/// Refuses a field of `record` (read on `line`) that holds a line break: only a quoted field
+/// can, and its quote opened on `line`, since every field before it is on that line.
+fn check_one_line(path: &Path, line: u64, headers: &[String], record: &csv::StringRecord) -> Result<()> {
+    let Some(field) = record.iter().position(|f| f.contains(['\n', '\r'])) else {
+        return Ok(());
+    };
+    let message = "a quoted field opened on this line is never closed on it: it holds a line break, and ndnet \
+                   reads one row per line (a quote left open swallows the lines after it); close the quote on \
+                   the same line (write \"\" for a quote inside a quoted field) or remove the line break";
+    Err(Error::format(
+        path,
+        Some(line),
+        Some(column_name(headers, field)),
+        message,
+    ))
+}
+
+/// The name of column `field` (0-based) of `headers`, or its number from 1 past them.
+fn column_name(headers: &[String], field: usize) -> String {
+    headers.get(field).cloned().unwrap_or_else(|| (field + 1).to_string())
 }
 
 /// The byte offset at which `record` starts (before any blank lines the csv crate skipped).
@@ -210,7 +260,7 @@ pub(super) fn open_quote(record: &[u8]) -> Option<usize> {
 
 /// The error for a quote opened in field `field` of the row on `line` and never closed.
 pub(super) fn unclosed_quote(path: &Path, line: u64, headers: &[String], field: usize) -> Error {
-    let column = headers.get(field).cloned().unwrap_or_else(|| (field + 1).to_string());
+    let column = column_name(headers, field);
     let message = "a quoted field opened on this line is never closed, so it would run to the end \
                    of the file; close the quote (write \"\" for a quote inside a quoted field)";
     Error::format(path, Some(line), Some(column), message)
@@ -222,7 +272,7 @@ pub(super) fn no_rows(path: &Path, header_line: u64) -> Error {
 }
 
 /// Checks the column names: none empty, none repeated (in one pass, O(n) for n columns).
-pub(super) fn check_headers(path: &Path, line: u64, headers: &[String]) -> Result<()> {
+fn check_headers(path: &Path, line: u64, headers: &[String]) -> Result<()> {
     let mut seen = HashSet::with_capacity(headers.len());
     for (j, name) in headers.iter().enumerate() {
         let column = Some((j + 1).to_string());
@@ -238,7 +288,7 @@ pub(super) fn check_headers(path: &Path, line: u64, headers: &[String]) -> Resul
 }
 
 /// The error for a row of `record.len()` fields under a header of `headers.len()` columns.
-pub(super) fn ragged(path: &Path, line: u64, headers: &[String], record: &csv::StringRecord) -> Error {
+fn ragged(path: &Path, line: u64, headers: &[String], record: &csv::StringRecord) -> Error {
     // Name the first column that is missing, or the first extra field by its number.
     let fields = record.len();
     let column = headers
@@ -306,12 +356,23 @@ mod tests {
 
     #[test]
     fn a_quote_left_open_in_the_last_row_is_an_error_naming_it() {
-        let err = read("a,b\n1,2\n3,\"x\n4,5\n").unwrap_err();
+        let err = read("a,b\n1,2\n3,\"x").unwrap_err();
         assert_eq!(
             err.to_string(),
             "test.csv, line 3, column b: a quoted field opened on this line is never closed, so it would run to \
              the end of the file; close the quote (write \"\" for a quote inside a quoted field)"
         );
+        // Closed on a later line, or never: the line where it opened.
+        for text in ["a,b\n1,2\n3,\"x\n4,5\n", "a,b\n1,2\n3,\"x\n4,\"5\n6,7\n"] {
+            let err = read(text).unwrap_err();
+            assert!(
+                err.to_string().starts_with(
+                    "test.csv, line 3, column b: a quoted field opened on this line is never \
+                                             closed on it: it holds a line break"
+                ),
+                "{err}"
+            );
+        }
         // Closed quotes, doubled quotes, quotes inside unquoted fields and after a closed one are fine.
         let t = read("a,b\n\"1\",\"x \"\"y\"\"\"\nx\"y,\"z\"w\n").unwrap();
         assert_eq!(t.rows(), [["1", "x \"y\""], ["x\"y", "zw"]]);

@@ -6,7 +6,9 @@ use crate::{Error, Result};
 
 /// A CSV file with a header, parsed into rows of text cells, one example per row.
 ///
-/// Cells are trimmed of surrounding whitespace; an empty cell is a missing value. Every row
+/// Cells are trimmed of surrounding whitespace; an empty cell is a missing value (the only
+/// one: `NA` or `-` in a numeric column is an error when fitting). One row per line: a quoted
+/// field may not hold a line break. Every row
 /// has exactly as many cells as the header, and the file's line number of each row is kept so
 /// that later errors (text in a numeric column, an unknown label) can name it. The table knows
 /// nothing about targets or column kinds: that is [`TabularConfig`](super::TabularConfig)'s

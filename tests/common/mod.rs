@@ -118,6 +118,13 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Writes `text` to `dir/name` and returns that path.
+pub fn write_file(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("the temporary folder is writable");
+    path
+}
+
 /// The Python named by `NDNET_PYTHON` (the interop tests fail without it): one with numpy, and
 /// the `safetensors` package for the `.safetensors` tests.
 pub fn python() -> String {

@@ -229,6 +229,22 @@ fn fuzz_csv_loader() {
 }
 
 #[test]
+fn fuzz_predict_csv_rows() {
+    let seeds = [
+        "id,x,c\n7,1.5,a\n8,,b\n9,3,\n",
+        "c,x,id\r\n\"a\",\"2\",\"P \"\"1\"\"\"\r\n\r\nb,-1e3,P2\r\n",
+        "id,x,c,y\n1,2,a,Y\n\n2,NA,b,N\n3,\"4\n5\",a,Y\n",
+        "\u{feff}id,x,c\n\"q,r\",0,\"=SUM(A1)\"\n",
+    ];
+    for seed in &seeds[..2] {
+        let path = TempFile::new(seed.as_bytes(), ".csv");
+        let table = ndnet::tabular::Table::from_path(&path.0).expect("a valid seed");
+        assert!(table.n_rows() >= 2);
+    }
+    fuzz("predict_csv", fuzz_predict_csv, &seeds.map(|s| s.as_bytes().to_vec()));
+}
+
+#[test]
 fn fuzz_idx_reader() {
     let images = [
         &[0u8, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2][..],

@@ -8,6 +8,7 @@ mod common;
 #[cfg(feature = "safetensors")]
 mod checkpoints;
 mod concurrency;
+mod csv_files;
 mod csv_stream;
 mod environment;
 mod errors;

@@ -14,7 +14,7 @@ use ndnet::tabular::{ColumnKind, CsvChunks, CsvExamples, Table, TabularConfig};
 use ndnet::{Adam, AdamConfig, Float, Network, Shuffle, TrainConfig};
 use rand::RngExt;
 
-use crate::common::{self, parameter_bits, scratch_dir};
+use crate::common::{self, parameter_bits, scratch_dir, write_file};
 
 /// A table of `rows` rows meant to reach every path of the fit: an ID; an income with 10 %
 /// missing and a long tail (spread values: the median needs a histogram once 65 536 are
@@ -94,12 +94,6 @@ fn configs() -> Vec<TabularConfig> {
     ]
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 #[test]
 fn the_streamed_fit_equals_the_in_memory_fit_bit_for_bit() {
     let dir = scratch_dir("csv-stream-fit");
@@ -110,7 +104,7 @@ fn the_streamed_fit_equals_the_in_memory_fit_bit_for_bit() {
         (57, &[1, 7, 4096][..]),
         (100_000, &[4096][..]),
     ] {
-        let path = write(&dir, "table.csv", &table_text(rows, rows as u64));
+        let path = write_file(&dir, "table.csv", &table_text(rows, rows as u64));
         let table = Table::from_path(&path).unwrap();
         for config in configs() {
             let in_memory = config.fit(&table);
@@ -135,20 +129,24 @@ fn the_streamed_fit_equals_the_in_memory_fit_bit_for_bit() {
 #[test]
 fn chunks_hold_their_rows_and_name_their_lines() {
     let dir = scratch_dir("csv-stream-chunks");
-    let text = "a,b\r\n\r\n1,\"x\ny\"\n2,z\n\n\n3,w\n4,v";
-    let path = write(&dir, "lines.csv", text);
+    // A quoted field (on one line: one spanning lines is refused, naming the line it opens on).
+    let spanning = write_file(&dir, "spanning.csv", "a,b\r\n\r\n1,\"x\ny\"\n2,z\n");
+    let err = CsvChunks::scan(&spanning, 2).unwrap_err().to_string();
+    assert!(err.contains("spanning.csv, line 3, column b: "), "{err}");
+    let text = "a,b\r\n\r\n1,\"x, y\"\n\n2,z\n\n\n3,w\n4,v";
+    let path = write_file(&dir, "lines.csv", text);
     let chunks = CsvChunks::scan(&path, 2).unwrap();
     assert_eq!((chunks.n_rows(), chunks.n_chunks(), chunks.rows_per_chunk()), (4, 2, 2));
     // Each chunk starts where its first row does, or at the line breaks before it.
     let at = |c: usize| text[chunks.offset(c).unwrap() as usize..].trim_start_matches(['\r', '\n']);
-    assert!(at(0).starts_with("1,\"x\ny\""));
+    assert!(at(0).starts_with("1,\"x, y\""));
     assert!(at(1).starts_with("3,w"));
     assert_eq!(chunks.offset(2), None);
     // A bad row names the line the in-memory table names.
     let fitted = TabularConfig::multi_class("b")
         .fit(&Table::from_path(&path).unwrap())
         .unwrap();
-    let bad = write(&dir, "bad.csv", "a,b\r\n\r\n1,\"x\ny\"\n2,z\n\n\nthree,w\n4,v");
+    let bad = write_file(&dir, "bad.csv", "a,b\r\n\r\n1,\"x, y\"\n\n2,z\n\n\nthree,w\n4,v");
     let expected = fitted
         .transform::<f64>(&Table::from_path(&bad).unwrap())
         .unwrap_err()
@@ -177,7 +175,7 @@ fn gather_all<F: Float>(examples: &mut CsvExamples<F>, indices: &[usize], batch:
 }
 
 fn examples_equal_the_transform<F: Float>(dir: &Path) {
-    let path = write(dir, "table.csv", &table_text(1000, 3));
+    let path = write_file(dir, "table.csv", &table_text(1000, 3));
     let table = Table::from_path(&path).unwrap();
     let mut rng = common::rng(9);
     for config in configs() {
@@ -210,7 +208,7 @@ fn examples_read_from_chunks_equal_the_in_memory_transform_bit_for_bit() {
 /// Trains a [n_x, 5, 1] network on the CSV's examples and on the same values in memory (read
 /// batch by batch too), for every shuffle: the same parameters, bit for bit.
 fn training_equals_training_in_memory<F: Float>(dir: &Path) {
-    let path = write(dir, "table.csv", &table_text(700, 11));
+    let path = write_file(dir, "table.csv", &table_text(700, 11));
     let config = configs().remove(0);
     let (fitted, chunks) = config.fit_csv(&path, 50).unwrap();
     let (x, y) = fitted.transform::<F>(&Table::from_path(&path).unwrap()).unwrap();
@@ -256,8 +254,8 @@ fn a_validation_file_read_in_chunks_stops_as_its_values_in_memory() {
     use ndnet::{FitOptions, Validation};
     let dir = scratch_dir("csv-stream-validation");
     // The labels are drawn apart from the features: a wide network overfits within a few epochs.
-    let train = write(&dir, "train.csv", &table_text(400, 21));
-    let valid = write(&dir, "valid.csv", &table_text(300, 22));
+    let train = write_file(&dir, "train.csv", &table_text(400, 21));
+    let valid = write_file(&dir, "valid.csv", &table_text(300, 22));
     let (fitted, chunks) = configs().remove(0).fit_csv(&train, 64).unwrap();
     let valid_chunks = CsvChunks::scan(&valid, 32).unwrap();
     let (x_valid, y_valid) = fitted.transform::<f64>(&Table::from_path(&valid).unwrap()).unwrap();
@@ -292,7 +290,7 @@ fn a_validation_file_read_in_chunks_stops_as_its_values_in_memory() {
 fn the_converter_writes_the_transform_as_npy_files() {
     use ndnet::data::NpyExamples;
     let dir = scratch_dir("csv-stream-npy");
-    let path = write(&dir, "table.csv", &table_text(300, 5));
+    let path = write_file(&dir, "table.csv", &table_text(300, 5));
     let table = Table::from_path(&path).unwrap();
     for config in configs() {
         let (fitted, chunks) = config.fit_csv(&path, 64).unwrap();

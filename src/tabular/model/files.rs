@@ -130,14 +130,19 @@ impl<F: Float> TabularModel<F> {
     /// target column optional), predicts every row and writes the CSV file `output`: the first
     /// ID column if one was configured, then the target's column with the predicted label or
     /// number, then for a classifier one column `p_<class>` per class with its probability
-    /// (see [`Predictions::to_csv`]). `output` is replaced atomically (as
-    /// [`TabularModel::save`] does): a reader never sees half a file, and on
-    /// any error the old file is untouched. Needs feature `serde` as well as `csv`.
+    /// (see [`Predictions::to_csv`]). One prediction per data line of `input` (its rows, as
+    /// [`Table::from_path`] reads one row per line), or an error naming the line; the file
+    /// written reads back, with [`Table`] or Python's `csv` module, with the same header and
+    /// cells. `output` is replaced atomically (as [`TabularModel::save`] does): a reader never
+    /// sees half a file, and on any error the old file is untouched. Needs feature `serde` as
+    /// well as `csv`.
     ///
     /// # Errors
     /// As [`Table::from_path`] (a missing, empty or malformed file, naming path, line and
     /// column), [`TabularModel::predict`] and [`TabularModel::ids`] (an ID column configured
-    /// but missing from `input`); [`Error::Io`] naming `output` if it cannot be written.
+    /// but missing from `input`); as [`Predictions::to_csv`] for a header that would name a
+    /// column twice (an ID column or target named `p_<class>`, naming both);
+    /// [`Error::Io`] naming `output` if it cannot be written.
     ///
     /// ```
     /// use ndnet::{GradientDescent, Network, TabularModel, TrainConfig};

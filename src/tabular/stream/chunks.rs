@@ -75,9 +75,9 @@ impl CsvChunks {
     /// [`Error::InvalidArgument`] if `rows_per_chunk` is 0; [`Error::Io`] if the file cannot
     /// be read; [`Error::Format`] naming the file, line and column for what
     /// [`Table::from_path`](super::super::Table::from_path) refuses (no header, an empty or
-    /// repeated column name, no data rows, a row of the wrong width, text that is not UTF-8),
-    /// a quote opened in the last row and never closed, and a row longer than 16 MiB (a quote
-    /// left open, most likely); [`Error::TooLarge`] if the bytes of one chunk, or the index
+    /// repeated column name, no data rows, a row of the wrong width, a quoted field holding a
+    /// line break, text that is not UTF-8), a quote opened in the last row and never closed,
+    /// and a row longer than 16 MiB (a quote left open, most likely); [`Error::TooLarge`] if the bytes of one chunk, or the index
     /// (32 bytes a chunk), exceed the [memory limit](crate::memory_limit).
     ///
     /// ```

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use super::checksum::checksum;
 use super::chunks::{Chunk, CsvChunks};
 use crate::tabular::read::{
-    check_headers, csv_error, line_at, no_rows, open_quote, ragged, reader_builder, trimmed, unclosed_quote,
+    check_row, csv_error, line_at, no_rows, open_quote, read_header, reader_builder, unclosed_quote,
 };
 use crate::{Error, Result};
 
@@ -132,24 +132,21 @@ impl Scan {
             return Err(Error::format(path, None, None, "empty file: no header line"));
         }
         scan.header_line = scan.line();
-        scan.headers = scan.record.iter().map(|f| trimmed(f).to_owned()).collect();
-        check_headers(path, scan.header_line, &scan.headers)?;
+        scan.headers = read_header(path, scan.header_line, &scan.record)?;
         Ok(scan)
     }
 
     /// Reads the next data row; `false` at the end of the file.
     ///
     /// # Errors
-    /// [`Error::Format`] naming the file and line for a row of the wrong width, text that is
-    /// not UTF-8, or a row longer than [`max_row_bytes`]; [`Error::TooLarge`] if a chunk's
+    /// [`Error::Format`] naming the file and line for a row of the wrong width or with a field
+    /// spanning lines, text that is not UTF-8, or a row longer than [`max_row_bytes`]; [`Error::TooLarge`] if a chunk's
     /// bytes or the index exceed the memory limit; [`Error::Io`] if reading fails.
     pub(super) fn next(&mut self) -> Result<bool> {
         if !self.read()? {
             return Ok(false);
         }
-        if self.record.len() != self.headers.len() {
-            return Err(ragged(&self.path, self.line(), &self.headers, &self.record));
-        }
+        check_row(&self.path, self.line(), &self.headers, &self.record)?;
         let position = self.record.position().cloned().unwrap_or_else(csv::Position::new);
         if self.rows.is_multiple_of(self.rows_per_chunk) {
             self.begin_chunk(&position)?;

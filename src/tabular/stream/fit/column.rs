@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::median::Median;
-use crate::tabular::column::{ALL_EMPTY, categorical, id_like, looks_unique, not_a_number, parse_number};
+use crate::tabular::column::{
+    ALL_EMPTY, Cell, categorical, classify, id_like, looks_unique, not_a_number, parse_number,
+};
 use crate::tabular::spread::{Deviations, Sum};
 use crate::tabular::{ColumnEncoding, ColumnKind};
 
@@ -26,7 +28,7 @@ pub(super) struct ColumnFit {
     forced: Option<ColumnKind>,
     /// Non-empty cells.
     present: u64,
-    /// Whether every non-empty cell parses as a number (NaN and ±inf included).
+    /// Whether no non-empty cell is text ([`Cell::Text`]).
     all_numbers: bool,
     /// The first non-empty cell that is not a finite number, and its line.
     first_unusable: Option<(u64, String)>,
@@ -105,18 +107,18 @@ impl ColumnFit {
         }
         self.present += 1;
         if self.forced != Some(ColumnKind::Categorical) && (self.all_numbers || self.forced.is_some()) {
-            match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() => {
+            match classify(cell) {
+                Cell::Number(v) => {
                     self.least = self.least.min(v);
                     self.greatest = self.greatest.max(v);
                     self.magnitude = self.magnitude.max(v.abs());
                     self.median.observe(v);
                 }
-                parsed => {
+                kind => {
                     if self.first_unusable.is_none() {
                         self.first_unusable = Some((line(), cell.to_owned()));
                     }
-                    if parsed.is_err() && self.forced.is_none() {
+                    if kind == Cell::Text && self.forced.is_none() {
                         self.all_numbers = false;
                         self.counts = Some(BTreeMap::new());
                         self.counted_from = row;
