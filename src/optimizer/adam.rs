@@ -231,6 +231,7 @@ impl<F: Float> Optimizer<F> for Adam<F> {
             (Some(theta), Some(v), Some(s), Some(grad)) => {
                 for_each_part((theta, v, s, grad), |(theta, v, s, grad)| {
                     // The step copied into this thread's frame (see `state::for_each_element`).
+                    #[allow(clippy::redundant_locals, reason = "the copy is the point: see the comment")]
                     let step = step;
                     for (((theta, v), s), &g) in theta.iter_mut().zip(v).zip(s).zip(grad) {
                         step(theta, v, s, g);

@@ -38,6 +38,7 @@ pub(crate) fn check_step<F: Float, const N: usize>(
             // The step copied into this thread's frame, and every slice cut to θ's length: the
             // loop then vectorizes (read through the closure's captures, its constants were
             // loaded again for every element, and its indexing checked).
+            #[allow(clippy::redundant_locals, reason = "the copy is the point: see the comment")]
             let finite = finite;
             let (g, s) = (&g[..t.len()], s.map(|s| &s[..t.len()]));
             let ok = (0..t.len()).fold(true, |ok, i| ok & finite(t[i], std::array::from_fn(|k| s[k][i]), g[i]));

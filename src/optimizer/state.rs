@@ -61,6 +61,7 @@ pub(crate) fn for_each_element<F: Float>(
         (Some(theta), Some(state), Some(grad)) => for_each_part((theta, state, grad), |(theta, state, grad)| {
             // The step copied into this thread's frame: read through the closure's captures,
             // its constants were loaded again for every element and the loop did not vectorize.
+            #[allow(clippy::redundant_locals, reason = "the copy is the point: see the comment")]
             let step = step;
             for ((theta, s), &g) in theta.iter_mut().zip(state).zip(grad) {
                 step(theta, s, g);
