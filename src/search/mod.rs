@@ -244,8 +244,9 @@ fn share_out<F: Float>(space: &SearchSpace, trials: &[Trial], sets: &Sets<'_, F>
     let m = sets.x_train.ncols();
     let cost = |t: &Trial| {
         let sizes = layer_sizes(t, sets);
-        let parameters: usize = sizes.windows(2).map(|n| n[1] * (n[0] + 1)).sum();
-        let parameters = parameters as f64;
+        // In f64: a trial's sizes come from the user (`hidden_units` has no upper bound, and
+        // its network is refused only when built), so their product may not fit a usize.
+        let parameters: f64 = sizes.windows(2).map(|n| n[1] as f64 * (n[0] as f64 + 1.0)).sum();
         let examples = t.batch_size.map_or(m, |b| b.min(m)) as f64;
         space.iterations as f64 * examples * parameters
     };

@@ -262,3 +262,33 @@ fn a_split_holds_out_the_same_examples_for_every_trial() {
     .unwrap_err();
     assert!(matches!(err, Error::Shape { .. }), "{err}");
 }
+
+#[cfg(feature = "mpi")]
+#[test]
+fn trials_of_any_size_are_shared_out_without_overflow() {
+    let (x, y) = (
+        ndarray::Array2::<f64>::zeros((3, 4)),
+        ndarray::Array2::<f64>::zeros((1, 4)),
+    );
+    let sets = Sets {
+        x_train: x.view(),
+        y_train: y.view(),
+        x_valid: x.view(),
+        y_valid: y.view(),
+    };
+    let trial = |hidden_units: usize| Trial {
+        optimizer: SearchOptimizer::GradientDescent,
+        learning_rate: 0.1,
+        l2: 0.0,
+        batch_size: None,
+        hidden_units,
+        depth: 2,
+        train_accuracy: 0.0,
+        valid_accuracy: 0.0,
+        valid_cost: 0.0,
+        diverged: false,
+    };
+    let trials = [trial(2), trial(usize::MAX), trial(4)];
+    // The largest trial alone on one process, the two others on the other.
+    assert_eq!(share_out(&SearchSpace::default(), &trials, &sets, 2), vec![1, 0, 1]);
+}
