@@ -266,3 +266,96 @@ fn every_dot_kernel_of_this_cpu_gives_the_naive_product() {
         }
     }
 }
+
+/// α A·B + β C as the broadcast kernels compute it, element by element: for each block of
+/// `kc` steps a sum from +0 by fused multiply-adds in order, then α·sum + β·C (β = 1 after the
+/// first block), nothing skipped.
+#[cfg(target_arch = "x86_64")]
+fn fused_reference<F: crate::Float>(
+    kc: usize,
+    alpha: F,
+    a: &Array2<F>,
+    b: &Array2<F>,
+    beta: F,
+    c: &Array2<F>,
+) -> Array2<F> {
+    let mut out = c.clone();
+    for ((i, j), out) in out.indexed_iter_mut() {
+        for start in (0..a.ncols()).step_by(kc) {
+            let end = (start + kc).min(a.ncols());
+            let sum = (start..end).fold(F::zero(), |sum, p| a[[i, p]].mul_add(b[[p, j]], sum));
+            let beta = if start == 0 { beta } else { F::one() };
+            *out = if beta == F::zero() {
+                alpha * sum
+            } else {
+                alpha * sum + beta * *out
+            };
+        }
+    }
+    out
+}
+
+/// The broadcast kernels skip the steps of a panel of B whose row is all zero (a blank border
+/// of images, one-hot columns): the result must be the same bits as the full sum, since a·0
+/// adds nothing to a sum from +0 when a is finite — and where A holds a NaN or an infinity,
+/// the skipped a·0 is NaN, so nothing may be skipped. Checked against the exact fused sum, on
+/// B with whole zero rows, rows zero in some panels only, −0 and a NaN in B, on every kernel
+/// this CPU runs.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn steps_of_zeros_in_b_are_skipped_bit_for_bit() {
+    use crate::linalg::x86::{f32x8, f32x16, f64x4, f64x8};
+    fn check<F: crate::Float>(kernel: crate::base::float::BlockFn<F>, kc: usize, name: &str) {
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(14);
+        for (m, k, n) in [(13, 50, 40), (128, 784, 200), (6, kc + 9, 17)] {
+            let a: Array2<F> = super::random((m, k), &mut rng);
+            let mut b: Array2<F> = super::random((k, n), &mut rng);
+            // Whole rows of zeros (of either sign), and rows zero in the first panels only.
+            for p in (0..k).filter(|p| p % 3 != 1) {
+                let sign = if p % 2 == 0 { F::one() } else { -F::one() };
+                let cols = if p % 5 == 0 { n / 2 } else { n };
+                b.row_mut(p).slice_mut(ndarray::s![..cols]).fill(F::zero() * sign);
+            }
+            let c = Array2::from_shape_fn((m, n), |(i, j)| F::from_f64(((i * j) % 7) as f64));
+            let (alpha, beta) = (F::from_f64(0.75), F::from_f64(0.5));
+            let mut nan_in_b = b.clone();
+            nan_in_b[[k - 1, n - 1]] = F::nan();
+            let mut inf_in_a = a.clone();
+            inf_in_a[[m / 2, 0]] = F::infinity();
+            let mut nan_in_a = a.clone();
+            nan_in_a[[0, k - 1]] = F::nan();
+            for (a, b) in [(&a, &b), (&a, &nan_in_b), (&inf_in_a, &b), (&nan_in_a, &b)] {
+                let want = fused_reference(kc, alpha, a, b, beta, &c);
+                for beta in [beta, F::zero()] {
+                    let want = if beta == F::zero() {
+                        fused_reference(kc, alpha, a, b, beta, &c)
+                    } else {
+                        want.clone()
+                    };
+                    let mut got = c.clone();
+                    kernel(alpha, a.view(), b.view(), beta, got.view_mut());
+                    for ((idx, g), w) in got.indexed_iter().zip(&want) {
+                        assert!(
+                            g.as_f64().to_bits() == w.as_f64().to_bits() || (g.is_nan() && w.is_nan()),
+                            "{name} ({m}, {k}, {n}) β {beta} at {idx:?}: {g} vs {w}"
+                        );
+                    }
+                    // Not vacuous: A's NaN or infinity reaches C through B's zeros.
+                    assert_eq!(
+                        got.iter().any(|v| v.is_nan()),
+                        want.iter().any(|v| v.is_nan()),
+                        "{name}"
+                    );
+                }
+            }
+        }
+    }
+    if f32x8::available() {
+        check(f32x8::broadcast, f32x8::KC, "f32x8");
+        check(f64x4::broadcast, f64x4::KC, "f64x4");
+    }
+    if f32x16::available() {
+        check(f32x16::broadcast, f32x16::KC, "f32x16");
+        check(f64x8::broadcast, f64x8::KC, "f64x8");
+    }
+}

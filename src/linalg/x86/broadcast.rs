@@ -29,7 +29,7 @@ macro_rules! broadcast_kernel {
         pub(crate) const NR: usize = NV * W;
         /// Reduction steps per block: C is read and written once per block; a packed
         /// micro-panel of B (KC × NR) stays in L1 or L2.
-        const KC: usize = $kc;
+        pub(crate) const KC: usize = $kc;
         /// Rows of A per packed block (a multiple of BR): MC × KC fits in L2.
         const MC: usize = $mc;
         /// Columns of B per packed block (a multiple of NR): KC × NC fits in L2.
@@ -167,17 +167,23 @@ macro_rules! broadcast_kernel {
             }
         }
 
-        /// `out[.., ..V·W] = Σ_{p < kc} A[.., p] B[p, ..V·W]` for a packed A tile (kc, BR) and
-        /// the first V ≤ NV vectors of a B panel (kc, NR): V < NV for the last, narrow panel
-        /// of a block (the same operations on each element, fewer columns computed).
+        /// `out[.., ..V·W] = Σ_p A[.., p] B[p, ..V·W]` over the reduction steps p of `steps`
+        /// (all of 0..kc, or those [`live_steps`] keeps), for a packed A tile (kc, BR) and the
+        /// first V ≤ NV vectors of a B panel (kc, NR): V < NV for the last, narrow panel of a
+        /// block (the same operations on each element, fewer columns computed).
         ///
         /// # Safety
-        /// `a` must address kc·BR and `b` kc·NR initialised elements.
+        /// `a` must address kc·BR and `b` kc·NR initialised elements, and every step be < kc.
         #[target_feature(enable = $feat)]
-        unsafe fn broadcast_tile<const V: usize>(kc: usize, a: *const $t, b: *const $t, out: &mut [[$t; NR]; BR]) {
+        unsafe fn broadcast_tile<const V: usize>(
+            steps: impl Iterator<Item = usize>,
+            a: *const $t,
+            b: *const $t,
+            out: &mut [[$t; NR]; BR],
+        ) {
             const { assert!(V >= 1 && V <= NV) };
             let mut acc = [[$setzero(); V]; BR];
-            for p in 0..kc {
+            for p in steps {
                 let mut bv = [$setzero(); V];
                 for (v, bv) in bv.iter_mut().enumerate() {
                     // SAFETY: p < kc and v < V ≤ NV: inside row p of the panel.
@@ -199,6 +205,41 @@ macro_rules! broadcast_kernel {
             }
         }
 
+        /// Whether every element of `packed` is finite.
+        ///
+        /// # Safety
+        /// Every element of `packed` must be initialised (by [`pack_a`]).
+        unsafe fn finite(packed: &[std::mem::MaybeUninit<$t>]) -> bool {
+            // SAFETY: MaybeUninit<T> has T's layout, and the caller's contract.
+            let values: &[$t] = unsafe { std::slice::from_raw_parts(packed.as_ptr().cast(), packed.len()) };
+            // Without an early exit, so that the compiler vectorizes it.
+            values.iter().fold(true, |finite, v| finite & v.is_finite())
+        }
+
+        /// Writes to the start of `steps` the reduction steps p < kc whose row of the packed B
+        /// panel at `b` holds anything but zero (NaN and infinities included), in order, and
+        /// returns how many. A step whose row is all zero adds a·0 to each accumulator: exactly
+        /// nothing when every a is finite (an accumulator starts at +0 and a sum of products
+        /// never turns it into −0), so [`broadcast`] skips such steps, bit for bit the same
+        /// result. Images with a blank border (MNIST's digits: half the rows of a 16-digit
+        /// panel) and one-hot columns have many.
+        ///
+        /// # Safety
+        /// `b` must address kc·NR initialised elements, kc ≤ KC.
+        unsafe fn live_steps(kc: usize, b: *const $t, steps: &mut [u16; KC]) -> usize {
+            let mut live = 0;
+            for p in 0..kc {
+                // SAFETY: row p of the panel, NR initialised elements.
+                let row: &[$t; NR] = unsafe { &*b.add(p * NR).cast() };
+                // A fold rather than `any`: no early exit, so the compiler vectorizes it.
+                if row.iter().fold(false, |seen, &v| seen | (v != 0.0)) {
+                    steps[live] = p as u16;
+                    live += 1;
+                }
+            }
+            live
+        }
+
         // Two vectors per tile row: `linalg::gemm_unchecked` splits columns at half a tile,
         // which `broadcast` computes with one.
         const _: () = assert!(NV == 2);
@@ -207,7 +248,9 @@ macro_rules! broadcast_kernel {
         const _: () = assert!(MC % BR == 0 && NC % NR == 0);
         // The packing buffers live on the caller's stack: at most the 380 KB that
         // `linalg::gemm` documents.
-        const _: () = assert!((MC * KC + KC * NC) * std::mem::size_of::<$t>() <= 380 * 1024);
+        const _: () = assert!((MC * KC + KC * NC) * std::mem::size_of::<$t>() + KC * 2 <= 380 * 1024);
+        // Steps are numbered in u16.
+        const _: () = assert!(KC <= u16::MAX as usize);
 
         /// C = α A·B + β C, any strides (fast when the rows of B are contiguous).
         ///
@@ -230,6 +273,7 @@ macro_rules! broadcast_kernel {
             let mut a_pack: Aligned<{ MC * KC }> = Aligned([const { std::mem::MaybeUninit::uninit() }; MC * KC]);
             let mut b_pack: Aligned<{ KC * NC }> = Aligned([const { std::mem::MaybeUninit::uninit() }; KC * NC]);
             let mut out = [[0.0; NR]; BR];
+            let mut steps = [0u16; KC];
             let (c_p, c_s) = (c.as_mut_ptr(), (c.strides()[0], c.strides()[1]));
             for pc in (0..k).step_by(KC) {
                 let kc = KC.min(k - pc);
@@ -237,24 +281,37 @@ macro_rules! broadcast_kernel {
                 for ic in (0..m).step_by(MC) {
                     let mc = MC.min(m - ic);
                     pack_a(a.slice(s![ic..ic + mc, pc..pc + kc]), &mut a_pack.0);
+                    // Steps of zeros in B are skipped only where A·0 is 0 (see live_steps):
+                    // whether this block of A is finite, asked once, when a panel has such steps.
+                    let mut a_finite = None;
                     for jc in (0..n).step_by(NC) {
                         let nc = NC.min(n - jc);
                         pack_b(b.slice(s![pc..pc + kc, jc..jc + nc]), &mut b_pack.0);
                         for jr in (0..nc).step_by(NR) {
                             let cols = NR.min(nc - jr);
+                            let b_panel: *const $t = b_pack.0[jr * kc..].as_ptr().cast();
+                            // SAFETY: pack_b wrote the kc·NR elements of the panel; kc ≤ KC.
+                            let mut live = unsafe { live_steps(kc, b_panel, &mut steps) };
+                            // SAFETY: pack_a wrote the ⌈mc/BR⌉ tiles of kc·BR elements.
+                            let a_tiles = || unsafe { finite(&a_pack.0[..mc.next_multiple_of(BR) * kc]) };
+                            if live < kc && !*a_finite.get_or_insert_with(a_tiles) {
+                                live = kc;
+                            }
                             for ir in (0..mc).step_by(BR) {
                                 let rows = BR.min(mc - ir);
                                 let (i, j) = ((ic + ir) as isize, (jc + jr) as isize);
+                                let a_tile: *const $t = a_pack.0[ir * kc..].as_ptr().cast();
+                                let sparse = steps[..live].iter().map(|&p| usize::from(p));
                                 // SAFETY: the packed A tile at ir·kc holds kc·BR elements and the
-                                // B panel at jr·kc kc·NR, all written by pack_a and pack_b; the
-                                // CPU has the kernel's features (asserted above).
+                                // B panel at jr·kc kc·NR, all written by pack_a and pack_b; every
+                                // step is < kc; the CPU has the kernel's features (asserted
+                                // above).
                                 unsafe {
-                                    let a_tile = a_pack.0.as_ptr().add(ir * kc).cast();
-                                    let b_panel = b_pack.0.as_ptr().add(jr * kc).cast();
-                                    if cols <= W {
-                                        broadcast_tile::<1>(kc, a_tile, b_panel, &mut out);
-                                    } else {
-                                        broadcast_tile::<NV>(kc, a_tile, b_panel, &mut out);
+                                    match (cols <= W, live < kc) {
+                                        (true, false) => broadcast_tile::<1>(0..kc, a_tile, b_panel, &mut out),
+                                        (true, true) => broadcast_tile::<1>(sparse, a_tile, b_panel, &mut out),
+                                        (false, false) => broadcast_tile::<NV>(0..kc, a_tile, b_panel, &mut out),
+                                        (false, true) => broadcast_tile::<NV>(sparse, a_tile, b_panel, &mut out),
                                     }
                                 }
                                 // SAFETY: the (rows, cols) block at (i, j) lies inside C; the CPU
