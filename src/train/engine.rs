@@ -163,6 +163,11 @@ pub(super) fn run<F: Float, O: Optimizer<F> + ?Sized>(
     if path == TrainingPath::MiniBatch {
         let batch_size = config.batch_size.unwrap_or(m);
         let cost = net.cost_function();
+        let copy = data.column_major_copy(batch_size);
+        let mut data = match &copy {
+            Some(x) => data.with_x(x.view()),
+            None => data.reborrow(),
+        };
         let mut batcher = Batcher::new(data.reading(cost), config.shuffle, config.seed, batch_size)?;
         batcher.resume_at(epochs_done, into_epoch);
         if let Some((comm, _)) = group {

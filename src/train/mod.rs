@@ -81,6 +81,13 @@ impl<F: Float> Network<F> {
     /// `x` is (n_x, m), `y` is `(n[L], m)`; examples give n_x and `n[L]` values each; a
     /// validation set has the same number of rows.
     ///
+    /// # Memory
+    /// Mini-batches copy whole examples: from an X whose columns are not contiguous (row-major,
+    /// as `Array2::zeros((n_x, m))` makes it) `fit` first copies X into column-major order,
+    /// once, when the memory limit allows a second X (else each batch is gathered from X's
+    /// rows, several times slower). Pass X column-major to spare that copy: `load_mnist` and the
+    /// other loaders return it so, and `x_rows.t()` of an (m, n_x) array of examples is.
+    ///
     /// # Errors
     /// Input errors as [`Network::cost`], in the training and the validation set (in memory:
     /// checked once, before the first step; read batch by batch: each batch as it is read,

@@ -291,6 +291,44 @@ fn caches_for_a_wide_layer_on_a_long_x_are_refused_before_the_forward_pass() {
     assert_eq!(net.predict_proba(&x.slice(ndarray::s![.., ..4])).unwrap().dim(), (1, 4));
 }
 
+/// Training in mini-batches copies a row-major X into column-major order only when the limit
+/// allows a second X; when it does not, the batches are gathered from X's rows: the same
+/// training up to rounding, never an error for the copy.
+#[test]
+fn a_row_major_x_with_no_room_for_a_copy_trains_from_its_rows() {
+    let x = ndarray::Array2::from_shape_fn((40, 300), |(i, j)| ((i * 7 + j * 13) % 17) as f64 / 8.0 - 1.0);
+    let y = x.row(3).mapv(|v| f64::from(v > 0.0)).insert_axis(ndarray::Axis(0));
+    let columns = x.t().as_standard_layout().into_owned().reversed_axes();
+    let config = ndnet::TrainConfig::epochs(3).batch_size(32).seed(3);
+    let train = |x: &ndarray::Array2<f64>| {
+        let mut net = network(&[40, 8, 1]).unwrap();
+        net.fit((x, &y), &mut ndnet::GradientDescent::new(0.3).unwrap(), &config)
+            .unwrap();
+        net
+    };
+    let (copied, from_rows, reference) = {
+        let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
+        let copied = train(&x);
+        // X is 96,000 bytes: no room for its copy, room for the caches (57,600 bytes).
+        ndnet::set_memory_limit(80_000);
+        (copied, train(&x), train(&columns))
+    };
+    let params = |net: &Network<f64>| -> Vec<f64> {
+        net.layers()
+            .iter()
+            .flat_map(|l| l.w().iter().chain(l.b()).copied().collect::<Vec<_>>())
+            .collect()
+    };
+    assert_eq!(
+        params(&copied),
+        params(&reference),
+        "the copy trains as a column-major X does, bit for bit"
+    );
+    for (p, q) in params(&from_rows).iter().zip(params(&reference)) {
+        assert!((p - q).abs() < 1e-12, "{p} vs {q}");
+    }
+}
+
 #[test]
 fn one_hot_with_a_huge_class_count_is_an_error() {
     let _limit = Limit::set(DEFAULT_MEMORY_LIMIT);
