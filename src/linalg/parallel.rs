@@ -80,17 +80,36 @@ impl<A: Slices, B: Slices, C: Slices, D: Slices> Slices for (A, B, C, D) {
 /// # Panics
 /// If the slices of a tuple differ in length, or `f` panics.
 pub(crate) fn for_each_part<S: Slices>(data: S, f: impl Fn(S) + Sync) {
+    split_between_threads(data, 1, ALIGN, f);
+}
+
+/// [`for_each_part`] for data each unit of whose length stands for `weight` elements (a column
+/// of n_x values), cut between units only: whether to split counts the elements.
+///
+/// # Panics
+/// As [`for_each_part`].
+pub(crate) fn for_each_part_weighted<S: Slices>(data: S, weight: usize, f: impl Fn(S) + Sync) {
+    split_between_threads(data, weight, 1, f);
+}
+
+/// Splits `data` into pieces starting at multiples of `align` units, one per thread when its
+/// `weight` elements per unit are enough, and runs `f` on each.
+fn split_between_threads<S: Slices>(data: S, weight: usize, align: usize, f: impl Fn(S) + Sync) {
     let len = data.len();
-    let parts = if len >= PARALLEL_MIN_ELEMENTS {
-        num_threads().min(len / (PARALLEL_MIN_ELEMENTS / 2)).min(MAX_PARTS)
+    let elements = len.saturating_mul(weight);
+    let parts = if elements >= PARALLEL_MIN_ELEMENTS {
+        num_threads()
+            .min(elements / (PARALLEL_MIN_ELEMENTS / 2))
+            .min(MAX_PARTS)
+            .min(len.div_ceil(align))
     } else {
         1
     };
     if parts <= 1 {
         return f(data);
     }
-    let units = len.div_ceil(ALIGN);
-    let boundary = |t: usize| (units * t / parts * ALIGN).min(len);
+    let units = len.div_ceil(align);
+    let boundary = |t: usize| (units * t / parts * align).min(len);
     let work: [Mutex<Option<S>>; MAX_PARTS] = std::array::from_fn(|_| Mutex::new(None));
     let mut rest = data;
     for (t, slot) in work[..parts].iter().enumerate() {

@@ -23,6 +23,7 @@
 use ndarray::{ArrayBase, ArrayView2, ArrayViewMut2, Data, Ix2, Zip};
 
 use crate::base::check;
+use crate::linalg::parallel::{Slices, for_each_part_weighted};
 use crate::{Error, Float, Result};
 
 /// A set of m examples, each n_x features and n_y targets, read by index.
@@ -116,7 +117,26 @@ impl<F: Float> Examples<F> for InMemory<'_, F> {
     /// each example is one copy of n_x values; otherwise X is read row by row (each row once).
     fn gather(&mut self, indices: &[usize], mut x: ArrayViewMut2<F>, y: ArrayViewMut2<F>) -> Result<()> {
         check_gather(self, indices, x.view(), y.view())?;
-        if columns_contiguous(self.x) && columns_contiguous(x.view()) {
+        let n_x = self.x.nrows();
+        let whole_columns = columns_contiguous(self.x) && columns_contiguous(x.view()) && n_x > 0;
+        if whole_columns && let Some(out) = x.as_slice_memory_order_mut() {
+            // Column-major batch: one copy per example, the examples shared out between the
+            // threads (a batch reads from all over X, at memory's speed on each core).
+            let source = self.x;
+            for_each_part_weighted(
+                Columns { out, indices, n_x },
+                n_x,
+                |Columns { out, indices, .. }| {
+                    for (out, &i) in out.chunks_exact_mut(n_x).zip(indices) {
+                        let column = source.column(i);
+                        match column.as_slice() {
+                            Some(column) => out.copy_from_slice(column),
+                            None => out.iter_mut().zip(column).for_each(|(o, &v)| *o = v),
+                        }
+                    }
+                },
+            );
+        } else if columns_contiguous(self.x) && columns_contiguous(x.view()) {
             for (mut out, &i) in x.columns_mut().into_iter().zip(indices) {
                 out.assign(&self.x.column(i));
             }
@@ -129,6 +149,39 @@ impl<F: Float> Examples<F> for InMemory<'_, F> {
 
     fn describe(&self) -> String {
         "X and Y in memory".into()
+    }
+}
+
+/// The examples of a column-major batch: `n_x` values of `out` per index, cut between examples.
+struct Columns<'a, F> {
+    out: &'a mut [F],
+    indices: &'a [usize],
+    n_x: usize,
+}
+
+impl<F: Send> Slices for Columns<'_, F> {
+    fn len(&self) -> usize {
+        let len = self.indices.len();
+        assert!(
+            self.out.len() == len * self.n_x,
+            "a batch of {len} examples of {} values",
+            self.n_x
+        );
+        len
+    }
+
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (out, out_rest) = self.out.split_at_mut(mid * self.n_x);
+        let (indices, indices_rest) = self.indices.split_at(mid);
+        let n_x = self.n_x;
+        (
+            Columns { out, indices, n_x },
+            Columns {
+                out: out_rest,
+                indices: indices_rest,
+                n_x,
+            },
+        )
     }
 }
 
@@ -201,6 +254,26 @@ mod tests {
         for (xb, yb) in &batches {
             assert_eq!(xb, &expected);
             assert_eq!(yb, &array![[0.0, 0.0, 0.0, 0.0], [6.0, 0.0, 3.0, 3.0]]);
+        }
+    }
+
+    /// A column-major batch large enough to be shared out between the threads (and one that
+    /// is not, and a one-feature X) holds every example once, in the order asked.
+    #[test]
+    fn a_batch_gathered_on_several_threads_holds_each_example_in_order() {
+        for (n_x, m, k) in [(784, 1000, 200), (3, 50, 7), (1, 100_000, 40_000)] {
+            let x = Array2::from_shape_fn((n_x, m).f(), |(i, j)| (i * m + j) as f32);
+            let y = Array2::from_shape_fn((1, m), |(_, j)| j as f32);
+            let indices: Vec<usize> = (0..k).map(|t| (t * 7919 + 3) % m).collect();
+            let (mut xb, mut yb) = (Array2::zeros((n_x, k).f()), Array2::zeros((1, k)));
+            InMemory::new(&x, &y)
+                .unwrap()
+                .gather(&indices, xb.view_mut(), yb.view_mut())
+                .unwrap();
+            for (t, &i) in indices.iter().enumerate() {
+                assert_eq!(xb.column(t), x.column(i), "({n_x}, {m}, {k}), example {t}");
+                assert_eq!(yb[[0, t]], i as f32);
+            }
         }
     }
 

@@ -208,7 +208,9 @@ macro_rules! broadcast_kernel {
         /// Whether every element of `packed` is finite.
         ///
         /// # Safety
-        /// Every element of `packed` must be initialised (by [`pack_a`]).
+        /// Every element of `packed` must be initialised (by [`pack_a`]), and the CPU must have
+        /// the kernel's features.
+        #[target_feature(enable = $feat)]
         unsafe fn finite(packed: &[std::mem::MaybeUninit<$t>]) -> bool {
             // SAFETY: MaybeUninit<T> has T's layout, and the caller's contract.
             let values: &[$t] = unsafe { std::slice::from_raw_parts(packed.as_ptr().cast(), packed.len()) };
@@ -225,7 +227,9 @@ macro_rules! broadcast_kernel {
         /// panel) and one-hot columns have many.
         ///
         /// # Safety
-        /// `b` must address kc·NR initialised elements, kc ≤ KC.
+        /// `b` must address kc·NR initialised elements, kc ≤ KC, and the CPU must have the
+        /// kernel's features.
+        #[target_feature(enable = $feat)]
         unsafe fn live_steps(kc: usize, b: *const $t, steps: &mut [u16; KC]) -> usize {
             let mut live = 0;
             for p in 0..kc {
@@ -290,9 +294,11 @@ macro_rules! broadcast_kernel {
                         for jr in (0..nc).step_by(NR) {
                             let cols = NR.min(nc - jr);
                             let b_panel: *const $t = b_pack.0[jr * kc..].as_ptr().cast();
-                            // SAFETY: pack_b wrote the kc·NR elements of the panel; kc ≤ KC.
+                            // SAFETY: pack_b wrote the kc·NR elements of the panel; kc ≤ KC; the CPU has the
+                            // kernel's features (asserted above).
                             let mut live = unsafe { live_steps(kc, b_panel, &mut steps) };
-                            // SAFETY: pack_a wrote the ⌈mc/BR⌉ tiles of kc·BR elements.
+                            // SAFETY: pack_a wrote the ⌈mc/BR⌉ tiles of kc·BR elements; the CPU has the
+                            // kernel's features.
                             let a_tiles = || unsafe { finite(&a_pack.0[..mc.next_multiple_of(BR) * kc]) };
                             if live < kc && !*a_finite.get_or_insert_with(a_tiles) {
                                 live = kc;
