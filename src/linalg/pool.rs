@@ -80,9 +80,25 @@ pub(crate) fn awake_workers() -> usize {
     AWAKE.load(Ordering::Relaxed)
 }
 
+thread_local! {
+    /// Whether this thread runs its pieces itself (see [`without_workers`]).
+    static WITHOUT_WORKERS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every [`run`] of this thread putting its pieces on this thread alone: for a
+/// thread that works beside the training step (the one reading batches ahead), which must not
+/// take the workers from the step's products.
+pub(crate) fn without_workers<R>(f: impl FnOnce() -> R) -> R {
+    WITHOUT_WORKERS.with(|flag| flag.set(true));
+    f()
+}
+
 /// Runs `piece(i)` for every i < `count` at the same time: piece 0 on the calling thread, the
 /// others on workers. Returns when all are done; a panic in any piece is raised again here.
 pub(crate) fn run(count: usize, piece: &(dyn Fn(usize) + Sync)) {
+    if WITHOUT_WORKERS.with(std::cell::Cell::get) {
+        return (0..count).for_each(piece);
+    }
     let mut pool = match POOL.try_lock() {
         Ok(pool) => pool,
         Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
@@ -257,6 +273,27 @@ mod tests {
     use std::sync::atomic::AtomicUsize;
 
     use super::*;
+
+    /// A thread that reads ahead of training runs its pieces itself, every one of them, and
+    /// so does nothing else on it once the flag is set; other threads still use the workers.
+    #[test]
+    fn a_thread_without_workers_runs_every_piece_itself() {
+        std::thread::spawn(|| {
+            let ran_on = Mutex::new(Vec::new());
+            without_workers(|| {
+                run(3, &|i| lock(&ran_on).push((i, std::thread::current().id())));
+                let me = std::thread::current().id();
+                let ran = lock(&ran_on);
+                assert_eq!(ran.len(), 3);
+                assert!(ran.iter().all(|&(_, id)| id == me), "a piece ran on a worker");
+            });
+        })
+        .join()
+        .expect("the reading thread's checks pass");
+        let pieces = Mutex::new(Vec::new());
+        run(2, &|i| lock(&pieces).push(i));
+        assert_eq!(lock(&pieces).len(), 2);
+    }
 
     #[test]
     fn every_piece_runs_once_and_sees_the_callers_data() {

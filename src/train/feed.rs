@@ -404,27 +404,31 @@ impl<F: Float> Prefetch<F> {
     {
         let (ready_tx, ready) = sync_channel::<Result<(Batch<F>, usize)>>(1);
         let (free, free_rx) = sync_channel::<Batch<F>>(4);
+        // Reading runs beside the step: its own parallel loops (an in-memory gather) stay on
+        // this thread instead of taking the workers from the step's products.
         scope.spawn(move || {
-            let mut spare: Vec<Batch<F>> = Vec::new();
-            let (full, last) = batcher.batch_sizes();
-            while batches > 0 {
-                let in_epoch = batcher.begin_epoch();
-                for t in 0..in_epoch.min(batches) {
-                    batches -= 1;
-                    spare.extend(free_rx.try_iter());
-                    let size = batcher.shard_len(if t + 1 == in_epoch { last } else { full });
-                    let mut batch = match spare.iter().position(|b| b.len() == size) {
-                        Some(i) => spare.swap_remove(i),
-                        None => batcher.buffer(size),
-                    };
-                    let filled = batcher.fill(&mut batch).map(|k| (batch, k));
-                    let failed = filled.is_err();
-                    // The step side has gone (training ended): stop reading.
-                    if ready_tx.send(filled).is_err() || failed {
-                        return;
+            crate::linalg::pool::without_workers(|| {
+                let mut spare: Vec<Batch<F>> = Vec::new();
+                let (full, last) = batcher.batch_sizes();
+                while batches > 0 {
+                    let in_epoch = batcher.begin_epoch();
+                    for t in 0..in_epoch.min(batches) {
+                        batches -= 1;
+                        spare.extend(free_rx.try_iter());
+                        let size = batcher.shard_len(if t + 1 == in_epoch { last } else { full });
+                        let mut batch = match spare.iter().position(|b| b.len() == size) {
+                            Some(i) => spare.swap_remove(i),
+                            None => batcher.buffer(size),
+                        };
+                        let filled = batcher.fill(&mut batch).map(|k| (batch, k));
+                        let failed = filled.is_err();
+                        // The step side has gone (training ended): stop reading.
+                        if ready_tx.send(filled).is_err() || failed {
+                            return;
+                        }
                     }
                 }
-            }
+            })
         });
         Prefetch { ready, free }
     }
