@@ -16,7 +16,9 @@
 //! (power-of-two strides otherwise thrash the caches).
 //!
 //! Zero padding only adds lanes nobody reads back, so every element of C is the same sequence
-//! of fused multiply-adds whatever tile or thread computes it.
+//! of fused multiply-adds whatever tile or thread computes it. A step whose row of a B panel is
+//! all zero is skipped when the packed A block is finite: it would add exactly +0 (see
+//! `live_steps`), so the skip changes no bit, whichever columns share a panel.
 
 /// Generates `broadcast` and its helpers inside a kernel module (see [`super`]).
 macro_rules! broadcast_kernel {
