@@ -89,8 +89,10 @@ thread_local! {
 /// thread that works beside the training step (the one reading batches ahead), which must not
 /// take the workers from the step's products.
 pub(crate) fn without_workers<R>(f: impl FnOnce() -> R) -> R {
-    WITHOUT_WORKERS.with(|flag| flag.set(true));
-    f()
+    let before = WITHOUT_WORKERS.with(|flag| flag.replace(true));
+    let result = f();
+    WITHOUT_WORKERS.with(|flag| flag.set(before));
+    result
 }
 
 /// Runs `piece(i)` for every i < `count` at the same time: piece 0 on the calling thread, the
@@ -287,6 +289,11 @@ mod tests {
                 assert_eq!(ran.len(), 3);
                 assert!(ran.iter().all(|&(_, id)| id == me), "a piece ran on a worker");
             });
+            // Only for the time of the call.
+            let after = Mutex::new(Vec::new());
+            run(2, &|i| lock(&after).push(i));
+            assert_eq!(lock(&after).len(), 2);
+            assert!(!WITHOUT_WORKERS.with(std::cell::Cell::get));
         })
         .join()
         .expect("the reading thread's checks pass");
